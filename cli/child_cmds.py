@@ -1,0 +1,123 @@
+"""Commands that read one child: show and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from cli.context import friendly, resolve_la, settings, with_la
+from cli.output import echo_json, echo_table
+from cli.params import as_at_option, json_option, known_at_option
+from journeys import ChildView, HistoryRow
+from journeys.clock import today
+from journeys.timeline import CORRECT, RETRACT
+
+
+def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:
+    s = view.state
+    return {
+        "la": view.la,
+        "child": view.child,
+        "as_at": as_at,
+        "known_at": known_at,
+        "plan": s.plan,
+        "plan_since": s.plan_since,
+        "stage": s.stage,
+        "milestones": s.milestones(),
+        "events": view.events,
+        "date_of_birth": s.date_of_birth,
+        "sibling_group": s.sibling_group,
+        "harder_to_place": list(s.harder_to_place),
+        "periods_of_care": len([p for p in s.periods if p.entered_care]),
+    }
+
+
+@click.command()
+@click.argument("child")
+@with_la
+@as_at_option
+@known_at_option
+@json_option
+@friendly
+def show(child: str, la: str | None, as_at: date | None, known_at: datetime | None, as_json: bool) -> None:
+    """Show where CHILD's journey stands: plan, stage and milestone dates.
+
+    --as-at picks the date the decisions must have taken effect by; --known-at picks what
+    the system had been told by then (what it would have said at that time).
+
+    \b
+    Example:
+      journeys show C001 --la 825
+      journeys show C004 --as-at 2015-06-30 --known-at 2015-07-01 --json
+    """
+    code = resolve_la(la)
+    view = settings().app().show(code, child, as_at=as_at, known_at=known_at)
+    data = view_json(view, as_at or today(), known_at)
+    if as_json:
+        echo_json(data)
+        return
+    known = known_at.isoformat(timespec="seconds") if known_at else "now"
+    click.echo(f"Child {child} ({code}) as at {data['as_at']}, as known {known}")
+    click.echo(f"  stage: {view.state.stage}    plan: {view.state.plan or '-'}    events counted: {view.events}")
+    echo_table(["milestone", "date"], [(k.replace("_", " "), v) for k, v in data["milestones"].items()])
+
+
+def history_json(row: HistoryRow) -> dict[str, Any]:
+    e = row.entry
+    return {
+        "seq": e.seq,
+        "event": e.kind,
+        "on": e.on,
+        "recorded_at": e.recorded_at,
+        "recorded_by": e.recorded_by,
+        "source": e.source,
+        "corrects": e.target if e.kind == CORRECT else None,
+        "retracts": e.target if e.kind == RETRACT else None,
+        "reason": e.reason,
+        "superseded": row.superseded,
+        "fields": dict(e.fields),
+        "hash": e.hash,
+    }
+
+
+def _summary(data: dict[str, Any]) -> str:
+    fields = {k: v for k, v in data["fields"].items() if v not in (None, (), [])}
+    parts = [f"{k}={v.isoformat() if isinstance(v, date) else v}" for k, v in fields.items()]
+    if data["corrects"]:
+        parts.insert(0, f"corrects {data['corrects']}")
+    if data["retracts"]:
+        parts.insert(0, f"retracts {data['retracts']}")
+    if data["reason"]:
+        parts.append(f"reason: {data['reason']}")
+    return "; ".join(parts)
+
+
+@click.command()
+@click.argument("child")
+@with_la
+@json_option
+@friendly
+def history(child: str, la: str | None, as_json: bool) -> None:
+    """Every event of CHILD's journey in recording order, corrections and all.
+
+    Superseded events (corrected or retracted later) stay visible and are marked.
+
+    \b
+    Example:
+      journeys history C004 --la 825
+    """
+    code = resolve_la(la)
+    rows = [history_json(r) for r in settings().app().history(code, child)]
+    if as_json:
+        echo_json({"la": code, "child": child, "events": rows})
+        return
+    echo_table(
+        ["seq", "event", "on", "recorded at", "by", "superseded", "details", "hash"],
+        [
+            (r["seq"], r["event"], r["on"], r["recorded_at"], r["recorded_by"],
+             "yes" if r["superseded"] else "", _summary(r), r["hash"][:12])
+            for r in rows
+        ],
+    )

@@ -1,0 +1,79 @@
+"""What every command shares: the store, the user, the local authority, error handling."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from journeys import JourneyError, JourneysApp
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class Settings:
+    store: str
+    user: str | None
+    _app: JourneysApp | None = field(default=None, repr=False)
+
+    @property
+    def recorded_by(self) -> str:
+        if self.user:
+            return self.user
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    def app(self) -> JourneysApp:
+        if self._app is None:
+            self._app = JourneysApp(self.store)
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+
+def settings() -> Settings:
+    ctx = click.get_current_context()
+    found = ctx.find_object(Settings)
+    assert found is not None
+    return found
+
+
+def resolve_la(la: str | None) -> str:
+    value = la or os.environ.get("JOURNEYS_LA")
+    if not value:
+        raise click.UsageError("no local authority: pass --la CODE or set JOURNEYS_LA (e.g. JOURNEYS_LA=825)")
+    return value
+
+
+def friendly(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn the engine's typed errors into one line `Error: ...` and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except JourneyError as error:
+            raise click.ClickException(error.full_message()) from None
+
+    return wrapper
+
+
+la_option = click.option(
+    "--la", metavar="CODE", help="Local authority code (default: JOURNEYS_LA).", default=None
+)
+
+
+def with_la(func: Callable[..., Any]) -> Callable[..., Any]:
+    return la_option(func)

@@ -1,0 +1,47 @@
+"""The `journeys` command: a thin shell over the application and the read models."""
+
+from __future__ import annotations
+
+import click
+
+from cli import child_cmds, record_cmds, store_cmds
+from cli.context import Settings
+from journeys.store import DEFAULT_STORE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--store", envvar="JOURNEYS_STORE", default=DEFAULT_STORE, show_default=True, metavar="PATH|URL",
+    help="SQLite file, or postgresql://user@host:port/db (env JOURNEYS_STORE).",
+)
+@click.option("--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user).")
+@click.version_option(package_name="journeys")
+@click.pass_context
+def cli(ctx: click.Context, store: str, user: str | None) -> None:
+    """Children's journeys to permanence, as append-only streams of decisions.
+
+    \b
+    Example:
+      journeys --store demo.db load fixtures/examples/*.jsonl
+      journeys --store demo.db show C001 --la 825
+    """
+    settings = Settings(store=store, user=user)
+    ctx.obj = settings
+    ctx.call_on_close(settings.close)
+
+
+for command in (
+    record_cmds.record,
+    record_cmds.correct,
+    record_cmds.retract,
+    child_cmds.show,
+    child_cmds.history,
+    store_cmds.load,
+    store_cmds.export,
+    store_cmds.verify,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="journeys")

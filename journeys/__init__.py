@@ -1,0 +1,27 @@
+"""journeys: each looked-after child's journey to permanence as an append-only event stream."""
+
+from journeys.application import ChildView, HistoryRow, JourneysApp, LoadReport, VerifyReport
+from journeys.errors import (
+    ChildNotFound,
+    DuplicateEvent,
+    EventNotFound,
+    InvalidEvent,
+    JourneyError,
+    RuleBroken,
+    StoreError,
+)
+
+__all__ = [
+    "ChildNotFound",
+    "ChildView",
+    "DuplicateEvent",
+    "EventNotFound",
+    "HistoryRow",
+    "InvalidEvent",
+    "JourneyError",
+    "JourneysApp",
+    "LoadReport",
+    "RuleBroken",
+    "StoreError",
+    "VerifyReport",
+]

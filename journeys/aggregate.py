@@ -1,0 +1,358 @@
+"""The Journey aggregate: one child's append-only stream of decision events.
+
+Events are pydantic models (the library's aggregate8 pattern) with explicit, versioned
+topics, so renaming a class never orphans a stored event. Every command checks the rules
+on the timeline *with* the new event before triggering it: a refused command appends
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+from pydantic import BaseModel, ConfigDict
+
+from journeys import payloads as p
+from journeys.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
+from journeys.hashing import GENESIS, chain
+from journeys.identity import journey_id
+from journeys.state import check_timeline
+from journeys.timeline import (
+    ACTION_ADDED,
+    ACTION_DONE,
+    CORRECT,
+    RETRACT,
+    Decision,
+    Entry,
+    effective_decisions,
+)
+
+
+class DomainEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class PydanticAggregate(Aggregate):
+    class Event(DomainEvent, CanMutateAggregate[UUID]):
+        pass
+
+    class Created(Event, CanInitAggregate[UUID]):
+        originator_topic: str
+
+
+class Journey(PydanticAggregate):
+    TOPIC = "journeys.journey.v1"
+
+    class Event(PydanticAggregate.Event):
+        """Every event: when it was recorded (``timestamp``), by whom, from where, its hash."""
+
+        TOPIC: ClassVar[str] = "journeys.event.v1"
+        KIND: ClassVar[str] = ""
+        recorded_by: str
+        source: str
+        event_id: str
+        hash: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._remember(self)
+
+    class Opened(Event, PydanticAggregate.Created):
+        TOPIC: ClassVar[str] = "journeys.opened.v1"
+        KIND: ClassVar[str] = "opened"
+        la: str
+        child: str
+
+    class Decided(Event):
+        TOPIC: ClassVar[str] = "journeys.decided.v1"
+        on: date
+
+    class ChildDetailsRecorded(Decided, p.ChildDetailsFields):
+        TOPIC: ClassVar[str] = "journeys.child_details.v1"
+        KIND: ClassVar[str] = "child-details"
+
+    class EnteredCare(Decided, p.EnteredCareFields):
+        TOPIC: ClassVar[str] = "journeys.entered_care.v1"
+        KIND: ClassVar[str] = "entered-care"
+
+    class ProceedingsIssued(Decided):
+        TOPIC: ClassVar[str] = "journeys.proceedings_issued.v1"
+        KIND: ClassVar[str] = "proceedings-issued"
+
+    class ProceedingsConcluded(Decided, p.ProceedingsConcludedFields):
+        TOPIC: ClassVar[str] = "journeys.proceedings_concluded.v1"
+        KIND: ClassVar[str] = "proceedings-concluded"
+
+    class FamilyFindingStarted(Decided):
+        TOPIC: ClassVar[str] = "journeys.family_finding.v1"
+        KIND: ClassVar[str] = "family-finding"
+
+    class PlanChanged(Decided, p.PlanChangeFields):
+        TOPIC: ClassVar[str] = "journeys.plan_change.v1"
+        KIND: ClassVar[str] = "plan-change"
+
+    class AdoptionDecided(Decided):
+        TOPIC: ClassVar[str] = "journeys.adoption_decision.v1"
+        KIND: ClassVar[str] = "adoption-decision"
+
+    class PlacementOrderMade(Decided, p.PlacementOrderFields):
+        TOPIC: ClassVar[str] = "journeys.placement_order.v1"
+        KIND: ClassVar[str] = "placement-order"
+
+    class Reviewed(Decided, p.ReviewFields):
+        TOPIC: ClassVar[str] = "journeys.review.v1"
+        KIND: ClassVar[str] = "review"
+
+    class Matched(Decided, p.MatchFields):
+        TOPIC: ClassVar[str] = "journeys.match.v1"
+        KIND: ClassVar[str] = "match"
+
+    class Placed(Decided, p.PlacedFields):
+        TOPIC: ClassVar[str] = "journeys.placed.v1"
+        KIND: ClassVar[str] = "placed"
+
+    class Disrupted(Decided, p.DisruptionFields):
+        TOPIC: ClassVar[str] = "journeys.disruption.v1"
+        KIND: ClassVar[str] = "disruption"
+
+    class AdoptionOrderMade(Decided):
+        TOPIC: ClassVar[str] = "journeys.adoption_order.v1"
+        KIND: ClassVar[str] = "adoption-order"
+
+    class LeftCare(Decided, p.LeftCareFields):
+        TOPIC: ClassVar[str] = "journeys.left_care.v1"
+        KIND: ClassVar[str] = "left-care"
+
+    class Corrected(Event):
+        """Supersedes an earlier decision's date and fields; ``fields`` is the complete set."""
+
+        TOPIC: ClassVar[str] = "journeys.correction.v1"
+        KIND: ClassVar[str] = CORRECT
+        target: int
+        on: date
+        fields: dict[str, Any]
+        reason: str
+
+    class Retracted(Event):
+        TOPIC: ClassVar[str] = "journeys.retraction.v1"
+        KIND: ClassVar[str] = RETRACT
+        target: int
+        reason: str
+
+    class ActionAdded(Event):
+        TOPIC: ClassVar[str] = "journeys.action_added.v1"
+        KIND: ClassVar[str] = ACTION_ADDED
+        action_id: str
+        text: str
+        owner: str
+        due: date
+
+    class ActionDone(Event):
+        TOPIC: ClassVar[str] = "journeys.action_done.v1"
+        KIND: ClassVar[str] = ACTION_DONE
+        action_id: str
+        note: str | None = None
+
+    def __init__(self, la: str, child: str) -> None:
+        self.la = la
+        self.child = child
+        self.entries: list[Entry] = []
+        self.event_ids: set[str] = set()
+        self.head_hash = GENESIS
+        self._decisions: list[Decision] | None = None
+
+    @classmethod
+    def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
+        kwargs: dict[str, Any] = {
+            "la": la,
+            "child": child,
+            "recorded_by": recorded_by,
+            "source": source,
+            "event_id": f"opened:{la}:{child}",
+            "timestamp": recorded_at,
+        }
+        stream = journey_id(la, child)
+        probe = cls.Opened(
+            originator_id=stream, originator_version=1, originator_topic=cls.TOPIC, hash="", **kwargs
+        )
+        return cls._create(cls.Opened, id=stream, hash=seal(GENESIS, probe), **kwargs)
+
+    # -- commands ---------------------------------------------------------------------
+
+    def record(
+        self,
+        kind: str,
+        on: date,
+        fields: Mapping[str, Any],
+        *,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+    ) -> Entry:
+        """Record a decision: validate its fields, check the timeline with it, append it."""
+        values = p.parse_fields(kind, fields)
+        if event_id in self.event_ids:
+            raise DuplicateEvent(f"event {event_id} is already recorded for child {self.child}")
+        candidate = Decision(self.version + 1, kind, on, values)
+        check_timeline(sorted([*self.decisions(), candidate], key=Decision.sort_key), today=recorded_at.date())
+        self._trigger(
+            EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values
+        )
+        return self.entries[-1]
+
+    def correct(
+        self,
+        seq: int,
+        *,
+        on: date | None,
+        fields: Mapping[str, Any],
+        reason: str,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+    ) -> Entry:
+        """Supersede decision ``seq`` with a new date and/or fields; the original stays."""
+        target = self._current_decision(seq)
+        merged = p.parse_fields(target.kind, {**target.fields, **fields})
+        new_on = on or target.on
+        if new_on == target.on and merged == dict(target.fields):
+            raise InvalidEvent(f"the correction of event {seq} changes nothing", "give --on or a field to change")
+        corrected = Decision(seq, target.kind, new_on, merged)
+        rest = [d for d in self.decisions() if d.seq != seq]
+        check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
+        self._trigger(
+            Journey.Corrected, recorded_at, recorded_by, source, event_id,
+            target=seq, on=new_on, fields=jsonable(target.kind, merged), reason=reason,
+        )
+        return self.entries[-1]
+
+    def retract(
+        self, seq: int, *, reason: str, recorded_at: datetime, recorded_by: str, source: str, event_id: str
+    ) -> Entry:
+        """Withdraw decision ``seq`` (recorded in error); the original stays in the history."""
+        self._current_decision(seq)
+        check_timeline([d for d in self.decisions() if d.seq != seq], today=recorded_at.date())
+        self._trigger(Journey.Retracted, recorded_at, recorded_by, source, event_id, target=seq, reason=reason)
+        return self.entries[-1]
+
+    def add_action(
+        self, action_id: str, *, text: str, owner: str, due: date,
+        recorded_at: datetime, recorded_by: str, source: str,
+    ) -> Entry:
+        if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
+            raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
+        self._trigger(
+            Journey.ActionAdded, recorded_at, recorded_by, source, f"action:{action_id}",
+            action_id=action_id, text=text, owner=owner, due=due,
+        )
+        return self.entries[-1]
+
+    def complete_action(
+        self, action_id: str, *, note: str | None, recorded_at: datetime, recorded_by: str, source: str
+    ) -> Entry:
+        if not any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
+            raise ActionNotFound(f"child {self.child} has no action {action_id}")
+        if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
+            raise DuplicateEvent(f"action {action_id} of child {self.child} is already done")
+        self._trigger(
+            Journey.ActionDone, recorded_at, recorded_by, source, f"action-done:{action_id}",
+            action_id=action_id, note=note,
+        )
+        return self.entries[-1]
+
+    # -- queries ----------------------------------------------------------------------
+
+    def decisions(self) -> list[Decision]:
+        """The decisions in force now (corrections applied), in effective order."""
+        if self._decisions is None:
+            self._decisions = effective_decisions(self.entries)
+        return self._decisions
+
+    def _current_decision(self, seq: int) -> Decision:
+        for decision in self.decisions():
+            if decision.seq == seq:
+                return decision
+        known = any(e.seq == seq for e in self.entries)
+        reason = "is not a decision, or was retracted" if known else "does not exist"
+        raise EventNotFound(f"event {seq} of child {self.child} {reason}")
+
+    def _trigger(
+        self, event_class: type[Event], recorded_at: datetime, recorded_by: str, source: str,
+        event_id: str, **kwargs: Any,
+    ) -> None:
+        common = {"recorded_by": recorded_by, "source": source, "event_id": event_id, "timestamp": recorded_at}
+        probe = event_class(
+            originator_id=self.id, originator_version=self.version + 1, hash="", **common, **kwargs
+        )
+        self.trigger_event(event_class, hash=seal(self.head_hash, probe), **common, **kwargs)
+
+    def _remember(self, event: Event) -> None:
+        self.entries.append(entry_of(event, self.entries))
+        self.event_ids.add(event.event_id)
+        self.head_hash = event.hash
+        self._decisions = None
+
+
+EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
+    cls.KIND: cls
+    for cls in vars(Journey).values()
+    if isinstance(cls, type) and issubclass(cls, Journey.Decided) and cls.KIND
+}
+
+
+def seal(previous: str, event: Journey.Event) -> str:
+    """The chained hash of ``event`` after a predecessor with hash ``previous``."""
+    return chain(previous, event.TOPIC, event.model_dump(mode="json"))
+
+
+def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    return p.FIELDS_BY_KIND[kind].model_validate(dict(fields)).model_dump(mode="json")
+
+
+_COMMON = frozenset(Journey.Decided.model_fields)
+
+
+def entry_of(event: Journey.Event, earlier: Iterable[Entry]) -> Entry:
+    """The domain view of one stored event; ``earlier`` gives a correction its target's kind."""
+    common = {
+        "seq": event.originator_version,
+        "recorded_at": event.timestamp,
+        "recorded_by": event.recorded_by,
+        "source": event.source,
+        "event_id": event.event_id,
+        "hash": event.hash,
+    }
+    if isinstance(event, Journey.Decided):
+        fields = {k: val for k, val in event.__dict__.items() if k not in _COMMON}
+        return Entry(kind=event.KIND, on=event.on, fields=fields, **common)
+    if isinstance(event, Journey.Corrected):
+        kind = next(e.kind for e in earlier if e.seq == event.target)
+        fields = dict(p.FIELDS_BY_KIND[kind].model_validate(event.fields))
+        return Entry(kind=CORRECT, on=event.on, fields=fields, target=event.target, reason=event.reason, **common)
+    if isinstance(event, Journey.Retracted):
+        return Entry(kind=RETRACT, on=None, fields={}, target=event.target, reason=event.reason, **common)
+    if isinstance(event, Journey.ActionAdded):
+        fields = {"action_id": event.action_id, "text": event.text, "owner": event.owner, "due": event.due}
+        return Entry(kind=ACTION_ADDED, on=event.due, fields=fields, **common)
+    if isinstance(event, Journey.ActionDone):
+        fields = {"action_id": event.action_id, "note": event.note}
+        return Entry(kind=ACTION_DONE, on=None, fields=fields, **common)
+    assert isinstance(event, Journey.Opened)
+    return Entry(kind="opened", on=None, fields={"la": event.la, "child": event.child}, **common)
+
+
+def entries_of(events: Iterable[Journey.Event]) -> list[Entry]:
+    """The domain view of a whole stream, in recording order."""
+    entries: list[Entry] = []
+    for event in events:
+        entries.append(entry_of(event, entries))
+    return entries

@@ -1,0 +1,310 @@
+"""JourneysApp: the one API of the journey store. The CLI and the read models call it.
+
+Library errors are converted here to the engine's own typed errors; the clock is read
+here (through :mod:`journeys.clock`) once per command, or once per batch of a load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import Mapper, Notification, PersistenceError
+
+from journeys.aggregate import Journey, entries_of, seal
+from journeys.clock import recording_time
+from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
+from journeys.identity import journey_id
+from journeys.payloads import parse_fields
+from journeys.jsonl import LoadLine, Rejected, content_id, export_line
+from journeys.persistence import OrjsonTranscoder, PydanticMapper
+from journeys.state import ChildState, replay
+from journeys.store import DEFAULT_STORE, store_env
+from journeys.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """A child's state as known at ``known_at`` and in effect at ``as_at``."""
+
+    la: str
+    child: str
+    as_at: date | None
+    known_at: datetime | None
+    state: ChildState
+    events: int
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: Entry
+    superseded: bool
+
+
+@dataclass
+class LoadReport:
+    loaded: int = 0
+    skipped: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TamperedEvent:
+    la: str
+    child: str
+    seq: int
+    problem: str
+
+
+@dataclass
+class VerifyReport:
+    streams: int = 0
+    events: int = 0
+    tampered: list[TamperedEvent] = field(default_factory=list)
+
+
+class JourneysApp(Application[UUID]):
+    """Records children's journeys and answers questions about them."""
+
+    name = "journeys"
+
+    def __init__(self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None) -> None:
+        self.store = store
+        settings = store_env(store)
+        settings.update(env or {})
+        try:
+            super().__init__(env=settings)
+        except PersistenceError as error:
+            raise StoreError(f"cannot open the store {store!r}: {error}") from None
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return PydanticMapper(transcoder=OrjsonTranscoder())
+
+    # -- writing ----------------------------------------------------------------------
+
+    def record(
+        self, la: str, child: str, kind: str, on: date, fields: Mapping[str, Any],
+        *, recorded_by: str, source: str = "cli",
+    ) -> Entry:
+        """Record one decision for a child (opening its journey if it is new)."""
+        now = recording_time()
+        journey = self._get_or_open(la, child, now, recorded_by, source)
+        event_id = content_id(la, child, kind, on, parse_fields(kind, fields))
+        entry = journey.record(
+            kind, on, fields, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+        )
+        self.save(journey)
+        return entry
+
+    def correct(
+        self, la: str, child: str, seq: int, *, on: date | None, fields: Mapping[str, Any],
+        reason: str, recorded_by: str, source: str = "cli",
+    ) -> Entry:
+        now = recording_time()
+        journey = self._get(la, child)
+        event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
+        entry = journey.correct(
+            seq, on=on, fields=fields, reason=reason, recorded_at=now,
+            recorded_by=recorded_by, source=source, event_id=event_id,
+        )
+        self.save(journey)
+        return entry
+
+    def retract(self, la: str, child: str, seq: int, *, reason: str, recorded_by: str, source: str = "cli") -> Entry:
+        now = recording_time()
+        journey = self._get(la, child)
+        event_id = content_id(la, child, RETRACT, None, {"target": seq})
+        entry = journey.retract(
+            seq, reason=reason, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+        )
+        self.save(journey)
+        return entry
+
+    def add_action(
+        self, la: str, child: str, *, text: str, owner: str, due: date, recorded_by: str, source: str = "cli"
+    ) -> Entry:
+        """Record a surgery action; its id (A1, A2, ...) is numbered per child."""
+        now = recording_time()
+        journey = self._get(la, child)
+        number = 1 + sum(1 for e in journey.entries if e.kind == ACTION_ADDED)
+        entry = journey.add_action(
+            f"A{number}", text=text, owner=owner, due=due, recorded_at=now, recorded_by=recorded_by, source=source
+        )
+        self.save(journey)
+        return entry
+
+    def complete_action(
+        self, la: str, child: str, action_id: str, *, note: str | None, recorded_by: str, source: str = "cli"
+    ) -> Entry:
+        now = recording_time()
+        journey = self._get(la, child)
+        entry = journey.complete_action(
+            action_id.upper(), note=note, recorded_at=now, recorded_by=recorded_by, source=source
+        )
+        self.save(journey)
+        return entry
+
+    def load(
+        self, items: Iterable[LoadLine | Rejected], *, recorded_by: str, source_name: str, batch_size: int = 1000
+    ) -> LoadReport:
+        """Append parsed JSONL lines in batches; each line is loaded, skipped or rejected.
+
+        A line whose id is already in its child's stream is skipped, so loading a file
+        twice appends nothing. Each batch is saved in one transaction.
+        """
+        report = LoadReport()
+        batch: list[LoadLine] = []
+        for item in items:
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                self._load_batch(batch, report, recorded_by, source_name)
+                batch = []
+        if batch:
+            self._load_batch(batch, report, recorded_by, source_name)
+        report.rejected.sort(key=lambda r: r.line_no)
+        return report
+
+    def _load_batch(self, batch: list[LoadLine], report: LoadReport, recorded_by: str, source_name: str) -> None:
+        now = recording_time()
+        journeys: dict[UUID, Journey] = {}
+        for line in batch:
+            key = journey_id(line.la, line.child)
+            journey = journeys.get(key)
+            if journey is None:
+                journey = self._find(line.la, line.child)
+                if journey is None:
+                    source = f"load:{source_name}:{line.line_no}"
+                    journey = Journey.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
+                journeys[key] = journey
+            if line.event_id in journey.event_ids:
+                report.skipped += 1
+                continue
+            try:
+                self._apply_line(journey, line, now, recorded_by, f"load:{source_name}:{line.line_no}")
+            except JourneyError as error:
+                report.rejected.append(Rejected(line.line_no, error.full_message()))
+            else:
+                report.loaded += 1
+        self.save(*journeys.values())
+
+    @staticmethod
+    def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:
+        meta: dict[str, Any] = {"recorded_at": now, "recorded_by": recorded_by, "source": source}
+        if line.kind in (CORRECT, RETRACT):
+            target = next((e.seq for e in journey.entries if e.event_id == line.target_id), None)
+            if target is None:
+                raise EventNotFound(f"no event with id {line.target_id!r} for child {line.child}")
+            if line.kind == CORRECT:
+                journey.correct(
+                    target, on=line.on, fields=line.fields, reason=line.reason or "", event_id=line.event_id, **meta
+                )
+            else:
+                journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
+        elif line.kind == ACTION_ADDED:
+            f = line.fields
+            journey.add_action(str(f["action_id"]), text=str(f["text"]), owner=str(f["owner"]),
+                               due=date.fromisoformat(str(f["due"])), **meta)
+        elif line.kind == ACTION_DONE:
+            journey.complete_action(str(line.fields["action_id"]), note=line.fields.get("note"), **meta)
+        else:
+            assert line.on is not None
+            journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def entries(self, la: str, child: str) -> list[Entry]:
+        """Every recorded entry of a child's stream, in recording order."""
+        events = list(self.events.get(journey_id(la, child)))
+        if not events:
+            raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
+        return entries_of(events)  # type: ignore[arg-type]
+
+    def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
+        decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
+        return ChildView(la, child, as_at, known_at, replay(decisions), len(decisions))
+
+    def history(self, la: str, child: str) -> list[HistoryRow]:
+        entries = self.entries(la, child)
+        superseded = superseded_seqs(entries)
+        return [HistoryRow(e, e.seq in superseded) for e in entries]
+
+    def notifications(self, start: int = 1, batch: int = 5000) -> Iterator[Notification]:
+        """Every stored event in recording order, read in batches."""
+        while True:
+            chunk = self.recorder.select_notifications(start, batch)
+            yield from chunk
+            if len(chunk) < batch:
+                return
+            start = chunk[-1].id + 1
+
+    def streams(self) -> Iterator[tuple[str, str, list[Entry]]]:
+        """Every child's (la, child, entries), in the order the journeys were opened."""
+        seen: set[UUID] = set()
+        for note in self.notifications():
+            if note.originator_version == 1 and note.originator_id not in seen:
+                seen.add(note.originator_id)
+                entries = entries_of(self.events.get(note.originator_id))  # type: ignore[arg-type]
+                yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
+
+    def verify(self) -> VerifyReport:
+        """Re-check every stream's hash chain against the stored content."""
+        report = VerifyReport()
+        heads: dict[UUID, tuple[int, str, str, str]] = {}
+        for note in self.notifications():
+            report.events += 1
+            version, previous, la, child = heads.get(note.originator_id, (0, "", "?", "?"))
+            try:
+                event = self.mapper.to_domain_event(note)
+                assert isinstance(event, Journey.Event)
+            except Exception as error:  # noqa: BLE001 - any decoding failure is evidence
+                report.tampered.append(TamperedEvent(la, child, note.originator_version, f"unreadable: {error}"))
+                heads[note.originator_id] = (note.originator_version, "!", la, child)
+                continue
+            if isinstance(event, Journey.Opened):
+                la, child = event.la, event.child
+                report.streams += 1
+            if note.originator_version != version + 1:
+                report.tampered.append(TamperedEvent(la, child, note.originator_version, f"follows event {version}"))
+            if seal(previous, event) != event.hash:
+                report.tampered.append(
+                    TamperedEvent(la, child, note.originator_version, "content does not match its hash")
+                )
+            heads[note.originator_id] = (note.originator_version, event.hash, la, child)
+        return report
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Every stream as JSONL objects, loadable into another store with `load`."""
+        for la, child, entries in self.streams():
+            ids = {e.seq: e.event_id for e in entries}
+            for entry in entries:
+                line = export_line(la, child, entry, ids)
+                if line is not None:
+                    yield line
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _find(self, la: str, child: str) -> Journey | None:
+        try:
+            journey = self.repository.get(journey_id(la, child))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(journey, Journey)
+        return journey
+
+    def _get(self, la: str, child: str) -> Journey:
+        journey = self._find(la, child)
+        if journey is None:
+            raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
+        return journey
+
+    def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
+        return self._find(la, child) or Journey.open(
+            la, child, recorded_at=now, recorded_by=recorded_by, source=source
+        )

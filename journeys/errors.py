@@ -1,0 +1,62 @@
+"""Typed errors of the journey store. Each says what failed and how to put it right."""
+
+from __future__ import annotations
+
+
+class JourneyError(Exception):
+    """Base of every error the engine raises on purpose.
+
+    ``str(error)`` is one sentence saying what is wrong; ``remedy`` says what to do.
+    """
+
+    remedy = ""
+
+    def __init__(self, message: str, remedy: str | None = None) -> None:
+        super().__init__(message)
+        if remedy is not None:
+            self.remedy = remedy
+
+    def full_message(self) -> str:
+        message = str(self)
+        return f"{message} — {self.remedy}" if self.remedy else message
+
+
+class InvalidEvent(JourneyError):
+    """An event's kind or fields are not valid (unknown code, impossible date, missing field)."""
+
+    remedy = "check the event's fields against `journeys record --help`"
+
+
+class RuleBroken(JourneyError):
+    """Appending the event would break a rule of the child's timeline."""
+
+    remedy = "check the dates, or correct the earlier event with `journeys correct`"
+
+    def __init__(self, rule: str, message: str, remedy: str | None = None) -> None:
+        super().__init__(message, remedy)
+        self.rule = rule
+
+
+class DuplicateEvent(RuleBroken):
+    """The same decision, on the same date with the same fields, is already recorded."""
+
+    remedy = "nothing to do: it is already recorded (see `journeys history`)"
+
+    def __init__(self, message: str) -> None:
+        super().__init__("duplicate", message)
+
+
+class ChildNotFound(JourneyError):
+    remedy = "check the child reference and --la (or JOURNEYS_LA)"
+
+
+class EventNotFound(JourneyError):
+    remedy = "see `journeys history CHILD` for the event numbers"
+
+
+class ActionNotFound(JourneyError):
+    remedy = "see `journeys history CHILD` for the action ids"
+
+
+class StoreError(JourneyError):
+    remedy = "check --store (or JOURNEYS_STORE): a file path or a postgresql:// URL"

@@ -1,0 +1,134 @@
+"""The JSONL interchange format: one event per line, as `journeys load` reads and `export` writes.
+
+A decision line: ``{"la": "825", "child": "C001", "event": "match", "on": "2015-04-02"}``
+plus the kind's fields and an optional ``id``. Corrections, retractions and surgery
+actions round-trip too (``"event": "correct"`` with ``"corrects": ID``, ``"retract"``
+with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import uuid5
+
+import orjson
+
+from journeys.errors import InvalidEvent, JourneyError
+from journeys.identity import JOURNEYS_NAMESPACE
+from journeys.payloads import parse_date, parse_fields
+from journeys.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+
+META_KEYS = frozenset({"la", "child", "event", "on", "id"})
+
+
+@dataclass(frozen=True)
+class LoadLine:
+    """One parsed line: a decision, a correction, a retraction or an action."""
+
+    line_no: int
+    la: str
+    child: str
+    kind: str
+    event_id: str
+    on: date | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    target_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line_no: int
+    reason: str
+
+
+def content_id(la: str, child: str, kind: str, on: date | None, fields: Mapping[str, Any]) -> str:
+    """A stable identity for an event without an explicit id: a uuid5 of its content."""
+    body = orjson.dumps(
+        {"la": la, "child": child, "event": kind, "on": on, **fields},
+        option=orjson.OPT_SORT_KEYS,
+        default=str,
+    )
+    return str(uuid5(JOURNEYS_NAMESPACE, body.decode()))
+
+
+def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidEvent(f"missing {key!r}")
+        return None
+    if not isinstance(value, str | int):
+        raise InvalidEvent(f"{key!r} must be a string")
+    return str(value).strip()
+
+
+def parse_line(text: str, line_no: int, default_la: str | None) -> LoadLine:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise InvalidEvent(f"not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise InvalidEvent("a line must be a JSON object")
+    la = _text(data, "la", required=False) or default_la
+    if not la:
+        raise InvalidEvent("no 'la' on the line and no default local authority (--la)")
+    child = _text(data, "child")
+    kind = _text(data, "event")
+    assert child is not None and kind is not None
+    rest = {k: val for k, val in data.items() if k not in META_KEYS}
+    explicit_id = _text(data, "id", required=False)
+    if kind in (CORRECT, RETRACT):
+        target = _text(rest, "corrects" if kind == CORRECT else "retracts")
+        reason = _text(rest, "reason")
+        values = {k: val for k, val in rest.items() if k not in ("corrects", "retracts", "reason")}
+        on = parse_date(data["on"], "on") if data.get("on") else None
+        if kind == RETRACT and (values or on):
+            raise InvalidEvent("a retraction carries only 'retracts' and 'reason'")
+        event_id = explicit_id or content_id(la, child, kind, on, {**values, "target": target})
+        return LoadLine(line_no, la, child, kind, event_id, on, values, target, reason)
+    if kind in ("action", ACTION_DONE):
+        event_id = explicit_id or content_id(la, child, kind, None, rest)
+        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, rest)
+    if "on" not in data:
+        raise InvalidEvent("missing 'on' (the date the decision took effect)")
+    on = parse_date(data["on"], "on")
+    values = parse_fields(kind, rest)
+    event_id = explicit_id or content_id(la, child, kind, on, values)
+    return LoadLine(line_no, la, child, kind, event_id, on, values)
+
+
+def read_lines(lines: Iterator[str] | list[str], default_la: str | None) -> Iterator[LoadLine | Rejected]:
+    """Parse JSONL text lines; blank lines are skipped, bad ones become Rejected."""
+    for line_no, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            yield parse_line(text, line_no, default_la)
+        except JourneyError as error:
+            yield Rejected(line_no, str(error))
+
+
+def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:
+    """The JSONL object for one entry (None for the stream's opening event)."""
+    head: dict[str, Any] = {"id": entry.event_id, "la": la, "child": child}
+    fields = {k: val for k, val in orjson.loads(orjson.dumps(dict(entry.fields))).items() if val not in (None, [])}
+    if entry.is_decision:
+        return {**head, "event": entry.kind, "on": entry.on.isoformat() if entry.on else None, **fields}
+    if entry.kind == CORRECT:
+        assert entry.on is not None and entry.target is not None
+        return {
+            **head, "event": CORRECT, "corrects": ids_by_seq[entry.target], "on": entry.on.isoformat(),
+            **fields, "reason": entry.reason,
+        }
+    if entry.kind == RETRACT:
+        assert entry.target is not None
+        return {**head, "event": RETRACT, "retracts": ids_by_seq[entry.target], "reason": entry.reason}
+    if entry.kind == ACTION_ADDED:
+        return {**head, "event": "action", **fields}
+    if entry.kind == ACTION_DONE:
+        return {**head, "event": ACTION_DONE, **fields}
+    return None

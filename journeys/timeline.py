@@ -1,0 +1,109 @@
+"""A child's timeline: recorded entries, and the decisions in force at two dates.
+
+Recording time and effective time are separate axes. ``known_at`` keeps only what had been
+recorded by then (corrections and retractions included); ``as_at`` keeps only the decisions
+that had taken effect by then. Nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from journeys.vocabulary import KIND_RANK
+
+CORRECT = "correct"
+RETRACT = "retract"
+ACTION_ADDED = "action-added"
+ACTION_DONE = "action-done"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One recorded event of a child's stream, in the domain's terms."""
+
+    seq: int
+    kind: str
+    on: date | None
+    fields: Mapping[str, Any]
+    recorded_at: datetime
+    recorded_by: str
+    source: str
+    event_id: str
+    hash: str
+    target: int | None = None
+    reason: str | None = None
+
+    @property
+    def is_decision(self) -> bool:
+        return self.kind in KIND_RANK
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision as it stands after corrections: what took effect, and when."""
+
+    seq: int
+    kind: str
+    on: date
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    corrected_by: tuple[int, ...] = ()
+
+    def sort_key(self) -> tuple[date, int, int]:
+        return (self.on, KIND_RANK[self.kind], self.seq)
+
+    def same_as(self, other: Decision) -> bool:
+        return self.kind == other.kind and self.on == other.on and dict(self.fields) == dict(other.fields)
+
+
+def known_by(entries: Iterable[Entry], known_at: datetime | None) -> list[Entry]:
+    """The entries recorded at or before ``known_at`` (all of them when None)."""
+    if known_at is None:
+        return list(entries)
+    return [e for e in entries if e.recorded_at <= known_at]
+
+
+def effective_decisions(entries: Iterable[Entry]) -> list[Decision]:
+    """Apply corrections and retractions, in recording order; sort by effective date.
+
+    Ties on the same date follow the journey's natural order (entered care before the
+    adoption decision before the placement order ...), then recording order.
+    """
+    current: dict[int, Decision] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        if entry.is_decision:
+            assert entry.on is not None
+            current[entry.seq] = Decision(entry.seq, entry.kind, entry.on, entry.fields)
+        elif entry.kind == CORRECT and entry.target in current:
+            before = current[entry.target]
+            current[entry.target] = Decision(
+                before.seq,
+                before.kind,
+                entry.on or before.on,
+                {**before.fields, **entry.fields},
+                before.corrected_by + (entry.seq,),
+            )
+        elif entry.kind == RETRACT and entry.target in current:
+            del current[entry.target]
+    return sorted(current.values(), key=Decision.sort_key)
+
+
+def in_effect_by(decisions: Iterable[Decision], as_at: date | None) -> list[Decision]:
+    """The decisions that had taken effect on or before ``as_at`` (all when None)."""
+    if as_at is None:
+        return list(decisions)
+    return [d for d in decisions if d.on <= as_at]
+
+
+def decisions_at(
+    entries: Iterable[Entry], *, known_at: datetime | None = None, as_at: date | None = None
+) -> list[Decision]:
+    """The child's decisions as known at ``known_at`` and in effect at ``as_at``."""
+    return in_effect_by(effective_decisions(known_by(entries, known_at)), as_at)
+
+
+def superseded_seqs(entries: Iterable[Entry]) -> set[int]:
+    """Seqs of decisions that a later correction or retraction supersedes."""
+    return {e.target for e in entries if e.kind in (CORRECT, RETRACT) and e.target is not None}
