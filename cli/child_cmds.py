@@ -121,3 +121,6 @@ def history(child: str, la: str | None, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+COMMANDS = [show, history]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import click
 
-from cli import child_cmds, record_cmds, store_cmds
+import cli as package
 from cli.context import Settings
 from journeys.store import DEFAULT_STORE
 
@@ -30,17 +33,16 @@ def cli(ctx: click.Context, store: str, user: str | None) -> None:
     ctx.call_on_close(settings.close)
 
 
-for command in (
-    record_cmds.record,
-    record_cmds.correct,
-    record_cmds.retract,
-    child_cmds.show,
-    child_cmds.history,
-    store_cmds.load,
-    store_cmds.export,
-    store_cmds.verify,
-):
-    cli.add_command(command)
+def _register() -> None:
+    """Add the commands of every ``cli/*_cmds.py`` module (each lists them in COMMANDS)."""
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.endswith("_cmds"):
+            module = importlib.import_module(f"cli.{info.name}")
+            for command in module.COMMANDS:
+                cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

@@ -130,3 +130,6 @@ def retract(child: str, seq: int, reason: str, la: str | None, as_json: bool) ->
         echo_json(_entry_json(code, child, entry))
     else:
         click.echo(f"retracted event {entry.target} of child {child} ({code}) as event {entry.seq}")
+
+
+COMMANDS = [record, correct, retract]

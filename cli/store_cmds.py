@@ -99,3 +99,6 @@ def verify(as_json: bool) -> None:
         click.echo(f"verified {report.events} events in {report.streams} journeys: {verdict}")
     if problems:
         sys.exit(1)
+
+
+COMMANDS = [load, export, verify]

@@ -221,10 +221,15 @@ class JourneysApp(Application[UUID]):
 
     def entries(self, la: str, child: str) -> list[Entry]:
         """Every recorded entry of a child's stream, in recording order."""
-        events = list(self.events.get(journey_id(la, child)))
-        if not events:
+        entries = self.stream_entries(journey_id(la, child))
+        if not entries:
             raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
-        return entries_of(events)  # type: ignore[arg-type]
+        return entries
+
+    def stream_entries(self, stream: UUID) -> list[Entry]:
+        """The entries of one stream by its id (empty when there is none). The first entry
+        (``opened``) carries ``la`` and ``child`` in its fields."""
+        return entries_of(self.events.get(stream))  # type: ignore[arg-type]
 
     def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
         decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
@@ -250,7 +255,7 @@ class JourneysApp(Application[UUID]):
         for note in self.notifications():
             if note.originator_version == 1 and note.originator_id not in seen:
                 seen.add(note.originator_id)
-                entries = entries_of(self.events.get(note.originator_id))  # type: ignore[arg-type]
+                entries = self.stream_entries(note.originator_id)
                 yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
     def verify(self) -> VerifyReport:
