@@ -50,8 +50,13 @@ def settings() -> Settings:
     return found
 
 
+def default_la(la: str | None) -> str | None:
+    """--la if given, else JOURNEYS_LA, else None."""
+    return la or os.environ.get("JOURNEYS_LA") or None
+
+
 def resolve_la(la: str | None) -> str:
-    value = la or os.environ.get("JOURNEYS_LA")
+    value = default_la(la)
     if not value:
         raise click.UsageError("no local authority: pass --la CODE or set JOURNEYS_LA (e.g. JOURNEYS_LA=825)")
     return value

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import friendly, settings, with_la
+from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from journeys.jsonl import read_lines
 
@@ -37,7 +37,7 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
     for path in files:
         with path.open(encoding="utf-8") as handle:
             report = app.load(
-                read_lines(handle, la), recorded_by=s.recorded_by, source_name=path.name, batch_size=batch_size
+                read_lines(handle, default_la(la)), recorded_by=s.recorded_by, source_name=path.name, batch_size=batch_size
             )
         totals["loaded"] += report.loaded
         totals["skipped"] += report.skipped
