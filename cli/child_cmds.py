@@ -116,8 +116,16 @@ def history(child: str, la: str | None, as_json: bool) -> None:
     echo_table(
         ["seq", "event", "on", "recorded at", "by", "superseded", "details", "hash"],
         [
-            (r["seq"], r["event"], r["on"], r["recorded_at"], r["recorded_by"],
-             "yes" if r["superseded"] else "", _summary(r), r["hash"][:12])
+            (
+                r["seq"],
+                r["event"],
+                r["on"],
+                r["recorded_at"],
+                r["recorded_by"],
+                "yes" if r["superseded"] else "",
+                _summary(r),
+                r["hash"][:12],
+            )
             for r in rows
         ],
     )

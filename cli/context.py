@@ -75,9 +75,7 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-la_option = click.option(
-    "--la", metavar="CODE", help="Local authority code (default: JOURNEYS_LA).", default=None
-)
+la_option = click.option("--la", metavar="CODE", help="Local authority code (default: JOURNEYS_LA).", default=None)
 
 
 def with_la(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -14,10 +14,16 @@ from journeys.store import DEFAULT_STORE
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
-    "--store", envvar="JOURNEYS_STORE", default=DEFAULT_STORE, show_default=True, metavar="PATH|URL",
+    "--store",
+    envvar="JOURNEYS_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    metavar="PATH|URL",
     help="SQLite file, or postgresql://user@host:port/db (env JOURNEYS_STORE).",
 )
-@click.option("--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user).")
+@click.option(
+    "--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user)."
+)
 @click.version_option(package_name="journeys")
 @click.pass_context
 def cli(ctx: click.Context, store: str, user: str | None) -> None:

@@ -50,11 +50,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in body:
         for i, text in enumerate(row):
             widths[i] = max(widths[i], len(text))
-    numeric = [
-        all(isinstance(r[i], int | float) and not isinstance(r[i], bool) for r in raw_rows if r[i] is not None)
-        and any(r[i] is not None for r in raw_rows)
-        for i in range(len(headers))
-    ] if raw_rows else [False] * len(headers)
+    numeric = (
+        [
+            all(isinstance(r[i], int | float) and not isinstance(r[i], bool) for r in raw_rows if r[i] is not None)
+            and any(r[i] is not None for r in raw_rows)
+            for i in range(len(headers))
+        ]
+        if raw_rows
+        else [False] * len(headers)
+    )
 
     def fmt(row: Sequence[str]) -> str:
         parts = [t.rjust(w) if num else t.ljust(w) for t, w, num in zip(row, widths, numeric, strict=True)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import click
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A calendar date: YYYY-MM-DD (or dd/mm/yyyy as in SSDA903 files)."""
 
     name = "date"
@@ -25,7 +25,7 @@ class DateType(click.ParamType):
             self.fail(f"{text!r} is not a real calendar date (use YYYY-MM-DD)", param, ctx)
 
 
-class KnownAtType(click.ParamType):
+class KnownAtType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A recording time: an ISO datetime (UTC unless it says otherwise), or a date meaning
     the end of that day in UTC."""
 
@@ -37,22 +37,30 @@ class KnownAtType(click.ParamType):
         text = str(value).strip()
         try:
             if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text), time.max, tzinfo=timezone.utc)
+                return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             self.fail(f"{text!r} is not a date or time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)", param, ctx)
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 DATE = DateType()
 KNOWN_AT = KnownAtType()
 
 as_at_option = click.option(
-    "--as-at", "as_at", type=DATE, default=None, metavar="DATE",
+    "--as-at",
+    "as_at",
+    type=DATE,
+    default=None,
+    metavar="DATE",
     help="Count only decisions that took effect on or before DATE (default: today).",
 )
 known_at_option = click.option(
-    "--known-at", "known_at", type=KNOWN_AT, default=None, metavar="TIME",
+    "--known-at",
+    "known_at",
+    type=KNOWN_AT,
+    default=None,
+    metavar="TIME",
     help="Count only events recorded at or before TIME (a date means the end of that day, UTC; default: now).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

@@ -16,8 +16,14 @@ from journeys.vocabulary import EVENT_KINDS, HARDER_TO_PLACE
 
 def _entry_json(la: str, child: str, entry: Entry) -> dict[str, Any]:
     return {
-        "la": la, "child": child, "seq": entry.seq, "event": entry.kind, "on": entry.on,
-        "recorded_at": entry.recorded_at, "recorded_by": entry.recorded_by, "hash": entry.hash,
+        "la": la,
+        "child": child,
+        "seq": entry.seq,
+        "event": entry.kind,
+        "on": entry.on,
+        "recorded_at": entry.recorded_at,
+        "recorded_by": entry.recorded_by,
+        "hash": entry.hash,
         **dict(entry.fields),
     }
 
@@ -36,7 +42,11 @@ def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None
 @click.option("--on", "on", type=DATE, required=True, help="Date the decision took effect.")
 @with_la
 @click.option("--legal-status", help="entered-care: SSDA903 legal status (C1, C2, E1, V2, ...).")
-@click.option("--authority", type=click.Choice(["placement-order", "consent"]), help="placement-order: court order (default) or parental consent.")
+@click.option(
+    "--authority",
+    type=click.Choice(["placement-order", "consent"]),
+    help="placement-order: court order (default) or parental consent.",
+)
 @click.option("--to", "to", help="plan-change: the new plan (adoption, reunification, special-guardianship, ...).")
 @click.option("--reason", help="plan-change: RD1-RD4; disruption: free text.")
 @click.option("--decided-by", type=click.Choice(["court", "agency"]), help="plan-change: who decided.")
@@ -48,7 +58,9 @@ def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None
 @click.option("--date-of-birth", type=DATE, help="child-details: date of birth.")
 @click.option("--expected-date", type=DATE, help="child-details: expected date of birth (unborn child).")
 @click.option("--sibling-group", help="child-details: reference shared by siblings placed together.")
-@click.option("--harder-to-place", multiple=True, type=click.Choice(HARDER_TO_PLACE), help="child-details: flag (repeatable).")
+@click.option(
+    "--harder-to-place", multiple=True, type=click.Choice(HARDER_TO_PLACE), help="child-details: flag (repeatable)."
+)
 @click.option("--review-type", type=click.Choice(["looked-after", "adoption"]), help="review: which review.")
 @click.option("--order", help="proceedings-concluded: care-order, placement-order, special-guardianship, ...")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded event as JSON.")
@@ -95,7 +107,9 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
 @with_la
 @click.option("--json", "as_json", is_flag=True, help="Print the correction as JSON.")
 @friendly
-def correct(child: str, seq: int, on: date | None, sets: tuple[str, ...], reason: str, la: str | None, as_json: bool) -> None:
+def correct(
+    child: str, seq: int, on: date | None, sets: tuple[str, ...], reason: str, la: str | None, as_json: bool
+) -> None:
     """Correct event SEQ of CHILD's journey: the original stays in the history, superseded.
 
     \b

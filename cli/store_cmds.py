@@ -37,7 +37,10 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
     for path in files:
         with path.open(encoding="utf-8") as handle:
             report = app.load(
-                read_lines(handle, default_la(la)), recorded_by=s.recorded_by, source_name=path.name, batch_size=batch_size
+                read_lines(handle, default_la(la)),
+                recorded_by=s.recorded_by,
+                source_name=path.name,
+                batch_size=batch_size,
             )
         totals["loaded"] += report.loaded
         totals["skipped"] += report.skipped
@@ -49,14 +52,21 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
     if as_json:
         echo_json({**totals, "rejects": rejects})
     else:
-        click.echo(f"loaded {totals['loaded']}, skipped {totals['skipped']} already present, rejected {totals['rejected']}")
+        click.echo(
+            f"loaded {totals['loaded']}, skipped {totals['skipped']} already present, rejected {totals['rejected']}"
+        )
     if totals["rejected"]:
         sys.exit(2)
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to a file instead of standard output.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to a file instead of standard output.",
+)
 @friendly
 def export(fmt: str, out: Path | None) -> None:
     """Write every journey as JSONL, corrections and actions included; `load` reads it back.

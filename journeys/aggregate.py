@@ -179,9 +179,7 @@ class Journey(PydanticAggregate):
             "timestamp": recorded_at,
         }
         stream = journey_id(la, child)
-        probe = cls.Opened(
-            originator_id=stream, originator_version=1, originator_topic=cls.TOPIC, hash="", **kwargs
-        )
+        probe = cls.Opened(originator_id=stream, originator_version=1, originator_topic=cls.TOPIC, hash="", **kwargs)
         return cls._create(cls.Opened, id=stream, hash=seal(GENESIS, probe), **kwargs)
 
     # -- commands ---------------------------------------------------------------------
@@ -203,9 +201,7 @@ class Journey(PydanticAggregate):
             raise DuplicateEvent(f"event {event_id} is already recorded for child {self.child}")
         candidate = Decision(self.version + 1, kind, on, values)
         check_timeline(sorted([*self.decisions(), candidate], key=Decision.sort_key), today=recorded_at.date())
-        self._trigger(
-            EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values
-        )
+        self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
         return self.entries[-1]
 
     def correct(
@@ -230,8 +226,15 @@ class Journey(PydanticAggregate):
         rest = [d for d in self.decisions() if d.seq != seq]
         check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
         self._trigger(
-            Journey.Corrected, recorded_at, recorded_by, source, event_id,
-            target=seq, on=new_on, fields=jsonable(target.kind, merged), reason=reason,
+            Journey.Corrected,
+            recorded_at,
+            recorded_by,
+            source,
+            event_id,
+            target=seq,
+            on=new_on,
+            fields=jsonable(target.kind, merged),
+            reason=reason,
         )
         return self.entries[-1]
 
@@ -245,14 +248,28 @@ class Journey(PydanticAggregate):
         return self.entries[-1]
 
     def add_action(
-        self, action_id: str, *, text: str, owner: str, due: date,
-        recorded_at: datetime, recorded_by: str, source: str,
+        self,
+        action_id: str,
+        *,
+        text: str,
+        owner: str,
+        due: date,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
     ) -> Entry:
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
         self._trigger(
-            Journey.ActionAdded, recorded_at, recorded_by, source, f"action:{action_id}",
-            action_id=action_id, text=text, owner=owner, due=due,
+            Journey.ActionAdded,
+            recorded_at,
+            recorded_by,
+            source,
+            f"action:{action_id}",
+            action_id=action_id,
+            text=text,
+            owner=owner,
+            due=due,
         )
         return self.entries[-1]
 
@@ -264,8 +281,13 @@ class Journey(PydanticAggregate):
         if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} of child {self.child} is already done")
         self._trigger(
-            Journey.ActionDone, recorded_at, recorded_by, source, f"action-done:{action_id}",
-            action_id=action_id, note=note,
+            Journey.ActionDone,
+            recorded_at,
+            recorded_by,
+            source,
+            f"action-done:{action_id}",
+            action_id=action_id,
+            note=note,
         )
         return self.entries[-1]
 
@@ -286,13 +308,16 @@ class Journey(PydanticAggregate):
         raise EventNotFound(f"event {seq} of child {self.child} {reason}")
 
     def _trigger(
-        self, event_class: type[Event], recorded_at: datetime, recorded_by: str, source: str,
-        event_id: str, **kwargs: Any,
+        self,
+        event_class: type[Event],
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+        **kwargs: Any,
     ) -> None:
         common = {"recorded_by": recorded_by, "source": source, "event_id": event_id, "timestamp": recorded_at}
-        probe = event_class(
-            originator_id=self.id, originator_version=self.version + 1, hash="", **common, **kwargs
-        )
+        probe = event_class(originator_id=self.id, originator_version=self.version + 1, hash="", **common, **kwargs)
         self.trigger_event(event_class, hash=seal(self.head_hash, probe), **common, **kwargs)
 
     def _remember(self, event: Event) -> None:
@@ -323,7 +348,7 @@ _COMMON = frozenset(Journey.Decided.model_fields)
 
 def entry_of(event: Journey.Event, earlier: Iterable[Entry]) -> Entry:
     """The domain view of one stored event; ``earlier`` gives a correction its target's kind."""
-    common = {
+    common: dict[str, Any] = {
         "seq": event.originator_version,
         "recorded_at": event.timestamp,
         "recorded_by": event.recorded_by,

@@ -19,8 +19,8 @@ from journeys.aggregate import Journey, entries_of, seal
 from journeys.clock import recording_time
 from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
 from journeys.identity import journey_id
-from journeys.payloads import parse_fields
 from journeys.jsonl import LoadLine, Rejected, content_id, export_line
+from journeys.payloads import parse_fields
 from journeys.persistence import OrjsonTranscoder, PydanticMapper
 from journeys.state import ChildState, replay
 from journeys.store import DEFAULT_STORE, store_env
@@ -87,8 +87,15 @@ class JourneysApp(Application[UUID]):
     # -- writing ----------------------------------------------------------------------
 
     def record(
-        self, la: str, child: str, kind: str, on: date, fields: Mapping[str, Any],
-        *, recorded_by: str, source: str = "cli",
+        self,
+        la: str,
+        child: str,
+        kind: str,
+        on: date,
+        fields: Mapping[str, Any],
+        *,
+        recorded_by: str,
+        source: str = "cli",
     ) -> Entry:
         """Record one decision for a child (opening its journey if it is new)."""
         now = recording_time()
@@ -101,15 +108,29 @@ class JourneysApp(Application[UUID]):
         return entry
 
     def correct(
-        self, la: str, child: str, seq: int, *, on: date | None, fields: Mapping[str, Any],
-        reason: str, recorded_by: str, source: str = "cli",
+        self,
+        la: str,
+        child: str,
+        seq: int,
+        *,
+        on: date | None,
+        fields: Mapping[str, Any],
+        reason: str,
+        recorded_by: str,
+        source: str = "cli",
     ) -> Entry:
         now = recording_time()
         journey = self._get(la, child)
         event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
         entry = journey.correct(
-            seq, on=on, fields=fields, reason=reason, recorded_at=now,
-            recorded_by=recorded_by, source=source, event_id=event_id,
+            seq,
+            on=on,
+            fields=fields,
+            reason=reason,
+            recorded_at=now,
+            recorded_by=recorded_by,
+            source=source,
+            event_id=event_id,
         )
         self.save(journey)
         return entry
@@ -176,7 +197,7 @@ class JourneysApp(Application[UUID]):
         journeys: dict[UUID, Journey] = {}
         for line in batch:
             key = journey_id(line.la, line.child)
-            journey = journeys.get(key)
+            journey: Journey | None = journeys.get(key)
             if journey is None:
                 journey = self._find(line.la, line.child)
                 if journey is None:
@@ -209,8 +230,13 @@ class JourneysApp(Application[UUID]):
                 journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
         elif line.kind == ACTION_ADDED:
             f = line.fields
-            journey.add_action(str(f["action_id"]), text=str(f["text"]), owner=str(f["owner"]),
-                               due=date.fromisoformat(str(f["due"])), **meta)
+            journey.add_action(
+                str(f["action_id"]),
+                text=str(f["text"]),
+                owner=str(f["owner"]),
+                due=date.fromisoformat(str(f["due"])),
+                **meta,
+            )
         elif line.kind == ACTION_DONE:
             journey.complete_action(str(line.fields["action_id"]), note=line.fields.get("note"), **meta)
         else:
@@ -253,9 +279,10 @@ class JourneysApp(Application[UUID]):
         """Every child's (la, child, entries), in the order the journeys were opened."""
         seen: set[UUID] = set()
         for note in self.notifications():
-            if note.originator_version == 1 and note.originator_id not in seen:
-                seen.add(note.originator_id)
-                entries = self.stream_entries(note.originator_id)
+            stream = _uuid(note.originator_id)
+            if note.originator_version == 1 and stream not in seen:
+                seen.add(stream)
+                entries = self.stream_entries(stream)
                 yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
     def verify(self) -> VerifyReport:
@@ -264,13 +291,14 @@ class JourneysApp(Application[UUID]):
         heads: dict[UUID, tuple[int, str, str, str]] = {}
         for note in self.notifications():
             report.events += 1
-            version, previous, la, child = heads.get(note.originator_id, (0, "", "?", "?"))
+            stream = _uuid(note.originator_id)
+            version, previous, la, child = heads.get(stream, (0, "", "?", "?"))
             try:
                 event = self.mapper.to_domain_event(note)
                 assert isinstance(event, Journey.Event)
-            except Exception as error:  # noqa: BLE001 - any decoding failure is evidence
+            except Exception as error:
                 report.tampered.append(TamperedEvent(la, child, note.originator_version, f"unreadable: {error}"))
-                heads[note.originator_id] = (note.originator_version, "!", la, child)
+                heads[stream] = (note.originator_version, "!", la, child)
                 continue
             if isinstance(event, Journey.Opened):
                 la, child = event.la, event.child
@@ -281,7 +309,7 @@ class JourneysApp(Application[UUID]):
                 report.tampered.append(
                     TamperedEvent(la, child, note.originator_version, "content does not match its hash")
                 )
-            heads[note.originator_id] = (note.originator_version, event.hash, la, child)
+            heads[stream] = (note.originator_version, event.hash, la, child)
         return report
 
     def export(self) -> Iterator[dict[str, Any]]:
@@ -297,7 +325,7 @@ class JourneysApp(Application[UUID]):
 
     def _find(self, la: str, child: str) -> Journey | None:
         try:
-            journey = self.repository.get(journey_id(la, child))
+            journey: object = self.repository.get(journey_id(la, child))
         except AggregateNotFoundError:
             return None
         assert isinstance(journey, Journey)
@@ -310,6 +338,8 @@ class JourneysApp(Application[UUID]):
         return journey
 
     def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
-        return self._find(la, child) or Journey.open(
-            la, child, recorded_at=now, recorded_by=recorded_by, source=source
-        )
+        return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)

@@ -6,12 +6,12 @@ system clock (so freezegun in tests and tools such as faketime control it), alwa
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def recording_time() -> datetime:
     """The moment an event is recorded, timezone-aware UTC."""
-    return datetime.now(tz=timezone.utc)
+    return datetime.now(tz=UTC)
 
 
 def today() -> date:

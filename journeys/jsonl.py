@@ -121,8 +121,12 @@ def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
     if entry.kind == CORRECT:
         assert entry.on is not None and entry.target is not None
         return {
-            **head, "event": CORRECT, "corrects": ids_by_seq[entry.target], "on": entry.on.isoformat(),
-            **fields, "reason": entry.reason,
+            **head,
+            "event": CORRECT,
+            "corrects": ids_by_seq[entry.target],
+            "on": entry.on.isoformat(),
+            **fields,
+            "reason": entry.reason,
         }
     if entry.kind == RETRACT:
         assert entry.target is not None

@@ -193,6 +193,4 @@ def parse_date(value: Any, what: str = "date") -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidEvent(
-            f"{what} {value!r} is not a real calendar date", "write dates as YYYY-MM-DD"
-        ) from None
+        raise InvalidEvent(f"{what} {value!r} is not a real calendar date", "write dates as YYYY-MM-DD") from None

@@ -28,7 +28,14 @@ _NEEDS_CARE = {
     "left-care": "leaving care",
 }
 # Decisions that may come before the first period of care (e.g. for an unborn child).
-_BEFORE_CARE = {"child-details", "proceedings-issued", "proceedings-concluded", "family-finding", "plan-change", "review"}
+_BEFORE_CARE = {
+    "child-details",
+    "proceedings-issued",
+    "proceedings-concluded",
+    "family-finding",
+    "plan-change",
+    "review",
+}
 
 
 @dataclass
@@ -182,10 +189,16 @@ class _Walk:
             self.refuse("184", f"adoption decision on {d.on} is before the date of birth {birth} (rule 184)")
         if not self.adm_seen:
             period = self._period()
-            for kind, label, rule in (("placement-order", "placement order", "554"), ("match", "match", "333"), ("placed", "placement", "552")):
+            for kind, label, rule in (
+                ("placement-order", "placement order", "554"),
+                ("match", "match", "333"),
+                ("placed", "placement", "552"),
+            ):
                 earlier = period.first(kind)
                 if earlier is not None:
-                    self.refuse(rule, f"{label} on {earlier.on} is before the adoption decision on {d.on} (rule {rule})")
+                    self.refuse(
+                        rule, f"{label} on {earlier.on} is before the adoption decision on {d.on} (rule {rule})"
+                    )
         self.adm_seen = True
         if self.adm is None or self.state.plan != ADOPTION:
             self.adm = d
@@ -201,7 +214,8 @@ class _Walk:
             if not d.fields.get("reason") or not d.fields.get("decided_by"):
                 self.refuse(
                     "leaving-adoption",
-                    f"plan-change on {d.on} leaves adoption: it needs a reason (RD1-RD4) and decided_by (court or agency)",
+                    f"plan-change on {d.on} leaves adoption: "
+                    "it needs a reason (RD1-RD4) and decided_by (court or agency)",
                 )
             if self.placed is not None:
                 self.refuse(
@@ -215,7 +229,9 @@ class _Walk:
     def _require_adoption_plan(self, d: Decision, label: str) -> bool:
         plan = self.state.plan
         if plan is not None and plan != ADOPTION:
-            self.refuse("plan", f"{label} on {d.on} while the plan is {plan} (since {self.state.plan_since}), not adoption")
+            self.refuse(
+                "plan", f"{label} on {d.on} while the plan is {plan} (since {self.state.plan_since}), not adoption"
+            )
             return False
         return True
 
@@ -223,7 +239,10 @@ class _Walk:
         if not self._require_adoption_plan(d, "match"):
             return
         if self.placed is not None:
-            self.refuse("552", f"match on {d.on} is after the placement on {self.placed.on} (rule 552: placed not before the match)")
+            self.refuse(
+                "552",
+                f"match on {d.on} is after the placement on {self.placed.on} (rule 552: placed not before the match)",
+            )
         self._set_plan(ADOPTION, d.on)
         self.match = d
 
@@ -248,7 +267,8 @@ class _Walk:
         if self.placed is None and self.disrupted is not None:
             self.refuse(
                 "adoption-order",
-                f"adoption order on {d.on}, but the placement disrupted on {self.disrupted.on} and no new placement followed",
+                f"adoption order on {d.on}, but the placement disrupted on {self.disrupted.on} "
+                "and no new placement followed",
             )
         self._end(d)
 

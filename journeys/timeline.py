@@ -83,7 +83,7 @@ def effective_decisions(entries: Iterable[Entry]) -> list[Decision]:
                 before.kind,
                 entry.on or before.on,
                 {**before.fields, **entry.fields},
-                before.corrected_by + (entry.seq,),
+                (*before.corrected_by, entry.seq),
             )
         elif entry.kind == RETRACT and entry.target in current:
             del current[entry.target]

@@ -56,7 +56,10 @@ def test_a_refused_decision_prints_one_error_line_and_appends_nothing(run: Cli) 
     ("args", "message"),
     [
         (["record", "match", "C1", "--on", "2015-02-30"], "'2015-02-30' is not a real calendar date"),
-        (["record", "entered-care", "C1", "--on", "2015-01-01", "--legal-status", "Z9"], "legal status 'Z9' is not one of"),
+        (
+            ["record", "entered-care", "C1", "--on", "2015-01-01", "--legal-status", "Z9"],
+            "legal status 'Z9' is not one of",
+        ),
         (["show", "NOBODY"], "Error: no journey for child 'NOBODY' in local authority 825"),
         (["correct", "C1", "99", "--on", "2015-01-01", "--reason", "x"], "Error: event 99 of child C1 does not exist"),
         (["show", "C1", "--known-at", "yesterday"], "'yesterday' is not a date or time"),
@@ -87,8 +90,15 @@ def test_show_json_has_the_documented_keys(run: Cli) -> None:
     data = json.loads(run("show", "C1", "--json", "--as-at", "2014-12-31").output)
     assert {"la", "child", "as_at", "known_at", "plan", "stage", "milestones", "events"} <= set(data)
     assert set(data["milestones"]) == {
-        "entered_care", "proceedings_issued", "adoption_decision", "placement_order", "family_finding",
-        "matched", "placed", "adoption_order", "left_care",
+        "entered_care",
+        "proceedings_issued",
+        "adoption_decision",
+        "placement_order",
+        "family_finding",
+        "matched",
+        "placed",
+        "adoption_order",
+        "left_care",
     }
     assert (data["as_at"], data["stage"], data["events"]) == ("2014-12-31", "in-care", 1)
 
@@ -111,9 +121,26 @@ def test_plan_change_options_reach_the_event(run: Cli) -> None:
     run("record", "entered-care", "C1", "--on", "2014-01-10")
     run("record", "adoption-decision", "C1", "--on", "2014-06-01")
     result = run(
-        "record", "plan-change", "C1", "--on", "2014-09-01", "--to", "reunification", "--reason", "RD2",
-        "--decided-by", "court", "--outcome", "home-with-mother", "--json",
+        "record",
+        "plan-change",
+        "C1",
+        "--on",
+        "2014-09-01",
+        "--to",
+        "reunification",
+        "--reason",
+        "RD2",
+        "--decided-by",
+        "court",
+        "--outcome",
+        "home-with-mother",
+        "--json",
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert (data["to"], data["reason"], data["decided_by"], data["outcome"]) == ("reunification", "RD2", "court", "home-with-mother")
+    assert (data["to"], data["reason"], data["decided_by"], data["outcome"]) == (
+        "reunification",
+        "RD2",
+        "court",
+        "home-with-mother",
+    )

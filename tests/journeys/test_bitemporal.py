@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from freezegun import freeze_time
 
@@ -12,7 +12,7 @@ LA = "825"
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def test_a_back_dated_entry_is_in_effect_early_but_only_known_late(app: JourneysApp) -> None:
@@ -46,7 +46,10 @@ def test_a_correction_changes_the_answer_only_from_when_it_was_recorded(app: Jou
     assert before.state.milestones()["placement_order"] == date(2015, 5, 1)
     assert after.state.milestones()["placement_order"] == date(2015, 2, 10)
     # as at March 2015, only the corrected history has a placement order in force
-    assert app.show(LA, "C1", as_at=date(2015, 3, 1), known_at=utc("2015-06-01T00:00:00")).state.stage == "adoption-decision"
+    assert (
+        app.show(LA, "C1", as_at=date(2015, 3, 1), known_at=utc("2015-06-01T00:00:00")).state.stage
+        == "adoption-decision"
+    )
     assert app.show(LA, "C1", as_at=date(2015, 3, 1)).state.stage == "placement-order"
 
 

@@ -63,9 +63,7 @@ def test_a_line_rejected_by_a_rule_names_the_rule(run: Cli, tmp_path: Path) -> N
     result = run("load", "--json", str(path))
     data = json.loads(result.output)
     assert result.exit_code == 2
-    assert data["rejects"] == [
-        {"file": str(path), "line": 3, "reason": data["rejects"][0]["reason"]}
-    ]
+    assert data["rejects"] == [{"file": str(path), "line": 3, "reason": data["rejects"][0]["reason"]}]
     assert "rule 333" in data["rejects"][0]["reason"]
 
 

@@ -46,7 +46,9 @@ def _journey(draw_ordered: bool, cmds: list[tuple[Any, ...]]) -> list[tuple[Any,
 
 
 commands = st.builds(
-    _journey, st.booleans(), st.lists(st.one_of(record_cmd, record_cmd, record_cmd, correct_cmd, retract_cmd), max_size=25)
+    _journey,
+    st.booleans(),
+    st.lists(st.one_of(record_cmd, record_cmd, record_cmd, correct_cmd, retract_cmd), max_size=25),
 )
 
 

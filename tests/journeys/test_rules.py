@@ -43,13 +43,23 @@ def test_adoption_decision_before_entering_care_is_refused_rule_1003(memory_app:
 def test_adoption_decision_before_birth_is_refused(memory_app: JourneysApp) -> None:
     rec(memory_app, "entered-care", "2014-01-10")
     rec(memory_app, "adoption-decision", "2014-03-01")
-    refused(memory_app, "child-details", "2014-05-01", r"date of birth 2014-05-01 is after the child entered care",
-            date_of_birth="2014-05-01")
+    refused(
+        memory_app,
+        "child-details",
+        "2014-05-01",
+        r"date of birth 2014-05-01 is after the child entered care",
+        date_of_birth="2014-05-01",
+    )
 
 
 def test_placement_order_before_the_adoption_decision_is_refused_rule_554(in_care: JourneysApp) -> None:
     rec(in_care, "adoption-decision", "2014-06-01")
-    refused(in_care, "placement-order", "2014-05-01", r"placement order on 2014-05-01 is before the adoption decision on 2014-06-01 \(rule 554\)")
+    refused(
+        in_care,
+        "placement-order",
+        "2014-05-01",
+        r"placement order on 2014-05-01 is before the adoption decision on 2014-06-01 \(rule 554\)",
+    )
 
 
 def test_placement_order_without_any_adoption_decision_is_allowed(in_care: JourneysApp) -> None:
@@ -59,7 +69,12 @@ def test_placement_order_without_any_adoption_decision_is_allowed(in_care: Journ
 
 def test_match_before_the_adoption_decision_is_refused_rule_333(in_care: JourneysApp) -> None:
     rec(in_care, "adoption-decision", "2014-06-01")
-    refused(in_care, "match", "2014-05-20", r"match on 2014-05-20 is before the adoption decision on 2014-06-01 \(rule 333\)")
+    refused(
+        in_care,
+        "match",
+        "2014-05-20",
+        r"match on 2014-05-20 is before the adoption decision on 2014-06-01 \(rule 333\)",
+    )
 
 
 def test_match_while_the_plan_is_not_adoption_is_refused(in_care: JourneysApp) -> None:
@@ -76,14 +91,25 @@ def test_placed_before_the_match_is_refused_rule_552(in_care: JourneysApp) -> No
 
 def test_placed_before_the_adoption_decision_is_refused(in_care: JourneysApp) -> None:
     rec(in_care, "placed", "2014-05-01")
-    refused(in_care, "adoption-decision", "2014-06-01", r"placement on 2014-05-01 is before the adoption decision on 2014-06-01 \(rule 552\)")
+    refused(
+        in_care,
+        "adoption-decision",
+        "2014-06-01",
+        r"placement on 2014-05-01 is before the adoption decision on 2014-06-01 \(rule 552\)",
+    )
 
 
 def test_adoption_order_after_a_disruption_with_no_new_placement_is_refused(in_care: JourneysApp) -> None:
-    for kind, on in (("adoption-decision", "2014-06-01"), ("match", "2014-08-01"), ("placed", "2014-09-01"),
-                     ("disruption", "2014-12-01")):
+    for kind, on in (
+        ("adoption-decision", "2014-06-01"),
+        ("match", "2014-08-01"),
+        ("placed", "2014-09-01"),
+        ("disruption", "2014-12-01"),
+    ):
         rec(in_care, kind, on)
-    refused(in_care, "adoption-order", "2015-03-01", r"the placement disrupted on 2014-12-01 and no new placement followed")
+    refused(
+        in_care, "adoption-order", "2015-03-01", r"the placement disrupted on 2014-12-01 and no new placement followed"
+    )
 
 
 def test_disruption_when_not_placed_is_refused(in_care: JourneysApp) -> None:
@@ -98,8 +124,12 @@ def test_leaving_adoption_needs_a_reason_and_a_decider(in_care: JourneysApp) -> 
 
 
 def test_nothing_follows_an_adoption_order_except_a_new_period_of_care(in_care: JourneysApp) -> None:
-    for kind, on in (("adoption-decision", "2014-06-01"), ("match", "2014-08-01"), ("placed", "2014-09-01"),
-                     ("adoption-order", "2015-03-01")):
+    for kind, on in (
+        ("adoption-decision", "2014-06-01"),
+        ("match", "2014-08-01"),
+        ("placed", "2014-09-01"),
+        ("adoption-order", "2015-03-01"),
+    ):
         rec(in_care, kind, on)
     refused(in_care, "match", "2015-04-01", r"comes after the adoption-order on 2015-03-01")
     rec(in_care, "entered-care", "2016-02-01")
@@ -128,7 +158,9 @@ def test_an_exact_duplicate_is_refused(in_care: JourneysApp) -> None:
 
 
 def test_unknown_codes_are_refused_with_the_choices(in_care: JourneysApp) -> None:
-    refused(in_care, "plan-change", "2014-03-01", r"reason 'XXX' is not one of RD1, RD2, RD3, RD4", to="other", reason="XXX")
+    refused(
+        in_care, "plan-change", "2014-03-01", r"reason 'XXX' is not one of RD1, RD2, RD3, RD4", to="other", reason="XXX"
+    )
     refused(in_care, "left-care", "2014-03-01", r"means adopted: record an adoption-order", reason_code="E11")
     refused(in_care, "match", "2014-03-01", r"match has no field 'to'", to="adoption")
 
@@ -141,7 +173,9 @@ def test_a_back_dated_event_that_fits_the_timeline_is_accepted(in_care: Journeys
 
 def test_a_back_dated_event_that_breaks_the_timeline_is_refused(in_care: JourneysApp) -> None:
     rec(in_care, "placement-order", "2014-08-01")
-    refused(in_care, "adoption-decision", "2014-09-01", r"placement order on 2014-08-01 is before the adoption decision")
+    refused(
+        in_care, "adoption-decision", "2014-09-01", r"placement order on 2014-08-01 is before the adoption decision"
+    )
 
 
 def test_a_correction_that_breaks_the_timeline_is_refused_and_changes_nothing(in_care: JourneysApp) -> None:
@@ -162,6 +196,14 @@ def test_retracting_entering_care_under_later_decisions_is_refused(in_care: Jour
 def test_an_unborn_child_can_be_tracked_before_entering_care(memory_app: JourneysApp) -> None:
     rec(memory_app, "child-details", "2015-10-01", expected_date="2016-01-15")
     rec(memory_app, "family-finding", "2015-10-20")
-    rec(memory_app, "plan-change", "2015-12-01", to="other", reason="RD4", decided_by="agency", outcome="pregnancy-ended")
+    rec(
+        memory_app,
+        "plan-change",
+        "2015-12-01",
+        to="other",
+        reason="RD4",
+        decided_by="agency",
+        outcome="pregnancy-ended",
+    )
     state = memory_app.show(LA, "C1").state
     assert (state.stage, state.plan) == ("not-in-care", "other")

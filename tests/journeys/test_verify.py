@@ -33,7 +33,9 @@ def test_a_date_edited_in_sqlite_makes_verify_fail_naming_the_child(run: Cli, sq
     with sqlite3.connect(sqlite_store) as db:
         rows = [r for r in db.execute("SELECT rowid, state FROM stored_events ORDER BY rowid") if b"2014-11-20" in r[1]]
         rowid, state = rows[1]
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state.replace(b"2014-11-20", b"2014-10-20"), rowid))
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (state.replace(b"2014-11-20", b"2014-10-20"), rowid)
+        )
     result = run("verify")
     assert result.exit_code == 1
     assert "child T2 (825) event 3: content does not match its hash" in result.output
@@ -49,9 +51,10 @@ def test_a_date_edited_in_postgres_makes_verify_fail(postgres_store: str) -> Non
     schema = postgres_store.rsplit("schema=", 1)[1]
     with psycopg.connect(postgres_store.split("?")[0], autocommit=True) as conn:
         conn.execute(
-            f"UPDATE \"{schema}\".journeys_events SET state = convert_to(replace(convert_from(state, 'UTF8'), '2014-11-20', '2014-10-20'), 'UTF8') "
+            f"UPDATE \"{schema}\".journeys_events "
+            "SET state = convert_to(replace(convert_from(state, 'UTF8'), '2014-11-20', '2014-10-20'), 'UTF8') "
             "WHERE originator_version = 3 AND notification_id = (SELECT max(notification_id) FROM "
-            f"\"{schema}\".journeys_events)"
+            f'"{schema}".journeys_events)'
         )
     report = app.verify()
     app.close()
