@@ -1,0 +1,244 @@
+"""Reports on plan changes: why adoption plans stop, and the early family-finding tracking cohort."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from cli.context import friendly, settings, with_la
+from cli.output import echo_csv, echo_json, echo_table
+from cli.params import DATE, json_option, known_at_option
+from journeys.vocabulary import OUTCOMES, RD_REASONS
+from projections.plan_changes import STAGES
+from projections.plan_changes import plan_changes as plan_change_report
+from projections.tracking import tracking_cohort as tracking_report
+
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
+
+
+def _la_or_all(la: str | None) -> str | None:
+    """The local authority to report on: --la, else JOURNEYS_LA, else all of them."""
+    return la or os.environ.get("JOURNEYS_LA") or None
+
+
+def _scope(la: str | None, known_at: datetime | None) -> str:
+    where = f"local authority {la}" if la else "all local authorities"
+    known = known_at.isoformat(timespec="seconds") if known_at else "now"
+    return f"{where}, as known {known}"
+
+
+def _totals(title: str, totals: dict[str, int], labels: dict[str, str] | None = None) -> None:
+    click.echo(f"\n{title}")
+    echo_table(["", "changes", "meaning"], [(k, n, (labels or {}).get(k, "")) for k, n in totals.items()])
+
+
+CHANGE_COLUMNS = [
+    "la",
+    "child",
+    "date",
+    "plan_before",
+    "plan_after",
+    "stage",
+    "reason",
+    "decided_by",
+    "outcome",
+    "plan_since",
+    "days_on_plan",
+    "adoption_decision",
+    "days_since_adoption_decision",
+]
+
+
+@click.command("plan-changes")
+@click.option(
+    "--from", "start", type=DATE, default=None, metavar="DATE", help="First day of the window (default: open)."
+)
+@click.option("--to", "end", type=DATE, default=None, metavar="DATE", help="Last day of the window (default: open).")
+@with_la
+@known_at_option
+@click.option("--all", "everything", is_flag=True, help="List every plan change, not only those away from adoption.")
+@json_option
+@csv_option
+@friendly
+def plan_changes(
+    start: date | None,
+    end: date | None,
+    la: str | None,
+    known_at: datetime | None,
+    everything: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Why adoption plans changed: totals by RD reason, decider, stage and outcome, and the list.
+
+    Counts the plan changes away from adoption (the scorecard's A5) that took effect in the
+    window; --all lists every plan change. The stage is how far the journey had got when
+    the plan changed: before-adm, after-adm, after-po, after-match or after-placement.
+    Without --la (or JOURNEYS_LA) every local authority is counted.
+
+    \b
+    Example:
+      journeys plan-changes --from 2015-04-01 --to 2016-03-31 --la 825
+      journeys plan-changes --known-at 2016-10-01 --json
+    """
+    code = _la_or_all(la)
+    report = plan_change_report(
+        settings().app().streams(), start=start, end=end, la=code, known_at=known_at, everything=everything
+    )
+    data = report.as_json()
+    if as_json:
+        echo_json(data)
+        return
+    if as_csv:
+        echo_csv(CHANGE_COLUMNS, [[row[c] for c in CHANGE_COLUMNS] for row in data["changes"]])
+        return
+    what = "plan changes" if everything else "plan changes away from adoption"
+    window = f"{start or 'the beginning'} to {end or 'now'}"
+    click.echo(f"{data['total']} {what}, {window} ({_scope(code, known_at)})")
+    if not everything:
+        click.echo(f"({data['other_plan_changes']} other plan changes not counted: use --all to list them)")
+    _totals("By reason", data["by_reason"], RD_REASONS)
+    _totals("By decider", data["by_decider"])
+    _totals("By stage reached", data["by_stage"], STAGES)
+    _totals("By outcome", data["by_outcome"], OUTCOMES)
+    click.echo("")
+    echo_table(
+        ["date", "la", "child", "from plan", "to plan", "stage", "reason", "decided by", "outcome", "days on plan"],
+        [
+            (
+                r["date"],
+                r["la"],
+                r["child"],
+                r["plan_before"],
+                r["plan_after"],
+                r["stage"],
+                r["reason"],
+                r["decided_by"],
+                r["outcome"],
+                r["days_on_plan"],
+            )
+            for r in data["changes"]
+        ],
+    )
+
+
+CHILD_COLUMNS = [
+    "la",
+    "child",
+    "tracked_from",
+    "class",
+    "plan",
+    "stage",
+    "adoption_decision",
+    "placement_order",
+    "matched_on",
+    "with_po",
+    "matched",
+    "ceased_on",
+    "decided_by",
+    "by_court",
+    "outcome",
+    "reason",
+]
+
+
+def _breakdown(data: dict[str, Any]) -> list[str]:
+    other = sum(data["other"].values())
+    outcomes = ", ".join(f"{k} {n}" for k, n in data["outcomes"].items()) or "none"
+    reasons = ", ".join(f"{k} {n}" for k, n in data["other"].items()) or "none"
+    parts = [data["proceeded"], data["under_consideration"], data["ceased"], other]
+    total = sum(parts)
+    return [
+        f"  proceeded            {data['proceeded']:>4}  (with a PO {data['with_po']}, matched {data['matched']})",
+        f"  under consideration  {data['under_consideration']:>4}",
+        f"  ceased               {data['ceased']:>4}  (by the court {data['ceased_by_court']}; outcomes: {outcomes})",
+        f"  other                {other:>4}  ({reasons})",
+        f"  {' + '.join(str(n) for n in parts)} = {total}: "
+        + (
+            f"the classes add up to the {data['tracked']} children tracked (each child is in exactly one)"
+            if total == data["tracked"]
+            else f"the classes do NOT add up to the {data['tracked']} children tracked"
+        ),
+    ]
+
+
+@click.command("tracking-cohort")
+@click.option("--from", "start", type=DATE, required=True, metavar="DATE", help="First day of the tracking window.")
+@click.option("--to", "end", type=DATE, required=True, metavar="DATE", help="Last day of the tracking window.")
+@click.option("--census", type=DATE, required=True, metavar="DATE", help="The date the children are counted at.")
+@with_la
+@known_at_option
+@json_option
+@csv_option
+@friendly
+def tracking_cohort(
+    start: date, end: date, census: date, la: str | None, known_at: datetime | None, as_json: bool, as_csv: bool
+) -> None:
+    """Children tracked from early family-finding, and where each stood at the census.
+
+    A child is tracked when its family-finding began in the window before any placement
+    order (early family-finding; possibly before birth). At the census each is in exactly one class:
+    proceeded (adoption still the plan, with an adoption decision or placement order),
+    under consideration (no adoption decision yet), ceased (plan changed away from adoption;
+    by the court or the agency, and the outcome) or other (permanence abroad, pregnancy
+    ended, ...). Decisions after the census do not count.
+
+    \b
+    Example:
+      journeys tracking-cohort --from 2015-10-01 --to 2016-03-31 --census 2016-09-30 --la 825
+      journeys tracking-cohort --from 2015-10-01 --to 2016-03-31 --census 2016-09-30 --json
+    """
+    code = _la_or_all(la)
+    report = tracking_report(
+        settings().app().streams(), start=start, end=end, census=census, la=code, known_at=known_at
+    )
+    data = report.as_json()
+    if as_json:
+        echo_json(data)
+        return
+    if as_csv:
+        echo_csv(CHILD_COLUMNS, [[row[c] for c in CHILD_COLUMNS] for row in data["children"]])
+        return
+    click.echo(
+        f"{data['tracked']} children tracked from family-finding {start} to {end}, "
+        f"at the census on {census} ({_scope(code, known_at)}):"
+    )
+    for line in _breakdown(data):
+        click.echo(line)
+    if data["children"]:
+        click.echo("")
+        echo_table(
+            [
+                "la",
+                "child",
+                "tracked from",
+                "class",
+                "plan",
+                "stage",
+                "PO",
+                "matched",
+                "decided by",
+                "outcome / reason",
+            ],
+            [
+                (
+                    r["la"],
+                    r["child"],
+                    r["tracked_from"],
+                    r["class"],
+                    r["plan"],
+                    r["stage"],
+                    r["placement_order"],
+                    r["matched_on"],
+                    r["decided_by"],
+                    r["outcome"] or r["reason"],
+                )
+                for r in data["children"]
+            ],
+        )
+
+
+COMMANDS = [plan_changes, tracking_cohort]
