@@ -9,9 +9,9 @@ placements disrupt. Intervals are drawn from log-normal distributions centred on
 evaluation's figures (entering care to placement about 593 days, England's A1; placement
 order to match about 223 days, England's A2).
 
-Recording practice is imitated too: about one line in twenty is keyed late (written further
-down the file than the child's other lines, though it took effect earlier), and about one in
-forty is keyed with a wrong date and corrected later with a ``correct`` line. Every child's
+Recording practice is imitated too: about one line in thirty is keyed late (written further
+down the file than the child's later decisions, though it took effect earlier), and about
+one in forty is a ``correct`` line fixing a decision keyed earlier with a wrong date. Every child's
 events, in every order the file presents them, keep the journey's rules, so loading a
 generated file rejects nothing.
 
@@ -37,8 +37,8 @@ LA_CODES: tuple[str, ...] = (
 
 DEFAULT_START = date(2010, 4, 1)
 DEFAULT_END = date(2024, 3, 31)
-LATE_SHARE = 0.05  # lines keyed late
-CORRECTION_SHARE = 0.025  # decisions keyed with a wrong date, then corrected
+LATE_SHARE = 0.15  # of proceedings, family-finding, reviews and adoption decisions: keyed late
+CORRECTION_SHARE = 0.10  # of the decisions a correction may move: keyed with a wrong date
 LATE_DELAY_CHILDREN = 200  # how far down the file a late line or a correction lands
 _DEFERRABLE = frozenset({"proceedings-issued", "family-finding", "review", "adoption-decision"})
 _CORRECTABLE = frozenset({"adoption-decision", "placement-order", "match", "adoption-order", "left-care"})
@@ -220,10 +220,10 @@ def generate(
         for position, (on, kind, fields) in enumerate(events):
             line = {**head, "event": kind, "on": date.fromordinal(on).isoformat(), **fields}
             roll = rng.random()
-            if kind in _DEFERRABLE and roll < LATE_SHARE * 3:
+            if kind in _DEFERRABLE and roll < LATE_SHARE:
                 heapq.heappush(pending, (index + rng.randint(1, LATE_DELAY_CHILDREN), next(order), line))
                 continue
-            if kind in _CORRECTABLE and roll < CORRECTION_SHARE * 4:
+            if kind in _CORRECTABLE and roll < CORRECTION_SHARE:
                 wrong = _wrong_date(rng, events, position, last)
                 if wrong is not None:
                     line["id"] = f"{child.la}-{child.ref}-{position}"
