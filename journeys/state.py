@@ -93,6 +93,7 @@ class ChildState:
             "family_finding": first("family-finding"),
             "matched": last("match"),
             "placed": last("placed"),
+            "disrupted": last("disruption"),
             "adoption_order": first("adoption-order"),
             "left_care": first("left-care"),
         }

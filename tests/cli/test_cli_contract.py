@@ -97,6 +97,7 @@ def test_show_json_has_the_documented_keys(run: Cli) -> None:
         "family_finding",
         "matched",
         "placed",
+        "disrupted",
         "adoption_order",
         "left_care",
     }
