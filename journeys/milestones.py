@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -39,7 +39,17 @@ UNMET: Final[frozenset[str]] = frozenset({OVERDUE, DUE_SOON, OPEN, ON_TRACK})
 
 DEADLINE, POSSIBLE_FROM = "deadline", "possible-from"
 _KEYS: Final = {
-    "id", "name", "starts", "met_by", "within", "amber", "kind", "adoption", "unless", "met_before_start", "source",
+    "id",
+    "name",
+    "starts",
+    "met_by",
+    "within",
+    "amber",
+    "kind",
+    "adoption",
+    "unless",
+    "met_before_start",
+    "source",
 }
 _REQUIRED: Final = ("id", "name", "starts", "met_by", "within", "source")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -239,6 +249,8 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
     left_adoption = state.plan_since if state.plan != ADOPTION else None
     results = []
     for rule in rules.rules:
+        if rule.adoption and state.plan is None:
+            continue  # adoption has never been the plan in this period
         stop = _earliest(period.ended, left_adoption if rule.adoption else None)
         milestone = _apply(rule, period, stop, as_at, rules.holidays)
         if milestone is not None:
@@ -290,8 +302,7 @@ def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays:
 
 
 def _with(milestone: Milestone, **changes: Any) -> Milestone:
-    values = {**milestone.__dict__, **changes}
-    return Milestone(**values)
+    return replace(milestone, **changes)
 
 
 def most_urgent(milestones: Iterable[Milestone]) -> Milestone | None:

@@ -1,0 +1,271 @@
+"""The performance surgery: the agenda, one child's deadlines, and the actions agreed."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.context import friendly, resolve_la, settings, with_la
+from cli.output import echo_csv, echo_json, echo_table
+from cli.params import DATE, as_at_option, json_option, known_at_option
+from journeys.clock import today
+from journeys.milestones import Milestone, RuleSet, load_rules
+from projections.surgery import Action, AgendaRow, deadlines_for, surgery
+
+rules_option = click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Milestone rules (TOML; default: the rules shipped with journeys, see docs/surgery.md).",
+)
+
+AGENDA_HEADERS = [
+    "la",
+    "child",
+    "stage",
+    "days in stage",
+    "next milestone",
+    "due",
+    "status",
+    "days overdue",
+    "actions",
+]
+
+
+def _rules(path: Path | None) -> RuleSet:
+    return load_rules(path)
+
+
+def _actions_text(actions: list[Action]) -> str:
+    parts = []
+    for a in actions:
+        late = f", {a.days_overdue}d overdue" if a.days_overdue else ""
+        parts.append(f"{a.action_id} {a.owner} by {a.due}{late}")
+    return "; ".join(parts)
+
+
+def _agenda_cells(row: AgendaRow) -> list[Any]:
+    nxt = row.next_milestone
+    return [
+        row.la,
+        row.child,
+        row.stage,
+        row.days_in_stage,
+        nxt.rule.id if nxt else None,
+        nxt.due if nxt else None,
+        row.status,
+        row.days_overdue,
+        _actions_text(row.actions) or None,
+    ]
+
+
+@click.command("surgery")
+@as_at_option
+@known_at_option
+@click.option(
+    "--la", metavar="CODE", default=None, help="Only this local authority (default: JOURNEYS_LA, else every one)."
+)
+@click.option("--owner", metavar="NAME", default=None, help="Only children with an open action owned by NAME.")
+@rules_option
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@friendly
+def surgery_cmd(
+    as_at: date | None,
+    known_at: datetime | None,
+    la: str | None,
+    owner: str | None,
+    rules_file: Path | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """The performance surgery agenda: every open child with an adoption plan (or tracked for
+    early family-finding), its next milestone, and the actions agreed; overdue first.
+
+    --as-at shows the agenda of a past date; with --known-at it is the agenda the system
+    would have shown then (decisions and actions recorded later are left out).
+
+    \b
+    Example:
+      journeys surgery --la 825
+      journeys surgery --as-at 2016-03-31 --la 825
+      journeys surgery --as-at 2016-03-31 --known-at 2016-03-31 --owner "J Smith" --json
+    """
+    day = as_at or today()
+    la = la or os.environ.get("JOURNEYS_LA") or None
+    result = surgery(settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner)
+    if as_json:
+        echo_json(result.as_json())
+        return
+    rows = [_agenda_cells(r) for r in result.rows]
+    if as_csv:
+        echo_csv([h.replace(" ", "_") for h in AGENDA_HEADERS], rows)
+        return
+    known = known_at.isoformat(timespec="seconds") if known_at else "now"
+    click.echo(f"Surgery agenda as at {day}, as known {known}" + (f", local authority {la}" if la else ""))
+    echo_table(AGENDA_HEADERS, rows)
+    s = result.summary()
+    click.echo(f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track")
+
+
+def milestone_json(m: Milestone) -> dict[str, Any]:
+    return {
+        "id": m.rule.id,
+        "milestone": m.rule.name,
+        "kind": m.rule.kind,
+        "start": m.start,
+        "due": m.due,
+        "met": m.met,
+        "status": m.status,
+        "days_overdue": m.days_overdue,
+        "days_late": m.days_late,
+        "amber_from": m.amber_from,
+        "allowed": str(m.rule.within),
+        "source": m.rule.source,
+    }
+
+
+@click.command()
+@click.argument("child")
+@with_la
+@as_at_option
+@known_at_option
+@rules_option
+@json_option
+@friendly
+def deadlines(
+    child: str,
+    la: str | None,
+    as_at: date | None,
+    known_at: datetime | None,
+    rules_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Every milestone that applies to CHILD on a date: start, due date, met date, status.
+
+    Statuses: met, met-late, overdue (with days overdue), due-soon (inside the amber window),
+    on-track, and open (a step that has become possible, e.g. applying for the adoption order).
+
+    \b
+    Example:
+      journeys deadlines C001 --la 825
+      journeys deadlines C001 --as-at 2016-03-31 --json
+    """
+    code = resolve_la(la)
+    day = as_at or today()
+    result = deadlines_for(settings().app(), code, child, as_at=day, known_at=known_at, rules=_rules(rules_file))
+    milestones = [milestone_json(m) for m in result.milestones]
+    data: dict[str, Any] = {
+        "la": code,
+        "child": child,
+        "as_at": day,
+        "known_at": known_at,
+        "stage": result.state.stage,
+        "plan": result.state.plan,
+        "milestones": milestones,
+        "actions": [a.as_json() for a in result.actions],
+    }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"Child {child} ({code}) as at {day}: stage {result.state.stage}, plan {result.state.plan or '-'}")
+    echo_table(
+        ["milestone", "allowed", "start", "due", "met", "status", "days overdue", "days late"],
+        [
+            (m["id"], m["allowed"], m["start"], m["due"], m["met"], m["status"], m["days_overdue"], m["days_late"])
+            for m in milestones
+        ],
+    )
+    if result.actions:
+        click.echo("")
+        echo_table(
+            ["action", "owner", "due", "status", "days overdue", "text"],
+            [(a.action_id, a.owner, a.due, a.status, a.days_overdue, a.text) for a in result.actions],
+        )
+
+
+@click.group()
+def action() -> None:
+    """Actions agreed at the surgery, kept in the child's history.
+
+    \b
+    Example:
+      journeys action add C001 --text "Book adoption panel" --owner "J Smith" --due 2016-04-14
+      journeys action done C001 A1 --note "Panel booked for 2 May"
+    """
+
+
+@action.command("add")
+@click.argument("child")
+@with_la
+@click.option("--text", required=True, help="What is to be done.")
+@click.option("--owner", required=True, help="Who does it.")
+@click.option("--due", type=DATE, required=True, help="By when (YYYY-MM-DD).")
+@json_option
+@friendly
+def action_add(child: str, la: str | None, text: str, owner: str, due: date, as_json: bool) -> None:
+    """Record an action agreed for CHILD; it gets the next id (A1, A2, ...).
+
+    \b
+    Example:
+      journeys action add C001 --text "Chase the placement order hearing date" --owner "J Smith" --due 2016-04-14
+    """
+    if not text.strip() or not owner.strip():
+        raise click.BadParameter("--text and --owner must not be empty")
+    code = resolve_la(la)
+    s = settings()
+    entry = s.app().add_action(code, child, text=text.strip(), owner=owner.strip(), due=due, recorded_by=s.recorded_by)
+    if as_json:
+        echo_json(
+            {
+                "la": code,
+                "child": child,
+                "seq": entry.seq,
+                "recorded_at": entry.recorded_at,
+                "recorded_by": entry.recorded_by,
+                **dict(entry.fields),
+            }
+        )
+        return
+    click.echo(f"Added action {entry.fields['action_id']} for child {child} ({code}): {owner} by {due}")
+
+
+@action.command("done")
+@click.argument("child")
+@click.argument("action_id")
+@with_la
+@click.option("--note", default=None, help="What was done.")
+@json_option
+@friendly
+def action_done(child: str, action_id: str, la: str | None, note: str | None, as_json: bool) -> None:
+    """Mark CHILD's action ACTION_ID (A1, A2, ...) as done.
+
+    \b
+    Example:
+      journeys action done C001 A1 --note "Hearing listed for 20 April"
+    """
+    code = resolve_la(la)
+    s = settings()
+    entry = s.app().complete_action(code, child, action_id, note=note, recorded_by=s.recorded_by)
+    if as_json:
+        echo_json(
+            {
+                "la": code,
+                "child": child,
+                "seq": entry.seq,
+                "recorded_at": entry.recorded_at,
+                "recorded_by": entry.recorded_by,
+                **dict(entry.fields),
+            }
+        )
+        return
+    click.echo(f"Action {entry.fields['action_id']} of child {child} ({code}) done")
+
+
+COMMANDS = [surgery_cmd, deadlines, action]
