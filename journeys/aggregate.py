@@ -198,7 +198,7 @@ class Journey(PydanticAggregate):
         """Record a decision: validate its fields, check the timeline with it, append it."""
         values = p.parse_fields(kind, fields)
         if event_id in self.event_ids:
-            raise DuplicateEvent(f"event {event_id} is already recorded for child {self.child}")
+            raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
         candidate = Decision(self.version + 1, kind, on, values)
         check_timeline(sorted([*self.decisions(), candidate], key=Decision.sort_key), today=recorded_at.date())
         self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)

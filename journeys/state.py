@@ -177,7 +177,7 @@ class _Walk:
         self.in_care, self.closed_by = True, None
         self.adm = self.match = self.placed = self.disrupted = None
         self.adm_seen = False
-        if self.state.plan is not None and self.state.plan != ADOPTION and len(self.state.periods) > 1:
+        if len(self.state.periods) > 1:
             self._set_plan(None, d.on)
 
     def _family_finding(self, d: Decision) -> None:

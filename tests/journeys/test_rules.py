@@ -207,3 +207,10 @@ def test_an_unborn_child_can_be_tracked_before_entering_care(memory_app: Journey
     )
     state = memory_app.show(LA, "C1").state
     assert (state.stage, state.plan) == ("not-in-care", "other")
+
+
+def test_a_retracted_decision_can_be_recorded_again(in_care: JourneysApp) -> None:
+    seq = rec(in_care, "adoption-decision", "2014-06-01")
+    in_care.retract(LA, "C1", seq, reason="entered before the panel minutes were signed", recorded_by="t")
+    rec(in_care, "adoption-decision", "2014-06-01")
+    assert in_care.show(LA, "C1").state.milestones()["adoption_decision"] == date(2014, 6, 1)
