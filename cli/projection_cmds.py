@@ -1,0 +1,89 @@
+"""`journeys projections status|catch-up|rebuild`: the read models' position and upkeep."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import friendly, settings
+from cli.output import echo_json, echo_table
+from cli.params import json_option
+from cli.report_options import catch_up_progress, progress_bar
+from projections import reports
+from projections.catchup import CatchUp
+
+
+@click.group()
+def projections() -> None:
+    """The read models the reports use (the child_summary table): status, catch-up, rebuild.
+
+    \b
+    Example:
+      journeys projections status
+      journeys projections rebuild
+    """
+
+
+@projections.command()
+@json_option
+@friendly
+def status(as_json: bool) -> None:
+    """Where the read model stands against the head of the event log.
+
+    \b
+    Example:
+      journeys projections status --json
+    """
+    st = reports.projection_status(settings().app())
+    data = {"position": st.position, "head": st.head, "behind": st.behind, "rows": st.rows, "location": st.location}
+    if as_json:
+        echo_json(data)
+        return
+    echo_table(
+        ["read model", "position", "head", "behind", "rows", "location"],
+        [["child_summary", st.position, st.head, st.behind, st.rows, st.location]],
+    )
+
+
+def _done(result: CatchUp, as_json: bool, verb: str) -> None:
+    data = {"events": result.events, "children": result.children, "position": result.position, "head": result.head}
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(
+            f"{verb} {result.events} events ({result.children} child re-derivations); position {result.position}"
+        )
+
+
+@projections.command("catch-up")
+@json_option
+@friendly
+def catch_up(as_json: bool) -> None:
+    """Apply the events recorded since the last catch-up (reports do this themselves).
+
+    \b
+    Example:
+      journeys projections catch-up
+    """
+    app = settings().app()
+    with catch_up_progress(app) as progress:
+        result = reports.projection_catch_up(app, progress=progress)
+    _done(result, as_json, "Applied")
+
+
+@projections.command()
+@json_option
+@friendly
+def rebuild(as_json: bool) -> None:
+    """Drop the read model and replay the whole event log into it.
+
+    \b
+    Example:
+      journeys projections rebuild
+    """
+    app = settings().app()
+    with progress_bar(reports.projection_status(app).head, "rebuilding") as progress:
+        result = reports.projection_rebuild(app, progress=progress)
+    _done(result, as_json, "Rebuilt from")
+
+
+COMMANDS = [projections]

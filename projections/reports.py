@@ -1,0 +1,142 @@
+"""The reports the CLI prints: each catches the read model up (or replays as known at a past
+time), then applies one pure metric function per local authority.
+
+Each function returns ``{la: report}`` in the order the local authorities were asked for
+(``{"all": report}`` when none was named); the report dicts carry the documented JSON keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from journeys.application import JourneysApp
+from projections import activity, cohorts
+from projections import scorecard as card
+from projections.calendar import window
+from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
+from projections.catchup import catch_up as _catch_up
+from projections.store import ViewStore
+from projections.summary import PeriodSummary
+from projections.thresholds import for_window
+
+ALL = "all"
+Report = Callable[[list[PeriodSummary]], dict[str, Any]]
+
+
+def summaries(
+    app: JourneysApp, *, known_at: datetime | None = None, las: Sequence[str] = (), progress: Progress | None = None
+) -> list[PeriodSummary]:
+    """The summary rows, caught up (or as known at ``known_at``)."""
+    views = ViewStore(app.store)
+    try:
+        return current_summaries(app, views, known_at=known_at, las=las, progress=progress)
+    finally:
+        views.close()
+
+
+def _per_la(
+    app: JourneysApp, report: Report, known_at: datetime | None, las: Sequence[str], progress: Progress | None
+) -> dict[str, dict[str, Any]]:
+    rows = summaries(app, known_at=known_at, las=las, progress=progress)
+    if not las:
+        return {ALL: report(rows)}
+    return {la: report([r for r in rows if r.la == la]) for la in las}
+
+
+def scorecard(
+    app: JourneysApp,
+    *,
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    a3_months: int | None = None,
+    thresholds_file: Path | None = None,
+    known_at: datetime | None = None,
+    las: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    first, last = window(period, start, end)
+    limits = for_window(first, last, thresholds_file)
+    return _per_la(app, lambda rows: card.scorecard(rows, first, last, limits, a3_months), known_at, las, progress)
+
+
+def cohort(
+    app: JourneysApp,
+    *,
+    census: date,
+    start: date | None = None,
+    end: date | None = None,
+    known_at: datetime | None = None,
+    las: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    if start is not None or end is not None:
+        first, last = window(None, start, end)
+        return _per_la(app, lambda rows: cohorts.in_window(rows, census, first, last), known_at, las, progress)
+    return _per_la(app, lambda rows: cohorts.by_po_year(rows, census), known_at, las, progress)
+
+
+def waiting(
+    app: JourneysApp,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    las: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    return _per_la(app, lambda rows: activity.waiting(rows, as_at), known_at, las, progress)
+
+
+def counts(
+    app: JourneysApp,
+    *,
+    by: str = "quarter",
+    known_at: datetime | None = None,
+    las: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    return _per_la(app, lambda rows: activity.counts(rows, by), known_at, las, progress)
+
+
+def stages(
+    app: JourneysApp,
+    *,
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    known_at: datetime | None = None,
+    las: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Any]]:
+    first: date | None = None
+    last: date | None = None
+    if period is not None or start is not None or end is not None:
+        first, last = window(period, start, end)
+    return _per_la(app, lambda rows: activity.stages(rows, first, last), known_at, las, progress)
+
+
+def projection_status(app: JourneysApp) -> Status:
+    views = ViewStore(app.store)
+    try:
+        return status(app, views)
+    finally:
+        views.close()
+
+
+def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
+    views = ViewStore(app.store)
+    try:
+        return _catch_up(app, views, progress=progress)
+    finally:
+        views.close()
+
+
+def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
+    views = ViewStore(app.store)
+    try:
+        return rebuild(app, views, progress=progress)
+    finally:
+        views.close()

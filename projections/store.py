@@ -1,0 +1,252 @@
+"""The view store: the ``child_summary`` table and its tracking position, in SQL.
+
+For a SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
+beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
+own file); for PostgreSQL the tables live in the same database and schema as the events
+(``child_summary`` and ``journeys_views_tracking``). Rows and the tracking position are
+written in one transaction with the library's tracking recorder, so each notification is
+applied exactly once and a restart resumes from the recorded position.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, PersistenceError, Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+
+from journeys.errors import StoreError
+from journeys.store import is_postgres, store_env
+from projections.summary import PeriodSummary
+
+VIEWS_NAME = "journeys_views"
+TABLE = "child_summary"
+
+# (column, SQLite type, PostgreSQL type, meaning) -- docs/read-models.md documents the same.
+DATE_COLUMNS = (
+    "entered_care",
+    "ended",
+    "adoption_decision",
+    "placement_order",
+    "consent",
+    "family_finding",
+    "po_match",
+    "matched",
+    "placed",
+    "carers_since",
+    "adoption_order",
+    "date_of_birth",
+)
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("la", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("child", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("period", "INTEGER NOT NULL", "INTEGER NOT NULL"),
+    ("stream_id", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("entered_care", "TEXT", "DATE"),
+    ("ended", "TEXT", "DATE"),
+    ("end_kind", "TEXT", "TEXT"),
+    ("left_care_reason", "TEXT", "TEXT"),
+    ("adoption_decision", "TEXT", "DATE"),
+    ("placement_order", "TEXT", "DATE"),
+    ("consent", "TEXT", "DATE"),
+    ("family_finding", "TEXT", "DATE"),
+    ("po_match", "TEXT", "DATE"),
+    ("matched", "TEXT", "DATE"),
+    ("placed", "TEXT", "DATE"),
+    ("with_foster_carers", "INTEGER NOT NULL", "BOOLEAN NOT NULL"),
+    ("carers_since", "TEXT", "DATE"),
+    ("adoption_order", "TEXT", "DATE"),
+    ("disruptions", "INTEGER NOT NULL", "INTEGER NOT NULL"),
+    ("disruption_dates", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("plan", "TEXT", "TEXT"),
+    ("stage", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("po_without_adm", "INTEGER NOT NULL", "BOOLEAN NOT NULL"),
+    ("harder_to_place", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("sibling_group", "TEXT", "TEXT"),
+    ("date_of_birth", "TEXT", "DATE"),
+    ("plan_events", "TEXT NOT NULL", "TEXT NOT NULL"),
+    ("timeline", "TEXT NOT NULL", "TEXT NOT NULL"),
+)
+COLUMN_NAMES = tuple(name for name, _, _ in COLUMNS)
+
+
+def views_location(store: str) -> str:
+    """Where the view store of an event store lives (a file path, ':memory:' or the URL)."""
+    if is_postgres(store):
+        return store
+    if store == ":memory:":
+        return ":memory:"
+    path = Path(store)
+    return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def to_record(row: PeriodSummary, postgres: bool) -> tuple[Any, ...]:
+    """A summary row as the table's column values."""
+    pairs = [[on.isoformat(), what] for on, what in row.plan_events]
+    timeline = [[on.isoformat(), kind] for on, kind in row.timeline]
+    values: dict[str, Any] = {
+        "la": row.la,
+        "child": row.child,
+        "period": row.period,
+        "stream_id": row.stream_id,
+        "end_kind": row.end_kind,
+        "left_care_reason": row.left_care_reason,
+        "with_foster_carers": row.with_foster_carers if postgres else int(row.with_foster_carers),
+        "disruptions": row.disruptions,
+        "disruption_dates": json.dumps([d.isoformat() for d in row.disruption_dates]),
+        "plan": row.plan,
+        "stage": row.stage,
+        "po_without_adm": row.po_without_adm if postgres else int(row.po_without_adm),
+        "harder_to_place": ",".join(row.harder_to_place),
+        "sibling_group": row.sibling_group,
+        "plan_events": json.dumps(pairs),
+        "timeline": json.dumps(timeline),
+    }
+    for name in DATE_COLUMNS:
+        value = getattr(row, name)
+        values[name] = value if postgres else _iso(value)
+    return tuple(values[name] for name in COLUMN_NAMES)
+
+
+def from_record(record: Sequence[Any]) -> PeriodSummary:
+    """A table row back as a summary row."""
+    v = dict(zip(COLUMN_NAMES, record, strict=True))
+    dates = {name: _date(v[name]) for name in DATE_COLUMNS}
+    return PeriodSummary(
+        la=v["la"],
+        child=v["child"],
+        period=int(v["period"]),
+        stream_id=v["stream_id"],
+        end_kind=v["end_kind"],
+        left_care_reason=v["left_care_reason"],
+        with_foster_carers=bool(v["with_foster_carers"]),
+        disruption_dates=tuple(date.fromisoformat(d) for d in json.loads(v["disruption_dates"])),
+        plan=v["plan"],
+        stage=v["stage"],
+        po_without_adm=bool(v["po_without_adm"]),
+        harder_to_place=tuple(f for f in str(v["harder_to_place"]).split(",") if f),
+        sibling_group=v["sibling_group"],
+        plan_events=tuple((date.fromisoformat(on), to) for on, to in json.loads(v["plan_events"])),
+        timeline=tuple((date.fromisoformat(on), kind) for on, kind in json.loads(v["timeline"])),
+        **dates,  # type: ignore[arg-type]
+    )
+
+
+class ViewStore:
+    """The ``child_summary`` table and its tracking position."""
+
+    def __init__(self, store: str) -> None:
+        self.location = views_location(store)
+        self.postgres = is_postgres(store)
+        if self.postgres:
+            env = store_env(store)
+        else:
+            env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.location}
+        try:
+            factory = InfrastructureFactory[TrackingRecorder].construct(Environment(VIEWS_NAME, env))
+            self.recorder = factory.tracking_recorder()
+            self._factory = factory
+        except PersistenceError as error:
+            raise StoreError(f"cannot open the view store {self.location!r}: {error}") from None
+        self._ph = "%s" if self.postgres else "?"
+        self._table = self._qualified(TABLE)
+        self._create()
+
+    # -- SQL helpers ------------------------------------------------------------------
+
+    def _qualified(self, name: str) -> str:
+        if isinstance(self.recorder, PostgresTrackingRecorder):
+            return f'"{self.recorder.datastore.schema}"."{name}"'
+        return name
+
+    def _tracking_table(self) -> str:
+        if isinstance(self.recorder, PostgresTrackingRecorder):
+            return self._qualified(self.recorder.tracking_table_name)
+        return "tracking"
+
+    @property
+    def _datastore(self) -> Any:
+        assert isinstance(self.recorder, SQLiteTrackingRecorder | PostgresTrackingRecorder)
+        return self.recorder.datastore
+
+    def _create(self) -> None:
+        columns = ", ".join(f"{n} {pg if self.postgres else lite}" for n, lite, pg in COLUMNS)
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self._table} ({columns}, PRIMARY KEY (la, child, period))",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_stream ON {self._table} (stream_id)",
+        ]
+        with self._datastore.transaction(commit=True) as c:
+            for statement in statements:
+                c.execute(statement)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def position(self) -> int:
+        """The last notification id applied (0 when none)."""
+        return self.recorder.max_tracking_id(VIEWS_NAME) or 0
+
+    def rows(self, las: Iterable[str] | None = None) -> list[PeriodSummary]:
+        """Every summary row (of the given local authorities), ordered by la, child, period."""
+        wanted = list(las or [])
+        sql = f"SELECT {', '.join(COLUMN_NAMES)} FROM {self._table}"
+        if wanted:
+            sql += f" WHERE la IN ({', '.join([self._ph] * len(wanted))})"
+        sql += " ORDER BY la, child, period"
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, wanted)
+            records = c.fetchall()
+        return [from_record(tuple(r.values()) if isinstance(r, dict) else tuple(r)) for r in records]
+
+    def count(self) -> int:
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) AS n FROM {self._table}")
+            found = c.fetchone()
+        return int(found["n"] if isinstance(found, dict) else found[0])
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write(self, streams: Sequence[str], rows: Sequence[PeriodSummary], position: int) -> None:
+        """Replace the rows of ``streams`` with ``rows`` and record ``position``, atomically.
+
+        Raises the library's IntegrityError if another process recorded this position first
+        (the transaction is then rolled back and nothing changes).
+        """
+        delete = f"DELETE FROM {self._table} WHERE stream_id = {self._ph}"
+        marks = ", ".join([self._ph] * len(COLUMN_NAMES))
+        insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
+        records = [to_record(r, self.postgres) for r in rows]
+        with self._datastore.transaction(commit=True) as c:
+            c.executemany(delete, [(s,) for s in streams])
+            if records:
+                c.executemany(insert, records)
+            self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        """Drop every row and forget the position (for a rebuild), in one transaction."""
+        with self._datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {self._table}")
+            c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name = {self._ph}", [VIEWS_NAME])
+
+    def close(self) -> None:
+        self._factory.close()
+
+    def __iter__(self) -> Iterator[PeriodSummary]:
+        return iter(self.rows())
