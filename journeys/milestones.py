@@ -74,7 +74,10 @@ class EventSpec:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
     def matches(self, decision: Decision) -> bool:
-        return decision.kind == self.kind and all(decision.fields.get(k) == v for k, v in self.fields.items())
+        if decision.kind != self.kind:
+            return False
+        model = FIELDS_BY_KIND[self.kind].model_fields
+        return all(decision.fields.get(k, model[k].get_default()) == v for k, v in self.fields.items())
 
     def __str__(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in self.fields.items())
