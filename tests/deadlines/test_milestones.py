@@ -120,21 +120,27 @@ def test_a_court_placement_order_concludes_proceedings_but_parental_consent_does
 
 
 def test_early_family_finding_before_the_placement_order_meets_the_rule() -> None:
-    decisions = timeline(("entered-care", "2015-01-05"), ("family-finding", "2015-02-01"),
-                         ("adoption-decision", "2015-03-02"), ("placement-order", "2015-06-01"))
+    decisions = timeline(
+        ("entered-care", "2015-01-05"),
+        ("family-finding", "2015-02-01"),
+        ("adoption-decision", "2015-03-02"),
+        ("placement-order", "2015-06-01"),
+    )
     assert status(decisions, "family-finding", date(2015, 7, 1)) == "met"
 
 
 def test_adoption_rules_stop_applying_when_the_plan_leaves_adoption() -> None:
-    decisions = timeline(*WITH_PO, ("plan-change", "2015-07-01",
-                                    {"to": "reunification", "reason": "RD1", "decided_by": "court"}))
+    decisions = timeline(
+        *WITH_PO, ("plan-change", "2015-07-01", {"to": "reunification", "reason": "RD1", "decided_by": "court"})
+    )
     ids = {m.rule.id for m in evaluate(decisions, date(2015, 12, 1), RULES)}
     assert ids == {"permanence-plan"}
 
 
 def test_no_rule_is_left_unmet_once_the_child_leaves_care() -> None:
-    decisions = timeline(*WITH_PO, ("family-finding", "2015-06-05"),
-                         ("left-care", "2015-07-01", {"reason_code": "E13"}))
+    decisions = timeline(
+        *WITH_PO, ("family-finding", "2015-06-05"), ("left-care", "2015-07-01", {"reason_code": "E13"})
+    )
     milestones = evaluate(decisions, date(2016, 6, 1), RULES)
     assert {m.rule.id: m.status for m in milestones} == {"permanence-plan": "met", "family-finding": "met"}
 

@@ -25,7 +25,12 @@ source = "scorecard A2"
 def test_the_defaults_are_the_seven_milestones_each_with_its_source() -> None:
     rules = load_rules()
     assert [r.id for r in rules.rules] == [
-        "permanence-plan", "care-proceedings", "family-finding", "match", "placed", "adoption-review",
+        "permanence-plan",
+        "care-proceedings",
+        "family-finding",
+        "match",
+        "placed",
+        "adoption-review",
         "adoption-order-application",
     ]
     assert all(r.source for r in rules.rules)
@@ -53,9 +58,16 @@ def test_a_local_rules_file_is_used_instead_of_the_defaults(tmp_path: Path) -> N
         (GOOD_RULE.replace('source = "scorecard A2"\n', ""), "match", "source is missing"),
         (GOOD_RULE + 'colour = "red"\n', "match", "unknown key(s) colour"),
         (GOOD_RULE + GOOD_RULE, "match", "the id is used by an earlier rule"),
-        (GOOD_RULE.replace('["match"]', '[{ event = "review", review_type = "panel" }]'), "match",
-         "met_by: review review_type: review type 'panel' is not one of looked-after, adoption"),
-        (GOOD_RULE.replace('["match"]', '[{ event = "match", colour = "red" }]'), "match", "match has no field 'colour'"),
+        (
+            GOOD_RULE.replace('["match"]', '[{ event = "review", review_type = "panel" }]'),
+            "match",
+            "met_by: review review_type: review type 'panel' is not one of looked-after, adoption",
+        ),
+        (
+            GOOD_RULE.replace('["match"]', '[{ event = "match", colour = "red" }]'),
+            "match",
+            "match has no field 'colour'",
+        ),
         (GOOD_RULE + 'kind = "soon"\n', "match", "kind 'soon' is not"),
         (GOOD_RULE + "adoption = 1\n", "match", "adoption must be true or false"),
         ('bank_holidays = "none.toml"\n' + GOOD_RULE, None, "cannot read the bank holiday list"),
