@@ -50,6 +50,7 @@ class LoadReport:
     loaded: int = 0
     skipped: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class JourneysApp(Application[UUID]):
         """Record one decision for a child (opening its journey if it is new)."""
         now = recording_time()
         journey = self._get_or_open(la, child, now, recorded_by, source)
-        event_id = content_id(la, child, kind, on, parse_fields(kind, fields))
+        event_id = _fresh_id(journey, content_id(la, child, kind, on, parse_fields(kind, fields)))
         entry = journey.record(
             kind, on, fields, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
         )
@@ -198,17 +199,18 @@ class JourneysApp(Application[UUID]):
         for line in batch:
             key = journey_id(line.la, line.child)
             journey: Journey | None = journeys.get(key)
+            source = line.source or f"load:{source_name}:{line.line_no}"
             if journey is None:
                 journey = self._find(line.la, line.child)
                 if journey is None:
-                    source = f"load:{source_name}:{line.line_no}"
                     journey = Journey.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
                 journeys[key] = journey
             if line.event_id in journey.event_ids:
                 report.skipped += 1
+                report.skipped_lines.append(line.line_no)
                 continue
             try:
-                self._apply_line(journey, line, now, recorded_by, f"load:{source_name}:{line.line_no}")
+                self._apply_line(journey, line, now, recorded_by, source)
             except JourneyError as error:
                 report.rejected.append(Rejected(line.line_no, error.full_message()))
             else:
@@ -343,3 +345,13 @@ class JourneysApp(Application[UUID]):
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
+
+
+def _fresh_id(journey: Journey, base: str) -> str:
+    """The content id, numbered when the same content was recorded before and retracted
+    (a true duplicate of a decision in force is refused by the rules, not here)."""
+    event_id, number = base, 1
+    while event_id in journey.event_ids:
+        number += 1
+        event_id = f"{base}#{number}"
+    return event_id

@@ -37,6 +37,7 @@ class LoadLine:
     fields: Mapping[str, Any] = field(default_factory=dict)
     target_id: str | None = None
     reason: str | None = None
+    source: str | None = None  # where the fact came from; default ``load:<file>:<line>``
 
 
 @dataclass(frozen=True)

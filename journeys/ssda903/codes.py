@@ -1,0 +1,59 @@
+"""SSDA903 codes and table layouts the importer needs beyond :mod:`journeys.vocabulary`.
+
+Column names and code lists follow the DfE guidance as the public validator
+(data-to-insight/csc-validator-be-903) uses them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# RNE: reason for a new episode.
+NEW_EPISODE_REASONS: Final[dict[str, str]] = {
+    "S": "started to be looked after",
+    "L": "change of legal status only",
+    "P": "change of placement and carer",
+    "T": "change of placement, same carer",
+    "B": "change of legal status and of placement and carer",
+    "U": "change of legal status and of placement, same carer",
+}
+STARTED: Final = "S"
+SAME_CARER: Final[frozenset[str]] = frozenset({"L", "T", "U"})
+
+# PLACE: placement type (the current list; older codes are refused as invalid).
+PLACEMENTS: Final[frozenset[str]] = frozenset(
+    {
+        "A3", "A4", "A5", "A6",
+        "H5",
+        "K1", "K2",
+        "P1", "P2", "P3",
+        "R1", "R2", "R3", "R5",
+        "S1",
+        "T0", "T1", "T2", "T3", "T4",
+        "U1", "U2", "U3", "U4", "U5", "U6",
+        "Z1",
+    }
+)  # fmt: skip
+WITH_FOSTER_CARERS: Final[frozenset[str]] = frozenset({"A3", "A5"})
+
+# LS codes that authorise placing for adoption: E1 placement order, D1 (older) freeing order.
+PLACEMENT_AUTHORITY: Final[frozenset[str]] = frozenset({"E1", "D1"})
+
+# REC that does not end the period of care.
+CONTINUES: Final = "X1"
+
+# The four tables, recognised by their columns (file names vary between LAs and tools).
+HEADER: Final = "header"
+EPISODES: Final = "episodes"
+AD1: Final = "ad1"
+PLACED_FOR_ADOPTION: Final = "placed_for_adoption"
+TABLES: Final[tuple[str, ...]] = (HEADER, EPISODES, AD1, PLACED_FOR_ADOPTION)
+
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    EPISODES: ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
+    PLACED_FOR_ADOPTION: ("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    AD1: ("CHILD", "DATE_INT", "DATE_MATCH"),
+    HEADER: ("CHILD", "SEX", "DOB"),
+}
+# The order in which a file's columns are tried: the most specific table first.
+RECOGNITION_ORDER: Final[tuple[str, ...]] = (EPISODES, PLACED_FOR_ADOPTION, AD1, HEADER)

@@ -1,0 +1,207 @@
+"""From one child's 903 facts to the decisions of its journey (see docs/ssda903.md).
+
+Episodes are walked in date order: RNE = S opens a period of care; the first E1 (or D1)
+legal status is the placement order; an A3-A6 placement starts a placement for adoption,
+which ends in an adoption order (REC E11/E12), in leaving care, or - when the child stays
+in care - in a disruption (inferred: 903 does not code it). PlacedAdoption rows give the
+adoption decisions and their reversals (RD1-RD4), AD1 the match, Header the birth date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from journeys import vocabulary as v
+from journeys.ssda903 import codes as c
+from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
+from journeys.ssda903.read import Row
+from journeys.ssda903.wanted import StoreView, Wanted
+
+
+@dataclass
+class _Period:
+    entered: Wanted | None  # None when the period is already in the store
+    start: date
+    po: Wanted | None = None
+    placed: Wanted | None = None  # the current placement for adoption, when it starts in these rows
+    placing: bool = False  # the child is placed for adoption now
+    episodes: list[Episode] = field(default_factory=list)
+
+
+def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
+    """When the child started living with the carers it is placed with (None when not in the rows)."""
+    current = e
+    for before in reversed(earlier):
+        if current.rne not in c.SAME_CARER:
+            break
+        if before.dec != current.decom:
+            return None
+        current = before
+    return current.decom if current.rne not in c.SAME_CARER else None
+
+
+class _Walk:
+    def __init__(self, checked: Checked, store: StoreView) -> None:
+        self.checked = checked
+        self.store = store
+        self.out: list[Wanted] = []
+        self.period: _Period | None = None
+        self.ended: Episode | None = None  # the episode that ended the last period
+
+    def want(self, kind: str, key: date | str, on: date, row: Row, column: str, **kw: object) -> Wanted:
+        fields = kw.pop("fields", {})
+        assert isinstance(fields, dict)
+        wanted = Wanted(kind, str(key), on, fields, row, column, **kw)  # type: ignore[arg-type]
+        self.out.append(wanted)
+        return wanted
+
+    def episodes(self, episodes: list[Episode]) -> None:
+        for e in sorted(episodes, key=lambda e: e.decom):
+            if self._open(e):
+                self._within(e)
+        self._close_spans(None)
+
+    def _open(self, e: Episode) -> bool:
+        p = self.period
+        if p is not None:
+            last = p.episodes[-1]
+            if e.rne == c.STARTED:
+                self.checked.reject(
+                    e.row,
+                    "RNE",
+                    f"RNE = S (started to be looked after), but the child is looked after since {p.start} "
+                    f"(episode {last.row.where} {'is still open' if last.dec is None else 'ended X1'})",
+                )
+                return False
+            if last.dec is None or e.decom < last.dec:
+                self.checked.reject(
+                    e.row,
+                    "DECOM",
+                    f"the episode starts on {e.decom} while the episode from {last.decom} ({last.row.where}) "
+                    f"{'is still open' if last.dec is None else f'lasts until {last.dec}'}",
+                )
+                return False
+            return True
+        if e.rne == c.STARTED:
+            end = self.ended
+            if end is not None and end.dec is not None and e.decom < end.dec:
+                self.checked.reject(
+                    e.row, "DECOM",
+                    f"the child starts to be looked after on {e.decom}, before the previous period of care "
+                    f"ended on {end.dec} ({end.row.where})",
+                )
+                return False
+            wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields={"legal_status": e.ls})
+            self.period = _Period(wanted, e.decom)
+            return True
+        if self.ended is not None:
+            end = self.ended
+            self.checked.reject(
+                e.row,
+                "RNE",
+                f"RNE = {e.rne}, but the child left care on {end.dec} ({end.rec}, {end.row.where}): "
+                "a new period of care starts with RNE = S",
+            )
+            return False
+        stored = self.store.period_containing(e.decom)
+        if stored is not None and stored.entered_care is not None:
+            self.period = _Period(None, stored.entered_care)
+            self.period.placing = self.store.placed_on(e.decom, stored)
+            return True
+        wanted = self.want("entered-care", e.decom, e.decom, e.row, "RNE", fields={"legal_status": e.ls}, inferred=True)
+        self.period = _Period(wanted, e.decom)
+        return True
+
+    def _within(self, e: Episode) -> None:
+        p = self.period
+        assert p is not None
+        earlier = p.episodes
+        if p.entered is not None and e.row is not p.entered.row:
+            p.entered.supporters.append(e.row)
+        if p.po is None and e.ls in c.PLACEMENT_AUTHORITY:
+            p.po = self.want("placement-order", e.decom, e.decom, e.row, "LS", fields={"authority": "placement-order"})
+        adoptive = e.place in v.ADOPTION_PLACEMENTS
+        prev = earlier[-1] if earlier else None
+        continues = (
+            p.placing and e.rne in c.SAME_CARER and adoptive and (prev is None or prev.place in v.ADOPTION_PLACEMENTS)
+        )
+        if p.placing and not continues:
+            # The placement for adoption ended and the child stayed in care: a disruption.
+            self.want("disruption", e.decom, e.decom, prev.row if prev else e.row, "PLACE")
+            if p.placed is not None:
+                p.placed.span = (p.placed.on, e.decom)
+            p.placed, p.placing = None, False
+        if adoptive and not continues:
+            with_carers = e.place in c.WITH_FOSTER_CARERS
+            since = _carers_since(e, earlier) if with_carers else None
+            unknown = frozenset({"carers_since"}) if with_carers and since is None else frozenset()
+            fields = {"with_foster_carers": with_carers, "carers_since": since}
+            p.placed = self.want("placed", e.decom, e.decom, e.row, "PLACE", fields=fields, unknown=unknown)
+            p.placing = True
+        elif continues and p.placed is not None:
+            p.placed.supporters.append(e.row)
+        p.episodes.append(e)
+        if e.dec is not None and e.rec is not None and e.rec != c.CONTINUES:
+            if e.rec in v.ADOPTED_REASONS:
+                self.want("adoption-order", e.decom, e.dec, e.row, "REC")
+            else:
+                self.want("left-care", e.decom, e.dec, e.row, "REC", fields={"reason_code": e.rec})
+            self._close_spans(e.dec)
+            self.period, self.ended = None, e
+
+    def _close_spans(self, end: date | None) -> None:
+        p = self.period
+        if p is None:
+            return
+        for wanted in (p.entered, p.po):
+            if wanted is not None:
+                wanted.span = (p.start, end)
+        if p.placed is not None:
+            p.placed.span = (p.placed.on, end)
+
+
+def _decisions(walk: _Walk, decisions: list[AdoptionDecision], good: set[Row]) -> None:
+    previous: AdoptionDecision | None = None
+    for d in sorted(decisions, key=lambda d: (d.placed, d.row.year, d.row.line)):
+        if previous is not None and d.placed == previous.placed:
+            if d.row not in good:
+                continue  # the same decision read again; its own row says what is wrong with it
+        elif previous is not None and (previous.ceased is None or previous.ceased > d.placed):
+            still = "had not ceased" if previous.ceased is None else f"ceased only on {previous.ceased}"
+            walk.checked.reject(
+                d.row,
+                "DATE_PLACED",
+                f"overlapping decisions: the decision of {d.placed} starts while the decision of "
+                f"{previous.placed} ({previous.row.where}) {still}",
+            )
+            continue
+        previous = d
+        if d.row not in good:
+            continue
+        walk.want("adoption-decision", d.placed, d.placed, d.row, "DATE_PLACED")
+        if d.ceased is not None and d.reason is not None:
+            fields = {"to": "other", "reason": d.reason, "decided_by": "court" if d.reason == "RD2" else "agency"}
+            walk.want("plan-change", d.placed, d.ceased, d.row, "DATE_PLACED_CEASED", fields=fields)
+
+
+def derive(facts: list[Fact], decisions: list[AdoptionDecision], checked: Checked, store: StoreView) -> list[Wanted]:
+    """The decisions one child's facts call for, each with the rows it comes from."""
+    walk = _Walk(checked, store)
+    for fact in facts:
+        if isinstance(fact, Birth):
+            walk.want("child-details", "child", fact.dob, fact.row, "DOB", fields={"date_of_birth": fact.dob})
+    walk.episodes([f for f in facts if isinstance(f, Episode)])
+    good = {f.row for f in facts if isinstance(f, AdoptionDecision)}
+    _decisions(walk, [d for d in decisions if d.row in good or d.row in checked.problems], good)
+    for fact in facts:
+        if isinstance(fact, Ad1):
+            walk.want("match", "ad1", fact.date_match, fact.row, "DATE_MATCH")
+            same_day = next((w for w in walk.out if w.kind == "adoption-decision" and w.on == fact.date_int), None)
+            if same_day is not None:
+                same_day.supporters.append(fact.row)
+            elif not any(w.kind == "adoption-decision" for w in walk.out) and not any(
+                k.decision.kind == "adoption-decision" for k in store.known.values()
+            ):
+                walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
+    return walk.out

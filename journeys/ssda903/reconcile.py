@@ -1,0 +1,89 @@
+"""Comparing what the 903 rows call for with what a child's journey already holds.
+
+Each wanted decision is either already present (same id, same date and fields), new (to be
+appended), or a changed fact (to be corrected - never recorded twice). Where two returns
+disagree the newest wins, whichever was imported first; a first-of decision (entering
+care, the placement order, a placement for adoption) seen earlier in an older return moves
+to the earlier date; a start of care that had to be inferred gives way to the real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import uuid5
+
+import orjson
+
+from journeys.identity import JOURNEYS_NAMESPACE
+from journeys.ssda903.wanted import Known, StoreView, Wanted
+from journeys.vocabulary import KIND_RANK
+
+APPEND, CORRECT, PRESENT = "append", "correct", "present"
+
+
+@dataclass(frozen=True)
+class Action:
+    wanted: Wanted
+    status: str  # append, correct or present
+    event_id: str  # of the new event (the decision, or the correction)
+    target_id: str | None = None  # the decision a correction supersedes
+    fields: dict[str, Any] | None = None
+    reason: str = ""
+    sort_on: date | None = None
+
+    def sort_key(self) -> tuple[date, int]:
+        return (self.sort_on or self.wanted.on, KIND_RANK[self.wanted.kind])
+
+
+def _merged_fields(w: Wanted, known: Known) -> dict[str, Any]:
+    return {k: (known.decision.fields.get(k) if k in w.unknown else val) for k, val in w.fields.items()}
+
+
+def _verdict(w: Wanted, known: Known, spanning: bool) -> str | None:
+    """Why ``known`` should be corrected to ``w`` (None when it stands)."""
+    stored = known.decision
+    fields = _merged_fields(w, known)
+    if w.on == stored.on and all(stored.fields.get(k) == val for k, val in fields.items()):
+        return None
+    if known.inferred and not w.inferred:
+        return f"the start of care is in the 903 return {w.row.where}"
+    if spanning or w.span is not None:
+        if w.on < stored.on:
+            return f"the 903 return {w.row.where} shows this {w.kind} earlier, on {w.on}"
+        if w.on > stored.on:
+            return None  # the earlier view stands: a first-of decision only moves earlier
+    if known.year is not None and known.year > w.row.year:
+        return None  # a newer return already said otherwise
+    return f"changed by the 903 return {w.row.where}"
+
+
+def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoreView) -> list[Action]:
+    """What to do about each wanted decision of one child, in the order to do it."""
+    actions: list[Action] = []
+    claimed: set[str] = set()
+    for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK[w.kind])):
+        wid = w.event_id(la, child)
+        known = store.known.get(wid)
+        spanning = False
+        if known is None and w.span is not None:
+            found = store.first_of_kind_in(w.kind, w.span, exclude=wid)
+            if found is not None and found.event_id not in claimed:
+                known, spanning = found, True
+        if known is None:
+            actions.append(Action(w, APPEND, wid, fields=w.fields))
+            continue
+        claimed.add(known.event_id)
+        why = _verdict(w, known, spanning)
+        if why is None:
+            actions.append(Action(w, PRESENT, known.event_id))
+            continue
+        fields = _merged_fields(w, known)
+        body = orjson.dumps(
+            [known.event_id, len(known.decision.corrected_by), w.on, fields], option=orjson.OPT_SORT_KEYS, default=str
+        )
+        correction_id = str(uuid5(JOURNEYS_NAMESPACE, f"903-correct:{la}:{child}:{body.decode()}"))
+        actions.append(Action(w, CORRECT, correction_id, known.event_id, fields, why, min(w.on, known.decision.on)))
+    return sorted(actions, key=Action.sort_key)

@@ -1,0 +1,119 @@
+"""What an import wants a child's journey to hold, and what the store already holds.
+
+A :class:`Wanted` event is one decision derived from 903 rows, with a natural key that
+gives it a deterministic id: importing the same facts again finds the same id. A
+:class:`StoreView` is the child's journey as stored, seen from the importer's side: which
+903 facts it holds, from which return, and its periods of care.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import uuid5
+
+from journeys.identity import JOURNEYS_NAMESPACE
+from journeys.ssda903.read import Row
+from journeys.state import Period, replay
+from journeys.timeline import Decision, Entry, effective_decisions
+
+INFERRED = "start of care inferred: the earliest episode given is not RNE = S"
+_SOURCE = re.compile(r"^903:(\d{4})/")
+
+
+@dataclass
+class Wanted:
+    """One decision an import derives, keyed by the 903 fact it comes from."""
+
+    kind: str
+    key: str  # the natural key of the fact, e.g. the DECOM of the episode
+    on: date
+    fields: dict[str, Any]
+    row: Row  # the row it comes from
+    column: str  # the column that gives it (named in rejects)
+    span: tuple[date, date | None] | None = None  # for first-of kinds: where an earlier view may lie
+    inferred: bool = False
+    unknown: frozenset[str] = frozenset()  # fields these rows cannot tell (keep what the store has)
+    supporters: list[Row] = field(default_factory=list)  # other rows that stand or fall with it
+
+    def event_id(self, la: str, child: str) -> str:
+        return str(uuid5(JOURNEYS_NAMESPACE, f"903:{la}:{child}:{self.kind}:{self.key}"))
+
+    @property
+    def source(self) -> str:
+        text = f"903:{self.row.where}"
+        return f"{text} ({INFERRED})" if self.inferred else text
+
+
+@dataclass(frozen=True)
+class Known:
+    """A decision in the store: its id, its value now, and where that value came from."""
+
+    event_id: str
+    decision: Decision
+    source: str
+
+    @property
+    def from_903(self) -> bool:
+        return self.source.startswith("903:")
+
+    @property
+    def year(self) -> int | None:
+        found = _SOURCE.match(self.source)
+        return int(found.group(1)) if found else None
+
+    @property
+    def inferred(self) -> bool:
+        return INFERRED in self.source
+
+
+class StoreView:
+    """A child's stored journey as the importer needs it."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        entries = list(entries)
+        by_seq = {e.seq: e for e in entries}
+        self.exists = bool(entries)
+        self.known: dict[str, Known] = {}
+        decisions = effective_decisions(entries)
+        for d in decisions:
+            latest = by_seq[d.corrected_by[-1]] if d.corrected_by else by_seq[d.seq]
+            original = by_seq[d.seq]
+            self.known[original.event_id] = Known(original.event_id, d, latest.source)
+        self.periods: list[Period] = [p for p in replay(decisions).periods if p.entered_care is not None]
+
+    def period_containing(self, day: date) -> Period | None:
+        for period in self.periods:
+            assert period.entered_care is not None
+            if period.entered_care <= day and (period.ended is None or day < period.ended):
+                return period
+        return None
+
+    def placed_on(self, day: date, period: Period) -> bool:
+        """Whether the stored journey has the child placed for adoption on ``day``."""
+        placed = False
+        for d in period.decisions:
+            if d.on > day:
+                break
+            if d.kind == "placed":
+                placed = True
+            elif d.kind in ("disruption", "adoption-order", "left-care"):
+                placed = False
+        return placed
+
+    def first_of_kind_in(self, kind: str, span: tuple[date, date | None], exclude: str) -> Known | None:
+        """The earliest 903-sourced decision of ``kind`` whose date falls in ``span``."""
+        start, end = span
+        found = [
+            k
+            for k in self.known.values()
+            if k.decision.kind == kind
+            and k.from_903
+            and k.event_id != exclude
+            and start <= k.decision.on
+            and (end is None or k.decision.on <= end)
+        ]
+        return min(found, key=lambda k: k.decision.on) if found else None
