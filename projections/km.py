@@ -31,6 +31,6 @@ def survival_curve(durations: Sequence[float], observed: Sequence[bool]) -> list
 
 
 def median(durations: Sequence[float], observed: Sequence[bool]) -> float | None:
-    """The first time at which the survival estimate falls to 0.5 or below; None when the
-    estimate never gets there (too many still waiting to say)."""
-    return next((t for t, s in survival_curve(durations, observed) if s <= 0.5), None)
+    """The first time at which the survival estimate falls to 0.5 or below; None when it never
+    does (too many still waiting to say)."""
+    return next((t for t, s in survival_curve(durations, observed) if s <= 0.5 + 1e-12), None)
