@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 
 from journeys import JourneyError, JourneysApp
 from projections.plan_changes import InvalidWindow
-from projections.tracking import CLASSES, TrackedChild, tracking_cohort
+from projections.tracking import CLASSES, TrackedChild, TrackingReport, tracking_cohort
 from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
 
-WINDOW = {"start": d("2015-10-01"), "end": d("2016-03-31"), "census": d("2016-09-30")}
+
+def in_window(app: JourneysApp, la: str | None = None) -> TrackingReport:
+    """The cohort tracked October 2015 - March 2016, at the census on 30 September 2016."""
+    return tracking_cohort(app.streams(), start=d("2015-10-01"), end=d("2016-03-31"), census=d("2016-09-30"), la=la)
 
 
 def cohort(app: JourneysApp) -> dict[str, TrackedChild]:
-    return {c.child: c for c in tracking_cohort(app.streams(), **WINDOW).children}
+    return {c.child: c for c in in_window(app).children}
 
 
 def test_a_child_with_an_adoption_decision_proceeded(memory_app: JourneysApp) -> None:
@@ -139,7 +142,7 @@ def test_only_family_finding_in_the_window_and_before_any_placement_order_joins(
     in_care_with_family_finding(memory_app, "ELSEWHERE", "2015-01-05", "2015-11-01", la="928")
 
     assert set(cohort(memory_app)) == {"FIRST", "LAST", "ELSEWHERE"}
-    only_825 = tracking_cohort(memory_app.streams(), la=LA, **WINDOW)
+    only_825 = in_window(memory_app, la=LA)
     assert [c.child for c in only_825.children] == ["FIRST", "LAST"]
 
 
@@ -188,7 +191,7 @@ def test_every_tracked_child_is_in_exactly_one_class(children: list[Story]) -> N
                 with contextlib.suppress(JourneyError):
                     app.record(LA, child, kind, on, fields, recorded_by="sw")
 
-        report = tracking_cohort(app.streams(), **WINDOW)
+        report = in_window(app)
         data = report.as_json()
     finally:
         app.close()
