@@ -30,6 +30,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m bench.run
 
 clean:

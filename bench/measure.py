@@ -1,0 +1,54 @@
+"""Timing helpers: a subprocess's wall time and peak RSS, and latency percentiles."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import time
+from dataclasses import dataclass
+from statistics import median, quantiles
+
+
+@dataclass(frozen=True)
+class Process:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+    returncode: int
+
+
+def run_process(args: list[str], env: dict[str, str] | None = None) -> Process:
+    """Run a command to completion; its wall time and its own peak resident memory (wait4)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    stdout, stderr = b"", b""
+    assert child.stdout is not None and child.stderr is not None
+    stdout = child.stdout.read()
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}): {stderr.decode()[-2000:]}")
+    # ru_maxrss is in kilobytes on Linux.
+    return Process(seconds, usage.ru_maxrss / 1024, stdout.decode(), child.returncode)
+
+
+@dataclass(frozen=True)
+class Latency:
+    median_ms: float
+    p95_ms: float
+    calls: int
+
+
+def latency(samples: list[float]) -> Latency:
+    """Median and 95th percentile (ms) of samples in seconds."""
+    ms = sorted(s * 1000 for s in samples)
+    p95 = quantiles(ms, n=20)[-1] if len(ms) >= 2 else ms[0]
+    return Latency(median(ms), p95, len(ms))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

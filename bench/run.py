@@ -1,0 +1,340 @@
+"""Run the benchmark: six figures, each a ratio measured in this run on this machine.
+
+    python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
+    BENCH_SCALE=national python -m bench.run # about 300,000 children
+    BENCH_SCALE=smoke python -m bench.run --report /tmp/perf.md
+
+Prints one row per figure and writes the report (docs/performance.md by default) with the
+machine, the date and the commit. Nothing here is a test: timings are never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.baseline import pandas_reports, plain_insert, plain_select
+from bench.measure import latency, run_process
+from journeys import JourneysApp
+from journeys.synthetic import generate
+from projections import reports
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD, PERIOD_START, PERIOD_END = "2015-18", date(2015, 4, 1), date(2018, 3, 31)
+CENSUS = date(2023, 9, 30)
+SEED = 2017
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    small_children: int  # about 10,000 events
+    full_children: int
+    show_calls: int = 300
+    cli_calls: int = 10
+    incremental_calls: int = 20
+    report_runs: int = 3
+
+
+SCALES = {
+    "smoke": Scale("smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1),
+    "default": Scale("default", 2150, 21600),
+    "national": Scale("national", 2150, 300_000, report_runs=1),
+}
+
+
+@dataclass
+class Results:
+    scale: Scale
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (figure, value)
+    goals: list[tuple[str, float | None, str, bool | None, str]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def row(self, figure: str, value: str) -> None:
+        self.rows.append((figure, value))
+        print(f"{figure:<58} {value}", flush=True)
+
+    def goal(self, name: str, ratio: float | None, target: str, met: bool | None, note: str = "") -> None:
+        self.goals.append((name, ratio, target, met, note))
+
+
+def journeys_command() -> list[str]:
+    found = shutil.which("journeys")
+    return [found] if found else [sys.executable, "-c", "from cli.main import main; main()"]
+
+
+def write_jsonl(path: Path, children: int) -> int:
+    count = 0
+    with path.open("wb") as handle:
+        for line in generate(children, SEED, las=max(1, min(100, children // 3000))):
+            handle.write(orjson.dumps(line) + b"\n")
+            count += 1
+    return count
+
+
+def load(store: Path, jsonl: Path) -> tuple[int, float]:
+    done = run_process([*journeys_command(), "--store", str(store), "load", str(jsonl), "--json"])
+    summary = json.loads(done.stdout)
+    if summary["rejected"]:
+        raise RuntimeError(f"the generated file had {summary['rejected']} rejected lines: {summary['rejects'][:3]}")
+    return int(summary["loaded"]), done.seconds
+
+
+def rebuild(store: Path) -> tuple[int, float, float]:
+    done = run_process([sys.executable, "-m", "bench.worker", "rebuild", str(store)])
+    figures = json.loads(done.stdout)
+    return int(figures["events"]), float(figures["seconds"]), done.peak_rss_mb
+
+
+def sample_children(jsonl: Path, count: int) -> list[tuple[str, str, date]]:
+    children: dict[tuple[str, str], date] = {}
+    with jsonl.open("rb") as handle:
+        for text in handle:
+            line = orjson.loads(text)
+            if line["event"] == "entered-care":
+                children.setdefault((line["la"], line["child"]), date.fromisoformat(line["on"]))
+    rng = random.Random(SEED)
+    keys = rng.sample(sorted(children), min(count, len(children)))
+    return [
+        (la, child, date.fromordinal(children[(la, child)].toordinal() + rng.randint(0, 900))) for la, child in keys
+    ]
+
+
+def engine_reports(app: JourneysApp) -> dict[str, Any]:
+    card = reports.scorecard(app, period=PERIOD)["all"]
+    cohorts = reports.cohort(app, census=CENSUS)["all"]
+    return {"scorecard": card, "cohorts": cohorts["rows"]}
+
+
+def disagreements(engine: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    problems = []
+
+    def same(what: str, a: Any, b: Any) -> None:
+        if isinstance(a, float) or isinstance(b, float):
+            if a is None or b is None or abs(a - b) > 1e-6:
+                problems.append(f"{what}: engine {a}, pandas {b}")
+        elif a != b:
+            problems.append(f"{what}: engine {a}, pandas {b}")
+
+    card, base = engine["scorecard"], baseline["scorecard"]
+    same("adopted", card["adopted"], base["adopted"])
+    for key in ("A1", "A2", "A10"):
+        same(f"{key} mean", card[key]["mean_days"], base[key]["mean_days"])
+        same(f"{key} children", card[key]["children"], base[key]["children"])
+    same("A3 count", card["A3"]["count"], base["A3"]["count"])
+    rows = {r["year"]: r for r in engine["cohorts"]}
+    base_rows = {r["year"]: r for r in baseline["cohorts"]}
+    same("cohort years", sorted(rows), sorted(base_rows))
+    for year in sorted(set(rows) & set(base_rows)):
+        for key in ("placement_orders", "matched", "mean_days_po_to_match"):
+            same(f"{year} {key}", rows[year][key], base_rows[year][key])
+    return problems
+
+
+def incremental(app: JourneysApp, la: str, calls: int, tag: str) -> tuple[list[float], list[float]]:
+    """Record one new event, catch up (the incremental path), then report; per call."""
+    catch, report = [], []
+    reports.projection_catch_up(app)
+    for i in range(calls):
+        app.record(la, f"BENCH-{tag}-{i}", "entered-care", date(2023, 1, 2), {}, recorded_by="bench", source="bench")
+        started = time.perf_counter()
+        reports.projection_catch_up(app)
+        caught = time.perf_counter()
+        reports.scorecard(app, period=PERIOD)
+        catch.append(caught - started)
+        report.append(time.perf_counter() - started)
+    return catch, report
+
+
+def show_latency(app: JourneysApp, sample: list[tuple[str, str, date]]) -> list[float]:
+    samples = []
+    for la, child, as_at in sample:
+        started = time.perf_counter()
+        app.show(la, child, as_at=as_at)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def show_cli_latency(store: Path, sample: list[tuple[str, str, date]]) -> list[float]:
+    command = journeys_command()
+    return [
+        run_process([*command, "--store", str(store), "show", child, "--la", la, "--as-at", as_at.isoformat()]).seconds
+        for la, child, as_at in sample
+    ]
+
+
+def measure(scale: Scale, work: Path) -> Results:
+    res = Results(scale)
+    stores, files, events = {}, {}, {}
+    for size, children in (("10k", scale.small_children), ("full", scale.full_children)):
+        files[size] = work / f"{size}.jsonl"
+        events[size] = write_jsonl(files[size], children)
+        stores[size] = work / f"{size}.db"
+    res.facts.update(
+        small_events=events["10k"], full_events=events["full"],
+        small_children=scale.small_children, full_children=scale.full_children,
+    )  # fmt: skip
+    res.row("scale", f"{scale.name}: {events['10k']} and {events['full']} events ({scale.full_children} children)")
+
+    # 1. load
+    loaded, seconds = load(stores["10k"], files["10k"])
+    res.row("1. load at 10k (events/s, journeys load)", f"{loaded / seconds:,.0f}")
+    loaded, seconds = load(stores["full"], files["full"])
+    rows, plain_seconds = plain_insert(files["full"], work / "plain.db")
+    load_ratio = (loaded / seconds) / (rows / plain_seconds)
+    res.row("1. load at full scale (events/s, journeys load)", f"{loaded / seconds:,.0f}")
+    res.row("1. plain sqlite3 executemany, one transaction (rows/s)", f"{rows / plain_seconds:,.0f}")
+    res.row("1. load ratio", f"{load_ratio:.3f}")
+    res.goal("load ≥ 0.10 × plain insert", load_ratio, "≥ 0.10", load_ratio >= 0.10)
+
+    # 2 and 6. rebuild and its memory
+    small_events, small_seconds, small_rss = rebuild(stores["10k"])
+    full_events, full_seconds, full_rss = rebuild(stores["full"])
+    selected, select_seconds = plain_select(stores["full"])
+    rebuild_ratio = (full_events / full_seconds) / (selected / select_seconds)
+    res.row("2. rebuild at 10k (events/s)", f"{small_events / small_seconds:,.0f}")
+    res.row("2. rebuild at full scale (events/s)", f"{full_events / full_seconds:,.0f}")
+    res.row("2. plain SELECT + json.loads (rows/s)", f"{selected / select_seconds:,.0f}")
+    res.row("2. rebuild ratio", f"{rebuild_ratio:.3f}")
+    res.goal("rebuild ≥ 0.25 × plain select and decode", rebuild_ratio, "≥ 0.25", rebuild_ratio >= 0.25)
+    rss_ratio = full_rss / small_rss
+    res.row("6. rebuild peak RSS at 10k / full (MB)", f"{small_rss:.0f} / {full_rss:.0f}")
+    res.goal("rebuild memory at full scale < 2 × at 10k", rss_ratio, "< 2", rss_ratio < 2)
+
+    apps = {size: JourneysApp(str(stores[size])) for size in stores}
+    try:
+        # 5. reports from the read models against pandas; they must agree first.
+        timings, base_timings = [], []
+        for _ in range(scale.report_runs):
+            started = time.perf_counter()
+            engine = engine_reports(apps["full"])
+            timings.append(time.perf_counter() - started)
+            months = int(engine["scorecard"]["A3"]["months"])
+            baseline, base_seconds = pandas_reports(files["full"], PERIOD_START, PERIOD_END, months, CENSUS)
+            base_timings.append(base_seconds)
+        problems = disagreements(engine, baseline)
+        res.facts["agreement"] = problems
+        res.facts["figures"] = {"adopted": engine["scorecard"]["adopted"], "A1": engine["scorecard"]["A1"]["mean_days"]}
+        if problems:
+            res.row("5. engine and pandas DISAGREE", "; ".join(problems[:5]))
+            res.goal("reports faster than pandas", None, "< 1 × pandas time", None, "figures disagree: not timed")
+        else:
+            engine_s, base_s = min(timings), min(base_timings)
+            res.row("5. scorecard + PO cohort from the read models (s)", f"{engine_s:.3f}")
+            res.row("5. the same figures by pandas from the JSONL (s)", f"{base_s:.3f}")
+            res.row(
+                "5. figures agree", f"yes ({engine['scorecard']['adopted']} adopted, {len(engine['cohorts'])} cohorts)"
+            )
+            res.goal("reports faster than pandas", engine_s / base_s, "< 1 (time ratio)", engine_s < base_s)
+
+        # 4. one child as at a date
+        show = {}
+        for size in stores:
+            sample = sample_children(files[size], scale.show_calls)
+            show[size] = latency(show_latency(apps[size], sample))
+            cli = latency(show_cli_latency(stores[size], sample[: scale.cli_calls]))
+            res.row(
+                f"4. show --as-at at {size}, API median / p95 (ms)",
+                f"{show[size].median_ms:.2f} / {show[size].p95_ms:.2f}",
+            )
+            res.row(
+                f"4. show --as-at at {size}, CLI process median / p95 (ms)", f"{cli.median_ms:.0f} / {cli.p95_ms:.0f}"
+            )
+        show_ratio = show["full"].median_ms / show["10k"].median_ms
+        res.goal("one-child as-of flat (full / 10k median)", show_ratio, "≤ 1.5", show_ratio <= 1.5)
+
+        # 3. the incremental path
+        catch, report = {}, {}
+        for size in stores:
+            la = sample_children(files[size], 1)[0][0]
+            c, r = incremental(apps[size], la, scale.incremental_calls, size)
+            catch[size], report[size] = latency(c), latency(r)
+            res.row(f"3. one new event, catch-up at {size}, median (ms)", f"{catch[size].median_ms:.2f}")
+            res.row(f"3. one new event, catch-up + scorecard at {size}, median (ms)", f"{report[size].median_ms:.1f}")
+        catch_ratio = catch["full"].median_ms / catch["10k"].median_ms
+        report_ratio = report["full"].median_ms / report["10k"].median_ms
+        res.goal("incremental catch-up flat (full / 10k median)", catch_ratio, "≤ 1.5", catch_ratio <= 1.5)
+        res.goal(
+            "one new event then a scorecard (full / 10k median)", report_ratio, "≤ 1.5", report_ratio <= 1.5,
+            "the report itself reads every summary row, so it grows with the number of children",
+        )  # fmt: skip
+    finally:
+        for app in apps.values():
+            app.close()
+    return res
+
+
+def commit() -> str:
+    try:
+        found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return found.stdout.strip()
+
+
+def report_text(res: Results, seconds: float) -> str:
+    machine = f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `python -m bench.run` (BENCH_SCALE={res.scale.name}) on "
+        f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, commit `{commit()}`.",
+        f"Machine: {machine}. The whole run took {seconds:.0f} s.",
+        "",
+        "Every goal is a ratio measured in this one run, because absolute times on shared machines are noisy.",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | target | met |",
+        "|---|---|---|---|",
+    ]
+    for name, ratio, target, met, note in res.goals:
+        value = "—" if ratio is None else f"{ratio:.3f}"
+        verdict = {True: "yes", False: "**no**", None: "not measured"}[met]
+        lines.append(f"| {name} | {value} | {target} | {verdict}{' — ' + note if note else ''} |")
+    lines += ["", "## Figures", "", "| figure | value |", "|---|---|"]
+    lines += [f"| {figure} | {value} |" for figure, value in res.rows]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> Results:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "default"))
+    parser.add_argument(
+        "--report", type=Path, default=ROOT / "docs" / "performance.md", help="Markdown report to write."
+    )
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="Where to keep the files (default: a temporary folder)."
+    )
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    started = time.perf_counter()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        res = measure(scale, work)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report_text(res, time.perf_counter() - started), encoding="utf-8")
+    print(f"wrote {args.report}")
+    return res
+
+
+if __name__ == "__main__":
+    main()
