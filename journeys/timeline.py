@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from journeys.vocabulary import KIND_RANK
@@ -63,7 +63,7 @@ def known_by(entries: Iterable[Entry], known_at: datetime | None) -> list[Entry]
     if known_at is None:
         return list(entries)
     if known_at.tzinfo is None:
-        known_at = known_at.replace(tzinfo=timezone.utc)
+        known_at = known_at.replace(tzinfo=UTC)
     return [e for e in entries if e.recorded_at <= known_at]
 
 
