@@ -87,7 +87,8 @@ class _Walk:
             end = self.ended
             if end is not None and end.dec is not None and e.decom < end.dec:
                 self.checked.reject(
-                    e.row, "DECOM",
+                    e.row,
+                    "DECOM",
                     f"the child starts to be looked after on {e.decom}, before the previous period of care "
                     f"ended on {end.dec} ({end.row.where})",
                 )
@@ -123,9 +124,10 @@ class _Walk:
             p.po = self.want("placement-order", e.decom, e.decom, e.row, "LS", fields={"authority": "placement-order"})
         adoptive = e.place in v.ADOPTION_PLACEMENTS
         prev = earlier[-1] if earlier else None
-        continues = (
-            p.placing and e.rne in c.SAME_CARER and adoptive and (prev is None or prev.place in v.ADOPTION_PLACEMENTS)
-        )
+        if prev is None:  # the first episode these rows hold of a period the store already has
+            continues = p.placing and adoptive and (e.rne in c.SAME_CARER or self._stored_placement(e.decom))
+        else:
+            continues = p.placing and adoptive and e.rne in c.SAME_CARER and prev.place in v.ADOPTION_PLACEMENTS
         if p.placing and not continues:
             # The placement for adoption ended and the child stayed in care: a disruption.
             self.want("disruption", e.decom, e.decom, prev.row if prev else e.row, "PLACE")
@@ -154,11 +156,38 @@ class _Walk:
         p = self.period
         if p is None:
             return
+        self._complete_carers(p, end)
         for wanted in (p.entered, p.po):
             if wanted is not None:
                 wanted.span = (p.start, end)
         if p.placed is not None:
             p.placed.span = (p.placed.on, end)
+
+    def _stored_placement(self, day: date) -> bool:
+        return any(k.decision.kind == "placed" and k.decision.on == day for k in self.store.known.values())
+
+    def _complete_carers(self, p: _Period, end: date | None) -> None:
+        """A stored placement with the current foster carers whose carers' start a later return could not
+        see: these rows may show when the child began living with those carers."""
+        for known in self.store.known.values():
+            d = known.decision
+            if not (known.from_903 and d.kind == "placed" and d.fields.get("with_foster_carers")):
+                continue
+            if d.fields.get("carers_since") is not None or d.on < p.start or (end is not None and d.on > end):
+                continue
+            if any(e.decom >= d.on for e in p.episodes):
+                continue  # the rows hold the placement itself
+            before = [e for e in p.episodes if e.dec is None or e.dec == d.on]
+            if not before:
+                continue
+            last = before[-1]
+            if last.rne not in c.SAME_CARER:
+                since: date | None = last.decom
+            else:
+                since = _carers_since(last, p.episodes[: p.episodes.index(last)])
+            if since is not None:
+                fields = {"with_foster_carers": True, "carers_since": since}
+                self.want("placed", d.on, d.on, last.row, "PLACE", fields=fields)
 
 
 def _decisions(walk: _Walk, decisions: list[AdoptionDecision], good: set[Row]) -> None:

@@ -48,6 +48,8 @@ def _verdict(w: Wanted, known: Known, spanning: bool) -> str | None:
     fields = _merged_fields(w, known)
     if w.on == stored.on and all(stored.fields.get(k) == val for k, val in fields.items()):
         return None
+    if w.on == stored.on and all(stored.fields.get(k) in (None, val) for k, val in fields.items()):
+        return f"the 903 return {w.row.where} fills in what was not known"
     if known.inferred and not w.inferred:
         return f"the start of care is in the 903 return {w.row.where}"
     if spanning or w.span is not None:
