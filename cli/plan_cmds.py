@@ -30,6 +30,10 @@ def _scope(la: str | None, known_at: datetime | None) -> str:
     return f"{where}, as known {known}"
 
 
+def _changes(count: int, adjective: str = "") -> str:
+    return f"{count} {adjective}plan change{'' if count == 1 else 's'}"
+
+
 def _totals(title: str, totals: dict[str, int], labels: dict[str, str] | None = None) -> None:
     click.echo(f"\n{title}")
     echo_table(["", "changes", "meaning"], [(k, n, (labels or {}).get(k, "")) for k, n in totals.items()])
@@ -95,11 +99,11 @@ def plan_changes(
     if as_csv:
         echo_csv(CHANGE_COLUMNS, [[row[c] for c in CHANGE_COLUMNS] for row in data["changes"]])
         return
-    what = "plan changes" if everything else "plan changes away from adoption"
+    what = _changes(data["total"]) + ("" if everything else " away from adoption")
     window = f"{start or 'the beginning'} to {end or 'now'}"
-    click.echo(f"{data['total']} {what}, {window} ({_scope(code, known_at)})")
+    click.echo(f"{what}, {window} ({_scope(code, known_at)})")
     if not everything:
-        click.echo(f"({data['other_plan_changes']} other plan changes not counted: use --all to list them)")
+        click.echo(f"({_changes(data['other_plan_changes'], 'other ')} not counted: use --all to list them)")
     _totals("By reason", data["by_reason"], RD_REASONS)
     _totals("By decider", data["by_decider"])
     _totals("By stage reached", data["by_stage"], STAGES)

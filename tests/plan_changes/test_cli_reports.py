@@ -98,7 +98,7 @@ def test_plan_changes_text_shows_totals_and_the_list(run: Cli, two_children: Non
     result = run("plan-changes", "--from", "2016-01-01", "--to", "2016-03-31")
 
     assert result.exit_code == 0
-    assert result.output.startswith("1 plan changes away from adoption, 2016-01-01 to 2016-03-31")
+    assert result.output.startswith("1 plan change away from adoption, 2016-01-01 to 2016-03-31")
     assert "court did not make a placement order" in result.output
 
 
