@@ -181,14 +181,11 @@ class TrackingReport:
 
 
 def early_family_finding(decisions: Sequence[Decision], start: date, end: date) -> Decision | None:
-    """The first family-finding from ``start`` to ``end`` that began before any placement order."""
+    """The first family-finding from ``start`` to ``end`` that began before any placement order
+    (on an earlier day: family-finding begun the day the order was made is not early)."""
     po = _first(decisions, "placement-order")
     return next(
-        (
-            d
-            for d in decisions
-            if d.kind == "family-finding" and start <= d.on <= end and (po is None or d.sort_key() < po.sort_key())
-        ),
+        (d for d in decisions if d.kind == "family-finding" and start <= d.on <= end and (po is None or d.on < po.on)),
         None,
     )
 
