@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from cli.context import friendly, settings
-from cli.output import echo_csv, echo_json, echo_table
+from cli.output import echo_csv as _echo_csv
+from cli.output import echo_json, echo_table
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress, chosen_las, csv_option, json_of, las_option, rounded
 from journeys.clock import today
@@ -24,6 +25,11 @@ period_option = click.option(
 )
 from_option = click.option("--from", "start", type=DATE, metavar="DATE", help="Window start (inclusive).")
 to_option = click.option("--to", "end", type=DATE, metavar="DATE", help="Window end (inclusive).")
+
+
+def echo_csv(headers: list[str], rows: list[list[Any]]) -> None:
+    """CSV keeps full precision: floats are written as they are, not rounded for display."""
+    _echo_csv(headers, [[repr(v) if isinstance(v, float) else v for v in row] for row in rows])
 
 
 def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: bool) -> bool:

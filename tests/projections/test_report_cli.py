@@ -190,3 +190,25 @@ def test_reports_accept_known_at(run: Cli) -> None:
     result = as_json(run, "scorecard", "--period", "2012-15", "--known-at", "2000-01-01")
 
     assert result["adopted"] == 0
+
+
+def test_a_refused_report_does_not_touch_the_read_model(run: Cli) -> None:
+    given_an_adopted_child(run)
+
+    refused = run("scorecard", "--period", "2012/15")
+
+    assert refused.exit_code == 1
+    assert as_json(run, "projections", "status")["position"] == 0
+
+
+def test_cohort_csv_keeps_full_precision(run: Cli) -> None:
+    given_an_adopted_child(run)
+    given_an_adopted_child(run, "C3")
+    given_an_adopted_child(run, "C4")
+    assert run("correct", "C3", "5", "--on", "2013-01-02", "--reason", "panel date").exit_code == 0
+
+    row = run("cohort", "--census", "2015-09-30", "--csv").output.splitlines()[1].split(",")
+
+    mean = as_json(run, "cohort", "--census", "2015-09-30")["rows"][0]["mean_days_po_to_match"]
+    assert round(mean, 1) != mean
+    assert float(row[4]) == mean
