@@ -15,7 +15,7 @@ from datetime import date
 
 from journeys.errors import DuplicateEvent, RuleBroken
 from journeys.timeline import Decision
-from journeys.vocabulary import ADOPTION
+from journeys.vocabulary import ADOPTION, PREGNANCY_ENDED
 
 # Decisions that need an open period of care.
 _NEEDS_CARE = {
@@ -226,6 +226,9 @@ class _Walk:
                 )
             self.adm = self.match = None
         self._set_plan(to, d.on)
+        if d.fields.get("outcome") == PREGNANCY_ENDED and not self.state.periods:
+            # the journey of an unborn child closes here: nothing may follow
+            self.closed_by = d
 
     def _require_adoption_plan(self, d: Decision, label: str) -> bool:
         plan = self.state.plan

@@ -40,6 +40,7 @@ PLANS: Final[tuple[str, ...]] = (
     "other",
 )
 ADOPTION: Final = "adoption"
+PREGNANCY_ENDED: Final = "pregnancy-ended"
 
 # SSDA903 REASON_PLACED_CEASED: why "should be placed for adoption" ended.
 RD_REASONS: Final[dict[str, str]] = {
