@@ -219,6 +219,14 @@ def test_a_retracted_decision_can_be_recorded_again(in_care: JourneysApp) -> Non
 def test_nothing_follows_a_pregnancy_that_ended(memory_app: JourneysApp) -> None:
     rec(memory_app, "child-details", "2015-10-01", expected_date="2016-01-15")
     rec(memory_app, "family-finding", "2015-10-20")
-    rec(memory_app, "plan-change", "2015-12-01", to="other", reason="RD4", decided_by="agency", outcome="pregnancy-ended")
+    rec(
+        memory_app,
+        "plan-change",
+        "2015-12-01",
+        to="other",
+        reason="RD4",
+        decided_by="agency",
+        outcome="pregnancy-ended",
+    )
     refused(memory_app, "family-finding", "2015-12-10", r"comes after the plan-change on 2015-12-01")
     assert memory_app.show(LA, "C1").state.stage == "not-in-care"
