@@ -17,10 +17,20 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from journeys.application import JourneysApp
+from journeys.errors import JourneyError
 from projections.store import ViewStore
 from projections.summary import PeriodSummary, summarise
 
 BATCH = 1000
+
+
+class ViewsAhead(JourneyError):
+    """The read model has applied more events than the event store holds: it belongs to
+    another (or a replaced) event store."""
+
+    remedy = "run `journeys projections rebuild` to rebuild it from this store"
+
+
 Progress = Callable[[int], None]
 
 
@@ -63,6 +73,10 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
     events = children = 0
     position = views.position()
     last = head(app)
+    if position > last:
+        raise ViewsAhead(
+            f"the read model {views.location} is at event {position} but the event store ends at event {last}"
+        )
     while position < last:
         notes = app.recorder.select_notifications(position + 1, batch, stop=last)
         if not notes:

@@ -3,7 +3,7 @@ to answer as known at a past time. Runs on SQLite, and on PostgreSQL when config
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +13,7 @@ from journeys import JourneysApp
 from projections import reports
 from projections.catchup import catch_up, rebuild, status, summaries_known_at
 from projections.store import ViewStore
+from projections.summary import PeriodSummary
 
 
 def record(app: JourneysApp, child: str, kind: str, on: str, **fields: object) -> int:
@@ -151,3 +152,39 @@ def test_status_shows_how_far_behind_the_log_the_read_model_is(app: JourneysApp,
     assert before.behind == before.head > 0
     assert after.behind == 0
     assert after.rows == 1
+
+
+class RacedViewStore(ViewStore):
+    """A view store whose first write loses a race: another process catches up just before."""
+
+    def __init__(self, store: str, app: JourneysApp) -> None:
+        super().__init__(store)
+        self.app = app
+        self.raced = False
+
+    def write(self, streams: Sequence[str], rows: Sequence[PeriodSummary], position: int) -> None:
+        if not self.raced:
+            self.raced = True
+            other = ViewStore(self.app.store)
+            try:
+                catch_up(self.app, other)
+            finally:
+                other.close()
+        super().write(streams, rows, position)
+
+
+def test_two_catch_ups_at_once_apply_each_event_once(app: JourneysApp) -> None:
+    adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
+    adopt(app, "C2", "2012-02-01", "2012-07-01", "2012-07-15", "2012-08-01", "2013-01-10")
+    raced = RacedViewStore(app.store, app)
+    try:
+        result = catch_up(app, raced, batch=4)
+        rows = raced.rows()
+        position = raced.position()
+    finally:
+        raced.close()
+
+    assert raced.raced
+    assert result.events == 0
+    assert position == result.head
+    assert sorted(r.child for r in rows) == ["C1", "C2"]

@@ -212,3 +212,20 @@ def test_cohort_csv_keeps_full_precision(run: Cli) -> None:
     mean = as_json(run, "cohort", "--census", "2015-09-30")["rows"][0]["mean_days_po_to_match"]
     assert round(mean, 1) != mean
     assert float(row[4]) == mean
+
+
+def test_a_read_model_ahead_of_a_replaced_store_is_refused_with_a_remedy(run: Cli) -> None:
+    given_an_adopted_child(run)
+    given_an_adopted_child(run, "C3")
+    as_json(run, "projections", "catch-up")
+    Path(run.store).unlink()
+    given_an_adopted_child(run)
+
+    refused = run("scorecard", "--period", "2012-15")
+    rebuilt = as_json(run, "projections", "rebuild")
+
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: the read model ")
+    assert "run `journeys projections rebuild`" in refused.output
+    assert rebuilt["position"] == rebuilt["head"]
+    assert as_json(run, "scorecard", "--period", "2012-15")["adopted"] == 1
