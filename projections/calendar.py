@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
+from journeys.calendar import add_months
 from journeys.errors import JourneyError
+
+__all__ = [
+    "PeriodError",
+    "add_months",
+    "financial_quarter",
+    "financial_year_label",
+    "financial_year_start",
+    "parse_period",
+    "window",
+]
 
 
 class PeriodError(JourneyError):
     """A reporting period is malformed or empty."""
 
     remedy = "write a period as YYYY-YY (e.g. 2012-15 for 1 April 2012 to 31 March 2015), or give --from and --to"
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus N calendar months; a day missing from the target month clamps to its last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def financial_year_start(day: date) -> int:
