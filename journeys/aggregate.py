@@ -318,7 +318,10 @@ class Journey(PydanticAggregate):
     ) -> None:
         common = {"recorded_by": recorded_by, "source": source, "event_id": event_id, "timestamp": recorded_at}
         probe = event_class(originator_id=self.id, originator_version=self.version + 1, hash="", **common, **kwargs)
-        self.trigger_event(event_class, hash=seal(self.head_hash, probe), **common, **kwargs)
+        # The validated probe, sealed: what trigger_event would build, without validating it twice.
+        event = probe.model_copy(update={"hash": seal(self.head_hash, probe)})
+        event.mutate(self)
+        self._pending_events.append(event)
 
     def _remember(self, event: Event) -> None:
         self.entries.append(entry_of(event, self.entries))

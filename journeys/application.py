@@ -14,6 +14,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, Notification, PersistenceError
+from eventsourcing.postgres import PostgresAggregateRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.aggregate import Journey, entries_of, seal
 from journeys.clock import recording_time
@@ -196,12 +198,13 @@ class JourneysApp(Application[UUID]):
     def _load_batch(self, batch: list[LoadLine], report: LoadReport, recorded_by: str, source_name: str) -> None:
         now = recording_time()
         journeys: dict[UUID, Journey] = {}
+        stored = self._stored_streams({journey_id(line.la, line.child) for line in batch})
         for line in batch:
             key = journey_id(line.la, line.child)
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{source_name}:{line.line_no}"
             if journey is None:
-                journey = self._find(line.la, line.child)
+                journey = self._find(line.la, line.child) if stored is None or key in stored else None
                 if journey is None:
                     journey = Journey.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
                 journeys[key] = journey
@@ -332,6 +335,29 @@ class JourneysApp(Application[UUID]):
             return None
         assert isinstance(journey, Journey)
         return journey
+
+    def _stored_streams(self, streams: set[UUID]) -> set[UUID] | None:
+        """Which of ``streams`` have stored events, in one query, so a load never reads back
+        a child it is about to open (None when the store cannot say: read each one)."""
+        recorder: Any = self.recorder
+        if isinstance(recorder, SQLiteAggregateRecorder):  # stores ids as hex text
+            table, mark, ids = recorder.events_table_name, "?", [s.hex for s in streams]
+        elif isinstance(recorder, PostgresAggregateRecorder):
+            table, mark, ids = (
+                f'"{recorder.datastore.schema}"."{recorder.events_table_name}"',
+                "%s",
+                [str(s) for s in streams],
+            )
+        else:
+            return None
+        found: set[UUID] = set()
+        with recorder.datastore.transaction(commit=False) as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join([mark] * len(chunk))
+                cursor.execute(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})", chunk)
+                found.update(UUID(str(r["originator_id"] if isinstance(r, dict) else r[0])) for r in cursor.fetchall())
+        return found
 
     def _get(self, la: str, child: str) -> Journey:
         journey = self._find(la, child)
