@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Mapper, Notification, PersistenceError
+from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
@@ -339,25 +339,46 @@ class JourneysApp(Application[UUID]):
     def _stored_streams(self, streams: set[UUID]) -> set[UUID] | None:
         """Which of ``streams`` have stored events, in one query, so a load never reads back
         a child it is about to open (None when the store cannot say: read each one)."""
+        rows = self._select_streams(streams, "DISTINCT originator_id")
+        if rows is None:
+            return None
+        return {UUID(str(r["originator_id"])) for r in rows}
+
+    def _select_streams(self, streams: Iterable[UUID], columns: str, order: str = "") -> list[Any] | None:
+        """Rows of the events table for many streams, 500 to a query (None for a store
+        without SQL, such as the in-memory one)."""
         recorder: Any = self.recorder
         if isinstance(recorder, SQLiteAggregateRecorder):  # stores ids as hex text
             table, mark, ids = recorder.events_table_name, "?", [s.hex for s in streams]
         elif isinstance(recorder, PostgresAggregateRecorder):
-            table, mark, ids = (
-                f'"{recorder.datastore.schema}"."{recorder.events_table_name}"',
-                "%s",
-                [str(s) for s in streams],
-            )
+            table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
+            ids = [str(s) for s in streams]
         else:
             return None
-        found: set[UUID] = set()
+        found: list[Any] = []
         with recorder.datastore.transaction(commit=False) as cursor:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join([mark] * len(chunk))
-                cursor.execute(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})", chunk)
-                found.update(UUID(str(r["originator_id"] if isinstance(r, dict) else r[0])) for r in cursor.fetchall())
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE originator_id IN ({marks}) {order}", chunk)
+                found.extend(cursor.fetchall())
         return found
+
+    def streams_entries(self, streams: Iterable[UUID]) -> dict[UUID, list[Entry]]:
+        """The entries of many streams by id, read in a few queries (a stream with no events
+        is left out). Same entries as :meth:`stream_entries` gives one stream at a time."""
+        wanted = list(dict.fromkeys(streams))
+        rows = self._select_streams(
+            wanted, "originator_id, originator_version, topic, state", "ORDER BY originator_id, originator_version"
+        )
+        if rows is None:
+            return {s: entries for s in wanted if (entries := self.stream_entries(s))}
+        events: dict[UUID, list[Any]] = {}
+        for row in rows:
+            stream = UUID(str(row["originator_id"]))
+            stored = StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
+            events.setdefault(stream, []).append(self.mapper.to_domain_event(stored))
+        return {s: entries_of(events[s]) for s in wanted if s in events}
 
     def _get(self, la: str, child: str) -> Journey:
         journey = self._find(la, child)
