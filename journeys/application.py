@@ -17,8 +17,9 @@ from eventsourcing.persistence import Mapper, Notification, PersistenceError, St
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
-from journeys.aggregate import Journey, entries_of, seal
+from journeys.aggregate import Journey, seal
 from journeys.clock import recording_time
+from journeys.decoding import entries_from_stored
 from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
 from journeys.identity import journey_id
 from journeys.jsonl import LoadLine, Rejected, content_id, export_line
@@ -260,7 +261,7 @@ class JourneysApp(Application[UUID]):
     def stream_entries(self, stream: UUID) -> list[Entry]:
         """The entries of one stream by its id (empty when there is none). The first entry
         (``opened``) carries ``la`` and ``child`` in its fields."""
-        return entries_of(self.events.get(stream))  # type: ignore[arg-type]
+        return entries_from_stored(self.recorder.select_events(stream), self._decode)
 
     def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
         decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
@@ -373,12 +374,18 @@ class JourneysApp(Application[UUID]):
         )
         if rows is None:
             return {s: entries for s in wanted if (entries := self.stream_entries(s))}
-        events: dict[UUID, list[Any]] = {}
+        events: dict[UUID, list[StoredEvent]] = {}
         for row in rows:
             stream = UUID(str(row["originator_id"]))
-            stored = StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
-            events.setdefault(stream, []).append(self.mapper.to_domain_event(stored))
-        return {s: entries_of(events[s]) for s in wanted if s in events}
+            events.setdefault(stream, []).append(
+                StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
+            )
+        return {s: entries_from_stored(events[s], self._decode) for s in wanted if s in events}
+
+    def _decode(self, stored: StoredEvent) -> Journey.Event:
+        event = self.mapper.to_domain_event(stored)
+        assert isinstance(event, Journey.Event)
+        return event
 
     def _get(self, la: str, child: str) -> Journey:
         journey = self._find(la, child)
