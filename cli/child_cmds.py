@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import echo_json, echo_table
-from cli.params import as_at_option, json_option, known_at_option
+from cli.output import cell, echo_json, echo_table
+from cli.params import as_at_option, child_argument, json_option, known_at_option
 from journeys import ChildView, HistoryRow
 from journeys.clock import today
 from journeys.timeline import CORRECT, RETRACT
@@ -35,7 +35,7 @@ def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[s
 
 
 @click.command()
-@click.argument("child")
+@child_argument
 @with_la
 @as_at_option
 @known_at_option
@@ -84,7 +84,7 @@ def history_json(row: HistoryRow) -> dict[str, Any]:
 
 def _summary(data: dict[str, Any]) -> str:
     fields = {k: v for k, v in data["fields"].items() if v not in (None, (), [])}
-    parts = [f"{k}={v.isoformat() if isinstance(v, date) else v}" for k, v in fields.items()]
+    parts = [f"{k}={cell(v)}" for k, v in fields.items()]
     if data["corrects"]:
         parts.insert(0, f"corrects {data['corrects']}")
     if data["retracts"]:
@@ -95,7 +95,7 @@ def _summary(data: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.argument("child")
+@child_argument
 @with_la
 @json_option
 @friendly

@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from cli.params import LA_CODE
 from journeys import JourneyError, JourneysApp
 
 P = ParamSpec("P")
@@ -75,7 +76,9 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-la_option = click.option("--la", metavar="CODE", help="Local authority code (default: JOURNEYS_LA).", default=None)
+la_option = click.option(
+    "--la", type=LA_CODE, metavar="CODE", help="Local authority code (default: JOURNEYS_LA).", default=None
+)
 
 
 def with_la(func: Callable[..., Any]) -> Callable[..., Any]:

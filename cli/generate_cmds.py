@@ -10,15 +10,14 @@ import orjson
 
 from cli.context import friendly
 from cli.output import echo_json
+from cli.params import OUTPUT_FILE
 from journeys.synthetic import generate as synthetic_journeys
 
 
 @click.command()
 @click.option("--children", type=click.IntRange(min=1), required=True, help="How many children's journeys.")
 @click.option("--seed", type=int, required=True, help="Random seed: the same seed always gives the same file.")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True, help="JSONL file to write."
-)
+@click.option("--out", type=OUTPUT_FILE, required=True, help="JSONL file to write.")
 @click.option(
     "--las", type=click.IntRange(min=1, max=100), default=1, show_default=True, help="Local authorities to spread over."
 )

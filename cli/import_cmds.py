@@ -11,6 +11,7 @@ import click
 
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, echo_table
+from cli.params import OUTPUT_FILE
 from journeys.ssda903 import ImportReport, import_903
 
 
@@ -51,11 +52,13 @@ def _write_rejects(path: Path, report: ImportReport) -> None:
 @click.option(
     "--rejects",
     "rejects_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     default=None,
     help="Write every rejected row (file, row, table, column, reason) to this CSV file.",
 )
-@click.option("--batch-size", default=500, show_default=True, help="Events saved per transaction.")
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Events saved per transaction."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @friendly

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,8 +46,45 @@ class KnownAtType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class TextType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """Text that must say something: surrounding spaces are dropped and a blank value is refused
+    (a child reference, a local authority code, the reason for a correction)."""
+
+    name = "text"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not text:
+            self.fail(f"{self.what} must not be blank", param, ctx)
+        return text
+
+
+class OutputFileType(click.Path):
+    """A file the command writes: refused up front when its folder does not exist, so that
+    nothing is done (an import, an export) before the output fails."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(f"the folder {str(folder)!r} does not exist (create it first)", param, ctx)
+        return path
+
+
 DATE = DateType()
 KNOWN_AT = KnownAtType()
+CHILD_REFERENCE = TextType("the child reference")
+LA_CODE = TextType("the local authority code")
+REASON = TextType("the reason")
+OUTPUT_FILE = OutputFileType()
+
+child_argument = click.argument("child", type=CHILD_REFERENCE)
 
 as_at_option = click.option(
     "--as-at",

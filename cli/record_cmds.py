@@ -9,7 +9,7 @@ import click
 
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json
-from cli.params import DATE
+from cli.params import DATE, REASON, child_argument
 from journeys.timeline import Entry
 from journeys.vocabulary import EVENT_KINDS, HARDER_TO_PLACE
 
@@ -38,7 +38,7 @@ def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None
 
 @click.command()
 @click.argument("kind", type=click.Choice(EVENT_KINDS), metavar="KIND")
-@click.argument("child")
+@child_argument
 @click.option("--on", "on", type=DATE, required=True, help="Date the decision took effect.")
 @with_la
 @click.option("--legal-status", help="entered-care: SSDA903 legal status (C1, C2, E1, V2, ...).")
@@ -99,11 +99,11 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("child")
+@child_argument
 @click.argument("seq", type=int)
 @click.option("--on", "on", type=DATE, default=None, help="The corrected date the decision took effect.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A corrected field (repeatable).")
-@click.option("--reason", required=True, help="Why the correction is made (kept in the audit trail).")
+@click.option("--reason", type=REASON, required=True, help="Why the correction is made (kept in the audit trail).")
 @with_la
 @click.option("--json", "as_json", is_flag=True, help="Print the correction as JSON.")
 @friendly
@@ -124,9 +124,9 @@ def correct(
 
 
 @click.command()
-@click.argument("child")
+@child_argument
 @click.argument("seq", type=int)
-@click.option("--reason", required=True, help="Why the event is withdrawn (kept in the audit trail).")
+@click.option("--reason", type=REASON, required=True, help="Why the event is withdrawn (kept in the audit trail).")
 @with_la
 @click.option("--json", "as_json", is_flag=True, help="Print the retraction as JSON.")
 @friendly

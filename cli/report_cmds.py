@@ -143,6 +143,21 @@ COHORT_HEADERS = [
     "harder to place",
 ]
 
+# CSV is for machines: its header names the JSON keys (one row per cohort, with the LA first).
+COHORT_KEYS = [
+    "la",
+    "year",
+    "placement_orders",
+    "matched",
+    "mean_days_po_to_match",
+    "waiting",
+    "exited",
+    "km_median_days",
+    "mean_days_with_waiting",
+    "disrupted",
+    "harder_to_place",
+]
+
 
 @click.command()
 @click.option("--by", type=click.Choice(["po-year"]), default="po-year", show_default=True, help="How to form cohorts.")
@@ -200,10 +215,25 @@ def cohort(
         for r in report["rows"]
     ]
     if as_csv:
-        echo_csv(COHORT_HEADERS, rows)
+        echo_csv(COHORT_KEYS, rows)
         return
     click.echo(f"Placement-order cohorts observed at {census}")
     echo_table(COHORT_HEADERS, rows)
+
+
+WAITING_KEYS = [
+    "la",
+    "child",
+    "entered_care",
+    "adoption_decision",
+    "placement_order",
+    "matched",
+    "days_since_adm",
+    "days_since_po",
+    "days_in_care",
+    "over_90_days",
+    "over_18_months_in_care",
+]
 
 
 @click.command()
@@ -241,25 +271,9 @@ def waiting(as_at: date | None, las: tuple[str, ...], known_at: datetime | None,
         "over 90 days",
         "18+ months in care",
     ]
-    rows = [
-        [
-            c["la"],
-            c["child"],
-            c["entered_care"],
-            c["adoption_decision"],
-            c["placement_order"],
-            c["matched"],
-            c["days_since_adm"],
-            c["days_since_po"],
-            c["days_in_care"],
-            c["over_90_days"],
-            c["over_18_months_in_care"],
-        ]
-        for report in by_la.values()
-        for c in report["children"]
-    ]
+    rows = [[c[key] for key in WAITING_KEYS] for report in by_la.values() for c in report["children"]]
     if as_csv:
-        echo_csv(headers, rows)
+        echo_csv(WAITING_KEYS, rows)
         return
     for la, report in by_la.items():
         click.echo(
@@ -362,7 +376,7 @@ def stages(
         for s in report["stages"]
     ]
     if as_csv:
-        echo_csv(headers, rows)
+        echo_csv(["la", "stage", "children", "mean_days", "median_days", "max_days"], rows)
         return
     echo_table(headers, rows)
     for la, report in by_la.items():

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from cli.params import LA_CODE
 from journeys import JourneysApp
 from projections.catchup import Progress
 from projections.reports import projection_status
@@ -18,6 +19,7 @@ from projections.reports import projection_status
 las_option = click.option(
     "--la",
     "las",
+    type=LA_CODE,
     metavar="CODE",
     multiple=True,
     help="Local authority code; repeat for a side-by-side comparison (default: JOURNEYS_LA, else every LA).",

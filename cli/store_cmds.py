@@ -10,13 +10,16 @@ import click
 
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
+from cli.params import OUTPUT_FILE
 from journeys.jsonl import read_lines
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_la
-@click.option("--batch-size", default=1000, show_default=True, help="Events saved per transaction.")
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Events saved per transaction."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @friendly
 def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool) -> None:
@@ -35,7 +38,7 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
     totals = {"loaded": 0, "skipped": 0, "rejected": 0}
     rejects: list[dict[str, object]] = []
     for path in files:
-        with path.open(encoding="utf-8") as handle:
+        with path.open("rb") as handle:
             report = app.load(
                 read_lines(handle, default_la(la)),
                 recorded_by=s.recorded_by,
@@ -63,7 +66,7 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     default=None,
     help="Write to a file instead of standard output.",
 )

@@ -11,7 +11,7 @@ import click
 
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table
-from cli.params import DATE, as_at_option, json_option, known_at_option
+from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys.clock import today
 from journeys.milestones import Milestone, RuleSet, load_rules
 from projections.surgery import Action, AgendaRow, deadlines_for, surgery
@@ -69,7 +69,11 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
 @as_at_option
 @known_at_option
 @click.option(
-    "--la", metavar="CODE", default=None, help="Only this local authority (default: JOURNEYS_LA, else every one)."
+    "--la",
+    type=LA_CODE,
+    metavar="CODE",
+    default=None,
+    help="Only this local authority (default: JOURNEYS_LA, else every one).",
 )
 @click.option("--owner", metavar="NAME", default=None, help="Only children with an open action owned by NAME.")
 @rules_option
@@ -132,7 +136,7 @@ def milestone_json(m: Milestone) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("child")
+@child_argument
 @with_la
 @as_at_option
 @known_at_option
@@ -202,7 +206,7 @@ def action() -> None:
 
 
 @action.command("add")
-@click.argument("child")
+@child_argument
 @with_la
 @click.option("--text", required=True, help="What is to be done.")
 @click.option("--owner", required=True, help="Who does it.")
@@ -237,7 +241,7 @@ def action_add(child: str, la: str | None, text: str, owner: str, due: date, as_
 
 
 @action.command("done")
-@click.argument("child")
+@child_argument
 @click.argument("action_id")
 @with_la
 @click.option("--note", default=None, help="What was done.")

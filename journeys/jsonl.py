@@ -8,7 +8,7 @@ with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -102,9 +102,21 @@ def parse_line(text: str, line_no: int, default_la: str | None) -> LoadLine:
     return LoadLine(line_no, la, child, kind, event_id, on, values)
 
 
-def read_lines(lines: Iterator[str] | list[str], default_la: str | None) -> Iterator[LoadLine | Rejected]:
-    """Parse JSONL text lines; blank lines are skipped, bad ones become Rejected."""
-    for line_no, text in enumerate(lines, start=1):
+def read_lines(lines: Iterable[str | bytes], default_la: str | None) -> Iterator[LoadLine | Rejected]:
+    """Parse JSONL lines (text, or bytes read as UTF-8); blank lines are skipped, bad ones
+    (including bytes that are not UTF-8) become Rejected. A byte order mark opening the first
+    line, as Windows editors write, is ignored."""
+    for line_no, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield Rejected(line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8")
+                continue
+        else:
+            text = raw
+        if line_no == 1:
+            text = text.removeprefix("\ufeff")
         if not text.strip():
             continue
         try:

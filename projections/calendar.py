@@ -25,6 +25,9 @@ class PeriodError(JourneyError):
     remedy = "write a period as YYYY-YY (e.g. 2012-15 for 1 April 2012 to 31 March 2015), or give --from and --to"
 
 
+MAX_PERIOD_YEARS = 10  # scorecard periods are one or three years; "2015-12" is a slip, not 2015 to 2112
+
+
 def financial_year_start(day: date) -> int:
     """The calendar year in which the financial year containing ``day`` starts (1 April)."""
     return day.year if day.month >= 4 else day.year - 1
@@ -52,6 +55,8 @@ def parse_period(text: str) -> tuple[date, date]:
         last += 100
     if last <= first:
         raise PeriodError(f"period {text!r} ends before it starts")
+    if last - first > MAX_PERIOD_YEARS:
+        raise PeriodError(f"period {text!r} would run {last - first} years, to 31 March {last}")
     return date(first, 4, 1), date(last, 3, 31)
 
 

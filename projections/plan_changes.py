@@ -51,7 +51,7 @@ Stream = tuple[str, str, Sequence[Entry]]
 class InvalidWindow(JourneyError):
     """A report's dates are the wrong way round."""
 
-    remedy = "give --from on or before --to (and a census on or after --to)"
+    remedy = "give --from on or before --to"
 
 
 def check_window(start: date | None, end: date | None) -> None:

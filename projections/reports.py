@@ -15,7 +15,7 @@ from typing import Any
 from journeys.application import JourneysApp
 from projections import activity, cohorts
 from projections import scorecard as card
-from projections.calendar import window
+from projections.calendar import PeriodError, window
 from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
 from projections.catchup import catch_up as _catch_up
 from projections.store import ViewStore
@@ -74,7 +74,13 @@ def cohort(
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Any]]:
     if start is not None or end is not None:
-        first, last = window(None, start, end)
+        if start is None or end is None:
+            raise PeriodError(
+                "no reporting window: give both --from and --to", "or neither, for cohorts by financial year"
+            )
+        if end < start:
+            raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
+        first, last = start, end
         return _per_la(app, lambda rows: cohorts.in_window(rows, census, first, last), known_at, las, progress)
     return _per_la(app, lambda rows: cohorts.by_po_year(rows, census), known_at, las, progress)
 

@@ -203,7 +203,9 @@ def tracking_cohort(
     placement order, each classified at ``census`` as known at ``known_at``."""
     check_window(start, end)
     if census < end:
-        raise InvalidWindow(f"the census on {census} is before the tracking window ends on {end}")
+        raise InvalidWindow(
+            f"the census on {census} is before the tracking window ends on {end}", "give a --census on or after --to"
+        )
     report = TrackingReport(start, end, census, la, known_at)
     for code, child, entries in streams:
         if la is not None and code != la:

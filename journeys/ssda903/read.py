@@ -81,22 +81,35 @@ def recognise(columns: Iterable[str]) -> str | None:
     return None
 
 
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> ReturnError:
+    return ReturnError(
+        f"{path} is not UTF-8 text ({error.reason} at byte 0x{error.object[error.start]:02x})",
+        "save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8) and import again; nothing was imported",
+    )
+
+
 def _columns(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return next(csv.reader(handle), [])
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error) from None
 
 
 def _read_table(path: Path, table: str, year: int, into: Returns) -> None:
     shown = f"{year}/{path.name}"
     into.files.append((shown, table, year))
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        names = [c.strip().upper() for c in next(reader, [])]
-        for raw in reader:
-            if not any(cell.strip() for cell in raw):
-                continue
-            values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in enumerate(names)}
-            into.rows.append(Row(table, year, shown, reader.line_num, values))
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            names = [c.strip().upper() for c in next(reader, [])]
+            for raw in reader:
+                if not any(cell.strip() for cell in raw):
+                    continue
+                values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in enumerate(names)}
+                into.rows.append(Row(table, year, shown, reader.line_num, values))
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error) from None
 
 
 def _return_year(folder: Path, given: int | None, what: str) -> int:

@@ -108,7 +108,7 @@ def test_a_census_before_the_window_ends_is_one_error_line(run: Cli) -> None:
     assert result.exit_code == 1
     assert result.output == (
         "Error: the census on 2016-01-01 is before the tracking window ends on 2016-03-31"
-        " — give --from on or before --to (and a census on or after --to)\n"
+        " — give a --census on or after --to\n"
     )
 
 

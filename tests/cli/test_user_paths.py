@@ -1,0 +1,222 @@
+"""A demanding user's paths through the CLI: bad files, blank references, odd periods, output
+files in missing folders. Each failure is one `Error: …` line with a non-zero exit, no
+traceback, and a refused command changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+
+def _record_child(run: Cli, child: str = "C1") -> None:
+    assert run("record", "child-details", child, "--on", "2014-01-10", "--date-of-birth", "2014-01-10").exit_code == 0
+    assert run("record", "entered-care", child, "--on", "2014-02-01").exit_code == 0
+    assert run("record", "placed", child, "--on", "2014-09-01", "--with-foster-carers").exit_code == 0
+
+
+def _events(run: Cli, child: str = "C1") -> int:
+    result = run("history", child, "--json")
+    assert result.exit_code == 0, result.output
+    return len(json.loads(result.output)["events"])
+
+
+def _one_error_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+# --- history reads like a record, not like Python ----------------------------------------------
+
+
+def test_history_details_show_yes_no_and_plain_lists_not_python_reprs(run: Cli) -> None:
+    assert run("record", "child-details", "C1", "--on", "2014-01-10", "--date-of-birth", "2014-01-10",
+               "--harder-to-place", "sibling-group", "--harder-to-place", "disability").exit_code == 0  # fmt: skip
+    assert run("record", "entered-care", "C1", "--on", "2014-02-01").exit_code == 0
+    assert run("record", "placed", "C1", "--on", "2014-09-01", "--with-foster-carers").exit_code == 0
+
+    table = run("history", "C1").output
+
+    assert "with_foster_carers=yes" in table
+    assert "harder_to_place=disability, sibling-group" in table  # stored sorted
+    assert "True" not in table and "[" not in table
+
+
+# --- blank references and reasons --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("child", ["", "   "])
+def test_a_blank_child_reference_is_refused_and_records_nothing(run: Cli, child: str) -> None:
+    result = run("record", "entered-care", child, "--on", "2015-01-01")
+
+    assert result.exit_code == 2
+    assert "child reference" in _one_error_line(result.output)
+    assert "no journey" in run("show", "", "--json").output or run("show", "").exit_code != 0
+    assert json.loads(run("verify", "--json").output)["streams"] == 0
+
+
+def test_a_blank_la_is_refused_rather_than_silently_replaced(run: Cli) -> None:
+    result = run("record", "entered-care", "C1", "--on", "2015-01-01", "--la", " ")
+
+    assert result.exit_code == 2
+    assert "local authority" in _one_error_line(result.output)
+    assert json.loads(run("verify", "--json").output)["streams"] == 0
+
+
+@pytest.mark.parametrize("command", [["correct", "C1", "3", "--on", "2014-02-02"], ["retract", "C1", "3"]])
+def test_a_correction_or_retraction_without_a_real_reason_is_refused(run: Cli, command: list[str]) -> None:
+    _record_child(run)
+    before = _events(run)
+
+    result = run(*command, "--reason", "  ")
+
+    assert result.exit_code == 2
+    assert "--reason" in _one_error_line(result.output)
+    assert _events(run) == before
+
+
+# --- periods and windows -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", ["2015-12", "2015-99", "2012-2112"])
+def test_a_period_that_would_span_a_century_is_refused(run: Cli, period: str) -> None:
+    result = run("scorecard", "--period", period)
+
+    assert result.exit_code == 1
+    assert period in _one_error_line(result.output)
+
+
+def test_a_period_across_the_century_still_reads_as_one_year(run: Cli) -> None:
+    result = run("scorecard", "--period", "1999-00", "--json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["from"], data["to"]) == ("1999-04-01", "2000-03-31")
+
+
+@pytest.mark.parametrize("window", [["--from", "2015-10-01"], ["--from", "2016-03-31", "--to", "2015-10-01"]])
+def test_a_bad_cohort_window_names_the_options_cohort_has(run: Cli, window: list[str]) -> None:
+    result = run("cohort", "--census", "2016-09-30", *window)
+
+    line = _one_error_line(result.output)
+    assert result.exit_code == 1
+    assert "--to" in line and "--period" not in line
+
+
+def test_a_reversed_plan_change_window_does_not_talk_about_a_census(run: Cli) -> None:
+    result = run("plan-changes", "--from", "2016-01-01", "--to", "2015-01-01")
+
+    line = _one_error_line(result.output)
+    assert result.exit_code == 1
+    assert "census" not in line
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def test_load_rejects_a_line_that_is_not_utf8_and_loads_the_rest(run: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "latin1.jsonl"
+    file.write_bytes(
+        b'{"child": "C\xe9", "event": "entered-care", "on": "2015-01-01"}\n'
+        b'{"child": "C2", "event": "entered-care", "on": "2015-01-01"}\n'
+    )
+
+    result = run("load", str(file), "--json")
+
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert (data["loaded"], data["rejected"]) == (1, 1)
+    assert data["rejects"][0]["line"] == 1
+    assert "UTF-8" in data["rejects"][0]["reason"]
+
+
+def test_load_accepts_a_file_saved_with_a_byte_order_mark(run: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "bom.jsonl"
+    file.write_bytes(b'\xef\xbb\xbf{"child": "C1", "event": "entered-care", "on": "2015-01-01"}\n')
+
+    result = run("load", str(file))
+
+    assert result.exit_code == 0, result.output
+    assert "loaded 1" in result.output
+
+
+@pytest.mark.parametrize("command", [["load"], ["import-903"]])
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_a_batch_size_below_one_is_refused(run: Cli, tmp_path: Path, command: list[str], size: str) -> None:
+    file = tmp_path / "one.jsonl"
+    file.write_text('{"child": "C1", "event": "entered-care", "on": "2015-01-01"}\n')
+
+    result = run(*command, str(file), "--batch-size", size)
+
+    assert result.exit_code == 2
+    assert "--batch-size" in _one_error_line(result.output)
+
+
+def test_export_into_a_missing_folder_is_a_one_line_error(run: Cli, tmp_path: Path) -> None:
+    _record_child(run)
+
+    result = run("export", "--out", str(tmp_path / "missing" / "backup.jsonl"))
+
+    assert result.exit_code == 2
+    assert "does not exist" in _one_error_line(result.output)
+
+
+def test_generate_into_a_missing_folder_is_a_one_line_error(run: Cli, tmp_path: Path) -> None:
+    result = run("generate", "--children", "2", "--seed", "1", "--out", str(tmp_path / "missing" / "s.jsonl"))
+
+    assert result.exit_code == 2
+    assert "does not exist" in _one_error_line(result.output)
+
+
+def test_import_with_rejects_in_a_missing_folder_is_refused_before_anything_is_imported(
+    run: Cli, tmp_path: Path
+) -> None:
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "ssda903"
+
+    result = run("import-903", str(fixtures), "--rejects", str(tmp_path / "missing" / "rejects.csv"))
+
+    assert result.exit_code == 2
+    assert "does not exist" in _one_error_line(result.output)
+    assert json.loads(run("verify", "--json").output)["streams"] == 0
+
+
+def test_import_of_a_csv_that_is_not_utf8_is_a_one_line_error_that_imports_nothing(run: Cli, tmp_path: Path) -> None:
+    year = tmp_path / "2016"
+    year.mkdir()
+    (year / "header.csv").write_bytes(b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC\xe91,1,01/01/2010,WBRI,,,\n")
+
+    result = run("import-903", str(tmp_path))
+
+    assert result.exit_code == 1
+    line = _one_error_line(result.output)
+    assert "header.csv" in line and "UTF-8" in line
+    assert json.loads(run("verify", "--json").output)["streams"] == 0
+
+
+# --- CSV for machines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "keys_from"),
+    [
+        (["cohort", "--census", "2016-09-30"], "rows"),
+        (["waiting", "--as-at", "2015-03-31"], "children"),
+        (["stages"], "stages"),
+    ],
+)
+def test_report_csv_headers_are_the_json_keys(run: Cli, command: list[str], keys_from: str) -> None:
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
+    assert run("load", *(str(p) for p in sorted(fixtures.glob("*.jsonl")))).exit_code == 0
+
+    header = next(csv.reader(io.StringIO(run(*command, "--csv", la=None).output)))
+    keys = json.loads(run(*command, "--json", la=None).output)[keys_from][0]
+
+    assert all(h.isidentifier() for h in header), header
+    assert set(header) - {"la"} <= set(keys)
