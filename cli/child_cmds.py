@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import cell, echo_json, echo_table
+from cli.output import cell, echo_json, echo_table, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option
 from journeys import ChildView, HistoryRow
 from journeys.clock import today
@@ -58,8 +58,7 @@ def show(child: str, la: str | None, as_at: date | None, known_at: datetime | No
     if as_json:
         echo_json(data)
         return
-    known = known_at.isoformat(timespec="seconds") if known_at else "now"
-    click.echo(f"Child {child} ({code}) as at {data['as_at']}, as known {known}")
+    click.echo(f"Child {child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
     click.echo(f"  stage: {view.state.stage}    plan: {view.state.plan or '-'}    events counted: {view.events}")
     echo_table(["milestone", "date"], [(k.replace("_", " "), v) for k, v in data["milestones"].items()])
 

@@ -53,7 +53,7 @@ def settings() -> Settings:
 
 def default_la(la: str | None) -> str | None:
     """--la if given, else JOURNEYS_LA, else None."""
-    return la or os.environ.get("JOURNEYS_LA") or None
+    return (la or os.environ.get("JOURNEYS_LA") or "").strip() or None
 
 
 def resolve_la(la: str | None) -> str:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -20,6 +20,15 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
+
+
+def known_phrase(known_at: datetime | None) -> str:
+    """How a report says which recording time it reflects: "as known now" or "as known at
+    2016-10-01 23:59:59 UTC" (the time --known-at selected, in UTC)."""
+    if known_at is None:
+        return "as known now"
+    moment = known_at.astimezone(UTC) if known_at.tzinfo else known_at
+    return f"as known at {moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def echo_json(data: Any) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Any
 
 import click
 
-from cli.context import friendly, settings, with_la
-from cli.output import echo_csv, echo_json, echo_table
+from cli.context import default_la, friendly, settings, with_la
+from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from journeys.vocabulary import OUTCOMES, RD_REASONS
 from projections.plan_changes import STAGES
@@ -19,24 +18,23 @@ from projections.tracking import tracking_cohort as tracking_report
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 
 
-def _la_or_all(la: str | None) -> str | None:
-    """The local authority to report on: --la, else JOURNEYS_LA, else all of them."""
-    return la or os.environ.get("JOURNEYS_LA") or None
-
-
 def _scope(la: str | None, known_at: datetime | None) -> str:
     where = f"local authority {la}" if la else "all local authorities"
-    known = known_at.isoformat(timespec="seconds") if known_at else "now"
-    return f"{where}, as known {known}"
+    return f"{where}, {known_phrase(known_at)}"
 
 
 def _changes(count: int, adjective: str = "") -> str:
     return f"{count} {adjective}plan change{'' if count == 1 else 's'}"
 
 
-def _totals(title: str, totals: dict[str, int], labels: dict[str, str] | None = None) -> None:
+def _totals(title: str, column: str, totals: dict[str, int], labels: dict[str, str] | None = None) -> None:
     click.echo(f"\n{title}")
-    echo_table(["", "changes", "meaning"], [(k, n, (labels or {}).get(k, "")) for k, n in totals.items()])
+    if not totals:
+        click.echo("  none")
+    elif labels is None:
+        echo_table([column, "changes"], list(totals.items()))
+    else:
+        echo_table([column, "changes", "meaning"], [(k, n, labels.get(k)) for k, n in totals.items()])
 
 
 CHANGE_COLUMNS = [
@@ -88,7 +86,7 @@ def plan_changes(
       journeys plan-changes --from 2015-04-01 --to 2016-03-31 --la 825
       journeys plan-changes --known-at 2016-10-01 --json
     """
-    code = _la_or_all(la)
+    code = default_la(la)
     report = plan_change_report(
         settings().app().streams(), start=start, end=end, la=code, known_at=known_at, everything=everything
     )
@@ -104,10 +102,10 @@ def plan_changes(
     click.echo(f"{what}, {window} ({_scope(code, known_at)})")
     if not everything:
         click.echo(f"({_changes(data['other_plan_changes'], 'other ')} not counted: use --all to list them)")
-    _totals("By reason", data["by_reason"], RD_REASONS)
-    _totals("By decider", data["by_decider"])
-    _totals("By stage reached", data["by_stage"], STAGES)
-    _totals("By outcome", data["by_outcome"], OUTCOMES)
+    _totals("By reason", "reason", data["by_reason"], RD_REASONS)
+    _totals("By decider", "decided by", data["by_decider"])
+    _totals("By stage reached", "stage", data["by_stage"], STAGES)
+    _totals("By outcome", "outcome", data["by_outcome"], OUTCOMES)
     click.echo("")
     echo_table(
         ["date", "la", "child", "from plan", "to plan", "stage", "reason", "decided by", "outcome", "days on plan"],
@@ -195,7 +193,7 @@ def tracking_cohort(
       journeys tracking-cohort --from 2015-10-01 --to 2016-03-31 --census 2016-09-30 --la 825
       journeys tracking-cohort --from 2015-10-01 --to 2016-03-31 --census 2016-09-30 --json
     """
-    code = _la_or_all(la)
+    code = default_la(la)
     report = tracking_report(
         settings().app().streams(), start=start, end=end, census=census, la=code, known_at=known_at
     )
@@ -232,7 +230,7 @@ def tracking_cohort(
                     r["la"],
                     r["child"],
                     r["tracked_from"],
-                    r["class"],
+                    r["class"].replace("_", " "),
                     r["plan"],
                     r["stage"],
                     r["placement_order"],

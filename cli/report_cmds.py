@@ -380,8 +380,11 @@ def stages(
         return
     echo_table(headers, rows)
     for la, report in by_la.items():
-        label = next((s["label"] for s in report["stages"] if s["stage"] == report["slowest"]), "-")
-        click.echo(f"{la}: slowest stage {label} ({report['cohort']} periods of care)")
+        label = next((s["label"] for s in report["stages"] if s["stage"] == report["slowest"]), None)
+        if label is None:
+            click.echo(f"{la}: no period of care in the cohort, so no slowest stage")
+        else:
+            click.echo(f"{la}: slowest stage {label} ({report['cohort']} periods of care)")
 
 
 COMMANDS = [scorecard, cohort, waiting, counts, stages]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from typing import Any
 
 import click
 
+from cli.context import default_la
 from cli.params import LA_CODE
 from journeys import JourneysApp
 from projections.catchup import Progress
@@ -31,7 +31,7 @@ csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV inste
 def chosen_las(las: tuple[str, ...]) -> list[str]:
     if las:
         return list(dict.fromkeys(las))
-    default = os.environ.get("JOURNEYS_LA")
+    default = default_la(None)
     return [default] if default else []
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import echo_csv, echo_json, echo_table
+from cli.context import default_la, friendly, resolve_la, settings, with_la
+from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys.clock import today
-from journeys.milestones import Milestone, RuleSet, load_rules
+from journeys.milestones import OPEN, Milestone, RuleSet, load_rules
 from projections.surgery import Action, AgendaRow, deadlines_for, surgery
 
 rules_option = click.option(
@@ -102,7 +101,7 @@ def surgery_cmd(
       journeys surgery --as-at 2016-03-31 --known-at 2016-03-31 --owner "J Smith" --json
     """
     day = as_at or today()
-    la = la or os.environ.get("JOURNEYS_LA") or None
+    la = default_la(la)
     result = surgery(settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner)
     if as_json:
         echo_json(result.as_json())
@@ -111,11 +110,14 @@ def surgery_cmd(
     if as_csv:
         echo_csv([h.replace(" ", "_") for h in AGENDA_HEADERS], rows)
         return
-    known = known_at.isoformat(timespec="seconds") if known_at else "now"
-    click.echo(f"Surgery agenda as at {day}, as known {known}" + (f", local authority {la}" if la else ""))
+    click.echo(f"Surgery agenda as at {day}, {known_phrase(known_at)}" + (f", local authority {la}" if la else ""))
     echo_table(AGENDA_HEADERS, rows)
     s = result.summary()
-    click.echo(f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track")
+    opened = sum(1 for r in result.rows if r.status == OPEN)
+    click.echo(
+        f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track"
+        + (f" (of which {opened} open: a step now possible, e.g. applying for the adoption order)" if opened else "")
+    )
 
 
 def milestone_json(m: Milestone) -> dict[str, Any]:

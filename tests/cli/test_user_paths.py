@@ -220,3 +220,81 @@ def test_report_csv_headers_are_the_json_keys(run: Cli, command: list[str], keys
 
     assert all(h.isidentifier() for h in header), header
     assert set(header) - {"la"} <= set(keys)
+
+
+# --- text reports read well ------------------------------------------------------------------
+
+
+def _plan_changed_child(run: Cli) -> None:
+    assert run("record", "entered-care", "C1", "--on", "2015-01-05").exit_code == 0
+    assert run("record", "adoption-decision", "C1", "--on", "2015-04-01").exit_code == 0
+    assert run("record", "plan-change", "C1", "--on", "2015-06-01", "--to", "reunification", "--reason", "RD2",
+               "--decided-by", "court", "--outcome", "home-with-mother").exit_code == 0  # fmt: skip
+
+
+def test_plan_change_totals_name_their_first_column_and_leave_out_an_empty_meaning(run: Cli) -> None:
+    _plan_changed_child(run)
+
+    lines = run("plan-changes").output.splitlines()
+
+    def header_after(title: str) -> list[str]:
+        return lines[lines.index(title) + 1].split()
+
+    assert header_after("By reason") == ["reason", "changes", "meaning"]
+    assert header_after("By decider") == ["decided", "by", "changes"]
+    assert header_after("By stage reached") == ["stage", "changes", "meaning"]
+    assert header_after("By outcome") == ["outcome", "changes", "meaning"]
+
+
+def test_an_empty_plan_change_total_says_none(run: Cli) -> None:
+    _record_child(run)
+
+    output = run("plan-changes").output
+
+    assert "By outcome\n  none\n" in output
+
+
+def test_known_at_is_shown_as_a_utc_time_not_an_iso_string(run: Cli) -> None:
+    _record_child(run)
+
+    show = run("show", "C1", "--known-at", "2016-10-01T12:30:00+01:00").output
+    agenda = run("surgery", "--known-at", "2016-10-01").output
+    changes = run("plan-changes", "--known-at", "2016-10-01").output
+
+    assert "as known at 2016-10-01 11:30:00 UTC" in show
+    assert "as known at 2016-10-01 23:59:59 UTC" in agenda
+    assert "as known at 2016-10-01 23:59:59 UTC" in changes
+    assert "+00:00" not in show + agenda + changes
+
+
+def test_tracking_cohort_table_spells_the_class_in_words(run: Cli) -> None:
+    assert run("record", "entered-care", "C1", "--on", "2015-10-01").exit_code == 0
+    assert run("record", "family-finding", "C1", "--on", "2015-11-01").exit_code == 0
+
+    output = run("tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30").output
+    data = json.loads(
+        run("tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30", "--json").output
+    )
+
+    assert data["children"][0]["class"] == "under_consideration"
+    assert "under consideration" in output.splitlines()[-1]
+
+
+def test_stages_of_an_empty_cohort_say_so_instead_of_naming_a_dash(run: Cli) -> None:
+    output = run("stages", "--period", "2012-15").output
+
+    assert "825: no period of care in the cohort, so no slowest stage" in output
+    assert "slowest stage -" not in output
+
+
+def test_the_surgery_summary_says_how_many_on_track_rows_are_open_steps(run: Cli) -> None:
+    _record_child(run)
+    assert run("record", "adoption-decision", "C1", "--on", "2014-05-01").exit_code == 0
+    assert run("record", "match", "C1", "--on", "2014-08-01").exit_code == 0
+
+    table = run("surgery", "--as-at", "2015-01-01").output
+    data = json.loads(run("surgery", "--as-at", "2015-01-01", "--json").output)
+
+    statuses = [c["status"] for c in data["children"]]
+    assert statuses.count("open") == 1
+    assert f"{data['summary']['on_track']} on track (of which 1 open:" in table
