@@ -375,8 +375,9 @@ class JourneysApp(Application[UUID]):
         if rows is None:
             return {s: entries for s in wanted if (entries := self.stream_entries(s))}
         events: dict[UUID, list[StoredEvent]] = {}
+        known: dict[Any, UUID] = {**{s.hex: s for s in wanted}, **{s: s for s in wanted}}
         for row in rows:
-            stream = UUID(str(row["originator_id"]))
+            stream = known.get(row["originator_id"]) or UUID(str(row["originator_id"]))
             events.setdefault(stream, []).append(
                 StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
             )

@@ -56,6 +56,10 @@ class Status:
         return max(0, self.head - self.position)
 
 
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
 def head(app: JourneysApp) -> int:
     return app.recorder.max_notification_id() or 0
 
@@ -81,7 +85,7 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
         notes = app.recorder.select_notifications(position + 1, batch, stop=last)
         if not notes:
             break
-        streams = list(dict.fromkeys(UUID(str(n.originator_id)) for n in notes))
+        streams = list(dict.fromkeys(_uuid(n.originator_id) for n in notes))
         rows = derive(app, streams)
         try:
             views.write([str(s) for s in streams], rows, notes[-1].id)
