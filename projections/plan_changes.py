@@ -23,6 +23,7 @@ from journeys.errors import JourneyError
 from journeys.state import ChildState, replay
 from journeys.timeline import Decision, Entry, decisions_at
 from journeys.vocabulary import ADOPTION, DECIDERS, RD_REASONS
+from projections.scope import of_las
 
 # The stage the journey had reached when its plan changed, from the replayed state.
 STAGES: dict[str, str] = {
@@ -215,9 +216,7 @@ def plan_changes(
     """
     check_window(start, end)
     report = PlanChangeReport(start, end, la, known_at, everything)
-    for code, child, entries in streams:
-        if la is not None and code != la:
-            continue
+    for code, child, entries in of_las(streams, [la] if la else []):
         for change in child_plan_changes(code, child, decisions_at(entries, known_at=known_at)):
             if (start is not None and change.on < start) or (end is not None and change.on > end):
                 continue

@@ -18,6 +18,7 @@ from projections import scorecard as card
 from projections.calendar import PeriodError, window
 from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
 from projections.catchup import catch_up as _catch_up
+from projections.scope import refuse_unknown
 from projections.store import ViewStore
 from projections.summary import PeriodSummary
 from projections.thresholds import for_window
@@ -43,6 +44,10 @@ def _per_la(
     rows = summaries(app, known_at=known_at, las=las, progress=progress)
     if not las:
         return {ALL: report(rows)}
+    missing = set(las) - {r.la for r in rows}
+    if missing:
+        # the caught-up read model says which local authorities the store holds, whatever --known-at says
+        refuse_unknown(missing, {r.la for r in summaries(app)}, "no child in care")
     return {la: report([r for r in rows if r.la == la]) for la in las}
 
 

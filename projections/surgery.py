@@ -29,6 +29,7 @@ from journeys.milestones import (
 from journeys.state import ChildState, replay
 from journeys.timeline import ACTION_ADDED, ACTION_DONE, Decision, Entry, decisions_at, known_by
 from journeys.vocabulary import ADOPTION
+from projections.scope import of_las
 
 # The milestone date each stage starts from (keys of ChildState.milestones()).
 _STAGE_SINCE = {
@@ -255,9 +256,7 @@ def agenda(
     """
     rules = rules or load_rules()
     rows = []
-    for code, child, entries in streams:
-        if la is not None and code != la:
-            continue
+    for code, child, entries in of_las(streams, [la] if la else []):
         row = agenda_row(code, child, entries, as_at=as_at, known_at=known_at, rules=rules)
         if row is None:
             continue

@@ -38,6 +38,7 @@ from projections.plan_changes import (
     child_plan_changes,
     counts,
 )
+from projections.scope import of_las
 
 CLASSES: tuple[str, ...] = ("proceeded", "under_consideration", "ceased", "other")
 
@@ -207,9 +208,7 @@ def tracking_cohort(
             f"the census on {census} is before the tracking window ends on {end}", "give a --census on or after --to"
         )
     report = TrackingReport(start, end, census, la, known_at)
-    for code, child, entries in streams:
-        if la is not None and code != la:
-            continue
+    for code, child, entries in of_las(streams, [la] if la else []):
         decisions = decisions_at(entries, known_at=known_at, as_at=census)
         joined = early_family_finding(decisions, start, end)
         if joined is None:

@@ -94,7 +94,7 @@ def test_a_period_that_would_span_a_century_is_refused(run: Cli, period: str) ->
 
 
 def test_a_period_across_the_century_still_reads_as_one_year(run: Cli) -> None:
-    result = run("scorecard", "--period", "1999-00", "--json")
+    result = run("scorecard", "--period", "1999-00", "--json", la=None)
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -281,6 +281,8 @@ def test_tracking_cohort_table_spells_the_class_in_words(run: Cli) -> None:
 
 
 def test_stages_of_an_empty_cohort_say_so_instead_of_naming_a_dash(run: Cli) -> None:
+    _record_child(run)  # in care from 2014, not adopted in 2012-15
+
     output = run("stages", "--period", "2012-15").output
 
     assert "825: no period of care in the cohort, so no slowest stage" in output
@@ -298,3 +300,39 @@ def test_the_surgery_summary_says_how_many_on_track_rows_are_open_steps(run: Cli
     statuses = [c["status"] for c in data["children"]]
     assert statuses.count("open") == 1
     assert f"{data['summary']['on_track']} on track (of which 1 open:" in table
+
+
+# --- an unknown local authority -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["scorecard", "--period", "2012-15"],
+        ["cohort", "--census", "2016-09-30"],
+        ["counts"],
+        ["stages"],
+        ["waiting"],
+        ["plan-changes"],
+        ["tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30"],
+        ["surgery"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_report_for_a_local_authority_the_store_does_not_hold_is_refused(run: Cli, command: list[str]) -> None:
+    _record_child(run)
+
+    result = run(*command, "--la", "852")
+
+    assert result.exit_code == 1
+    line = _one_error_line(result.output)
+    assert "local authority 852" in line and "this store holds 825" in line
+
+
+def test_a_known_local_authority_as_known_before_anything_was_recorded_is_zero_not_an_error(run: Cli) -> None:
+    _record_child(run)
+
+    result = run("scorecard", "--period", "2012-15", "--la", "825", "--known-at", "2000-01-01", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["adopted"] == 0
