@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from journeys.timeline import Entry
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
@@ -29,6 +31,21 @@ def known_phrase(known_at: datetime | None) -> str:
         return "as known now"
     moment = known_at.astimezone(UTC) if known_at.tzinfo else known_at
     return f"as known at {moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def entry_json(la: str, child: str, entry: Entry) -> dict[str, Any]:
+    """One event just recorded (a decision, correction, retraction or surgery action), as JSON."""
+    return {
+        "la": la,
+        "child": child,
+        "seq": entry.seq,
+        "event": entry.kind,
+        "on": entry.on,
+        "recorded_at": entry.recorded_at,
+        "recorded_by": entry.recorded_by,
+        "hash": entry.hash,
+        **dict(entry.fields),
+    }
 
 
 def echo_json(data: Any) -> None:

@@ -8,29 +8,15 @@ from typing import Any
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import echo_json
+from cli.output import echo_json, entry_json
 from cli.params import DATE, REASON, child_argument
 from journeys.timeline import Entry
 from journeys.vocabulary import EVENT_KINDS, HARDER_TO_PLACE
 
 
-def _entry_json(la: str, child: str, entry: Entry) -> dict[str, Any]:
-    return {
-        "la": la,
-        "child": child,
-        "seq": entry.seq,
-        "event": entry.kind,
-        "on": entry.on,
-        "recorded_at": entry.recorded_at,
-        "recorded_by": entry.recorded_by,
-        "hash": entry.hash,
-        **dict(entry.fields),
-    }
-
-
 def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None:
     if as_json:
-        echo_json(_entry_json(la, child, entry))
+        echo_json(entry_json(la, child, entry))
     else:
         on = f" on {entry.on}" if entry.on else ""
         click.echo(f"{verb} {entry.kind}{on} for child {child} ({la}) as event {entry.seq}")
@@ -141,7 +127,7 @@ def retract(child: str, seq: int, reason: str, la: str | None, as_json: bool) ->
     s = settings()
     entry = s.app().retract(code, child, seq, reason=reason, recorded_by=s.recorded_by)
     if as_json:
-        echo_json(_entry_json(code, child, entry))
+        echo_json(entry_json(code, child, entry))
     else:
         click.echo(f"retracted event {entry.target} of child {child} ({code}) as event {entry.seq}")
 

@@ -197,20 +197,9 @@ def cohort(
         )
     if _output(by_la, as_json, as_csv):
         return
+    means = {"mean_days_po_to_match", "mean_days_with_waiting"}  # rounded for display, full precision in CSV
     rows = [
-        [
-            la,
-            r["year"],
-            r["placement_orders"],
-            r["matched"],
-            r["mean_days_po_to_match"] if as_csv else rounded(r["mean_days_po_to_match"], 2),
-            r["waiting"],
-            r["exited"],
-            r["km_median_days"],
-            r["mean_days_with_waiting"] if as_csv else rounded(r["mean_days_with_waiting"], 2),
-            r["disrupted"],
-            r["harder_to_place"],
-        ]
+        [la, *(rounded(r[k], 2) if k in means and not as_csv else r[k] for k in COHORT_KEYS[1:])]
         for la, report in by_la.items()
         for r in report["rows"]
     ]

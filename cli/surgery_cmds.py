@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.context import default_la, friendly, resolve_la, settings, with_la
-from cli.output import echo_csv, echo_json, echo_table, known_phrase
+from cli.output import echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys.clock import today
 from journeys.milestones import OPEN, Milestone, RuleSet, load_rules
@@ -228,16 +228,7 @@ def action_add(child: str, la: str | None, text: str, owner: str, due: date, as_
     s = settings()
     entry = s.app().add_action(code, child, text=text.strip(), owner=owner.strip(), due=due, recorded_by=s.recorded_by)
     if as_json:
-        echo_json(
-            {
-                "la": code,
-                "child": child,
-                "seq": entry.seq,
-                "recorded_at": entry.recorded_at,
-                "recorded_by": entry.recorded_by,
-                **dict(entry.fields),
-            }
-        )
+        echo_json(entry_json(code, child, entry))
         return
     click.echo(f"Added action {entry.fields['action_id']} for child {child} ({code}): {owner} by {due}")
 
@@ -260,16 +251,7 @@ def action_done(child: str, action_id: str, la: str | None, note: str | None, as
     s = settings()
     entry = s.app().complete_action(code, child, action_id, note=note, recorded_by=s.recorded_by)
     if as_json:
-        echo_json(
-            {
-                "la": code,
-                "child": child,
-                "seq": entry.seq,
-                "recorded_at": entry.recorded_at,
-                "recorded_by": entry.recorded_by,
-                **dict(entry.fields),
-            }
-        )
+        echo_json(entry_json(code, child, entry))
         return
     click.echo(f"Action {entry.fields['action_id']} of child {child} ({code}) done")
 

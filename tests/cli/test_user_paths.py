@@ -336,3 +336,15 @@ def test_a_known_local_authority_as_known_before_anything_was_recorded_is_zero_n
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["adopted"] == 0
+
+
+def test_action_add_and_done_print_the_recorded_event_like_record_does(run: Cli) -> None:
+    _record_child(run)
+
+    added = json.loads(run("action", "add", "C1", "--text", "Book panel", "--owner", "J Smith", "--due", "2015-01-10",
+                           "--json").output)  # fmt: skip
+    done = json.loads(run("action", "done", "C1", added["action_id"], "--json").output)
+    history = json.loads(run("history", "C1", "--json").output)["events"]
+
+    assert (added["event"], done["event"]) == ("action-added", "action-done")
+    assert [added["hash"], done["hash"]] == [e["hash"] for e in history[-2:]]
