@@ -14,6 +14,16 @@ def is_postgres(store: str) -> bool:
     return store.startswith(("postgresql://", "postgres://"))
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_sqlite(path: Path) -> bool:
+    """An empty file (SQLite makes it a database) or one that starts with SQLite's header."""
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    return not head or head == SQLITE_HEADER
+
+
 def store_env(store: str) -> dict[str, str]:
     """The library's environment for a store given as a path or a postgresql:// URL.
 
@@ -43,4 +53,6 @@ def store_env(store: str) -> dict[str, str]:
         raise StoreError(f"the store {store!r} is a folder, not a database file")
     if not path.parent.exists():
         raise StoreError(f"the folder of the store {store!r} does not exist")
+    if path.is_file() and not _is_sqlite(path):
+        raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}

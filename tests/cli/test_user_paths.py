@@ -348,3 +348,14 @@ def test_action_add_and_done_print_the_recorded_event_like_record_does(run: Cli)
 
     assert (added["event"], done["event"]) == ("action-added", "action-done")
     assert [added["hash"], done["hash"]] == [e["hash"] for e in history[-2:]]
+
+
+def test_a_store_that_is_not_a_sqlite_database_is_a_one_line_error(tmp_path: Path) -> None:
+    not_a_store = tmp_path / "events.jsonl"
+    not_a_store.write_text('{"child": "C1", "event": "entered-care", "on": "2015-01-01"}\n')
+
+    result = Cli(str(not_a_store))("verify")
+
+    assert result.exit_code == 1
+    assert "not a SQLite database" in _one_error_line(result.output)
+    assert not_a_store.read_text().startswith('{"child"')
