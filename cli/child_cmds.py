@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import cell, echo_json, echo_table, known_phrase
+from cli.output import cell, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option
 from journeys import ChildView, HistoryRow
 from journeys.clock import today
@@ -60,6 +61,8 @@ def show(child: str, la: str | None, as_at: date | None, known_at: datetime | No
         return
     click.echo(f"Child {child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
     click.echo(f"  stage: {view.state.stage}    plan: {view.state.plan or '-'}    events counted: {view.events}")
+    if view.events == 0:
+        click.echo("  (nothing about this child counts yet: no decision recorded by then, or none in effect by then)")
     echo_table(["milestone", "date"], [(k.replace("_", " "), v) for k, v in data["milestones"].items()])
 
 
@@ -93,15 +96,21 @@ def _summary(data: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+HISTORY_KEYS = ["seq", "event", "on", "recorded_at", "recorded_by", "source", "corrects", "retracts", "reason",
+                "superseded", "hash"]  # fmt: skip
+
+
 @click.command()
 @child_argument
 @with_la
 @json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per event; fields as JSON).")
 @friendly
-def history(child: str, la: str | None, as_json: bool) -> None:
+def history(child: str, la: str | None, as_json: bool, as_csv: bool) -> None:
     """Every event of CHILD's journey in recording order, corrections and all.
 
-    Superseded events (corrected or retracted later) stay visible and are marked.
+    Superseded events (corrected or retracted later) stay visible and are marked. --csv gives
+    one row per event for a spreadsheet (full hash, fields as JSON).
 
     \b
     Example:
@@ -111,6 +120,15 @@ def history(child: str, la: str | None, as_json: bool) -> None:
     rows = [history_json(r) for r in settings().app().history(code, child)]
     if as_json:
         echo_json({"la": code, "child": child, "events": rows})
+        return
+    if as_csv:
+        echo_csv(
+            [*HISTORY_KEYS, "fields"],
+            [
+                [*(jsonable(r[k]) for k in HISTORY_KEYS), json.dumps(jsonable(r["fields"]), ensure_ascii=False)]
+                for r in rows
+            ],
+        )
         return
     echo_table(
         ["seq", "event", "on", "recorded at", "by", "superseded", "details", "hash"],

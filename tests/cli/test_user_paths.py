@@ -359,3 +359,24 @@ def test_a_store_that_is_not_a_sqlite_database_is_a_one_line_error(tmp_path: Pat
     assert result.exit_code == 1
     assert "not a SQLite database" in _one_error_line(result.output)
     assert not_a_store.read_text().startswith('{"child"')
+
+
+def test_history_csv_has_one_row_per_event_with_the_full_recording_time_and_hash(run: Cli) -> None:
+    _record_child(run)
+
+    rows = list(csv.DictReader(io.StringIO(run("history", "C1", "--csv").output)))
+    events = json.loads(run("history", "C1", "--json").output)["events"]
+
+    assert [r["seq"] for r in rows] == [str(e["seq"]) for e in events]
+    assert [r["recorded_at"] for r in rows] == [e["recorded_at"] for e in events]
+    assert [r["hash"] for r in rows] == [e["hash"] for e in events]
+    assert json.loads(rows[-1]["fields"])["with_foster_carers"] is True
+
+
+def test_show_as_known_before_anything_was_recorded_says_nothing_counts_yet(run: Cli) -> None:
+    _record_child(run)
+
+    output = run("show", "C1", "--known-at", "2001-01-01").output
+
+    assert "events counted: 0" in output
+    assert "nothing about this child counts yet" in output
