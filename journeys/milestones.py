@@ -22,7 +22,15 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from journeys.calendar import RULES_DIR, BankHolidays, CalendarError, Duration, InvalidDuration, load_bank_holidays
+from journeys.calendar import (
+    DEFAULT_BANK_HOLIDAYS,
+    RULES_DIR,
+    BankHolidays,
+    CalendarError,
+    Duration,
+    InvalidDuration,
+    load_bank_holidays,
+)
 from journeys.errors import JourneyError
 from journeys.payloads import FIELDS_BY_KIND
 from journeys.state import Period, replay
@@ -134,11 +142,13 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
         raise InvalidRules(where, None, f"cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidRules(where, None, f"is not valid TOML ({error})") from None
-    holidays_name = data.get("bank_holidays", "bank_holidays_england_wales.toml")
-    if not isinstance(holidays_name, str):
+    # a rules file that names no bank holiday list uses the shipped one, wherever the rules file is
+    holidays_name = data.get("bank_holidays")
+    if holidays_name is not None and not isinstance(holidays_name, str):
         raise InvalidRules(where, None, "bank_holidays must be a file name")
+    holidays_file = path.parent / holidays_name if holidays_name else DEFAULT_BANK_HOLIDAYS
     try:
-        holidays = load_bank_holidays(path.parent / holidays_name)
+        holidays = load_bank_holidays(holidays_file)
     except CalendarError as error:
         raise InvalidRules(where, None, str(error)) from None
     return parse_rules(data, where, holidays)

@@ -50,6 +50,16 @@ def test_a_local_rules_file_is_used_instead_of_the_defaults(tmp_path: Path) -> N
     assert [r.id for r in rules.rules] == ["match"]
 
 
+def test_a_local_rules_file_naming_no_bank_holiday_list_uses_the_shipped_one(tmp_path: Path) -> None:
+    path = tmp_path / "local.toml"
+    path.write_text(GOOD_RULE)  # no bank_holidays key and no list beside it
+
+    rules = load_rules(path)
+
+    assert [r.id for r in rules.rules] == ["match"]
+    assert rules.holidays == load_rules().holidays
+
+
 @pytest.mark.parametrize(
     ("text", "rule", "reason"),
     [
