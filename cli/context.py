@@ -13,6 +13,7 @@ import click
 
 from cli.params import LA_CODE
 from journeys import JourneyError, JourneysApp
+from journeys.store import is_missing_file
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,8 +34,14 @@ class Settings:
         except (KeyError, OSError):
             return "unknown"
 
-    def app(self) -> JourneysApp:
+    def app(self, *, create: bool = False) -> JourneysApp:
+        """The application on the store; only commands that write may ``create`` a new store."""
         if self._app is None:
+            if not create and is_missing_file(self.store):
+                raise click.ClickException(
+                    f"there is no store at {self.store!r} — record or load events first, "
+                    "or check --store (JOURNEYS_STORE)"
+                )
             self._app = JourneysApp(self.store)
         return self._app
 

@@ -103,7 +103,13 @@ def import_903_command(
 
     try:
         report = import_903(
-            s.app(), paths, la=code, recorded_by=s.recorded_by, year=year, batch_size=batch_size, progress=progress
+            s.app(create=True),
+            paths,
+            la=code,
+            recorded_by=s.recorded_by,
+            year=year,
+            batch_size=batch_size,
+            progress=progress,
         )
     finally:
         if bar is not None:

@@ -68,7 +68,7 @@ def record(kind: str, child: str, on: date, la: str | None, as_json: bool, **opt
     code = resolve_la(la)
     fields = {k: v for k, v in options.items() if v is not None and v != ()}
     s = settings()
-    entry = s.app().record(code, child, kind, on, fields, recorded_by=s.recorded_by)
+    entry = s.app(create=True).record(code, child, kind, on, fields, recorded_by=s.recorded_by)
     _report(code, child, entry, as_json, "recorded")
 
 

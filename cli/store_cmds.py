@@ -34,7 +34,7 @@ def load(files: tuple[Path, ...], la: str | None, batch_size: int, as_json: bool
       journeys load fixtures/examples/*.jsonl
     """
     s = settings()
-    app = s.app()
+    app = s.app(create=True)
     totals = {"loaded": 0, "skipped": 0, "rejected": 0}
     rejects: list[dict[str, object]] = []
     for path in files:

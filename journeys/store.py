@@ -24,6 +24,14 @@ def _is_sqlite(path: Path) -> bool:
     return not head or head == SQLITE_HEADER
 
 
+def is_missing_file(store: str) -> bool:
+    """True for a SQLite store whose folder exists but whose file does not (yet)."""
+    if is_postgres(store) or store == ":memory:":
+        return False
+    path = Path(store)
+    return path.parent.exists() and not path.exists()
+
+
 def store_env(store: str) -> dict[str, str]:
     """The library's environment for a store given as a path or a postgresql:// URL.
 
@@ -40,6 +48,8 @@ def store_env(store: str) -> dict[str, str]:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
+            # fail within seconds, not the pool's default half minute, when the server is not there
+            "POSTGRES_CONNECT_TIMEOUT": "5",
         }
         for part in url.query.split("&"):
             key, _, value = part.partition("=")

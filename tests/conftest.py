@@ -92,4 +92,6 @@ class Cli:
 
 @pytest.fixture
 def run(sqlite_store: str) -> Cli:
+    """A CLI on an empty SQLite store (created, holding no journey)."""
+    JourneysApp(sqlite_store).close()
     return Cli(sqlite_store)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 import pytest
@@ -145,3 +146,17 @@ def test_plan_change_options_reach_the_event(run: Cli) -> None:
         "court",
         "home-with-mother",
     )
+
+
+def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = Cli(str(missing))("show", "C1")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: there is no store at '{missing}' — record or load events first")
+    assert not missing.exists()
+
+
+def test_recording_into_a_new_store_creates_it(tmp_path: Path) -> None:
+    store = tmp_path / "new.db"
+    assert Cli(str(store))("record", "entered-care", "C1", "--on", "2015-01-05").exit_code == 0
+    assert store.exists()
