@@ -31,7 +31,8 @@ def run_process(args: list[str], env: dict[str, str] | None = None) -> Process:
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}): {stderr.decode()[-2000:]}")
-    # ru_maxrss is in kilobytes on Linux.
+    # ru_maxrss is in kilobytes on Linux; a child inherits its parent's figure at fork, so
+    # it is an upper bound (bench.worker reports the process's own VmHWM instead).
     return Process(seconds, usage.ru_maxrss / 1024, stdout.decode(), child.returncode)
 
 

@@ -53,7 +53,7 @@ class Scale:
 SCALES = {
     "smoke": Scale("smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1),
     "default": Scale("default", 2150, 21600),
-    "national": Scale("national", 2150, 300_000, report_runs=1),
+    "national": Scale("national", 2150, 300_000, show_calls=300, cli_calls=5, incremental_calls=5, report_runs=1),
 }
 
 
@@ -97,7 +97,7 @@ def load(store: Path, jsonl: Path) -> tuple[int, float]:
 def rebuild(store: Path) -> tuple[int, float, float]:
     done = run_process([sys.executable, "-m", "bench.worker", "rebuild", str(store)])
     figures = json.loads(done.stdout)
-    return int(figures["events"]), float(figures["seconds"]), done.peak_rss_mb
+    return int(figures["events"]), float(figures["seconds"]), float(figures["peak_rss_mb"])
 
 
 def sample_children(jsonl: Path, count: int) -> list[tuple[str, str, date]]:
@@ -286,13 +286,13 @@ def commit() -> str:
     return found.stdout.strip()
 
 
-def report_text(res: Results, seconds: float) -> str:
+def report_text(res: Results, seconds: float, revision: str) -> str:
     machine = f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     lines = [
         "# Performance",
         "",
         f"Measured by `python -m bench.run` (BENCH_SCALE={res.scale.name}) on "
-        f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, commit `{commit()}`.",
+        f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, commit `{revision}` (HEAD when the run started).",
         f"Machine: {machine}. The whole run took {seconds:.0f} s.",
         "",
         "Every goal is a ratio measured in this one run, because absolute times on shared machines are noisy.",
@@ -308,6 +308,9 @@ def report_text(res: Results, seconds: float) -> str:
         lines.append(f"| {name} | {value} | {target} | {verdict}{' — ' + note if note else ''} |")
     lines += ["", "## Figures", "", "| figure | value |", "|---|---|"]
     lines += [f"| {figure} | {value} |" for figure, value in res.rows]
+    notes = Path(__file__).with_name("notes.md")
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -322,7 +325,7 @@ def main(argv: list[str] | None = None) -> Results:
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
-    started = time.perf_counter()
+    started, revision = time.perf_counter(), commit()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> Results:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(report_text(res, time.perf_counter() - started), encoding="utf-8")
+    args.report.write_text(report_text(res, time.perf_counter() - started, revision), encoding="utf-8")
     print(f"wrote {args.report}")
     return res
 
