@@ -14,6 +14,7 @@ from typing import Any
 
 from journeys.application import JourneysApp
 from projections import activity, cohorts
+from projections import adoption_months as months
 from projections import scorecard as card
 from projections.calendar import PeriodError, window
 from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
@@ -21,10 +22,26 @@ from projections.catchup import catch_up as _catch_up
 from projections.scope import refuse_unknown
 from projections.store import ViewStore
 from projections.summary import PeriodSummary
-from projections.thresholds import for_window
+from projections.thresholds import Thresholds, for_window
 
 ALL = "all"
 Report = Callable[[list[PeriodSummary]], dict[str, Any]]
+Current = Callable[[ViewStore, Sequence[str]], dict[str, dict[str, Any]]]
+
+# The summary columns each report reads from the table (the others are left unread).
+SCORECARD_COLUMNS = months.SOURCE_COLUMNS
+COHORT_COLUMNS = (
+    "la",
+    "child",
+    "period",
+    "placement_order",
+    "po_match",
+    "ended",
+    "end_kind",
+    "disruption_dates",
+    "plan_events",
+    "harder_to_place",
+)
 
 
 def summaries(
@@ -51,6 +68,39 @@ def _per_la(
     return {la: report([r for r in rows if r.la == la]) for la in las}
 
 
+def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None, current: Current) -> dict[str, Any]:
+    """Catch the read model up, refuse an unknown local authority, then run ``current``."""
+    views = ViewStore(app.store)
+    try:
+        _catch_up(app, views, progress=progress)
+        missing = set(las) - views.held(las)
+        if missing:
+            refuse_unknown(missing, views.las(), "no child in care")
+        return current(views, las)
+    finally:
+        views.close()
+
+
+def _grouped(rows: list[PeriodSummary], las: Sequence[str], report: Report) -> dict[str, dict[str, Any]]:
+    if not las:
+        return {ALL: report(rows)}
+    return {la: report([r for r in rows if r.la == la]) for la in las}
+
+
+def _scorecard_of(
+    views: ViewStore, la: str | None, first: date, last: date, limits: Thresholds, a3_months: int
+) -> dict[str, Any]:
+    """One scorecard from the read model: whole months from ``adoption_months``, the days of
+    a part month from the summary rows adopted on them."""
+    whole = months.whole_months(first, last)
+    total = card.Totals() if whole is None else views.adoption_totals(la or months.ALL, *whole, a3_months)
+    for start, end in [(first, last)] if whole is None else months.edges(first, last, whole):
+        where = f"adoption_order BETWEEN {views.ph} AND {views.ph}"
+        rows = views.select(SCORECARD_COLUMNS, where, [views.param(start), views.param(end)], [la] if la else [])
+        total = total + card.totals_of(card.child_delays(rows, start, end, a3_months))
+    return card.from_totals(total, first, last, limits, a3_months)
+
+
 def scorecard(
     app: JourneysApp,
     *,
@@ -65,7 +115,39 @@ def scorecard(
 ) -> dict[str, dict[str, Any]]:
     first, last = window(period, start, end)
     limits = for_window(first, last, thresholds_file)
-    return _per_la(app, lambda rows: card.scorecard(rows, first, last, limits, a3_months), known_at, las, progress)
+    if known_at is not None:
+        return _per_la(app, lambda rows: card.scorecard(rows, first, last, limits, a3_months), known_at, las, progress)
+    n = a3_months if a3_months is not None else limits.a3_months
+
+    def current(views: ViewStore, las: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not las:
+            return {ALL: _scorecard_of(views, None, first, last, limits, n)}
+        return {la: _scorecard_of(views, la, first, last, limits, n) for la in las}
+
+    return _from_views(app, las, progress, current)
+
+
+def _cohort(
+    app: JourneysApp,
+    census: date,
+    window: tuple[date, date] | None,
+    report: Report,
+    known_at: datetime | None,
+    las: Sequence[str],
+    progress: Progress | None,
+) -> dict[str, dict[str, Any]]:
+    if known_at is not None:
+        return _per_la(app, report, known_at, las, progress)
+
+    def current(views: ViewStore, las: Sequence[str]) -> dict[str, dict[str, Any]]:
+        where = f"placement_order IS NOT NULL AND placement_order <= {views.ph}"
+        params = [views.param(census)]
+        if window is not None:
+            where += f" AND placement_order BETWEEN {views.ph} AND {views.ph}"
+            params += [views.param(window[0]), views.param(window[1])]
+        return _grouped(views.select(COHORT_COLUMNS, where, params, las), las, report)
+
+    return _from_views(app, las, progress, current)
 
 
 def cohort(
@@ -86,8 +168,9 @@ def cohort(
         if end < start:
             raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
         first, last = start, end
-        return _per_la(app, lambda rows: cohorts.in_window(rows, census, first, last), known_at, las, progress)
-    return _per_la(app, lambda rows: cohorts.by_po_year(rows, census), known_at, las, progress)
+        report: Report = lambda rows: cohorts.in_window(rows, census, first, last)  # noqa: E731
+        return _cohort(app, census, (first, last), report, known_at, las, progress)
+    return _cohort(app, census, None, lambda rows: cohorts.by_po_year(rows, census), known_at, las, progress)
 
 
 def waiting(

@@ -6,9 +6,8 @@ Pure functions over :class:`~projections.summary.PeriodSummary` rows; no databas
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from statistics import fmean
 from typing import Any
 
 from projections.calendar import add_months
@@ -62,6 +61,19 @@ def placed_in_time(row: PeriodSummary, months: int) -> bool | None:
     return row.placed < add_months(row.entered_care, months)
 
 
+def months_to_place(row: PeriodSummary) -> int | None:
+    """The fewest calendar months N for which :func:`placed_in_time` holds, so that
+    ``placed_in_time(row, N) == (months_to_place(row) <= N)`` for every N (the aggregate
+    tables keep this one number per child so A3 can be counted for any N)."""
+    if row.entered_care is None or row.placed is None:
+        return None
+    entered, placed = row.entered_care, row.placed
+    # entered + (diff - 1) months falls in the month before ``placed``; entered + (diff + 1)
+    # months in the month after it: the answer is diff or diff + 1.
+    diff = (placed.year - entered.year) * 12 + placed.month - entered.month
+    return diff if placed < add_months(entered, diff) else diff + 1
+
+
 def adopted_between(rows: Iterable[PeriodSummary], start: date, end: date) -> list[PeriodSummary]:
     return [r for r in rows if r.adoption_order is not None and start <= r.adoption_order <= end]
 
@@ -75,8 +87,35 @@ def child_delays(rows: Iterable[PeriodSummary], start: date, end: date, a3_month
     return sorted(delays, key=lambda d: (d.adoption_order, d.la, d.child))
 
 
-def _mean(values: list[int]) -> float | None:
-    return fmean(values) if values else None
+@dataclass(frozen=True)
+class Totals:
+    """Counts and sums the scorecard's figures are made of (so they can be added up)."""
+
+    adopted: int = 0
+    a1_children: int = 0
+    a1_days: int = 0
+    a2_children: int = 0
+    a2_days: int = 0
+    a10_children: int = 0
+    a10_days: int = 0
+    in_time: int = 0
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Totals)))
+
+
+def totals_of(delays: Iterable[ChildDelay]) -> Totals:
+    listed = list(delays)
+    a1 = [d.a1_days for d in listed if d.a1_days is not None]
+    a2 = [d.a2_days for d in listed if d.a2_days is not None]
+    a10 = [d.a10_days for d in listed if d.a10_days is not None]
+    in_time = sum(1 for d in listed if d.a3_in_time)
+    return Totals(len(listed), len(a1), sum(a1), len(a2), sum(a2), len(a10), sum(a10), in_time)
+
+
+def _mean(total: int, count: int) -> float | None:
+    # the same float as statistics.fmean of the values (an exact integer sum, one division)
+    return total / count if count else None
 
 
 def scorecard(
@@ -87,12 +126,12 @@ def scorecard(
     Keys are the report's JSON contract; means are unrounded.
     """
     months = a3_months if a3_months is not None else thresholds.a3_months
-    delays = child_delays(rows, start, end, months)
-    a1 = [d.a1_days for d in delays if d.a1_days is not None]
-    a2 = [d.a2_days for d in delays if d.a2_days is not None]
-    a10 = [d.a10_days for d in delays if d.a10_days is not None]
-    in_time = sum(1 for d in delays if d.a3_in_time)
-    a1_mean, a2_mean = _mean(a1), _mean(a2)
+    return from_totals(totals_of(child_delays(rows, start, end, months)), start, end, thresholds, months)
+
+
+def from_totals(t: Totals, start: date, end: date, thresholds: Thresholds, months: int) -> dict[str, Any]:
+    """The scorecard's JSON from its totals (A3 counted for ``months``)."""
+    a1_mean, a2_mean = _mean(t.a1_days, t.a1_children), _mean(t.a2_days, t.a2_children)
 
     def distance(mean: float | None, threshold: int | None) -> float | None:
         return None if mean is None or threshold is None else mean - threshold
@@ -100,20 +139,24 @@ def scorecard(
     return {
         "from": start,
         "to": end,
-        "adopted": len(delays),
+        "adopted": t.adopted,
         "A1": {
             "mean_days": a1_mean,
-            "children": len(a1),
+            "children": t.a1_children,
             "threshold": thresholds.a1_days,
             "distance": distance(a1_mean, thresholds.a1_days),
         },
         "A2": {
             "mean_days": a2_mean,
-            "children": len(a2),
+            "children": t.a2_children,
             "threshold": thresholds.a2_days,
             "distance": distance(a2_mean, thresholds.a2_days),
         },
-        "A3": {"months": months, "count": in_time, "percent": 100.0 * in_time / len(a1) if a1 else None},
-        "A10": {"mean_days": _mean(a10), "children": len(a10)},
+        "A3": {
+            "months": months,
+            "count": t.in_time,
+            "percent": 100.0 * t.in_time / t.a1_children if t.a1_children else None,
+        },
+        "A10": {"mean_days": _mean(t.a10_days, t.a10_children), "children": t.a10_children},
         "thresholds_source": thresholds.source,
     }

@@ -1,11 +1,12 @@
-"""The view store: the ``child_summary`` table and its tracking position, in SQL.
+"""The view store: the ``child_summary`` table, the ``adoption_months`` table that adds up its
+adopted rows (:mod:`projections.adoption_months`) and their tracking position, in SQL.
 
 For a SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
 own file); for PostgreSQL the tables live in the same database and schema as the events
-(``child_summary`` and ``journeys_views_tracking``). Rows and the tracking position are
-written in one transaction with the library's tracking recorder, so each notification is
-applied exactly once and a restart resumes from the recorded position.
+(``child_summary``, ``adoption_months`` and ``journeys_views_tracking``). Rows, their sums and
+the tracking position are written in one transaction with the library's tracking recorder, so
+each notification is applied exactly once and a restart resumes from the recorded position.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from eventsourcing.utils import Environment
 
 from journeys.errors import StoreError
 from journeys.store import is_postgres, store_env
+from projections import adoption_months as months
+from projections.scorecard import Totals
 from projections.summary import PeriodSummary
 
 VIEWS_NAME = "journeys_views"
@@ -126,28 +129,44 @@ def to_record(row: PeriodSummary, postgres: bool) -> tuple[Any, ...]:
     return tuple(values[name] for name in COLUMN_NAMES)
 
 
+def _pairs(text: str) -> tuple[tuple[date, str], ...]:
+    return tuple((date.fromisoformat(on), what) for on, what in json.loads(text))
+
+
+# How each stored column becomes a PeriodSummary field (dates are handled apart).
+_DECODE: dict[str, Any] = {
+    "period": int,
+    "with_foster_carers": bool,
+    "po_without_adm": bool,
+    "disruption_dates": lambda text: tuple(date.fromisoformat(d) for d in json.loads(text)),
+    "harder_to_place": lambda text: tuple(f for f in str(text).split(",") if f),
+    "plan_events": _pairs,
+    "timeline": _pairs,
+}
+
+
+def from_columns(names: Sequence[str], record: Sequence[Any]) -> PeriodSummary:
+    """A summary row from some of the table's columns (the others keep their defaults);
+    only the JSON columns named are decoded."""
+    values: dict[str, Any] = {}
+    for name, value in zip(names, record, strict=True):
+        if name == "disruptions":
+            continue  # a property of the summary (the number of disruption dates)
+        if name in DATE_COLUMNS:
+            values[name] = _date(value)
+        else:
+            decode = _DECODE.get(name)
+            values[name] = decode(value) if decode is not None else value
+    return PeriodSummary(**values)
+
+
 def from_record(record: Sequence[Any]) -> PeriodSummary:
     """A table row back as a summary row."""
-    v = dict(zip(COLUMN_NAMES, record, strict=True))
-    dates = {name: _date(v[name]) for name in DATE_COLUMNS}
-    return PeriodSummary(
-        la=v["la"],
-        child=v["child"],
-        period=int(v["period"]),
-        stream_id=v["stream_id"],
-        end_kind=v["end_kind"],
-        left_care_reason=v["left_care_reason"],
-        with_foster_carers=bool(v["with_foster_carers"]),
-        disruption_dates=tuple(date.fromisoformat(d) for d in json.loads(v["disruption_dates"])),
-        plan=v["plan"],
-        stage=v["stage"],
-        po_without_adm=bool(v["po_without_adm"]),
-        harder_to_place=tuple(f for f in str(v["harder_to_place"]).split(",") if f),
-        sibling_group=v["sibling_group"],
-        plan_events=tuple((date.fromisoformat(on), to) for on, to in json.loads(v["plan_events"])),
-        timeline=tuple((date.fromisoformat(on), kind) for on, kind in json.loads(v["timeline"])),
-        **dates,  # type: ignore[arg-type]
-    )
+    return from_columns(COLUMN_NAMES, record)
+
+
+def _values(record: Any) -> tuple[Any, ...]:
+    return tuple(record.values()) if isinstance(record, dict) else tuple(record)
 
 
 class ViewStore:
@@ -168,6 +187,7 @@ class ViewStore:
             raise StoreError(f"cannot open the view store {self.location!r}: {error}") from None
         self._ph = "%s" if self.postgres else "?"
         self._table = self._qualified(TABLE)
+        self._months = self._qualified(months.TABLE)
         self._create()
 
     # -- SQL helpers ------------------------------------------------------------------
@@ -192,10 +212,34 @@ class ViewStore:
         statements = [
             f"CREATE TABLE IF NOT EXISTS {self._table} ({columns}, PRIMARY KEY (la, child, period))",
             f"CREATE INDEX IF NOT EXISTS {TABLE}_stream ON {self._table} (stream_id)",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_adoption_order ON {self._table} (adoption_order)",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_placement_order ON {self._table} (placement_order)",
         ]
         with self._datastore.transaction(commit=True) as c:
             for statement in statements:
                 c.execute(statement)
+            if not self._exists(c, months.TABLE):
+                # A view store made before the table existed: add up the rows it holds.
+                c.execute(months.create_sql(self._months))
+                c.execute(self._select(months.SOURCE_COLUMNS, "adoption_order IS NOT NULL"))
+                old = [from_columns(months.SOURCE_COLUMNS, _values(r)) for r in c.fetchall()]
+                self._apply_months(c, [], old)
+
+    def _exists(self, c: Any, name: str) -> bool:
+        if isinstance(self.recorder, PostgresTrackingRecorder):
+            c.execute("SELECT to_regclass(%s) AS found", [self._qualified(name)])
+            found = c.fetchone()
+            return (found["found"] if isinstance(found, dict) else found[0]) is not None
+        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
+        return int(_values(c.fetchone())[0]) > 0
+
+    def _select(self, columns: Sequence[str], where: str) -> str:
+        return f"SELECT {', '.join(columns)} FROM {self._table} WHERE {where}"
+
+    def _apply_months(self, c: Any, old: Sequence[PeriodSummary], new: Sequence[PeriodSummary]) -> None:
+        changes = months.changes(old, new)
+        if changes:
+            c.executemany(months.upsert_sql(self._months, self._ph, self.postgres), changes)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -213,7 +257,53 @@ class ViewStore:
         with self._datastore.transaction(commit=False) as c:
             c.execute(sql, wanted)
             records = c.fetchall()
-        return [from_record(tuple(r.values()) if isinstance(r, dict) else tuple(r)) for r in records]
+        return [from_record(_values(r)) for r in records]
+
+    def select(
+        self, columns: Sequence[str], where: str = "1 = 1", params: Sequence[Any] = (), las: Iterable[str] = ()
+    ) -> list[PeriodSummary]:
+        """Summary rows with only ``columns`` read (and decoded), filtered by ``where`` (with
+        ``params``; write dates with :meth:`param`) and the local authorities, if named."""
+        wanted = list(las)
+        sql = self._select(columns, where)
+        if wanted:
+            sql += f" AND la IN ({', '.join([self._ph] * len(wanted))})"
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, [*params, *wanted])
+            records = c.fetchall()
+        return [from_columns(columns, _values(r)) for r in records]
+
+    def param(self, day: date) -> Any:
+        """A date as this store compares it in SQL."""
+        return day if self.postgres else day.isoformat()
+
+    @property
+    def ph(self) -> str:
+        """The placeholder of this store's SQL."""
+        return self._ph
+
+    def held(self, las: Iterable[str]) -> set[str]:
+        """Which of ``las`` the table holds any row for (one indexed look-up each)."""
+        found = set()
+        with self._datastore.transaction(commit=False) as c:
+            for la in las:
+                c.execute(f"SELECT 1 FROM {self._table} WHERE la = {self._ph} LIMIT 1", [la])
+                if c.fetchone() is not None:
+                    found.add(la)
+        return found
+
+    def las(self) -> set[str]:
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT la FROM {self._table}")
+            return {str(_values(r)[0]) for r in c.fetchall()}
+
+    def adoption_totals(self, la: str, first: int, last: int, a3_months: int) -> Totals:
+        """The scorecard's totals for orders made in months ``first`` to ``last`` (month
+        indexes, see :mod:`projections.adoption_months`), of one local authority or, with
+        ``la=''``, of all."""
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(months.totals_sql(self._months, self._ph), [a3_months, la, first, last])
+            return months.to_totals(_values(c.fetchone()))
 
     def count(self) -> int:
         with self._datastore.transaction(commit=False) as c:
@@ -234,15 +324,29 @@ class ViewStore:
         insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
         records = [to_record(r, self.postgres) for r in rows]
         with self._datastore.transaction(commit=True) as c:
+            old = self._adopted_rows(c, streams)
             c.executemany(delete, [(s,) for s in streams])
             if records:
                 c.executemany(insert, records)
+            self._apply_months(c, old, rows)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
+
+    def _adopted_rows(self, c: Any, streams: Sequence[str]) -> list[PeriodSummary]:
+        """The stored rows of ``streams`` with an adoption order (what they add to the months)."""
+        found: list[PeriodSummary] = []
+        step = 500
+        for i in range(0, len(streams), step):
+            chunk = list(streams[i : i + step])
+            where = f"stream_id IN ({', '.join([self._ph] * len(chunk))}) AND adoption_order IS NOT NULL"
+            c.execute(self._select(months.SOURCE_COLUMNS, where), chunk)
+            found.extend(from_columns(months.SOURCE_COLUMNS, _values(r)) for r in c.fetchall())
+        return found
 
     def reset(self) -> None:
         """Drop every row and forget the position (for a rebuild), in one transaction."""
         with self._datastore.transaction(commit=True) as c:
             c.execute(f"DELETE FROM {self._table}")
+            c.execute(f"DELETE FROM {self._months}")
             c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name = {self._ph}", [VIEWS_NAME])
 
     def close(self) -> None:
