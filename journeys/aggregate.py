@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
 from journeys import payloads as p
-from journeys.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
+from journeys.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, JourneyError
 from journeys.hashing import GENESIS, chain
 from journeys.identity import journey_id
-from journeys.state import check_timeline
+from journeys.state import TimelineCheck, check_timeline
 from journeys.timeline import (
     ACTION_ADDED,
     ACTION_DONE,
@@ -167,20 +167,27 @@ class Journey(PydanticAggregate):
         self.event_ids: set[str] = set()
         self.head_hash = GENESIS
         self._decisions: list[Decision] | None = None
+        self._check: TimelineCheck | None = None  # the rules' walk over decisions(), passed
 
     @classmethod
     def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
-        kwargs: dict[str, Any] = {
+        values: dict[str, Any] = {
+            "originator_id": journey_id(la, child),
+            "originator_version": 1,
+            "originator_topic": cls.TOPIC,
+            "timestamp": recorded_at,
             "la": la,
             "child": child,
             "recorded_by": recorded_by,
             "source": source,
             "event_id": f"opened:{la}:{child}",
-            "timestamp": recorded_at,
         }
-        stream = journey_id(la, child)
-        probe = cls.Opened(originator_id=stream, originator_version=1, originator_topic=cls.TOPIC, hash="", **kwargs)
-        return cls._create(cls.Opened, id=stream, hash=seal(GENESIS, probe), **kwargs)
+        # What the library's _create does, with the event sealed before it is applied.
+        event = sealed(cls.Opened, GENESIS, values)
+        journey = event.mutate(None)
+        assert isinstance(journey, Journey)
+        journey.pending_events.append(event)
+        return journey
 
     # -- commands ---------------------------------------------------------------------
 
@@ -196,13 +203,28 @@ class Journey(PydanticAggregate):
         event_id: str,
     ) -> Entry:
         """Record a decision: validate its fields, check the timeline with it, append it."""
-        values = p.parse_fields(kind, fields)
+        values = p.fields_of(kind, fields)
         if event_id in self.event_ids:
             raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
+        on = p.parse_date(on, "on")
+        decisions = self.decisions()
         candidate = Decision(self.version + 1, kind, on, values)
-        check_timeline(sorted([*self.decisions(), candidate], key=Decision.sort_key), today=recorded_at.date())
+        check, check_passed = self._check, False
+        self._check = None  # a check that refuses is spent
+        if check is not None and check.comes_last(candidate):
+            try:
+                check.append(candidate, recorded_at.date())
+                check_passed = True
+            except JourneyError:
+                pass  # walk the whole timeline below for the error to report
+        if not check_passed:
+            check = TimelineCheck(sorted([*decisions, candidate], key=Decision.sort_key), recorded_at.date())
         self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
-        return self.entries[-1]
+        entry = self.entries[-1]
+        if check_passed:  # the new decision comes last: the decisions in force so far, and it
+            self._decisions = [*decisions, Decision(entry.seq, entry.kind, on, entry.fields)]
+        self._check = check
+        return entry
 
     def correct(
         self,
@@ -316,10 +338,16 @@ class Journey(PydanticAggregate):
         event_id: str,
         **kwargs: Any,
     ) -> None:
-        common = {"recorded_by": recorded_by, "source": source, "event_id": event_id, "timestamp": recorded_at}
-        probe = event_class(originator_id=self.id, originator_version=self.version + 1, hash="", **common, **kwargs)
-        # The validated probe, sealed: what trigger_event would build, without validating it twice.
-        event = probe.model_copy(update={"hash": seal(self.head_hash, probe)})
+        values = {
+            "originator_id": self.id,
+            "originator_version": self.version + 1,
+            "timestamp": recorded_at,
+            "recorded_by": recorded_by,
+            "source": source,
+            "event_id": event_id,
+            **kwargs,
+        }
+        event = sealed(event_class, self.head_hash, values)
         event.mutate(self)
         self._pending_events.append(event)
 
@@ -328,6 +356,7 @@ class Journey(PydanticAggregate):
         self.event_ids.add(event.event_id)
         self.head_hash = event.hash
         self._decisions = None
+        self._check = None
 
 
 EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
@@ -340,6 +369,20 @@ EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
 def seal(previous: str, event: Journey.Event) -> str:
     """The chained hash of ``event`` after a predecessor with hash ``previous``."""
     return chain(previous, event.TOPIC, event.model_dump(mode="json"))
+
+
+E = TypeVar("E", bound=Journey.Event)
+
+
+def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> E:
+    """A new event of ``event_class`` (validated once), its hash chained on ``previous``.
+
+    The hash is over the event's JSON content, as :func:`seal` (and so ``verify``) derives it.
+    """
+    event = event_class(hash="", **values)
+    # The event is new and seen by nobody yet: set its hash in place rather than copy it.
+    event.__dict__["hash"] = chain(previous, event_class.TOPIC, event.model_dump(mode="json"))
+    return event
 
 
 def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,8 @@ GENESIS = ""
 
 def canonical(topic: str, content: dict[str, Any]) -> bytes:
     """The bytes hashed for an event: its topic and JSON content, keys sorted, no hash."""
-    body = {k: val for k, val in content.items() if k != "hash"}
+    body = dict(content)
+    body.pop("hash", None)
     body["topic"] = topic
     return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 

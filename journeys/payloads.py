@@ -169,8 +169,26 @@ def describe_validation_error(kind: str, error: ValidationError) -> str:
     return f"{kind}: " + "; ".join(parts)
 
 
+class ParsedFields(dict[str, Any]):
+    """Fields that :func:`parse_fields` validated for one kind (a plain dict otherwise)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.kind = kind
+
+
+def fields_of(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` validated for ``kind``: as given when :func:`parse_fields` made it for that
+    kind (a load line's fields are validated once, when the line is read)."""
+    if isinstance(data, ParsedFields) and data.kind == kind:
+        return data
+    return parse_fields(kind, data)
+
+
 def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a kind's fields; return them as a plain dict with defaults filled in."""
+    """Validate a kind's fields; return them as a dict with defaults filled in."""
     model = FIELDS_BY_KIND.get(kind)
     if model is None:
         raise InvalidEvent(
@@ -181,7 +199,7 @@ def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         parsed = model.model_validate(dict(data))
     except ValidationError as error:
         raise InvalidEvent(describe_validation_error(kind, error)) from None
-    return dict(parsed)
+    return ParsedFields(kind, dict(parsed))
 
 
 def parse_date(value: Any, what: str = "date") -> date:

@@ -317,11 +317,44 @@ def replay(decisions: Iterable[Decision]) -> ChildState:
 
 def check_timeline(decisions: Iterable[Decision], today: date) -> None:
     """Raise RuleBroken at the first decision that breaks a rule of the journey."""
-    walk = _Walk(strict=True, today=today)
-    seen: dict[tuple[object, ...], Decision] = {}
-    for decision in decisions:
+    TimelineCheck(decisions, today)
+
+
+class TimelineCheck:
+    """The rules' walk over a timeline (in effective order) that passed, kept so that a
+    decision sorting after every one of them is checked by one more step rather than a
+    walk from the start. The constructor is :func:`check_timeline`: it raises at the first
+    decision that breaks a rule.
+    """
+
+    def __init__(self, decisions: Iterable[Decision], today: date) -> None:
+        self._walk = _Walk(strict=True, today=today)
+        self._seen: dict[tuple[object, ...], Decision] = {}
+        self._last: tuple[date, int, int] | None = None
+        for decision in decisions:
+            self._step(decision)
+
+    def _step(self, decision: Decision) -> None:
         key = (decision.kind, decision.on, frozenset(decision.fields.items()))
-        other = seen.setdefault(key, decision)
+        other = self._seen.setdefault(key, decision)
         if other is not decision:
             raise DuplicateEvent(f"{decision.kind} on {decision.on} is already recorded as event {other.seq}")
-        walk.apply(decision)
+        self._walk.apply(decision)
+        self._last = decision.sort_key()
+
+    def comes_last(self, decision: Decision) -> bool:
+        """True when ``decision`` sorts after every decision walked so far."""
+        return self._last is None or decision.sort_key() > self._last
+
+    def append(self, decision: Decision, today: date) -> None:
+        """Check ``decision`` as the last of the timeline (``comes_last`` must hold).
+
+        Passing here means the whole timeline with ``decision`` passes :func:`check_timeline`
+        at ``today``: the walk is the same up to it, and the decisions before it are no later
+        than it, so none is in the future if it is not. When it raises, the message may name
+        a different decision than the whole walk would, and the check is spent: walk the whole
+        timeline for the verdict to report.
+        """
+        assert self.comes_last(decision)
+        self._walk.today = today
+        self._step(decision)
