@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.aggregate import Journey, seal
 from journeys.clock import recording_time
-from journeys.decoding import entries_from_stored
+from journeys.decoding import entries_from_rows, entries_from_stored
 from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
 from journeys.identity import journey_id
 from journeys.jsonl import LoadLine, Rejected, content_id, export_line
@@ -182,6 +183,7 @@ class JourneysApp(Application[UUID]):
         twice appends nothing. Each batch is saved in one transaction.
         """
         report = LoadReport()
+        kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
         batch: list[LoadLine] = []
         for item in items:
             if isinstance(item, Rejected):
@@ -189,23 +191,29 @@ class JourneysApp(Application[UUID]):
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                self._load_batch(batch, report, recorded_by, source_name)
+                self._load_batch(batch, report, recorded_by, source_name, kept)
                 batch = []
         if batch:
-            self._load_batch(batch, report, recorded_by, source_name)
+            self._load_batch(batch, report, recorded_by, source_name, kept)
         report.rejected.sort(key=lambda r: r.line_no)
         return report
 
-    def _load_batch(self, batch: list[LoadLine], report: LoadReport, recorded_by: str, source_name: str) -> None:
+    def _load_batch(
+        self, batch: list[LoadLine], report: LoadReport, recorded_by: str, source_name: str, kept: dict[UUID, Journey]
+    ) -> None:
+        """Apply a batch's lines to their journeys and save them in one transaction. A journey
+        saved by an earlier batch of the same load is taken from ``kept`` rather than read back."""
         now = recording_time()
         journeys: dict[UUID, Journey] = {}
-        stored = self._stored_streams({journey_id(line.la, line.child) for line in batch})
-        for line in batch:
-            key = journey_id(line.la, line.child)
+        keys = [journey_id(line.la, line.child) for line in batch]
+        stored = self._stored_streams({key for key in keys if key not in kept})
+        for key, line in zip(keys, batch, strict=True):
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{source_name}:{line.line_no}"
             if journey is None:
-                journey = self._find(line.la, line.child) if stored is None or key in stored else None
+                journey = kept.pop(key, None)
+                if journey is None and (stored is None or key in stored):
+                    journey = self._find(line.la, line.child)
                 if journey is None:
                     journey = Journey.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
                 journeys[key] = journey
@@ -219,7 +227,12 @@ class JourneysApp(Application[UUID]):
                 report.rejected.append(Rejected(line.line_no, error.full_message()))
             else:
                 report.loaded += 1
-        self.save(*journeys.values())
+        # What save() does for an application without snapshots, cache or followers, without
+        # its per-aggregate protocol checks: put the batch's new events in one transaction.
+        self.events.put([event for journey in journeys.values() for event in journey.collect_events()])
+        kept.update(journeys)
+        for key in list(islice(kept, max(0, len(kept) - KEPT_JOURNEYS))):
+            del kept[key]
 
     @staticmethod
     def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:
@@ -374,14 +387,52 @@ class JourneysApp(Application[UUID]):
         )
         if rows is None:
             return {s: entries for s in wanted if (entries := self.stream_entries(s))}
-        events: dict[UUID, list[StoredEvent]] = {}
-        known: dict[Any, UUID] = {**{s.hex: s for s in wanted}, **{s: s for s in wanted}}
-        for row in rows:
-            stream = known.get(row["originator_id"]) or UUID(str(row["originator_id"]))
-            events.setdefault(stream, []).append(
-                StoredEvent(stream, row["originator_version"], row["topic"], bytes(row["state"]))
+        found = self._entries_of_rows(rows)
+        return {s: found[s] for s in wanted if s in found}
+
+    def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]] | None:
+        """The entries of every stream whose latest event has a notification id from ``first``
+        to ``last``, read in one query (None for a store without SQL). Each stream belongs to
+        the one window that holds its latest event, so walking the log in windows reads (and a
+        rebuild derives) every child once."""
+        recorder: Any = self.recorder
+        if isinstance(recorder, SQLiteAggregateRecorder):
+            table, mark, number = recorder.events_table_name, "?", "rowid"
+        elif isinstance(recorder, PostgresAggregateRecorder):
+            table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
+            number = "notification_id"
+        else:
+            return None
+        ending = (
+            f"SELECT originator_id FROM {table} WHERE originator_id IN "
+            f"(SELECT originator_id FROM {table} WHERE {number} BETWEEN {mark} AND {mark}) "
+            f"GROUP BY originator_id HAVING MAX({number}) <= {mark}"
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {table} "
+                f"WHERE originator_id IN ({ending}) ORDER BY originator_id, originator_version",
+                [first, last, last],
             )
-        return {s: entries_from_stored(events[s], self._decode) for s in wanted if s in events}
+            rows = cursor.fetchall()
+        return self._entries_of_rows(rows)
+
+    def _entries_of_rows(self, rows: Iterable[Any]) -> dict[UUID, list[Entry]]:
+        """Rows of the events table (ordered by stream and version) as each stream's entries."""
+        grouped: dict[Any, list[Any]] = {}
+        for row in rows:
+            raw = row["originator_id"]
+            same = grouped.get(raw)
+            if same is None:
+                grouped[raw] = [row]
+            else:
+                same.append(row)
+        found: dict[UUID, list[Entry]] = {}
+        for raw, stream_rows in grouped.items():
+            stream = raw if isinstance(raw, UUID) else UUID(str(raw))
+            events = [(r["originator_version"], r["topic"], r["state"]) for r in stream_rows]
+            found[stream] = entries_from_rows(stream, events, self._decode)
+        return found
 
     def _decode(self, stored: StoredEvent) -> Journey.Event:
         event = self.mapper.to_domain_event(stored)
@@ -396,6 +447,10 @@ class JourneysApp(Application[UUID]):
 
     def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
         return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+
+
+# How many journeys a load keeps between batches (a child's lines often span two batches).
+KEPT_JOURNEYS = 5000
 
 
 def _uuid(value: UUID | str) -> UUID:

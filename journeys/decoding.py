@@ -61,38 +61,54 @@ _DECISIONS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
 }
 
 
-def _timestamp(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+_SKIP = _COMMON | {"on"}
+_OPENED = Journey.Opened.TOPIC
 
 
 def entries_from_stored(stored: Iterable[StoredEvent], decode: Callable[[StoredEvent], Journey.Event]) -> list[Entry]:
     """The entries of one stream's stored events (in version order); ``decode`` is the
     mapper's full decoding, used for every event this fast path does not cover."""
+    events = list(stored)
+    if not events:
+        return []
+    rows = [(e.originator_version, e.topic, e.state) for e in events]
+    return entries_from_rows(events[0].originator_id, rows, decode)
+
+
+def entries_from_rows(
+    stream: Any, rows: Iterable[tuple[int, str, bytes]], decode: Callable[[StoredEvent], Journey.Event]
+) -> list[Entry]:
+    """As :func:`entries_from_stored`, from one stream's (version, topic, state) rows as the
+    events table holds them; a :class:`StoredEvent` is built only for an event the fast path
+    does not cover."""
     entries: list[Entry] = []
-    for event in stored:
-        shape = _DECISIONS.get(event.topic)
-        if shape is None and event.topic != Journey.Opened.TOPIC:
-            entries.append(entry_of(decode(event), entries))
+    for version, topic, state in rows:
+        shape = _DECISIONS.get(topic)
+        if shape is None and topic != _OPENED:
+            entries.append(entry_of(decode(StoredEvent(stream, version, topic, bytes(state))), entries))
             continue
-        data: dict[str, Any] = orjson.loads(event.state)
-        common = {
-            "seq": data["originator_version"],
-            "recorded_at": _timestamp(data["timestamp"]),
-            "recorded_by": data["recorded_by"],
-            "source": data["source"],
-            "event_id": data["event_id"],
-            "hash": data["hash"],
-        }
+        data: dict[str, Any] = orjson.loads(state)
+        recorded_at = datetime.fromisoformat(data["timestamp"])
+        seq, by, source, event_id, hashed = (
+            data["originator_version"],
+            data["recorded_by"],
+            data["source"],
+            data["event_id"],
+            data["hash"],
+        )
         if shape is None:
-            entries.append(Entry(kind="opened", on=None, fields={"la": data["la"], "child": data["child"]}, **common))
+            opened = {"la": data["la"], "child": data["child"]}
+            entries.append(Entry(seq, "opened", None, opened, recorded_at, by, source, event_id, hashed))
             continue
         kind, dates, tuples = shape
-        fields = {k: v for k, v in data.items() if k not in _COMMON and k != "on"}
+        fields = {k: v for k, v in data.items() if k not in _SKIP}
         for name in dates:
-            if fields.get(name) is not None:
-                fields[name] = date.fromisoformat(fields[name])
+            value = fields.get(name)
+            if value is not None:
+                fields[name] = date.fromisoformat(value)
         for name in tuples:
             if name in fields:
                 fields[name] = tuple(fields[name])
-        entries.append(Entry(kind=kind, on=date.fromisoformat(data["on"]), fields=fields, **common))
+        on = date.fromisoformat(data["on"])
+        entries.append(Entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries

@@ -22,6 +22,7 @@ from projections.store import ViewStore
 from projections.summary import PeriodSummary, summarise
 
 BATCH = 1000
+WINDOW = 10_000  # notification ids per rebuild transaction
 
 
 class ViewsAhead(JourneyError):
@@ -101,10 +102,38 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
     return CatchUp(events, children, position, last)
 
 
-def rebuild(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress: Progress | None = None) -> CatchUp:
-    """Forget every row and the position, then apply the whole log again."""
+def rebuild(
+    app: JourneysApp, views: ViewStore, *, batch: int = BATCH, window: int = WINDOW, progress: Progress | None = None
+) -> CatchUp:
+    """Forget every row and the position, then apply the whole log again.
+
+    The log is walked in windows of notification ids; each window derives the children whose
+    latest event lies in it, once each from their whole stream, and inserts their rows with
+    the window's end as the position. A child with an event after that position is derived
+    in a later window, so a rebuild stopped part way resumes correctly by catching up. What
+    was recorded since the rebuild began (or everything, for a store without SQL, or if
+    another process catches up at the same time) is applied by the ordinary catch-up.
+    """
     views.reset()
-    return catch_up(app, views, batch=batch, progress=progress)
+    last = head(app)
+    position = events = children = 0
+    while position < last:
+        upto = min(position + window, last)
+        found = app.streams_ending(position + 1, upto)
+        if found is None:
+            break
+        rows = [row for stream, entries in found.items() for row in summarise(entries, stream_id=str(stream))]
+        try:
+            views.insert(rows, upto)
+        except IntegrityError:
+            break
+        events += sum(len(entries) for entries in found.values())
+        children += len(found)
+        if progress is not None:
+            progress(upto - position)
+        position = upto
+    rest = catch_up(app, views, batch=batch, progress=progress)
+    return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
 
 
 def status(app: JourneysApp, views: ViewStore) -> Status:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError, Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -102,31 +103,48 @@ def _date(value: Any) -> date | None:
 
 
 def to_record(row: PeriodSummary, postgres: bool) -> tuple[Any, ...]:
-    """A summary row as the table's column values."""
-    pairs = [[on.isoformat(), what] for on, what in row.plan_events]
-    timeline = [[on.isoformat(), kind] for on, kind in row.timeline]
-    values: dict[str, Any] = {
-        "la": row.la,
-        "child": row.child,
-        "period": row.period,
-        "stream_id": row.stream_id,
-        "end_kind": row.end_kind,
-        "left_care_reason": row.left_care_reason,
-        "with_foster_carers": row.with_foster_carers if postgres else int(row.with_foster_carers),
-        "disruptions": row.disruptions,
-        "disruption_dates": json.dumps([d.isoformat() for d in row.disruption_dates]),
-        "plan": row.plan,
-        "stage": row.stage,
-        "po_without_adm": row.po_without_adm if postgres else int(row.po_without_adm),
-        "harder_to_place": ",".join(row.harder_to_place),
-        "sibling_group": row.sibling_group,
-        "plan_events": json.dumps(pairs),
-        "timeline": json.dumps(timeline),
-    }
-    for name in DATE_COLUMNS:
-        value = getattr(row, name)
-        values[name] = value if postgres else _iso(value)
-    return tuple(values[name] for name in COLUMN_NAMES)
+    """A summary row as the table's column values (in the order of COLUMN_NAMES)."""
+    day = _same if postgres else _iso
+    flag: Any = bool if postgres else int
+    return (
+        row.la,
+        row.child,
+        row.period,
+        row.stream_id,
+        day(row.entered_care),
+        day(row.ended),
+        row.end_kind,
+        row.left_care_reason,
+        day(row.adoption_decision),
+        day(row.placement_order),
+        day(row.consent),
+        day(row.family_finding),
+        day(row.po_match),
+        day(row.matched),
+        day(row.placed),
+        flag(row.with_foster_carers),
+        day(row.carers_since),
+        day(row.adoption_order),
+        len(row.disruption_dates),
+        _json(row.disruption_dates),
+        row.plan,
+        row.stage,
+        flag(row.po_without_adm),
+        ",".join(row.harder_to_place),
+        row.sibling_group,
+        day(row.date_of_birth),
+        _json(row.plan_events),
+        _json(row.timeline),
+    )
+
+
+def _same(value: date | None) -> date | None:
+    return value
+
+
+def _json(value: Any) -> str:
+    # dates as ISO text, (date, word) pairs as two-element lists
+    return orjson.dumps(value).decode()
 
 
 def _pairs(text: str) -> tuple[tuple[date, str], ...]:
@@ -329,6 +347,22 @@ class ViewStore:
             if records:
                 c.executemany(insert, records)
             self._apply_months(c, old, rows)
+            self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
+
+    def insert(self, rows: Sequence[PeriodSummary], position: int) -> None:
+        """Add the rows of streams the table holds no row for (a rebuild from empty) and
+        record ``position``, atomically: no deletes, nothing to take away from the sums.
+
+        Raises the library's IntegrityError if a row or the position is already there (another
+        process is catching up); the transaction is then rolled back and nothing changes.
+        """
+        marks = ", ".join([self._ph] * len(COLUMN_NAMES))
+        insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
+        records = [to_record(r, self.postgres) for r in rows]
+        with self._datastore.transaction(commit=True) as c:
+            if records:
+                c.executemany(insert, records)
+            self._apply_months(c, [], rows)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
 
     def _adopted_rows(self, c: Any, streams: Sequence[str]) -> list[PeriodSummary]:
