@@ -168,6 +168,7 @@ class Journey(PydanticAggregate):
         self.head_hash = GENESIS
         self._decisions: list[Decision] | None = None
         self._check: TimelineCheck | None = None  # the rules' walk over decisions(), passed
+        self._contents: dict[int, dict[str, Any]] = {}  # pending events' sealed JSON, by version
 
     @classmethod
     def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
@@ -183,10 +184,11 @@ class Journey(PydanticAggregate):
             "event_id": f"opened:{la}:{child}",
         }
         # What the library's _create does, with the event sealed before it is applied.
-        event = sealed(cls.Opened, GENESIS, values)
+        event, content = sealed(cls.Opened, GENESIS, values)
         journey = event.mutate(None)
         assert isinstance(journey, Journey)
         journey.pending_events.append(event)
+        journey._contents[1] = content
         return journey
 
     # -- commands ---------------------------------------------------------------------
@@ -347,9 +349,17 @@ class Journey(PydanticAggregate):
             "event_id": event_id,
             **kwargs,
         }
-        event = sealed(event_class, self.head_hash, values)
+        event, content = sealed(event_class, self.head_hash, values)
         event.mutate(self)
         self._pending_events.append(event)
+        self._contents[event.originator_version] = content
+
+    def collect_sealed(self) -> list[tuple[Event, dict[str, Any]]]:
+        """Collect the pending events, each with the JSON content it was sealed with (what
+        the mapper would store), so that storing them does not serialise them again."""
+        contents, self._contents = self._contents, {}
+        pending = self.collect_events()
+        return [(e, contents[e.originator_version]) for e in pending if isinstance(e, Journey.Event)]
 
     def _remember(self, event: Event) -> None:
         self.entries.append(entry_of(event, self.entries))
@@ -374,15 +384,17 @@ def seal(previous: str, event: Journey.Event) -> str:
 E = TypeVar("E", bound=Journey.Event)
 
 
-def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> E:
-    """A new event of ``event_class`` (validated once), its hash chained on ``previous``.
-
-    The hash is over the event's JSON content, as :func:`seal` (and so ``verify``) derives it.
+def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tuple[E, dict[str, Any]]:
+    """A new event of ``event_class`` (validated once), its hash chained on ``previous``, and
+    its JSON content (hash included): the content it is stored as and hashed from, as
+    :func:`seal` (and so ``verify``) derives it from a stored event.
     """
     event = event_class(hash="", **values)
+    content = event.model_dump(mode="json")
+    content["hash"] = chain(previous, event_class.TOPIC, content)
     # The event is new and seen by nobody yet: set its hash in place rather than copy it.
-    event.__dict__["hash"] = chain(previous, event_class.TOPIC, event.model_dump(mode="json"))
-    return event
+    event.__dict__["hash"] = content["hash"]
+    return event, content
 
 
 def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:

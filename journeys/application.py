@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -227,9 +227,17 @@ class JourneysApp(Application[UUID]):
                 report.rejected.append(Rejected(line.line_no, error.full_message()))
             else:
                 report.loaded += 1
-        # What save() does for an application without snapshots, cache or followers, without
-        # its per-aggregate protocol checks: put the batch's new events in one transaction.
-        self.events.put([event for journey in journeys.values() for event in journey.collect_events()])
+        # What save() does for an application without snapshots, cache or followers: insert the
+        # batch's new events in one transaction, stored as the JSON content they were sealed with.
+        mapper = self.mapper
+        assert isinstance(mapper, PydanticMapper)
+        self.recorder.insert_events(
+            [
+                mapper.stored_event(e, content)
+                for journey in journeys.values()
+                for e, content in journey.collect_sealed()
+            ]
+        )
         kept.update(journeys)
         for key in list(islice(kept, max(0, len(kept) - KEPT_JOURNEYS))):
             del kept[key]

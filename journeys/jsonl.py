@@ -8,11 +8,11 @@ with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from uuid import uuid5
 
 import orjson
 
@@ -53,7 +53,19 @@ def content_id(la: str, child: str, kind: str, on: date | None, fields: Mapping[
         option=orjson.OPT_SORT_KEYS,
         default=str,
     )
-    return str(uuid5(JOURNEYS_NAMESPACE, body.decode()))
+    return uuid5_text(body)
+
+
+_NAMESPACE = JOURNEYS_NAMESPACE.bytes
+
+
+def uuid5_text(name: bytes) -> str:
+    """``str(uuid5(JOURNEYS_NAMESPACE, name))`` for a UTF-8 name, without building UUID objects."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE + name, usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | None:

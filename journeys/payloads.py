@@ -199,7 +199,7 @@ def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         parsed = model.model_validate(dict(data))
     except ValidationError as error:
         raise InvalidEvent(describe_validation_error(kind, error)) from None
-    return ParsedFields(kind, dict(parsed))
+    return ParsedFields(kind, parsed.__dict__)  # the fields (no extras: they are forbidden)
 
 
 def parse_date(value: Any, what: str = "date") -> date:

@@ -31,7 +31,10 @@ class PydanticMapper(Mapper[UUID]):
     """Maps pydantic domain events to stored events and back."""
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
-        state = cast(BaseModel, domain_event).model_dump(mode="json")
+        return self.stored_event(domain_event, cast(BaseModel, domain_event).model_dump(mode="json"))
+
+    def stored_event(self, domain_event: DomainEventProtocol[UUID], state: dict[str, Any]) -> StoredEvent:
+        """The stored event of ``domain_event`` whose JSON content is ``state``."""
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,

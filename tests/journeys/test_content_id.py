@@ -1,0 +1,22 @@
+"""Content ids are the uuid5 they always were, so reloading a file still skips what is stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid5
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journeys.identity import JOURNEYS_NAMESPACE
+from journeys.jsonl import content_id, uuid5_text
+
+
+@given(st.text())
+def test_uuid5_text_is_the_standard_uuid5(name: str) -> None:
+    assert uuid5_text(name.encode("utf-8")) == str(uuid5(JOURNEYS_NAMESPACE, name))
+
+
+def test_a_content_id_is_the_uuid5_of_its_sorted_json() -> None:
+    body = '{"child":"C1","event":"match","la":"825","on":"2015-04-02"}'
+    assert content_id("825", "C1", "match", date(2015, 4, 2), {}) == str(uuid5(JOURNEYS_NAMESPACE, body))
