@@ -395,7 +395,9 @@ class JourneysApp(Application[UUID]):
         )
         if rows is None:
             return {s: entries for s in wanted if (entries := self.stream_entries(s))}
-        found = self._entries_of_rows(rows)
+        found = self._entries_of_rows(
+            (r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows
+        )
         return {s: found[s] for s in wanted if s in found}
 
     def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]] | None:
@@ -417,28 +419,31 @@ class JourneysApp(Application[UUID]):
             f"GROUP BY originator_id HAVING MAX({number}) <= {mark}"
         )
         with recorder.datastore.transaction(commit=False) as cursor:
+            if isinstance(recorder, SQLiteAggregateRecorder):
+                cursor.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row per event
             cursor.execute(
                 f"SELECT originator_id, originator_version, topic, state FROM {table} "
                 f"WHERE originator_id IN ({ending}) ORDER BY originator_id, originator_version",
                 [first, last, last],
             )
             rows = cursor.fetchall()
+        if rows and isinstance(rows[0], dict):
+            rows = [(r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows]
         return self._entries_of_rows(rows)
 
-    def _entries_of_rows(self, rows: Iterable[Any]) -> dict[UUID, list[Entry]]:
-        """Rows of the events table (ordered by stream and version) as each stream's entries."""
-        grouped: dict[Any, list[Any]] = {}
-        for row in rows:
-            raw = row["originator_id"]
+    def _entries_of_rows(self, rows: Iterable[tuple[Any, int, str, bytes]]) -> dict[UUID, list[Entry]]:
+        """(stream id, version, topic, state) rows of the events table, ordered by stream and
+        version, as each stream's entries."""
+        grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
+        for raw, version, topic, state in rows:
             same = grouped.get(raw)
             if same is None:
-                grouped[raw] = [row]
+                grouped[raw] = [(version, topic, state)]
             else:
-                same.append(row)
+                same.append((version, topic, state))
         found: dict[UUID, list[Entry]] = {}
-        for raw, stream_rows in grouped.items():
+        for raw, events in grouped.items():
             stream = raw if isinstance(raw, UUID) else UUID(str(raw))
-            events = [(r["originator_version"], r["topic"], r["state"]) for r in stream_rows]
             found[stream] = entries_from_rows(stream, events, self._decode)
         return found
 

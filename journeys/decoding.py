@@ -61,7 +61,6 @@ _DECISIONS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
 }
 
 
-_SKIP = _COMMON | {"on"}
 _OPENED = Journey.Opened.TOPIC
 
 
@@ -87,21 +86,25 @@ def entries_from_rows(
         if shape is None and topic != _OPENED:
             entries.append(entry_of(decode(StoredEvent(stream, version, topic, bytes(state))), entries))
             continue
+        # the event's own JSON: take the common keys out and what remains is the payload
         data: dict[str, Any] = orjson.loads(state)
-        recorded_at = datetime.fromisoformat(data["timestamp"])
+        recorded_at = datetime.fromisoformat(data.pop("timestamp"))
         seq, by, source, event_id, hashed = (
-            data["originator_version"],
-            data["recorded_by"],
-            data["source"],
-            data["event_id"],
-            data["hash"],
+            data.pop("originator_version"),
+            data.pop("recorded_by"),
+            data.pop("source"),
+            data.pop("event_id"),
+            data.pop("hash"),
         )
         if shape is None:
             opened = {"la": data["la"], "child": data["child"]}
             entries.append(Entry(seq, "opened", None, opened, recorded_at, by, source, event_id, hashed))
             continue
         kind, dates, tuples = shape
-        fields = {k: v for k, v in data.items() if k not in _SKIP}
+        on = date.fromisoformat(data.pop("on"))
+        data.pop("originator_id", None)
+        data.pop("originator_topic", None)
+        fields = data
         for name in dates:
             value = fields.get(name)
             if value is not None:
@@ -109,6 +112,5 @@ def entries_from_rows(
         for name in tuples:
             if name in fields:
                 fields[name] = tuple(fields[name])
-        on = date.fromisoformat(data["on"])
         entries.append(Entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries

@@ -99,11 +99,27 @@ class PeriodSummary:
         return not any(last_placed <= d <= day for d in self.disruption_dates)
 
 
-def _first(period: Period, kind: str, where: str | None = None) -> Decision | None:
+def _firsts(period: Period) -> tuple[dict[str, Decision], list[date], list[date], Decision | None]:
+    """One pass over a period: the first decision of each kind (a placement order under
+    parental consent filed as "consent"), the match dates, the disruption dates and the last
+    placement."""
+    first: dict[str, Decision] = {}
+    matches: list[date] = []
+    disruptions: list[date] = []
+    placed: Decision | None = None
     for d in period.decisions:
-        if d.kind == kind and (where is None or d.fields.get("authority", "placement-order") == where):
-            return d
-    return None
+        kind = d.kind
+        if kind == "match":
+            matches.append(d.on)
+        elif kind == "disruption":
+            disruptions.append(d.on)
+        elif kind == "placed":
+            placed = d
+        elif kind == "placement-order" and d.fields.get("authority", "placement-order") == "consent":
+            kind = "consent"
+        if kind not in first:
+            first[kind] = d
+    return first, matches, disruptions, placed
 
 
 def _walk(period: Period) -> tuple[list[tuple[date, str]], list[tuple[date, str]]]:
@@ -141,14 +157,13 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
     rows: list[PeriodSummary] = []
     last_index = len(state.periods)
     for index, period in enumerate(state.periods, start=1):
-        adm = _first(period, "adoption-decision")
-        po = _first(period, "placement-order", "placement-order")
-        consent = _first(period, "placement-order", "consent")
-        ff = _first(period, "family-finding")
-        ao = _first(period, "adoption-order")
-        left = _first(period, "left-care")
-        placed = period.last("placed")
-        matches = [d.on for d in period.decisions if d.kind == "match"]
+        first, matches, disruptions, placed = _firsts(period)
+        adm = first.get("adoption-decision")
+        po = first.get("placement-order")
+        consent = first.get("consent")
+        ff = first.get("family-finding")
+        ao = first.get("adoption-order")
+        left = first.get("left-care")
         po_match: date | None = None
         if po is not None and matches:
             after = [m for m in matches if m >= po.on]
@@ -180,7 +195,7 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
                 with_foster_carers=bool(placed.fields.get("with_foster_carers")) if placed else False,
                 carers_since=placed.fields.get("carers_since") if placed else None,
                 adoption_order=ao.on if ao else None,
-                disruption_dates=tuple(d.on for d in period.decisions if d.kind == "disruption"),
+                disruption_dates=tuple(disruptions),
                 plan=plan,
                 stage=stage,
                 po_without_adm=bool(authority) and (adm is None or adm.on > min(authority)),
