@@ -42,6 +42,33 @@ COHORT_COLUMNS = (
     "plan_events",
     "harder_to_place",
 )
+PO_BY_CENSUS = "placement_order IS NOT NULL AND placement_order <= {ph}"
+WAITING_COLUMNS = (
+    "la",
+    "child",
+    "period",
+    "entered_care",
+    "ended",
+    "placement_order",
+    "consent",
+    "disruption_dates",
+    "plan_events",
+    "timeline",
+)
+COUNTS_COLUMNS = ("la", "child", "period", "timeline")
+STAGES_COLUMNS = (
+    "la",
+    "child",
+    "period",
+    "entered_care",
+    "adoption_decision",
+    "placement_order",
+    "consent",
+    "po_match",
+    "matched",
+    "placed",
+    "adoption_order",
+)
 
 
 def summaries(
@@ -127,25 +154,24 @@ def scorecard(
     return _from_views(app, las, progress, current)
 
 
-def _cohort(
+def _light(
     app: JourneysApp,
-    census: date,
-    window: tuple[date, date] | None,
     report: Report,
+    columns: Sequence[str],
+    where: str,
+    dates: Sequence[date],
     known_at: datetime | None,
     las: Sequence[str],
     progress: Progress | None,
 ) -> dict[str, dict[str, Any]]:
+    """``report`` on the summary rows ``where`` selects (an SQL condition with ``{ph}`` for each
+    of ``dates``), only ``columns`` read; as known at ``known_at``, on every replayed row."""
     if known_at is not None:
         return _per_la(app, report, known_at, las, progress)
 
     def current(views: ViewStore, las: Sequence[str]) -> dict[str, dict[str, Any]]:
-        where = f"placement_order IS NOT NULL AND placement_order <= {views.ph}"
-        params = [views.param(census)]
-        if window is not None:
-            where += f" AND placement_order BETWEEN {views.ph} AND {views.ph}"
-            params += [views.param(window[0]), views.param(window[1])]
-        return _grouped(views.select(COHORT_COLUMNS, where, params, las), las, report)
+        rows = views.select(columns, where.format(ph=views.ph), [views.param(d) for d in dates], las)
+        return _grouped(rows, las, report)
 
     return _from_views(app, las, progress, current)
 
@@ -168,9 +194,18 @@ def cohort(
         if end < start:
             raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
         first, last = start, end
-        report: Report = lambda rows: cohorts.in_window(rows, census, first, last)  # noqa: E731
-        return _cohort(app, census, (first, last), report, known_at, las, progress)
-    return _cohort(app, census, None, lambda rows: cohorts.by_po_year(rows, census), known_at, las, progress)
+        return _light(
+            app,
+            lambda rows: cohorts.in_window(rows, census, first, last),
+            COHORT_COLUMNS,
+            PO_BY_CENSUS + " AND placement_order BETWEEN {ph} AND {ph}",
+            [census, first, last],
+            known_at,
+            las,
+            progress,
+        )
+    by_year: Report = lambda rows: cohorts.by_po_year(rows, census)  # noqa: E731
+    return _light(app, by_year, COHORT_COLUMNS, PO_BY_CENSUS, [census], known_at, las, progress)
 
 
 def waiting(
@@ -181,7 +216,16 @@ def waiting(
     las: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Any]]:
-    return _per_la(app, lambda rows: activity.waiting(rows, as_at), known_at, las, progress)
+    return _light(
+        app,
+        lambda rows: activity.waiting(rows, as_at),
+        WAITING_COLUMNS,
+        "entered_care IS NOT NULL AND entered_care <= {ph} AND (ended IS NULL OR ended > {ph})",
+        [as_at, as_at],
+        known_at,
+        las,
+        progress,
+    )
 
 
 def counts(
@@ -192,7 +236,8 @@ def counts(
     las: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Any]]:
-    return _per_la(app, lambda rows: activity.counts(rows, by), known_at, las, progress)
+    report = lambda rows: activity.counts(rows, by)  # noqa: E731
+    return _light(app, report, COUNTS_COLUMNS, "1 = 1", [], known_at, las, progress)
 
 
 def stages(
@@ -209,7 +254,11 @@ def stages(
     last: date | None = None
     if period is not None or start is not None or end is not None:
         first, last = window(period, start, end)
-    return _per_la(app, lambda rows: activity.stages(rows, first, last), known_at, las, progress)
+    report = lambda rows: activity.stages(rows, first, last)  # noqa: E731
+    if first is None or last is None:
+        return _light(app, report, STAGES_COLUMNS, "1 = 1", [], known_at, las, progress)
+    where = "adoption_order BETWEEN {ph} AND {ph}"
+    return _light(app, report, STAGES_COLUMNS, where, [first, last], known_at, las, progress)
 
 
 def projection_status(app: JourneysApp) -> Status:
