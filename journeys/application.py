@@ -6,7 +6,9 @@ here (through :mod:`journeys.clock`) once per command, or once per batch of a lo
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -185,16 +187,22 @@ class JourneysApp(Application[UUID]):
         report = LoadReport()
         kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
         batch: list[LoadLine] = []
-        for item in items:
-            if isinstance(item, Rejected):
-                report.rejected.append(item)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
+        uncollected = 0  # lines since the last collection
+        with _collection_paused():
+            for item in items:
+                if isinstance(item, Rejected):
+                    report.rejected.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    self._load_batch(batch, report, recorded_by, source_name, kept)
+                    uncollected += len(batch)
+                    batch = []
+                    if uncollected >= COLLECT_EVERY:
+                        gc.collect(1)  # the young objects only: any cycles made since the last time
+                        uncollected = 0
+            if batch:
                 self._load_batch(batch, report, recorded_by, source_name, kept)
-                batch = []
-        if batch:
-            self._load_batch(batch, report, recorded_by, source_name, kept)
         report.rejected.sort(key=lambda r: r.line_no)
         return report
 
@@ -462,8 +470,25 @@ class JourneysApp(Application[UUID]):
         return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a load. A load makes millions of small
+    objects that live on (entries, events, kept journeys) and few cycles; collecting among
+    them took about a third of the load's time. The load collects young objects itself every
+    COLLECT_EVERY lines, and the collector runs again, as before, when the load ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+COLLECT_EVERY = 100_000
+
 # How many journeys a load keeps between batches (a child's lines often span two batches).
-KEPT_JOURNEYS = 5000
+KEPT_JOURNEYS = 1000
 
 
 def _uuid(value: UUID | str) -> UUID:

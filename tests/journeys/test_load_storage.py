@@ -3,6 +3,7 @@ between batches, and must give the store that one batch per line would give."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 from journeys import JourneysApp
@@ -47,3 +48,16 @@ def test_batches_and_kept_journeys_give_the_store_of_one_line_at_a_time(app: Jou
         one_by_one.close()
     again = app.load(read_lines(lines, None), recorded_by="t", source_name="s", batch_size=13)
     assert (again.loaded, again.skipped, again.rejected) == (0, len(lines), [])
+
+
+def test_a_load_leaves_the_garbage_collector_as_it_found_it(sqlite_app: JourneysApp) -> None:
+    lines = _lines()[:50]
+    assert gc.isenabled()
+    _load(sqlite_app, lines[:25], batch_size=10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _load(sqlite_app, lines[25:], batch_size=10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
