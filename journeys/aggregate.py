@@ -189,6 +189,7 @@ class Journey(PydanticAggregate):
         assert isinstance(journey, Journey)
         journey.pending_events.append(event)
         journey._contents[1] = content
+        journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
         return journey
 
     # -- commands ---------------------------------------------------------------------
@@ -219,14 +220,15 @@ class Journey(PydanticAggregate):
                 check_passed = True
             except JourneyError:
                 pass  # walk the whole timeline below for the error to report
-        if not check_passed:
-            check = TimelineCheck(sorted([*decisions, candidate], key=Decision.sort_key), recorded_at.date())
+        if check_passed:  # it comes last
+            decisions = [*decisions, candidate]
+        else:
+            decisions = sorted([*decisions, candidate], key=Decision.sort_key)
+            check = TimelineCheck(decisions, recorded_at.date())
         self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
-        entry = self.entries[-1]
-        if check_passed:  # the new decision comes last: the decisions in force so far, and it
-            self._decisions = [*decisions, Decision(entry.seq, entry.kind, on, entry.fields)]
-        self._check = check
-        return entry
+        # the decisions in force now (what effective_decisions gives), and the walk over them
+        self._decisions, self._check = decisions, check
+        return self.entries[-1]
 
     def correct(
         self,
@@ -404,8 +406,27 @@ def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 _COMMON = frozenset(Journey.Decided.model_fields)
 
 
+_PAYLOAD: dict[type[Journey.Event], tuple[str, ...]] = {
+    cls: tuple(name for name in cls.model_fields if name not in _COMMON) for cls in EVENT_CLASSES.values()
+}
+
+
 def entry_of(event: Journey.Event, earlier: Iterable[Entry]) -> Entry:
     """The domain view of one stored event; ``earlier`` gives a correction its target's kind."""
+    payload = _PAYLOAD.get(type(event))
+    if payload is not None:  # a decision (the common case, made short)
+        values = event.__dict__
+        return Entry(
+            event.originator_version,
+            event.KIND,
+            values["on"],
+            {name: values[name] for name in payload},
+            event.timestamp,
+            event.recorded_by,
+            event.source,
+            event.event_id,
+            event.hash,
+        )
     common: dict[str, Any] = {
         "seq": event.originator_version,
         "recorded_at": event.timestamp,
