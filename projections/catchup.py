@@ -116,10 +116,11 @@ def rebuild(
     was recorded since the rebuild began (or everything, for a store without SQL, or if
     another process catches up at the same time) is applied by the ordinary catch-up.
     """
-    views.reset()
+    views.reset(drop_indexes=True)
     last = head(app)
     with _no_cycle_collection():
         events, children = _rebuild_windows(app, views, last, window, progress)
+    views.create_indexes()
     rest = catch_up(app, views, batch=batch, progress=progress)
     return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
 
@@ -151,6 +152,7 @@ def _rebuild_windows(
         if found is None:
             break
         rows = [row for stream, entries in found.items() for row in summarise(entries, stream_id=str(stream))]
+        rows.sort(key=_primary_key)  # inserted in key order, the table's pages are written in order
         try:
             views.insert(rows, upto)
         except IntegrityError:
@@ -161,6 +163,10 @@ def _rebuild_windows(
             progress(upto - position)
         position = upto
     return events, children
+
+
+def _primary_key(row: PeriodSummary) -> tuple[str, str, int]:
+    return row.la, row.child, row.period
 
 
 def status(app: JourneysApp, views: ViewStore) -> Status:
