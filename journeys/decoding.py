@@ -25,7 +25,8 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from journeys.aggregate import EVENT_CLASSES, Journey, entry_of
-from journeys.timeline import Entry
+from journeys.payloads import FIELDS_BY_KIND
+from journeys.timeline import CORRECT, RETRACT, Entry
 
 _COMMON = frozenset(
     {
@@ -84,7 +85,10 @@ def entries_from_rows(
     for version, topic, state in rows:
         shape = _DECISIONS.get(topic)
         if shape is None and topic != _OPENED:
-            entries.append(entry_of(decode(StoredEvent(stream, version, topic, bytes(state))), entries))
+            entry = _change(topic, state, entries) if topic in _CHANGES else None
+            if entry is None:
+                entry = entry_of(decode(StoredEvent(stream, version, topic, bytes(state))), entries)
+            entries.append(entry)
             continue
         # the event's own JSON: take the common keys out and what remains is the payload
         data: dict[str, Any] = orjson.loads(state)
@@ -114,3 +118,30 @@ def entries_from_rows(
                 fields[name] = tuple(fields[name])
         entries.append(Entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries
+
+
+# Corrections and retractions, unless their classes declare upcasting.
+_CHANGES = frozenset(cls.TOPIC for cls in (Journey.Corrected, Journey.Retracted) if not hasattr(cls, "class_version"))
+
+
+def _change(topic: str, state: bytes, earlier: list[Entry]) -> Entry | None:
+    """A correction or retraction as :func:`journeys.aggregate.entry_of` makes it from the
+    decoded event: a correction's fields validated by its target's payload model (None when
+    the target is not among ``earlier``: the mapper's path then says what is wrong)."""
+    data: dict[str, Any] = orjson.loads(state)
+    common = (
+        datetime.fromisoformat(data["timestamp"]),
+        data["recorded_by"],
+        data["source"],
+        data["event_id"],
+        data["hash"],
+    )
+    seq, target = data["originator_version"], data["target"]
+    if topic == Journey.Retracted.TOPIC:
+        return Entry(seq, RETRACT, None, {}, *common, target=target, reason=data["reason"])
+    kind = next((e.kind for e in earlier if e.seq == target), None)
+    if kind is None:
+        return None
+    fields = dict(FIELDS_BY_KIND[kind].model_validate(data["fields"]))
+    on = date.fromisoformat(data["on"])
+    return Entry(seq, CORRECT, on, fields, *common, target=target, reason=data["reason"])
