@@ -16,7 +16,7 @@ from journeys.jsonl import read_lines
 from journeys.synthetic import generate
 from projections import catchup
 from projections.adoption_months import TABLE
-from projections.store import ViewStore
+from projections.store import INDEXED, ViewStore
 
 
 @pytest.fixture
@@ -83,3 +83,27 @@ def test_a_rebuild_leaves_no_reference_cycle_behind(loaded: JourneysApp, views: 
         if enabled:
             gc.enable()
     assert gc.isenabled() == enabled
+
+
+def index_names(views: ViewStore) -> set[str]:
+    with views._datastore.transaction(commit=False) as c:
+        if views.postgres:
+            schema = views._datastore.schema
+            c.execute(
+                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'child_summary' AND schemaname = %s",
+                [schema],
+            )
+        else:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'child_summary'")
+        return {str(r["name"]) for r in c.fetchall()}
+
+
+def test_the_indexes_a_rebuild_drops_are_there_again_after_it(loaded: JourneysApp, views: ViewStore) -> None:
+    wanted = {f"child_summary_{column}" for column in INDEXED}
+    assert wanted <= index_names(views)
+    catchup.rebuild(loaded, views, window=100)
+    assert wanted <= index_names(views)
+    views.reset(drop_indexes=True)
+    assert not wanted & index_names(views)
+    ViewStore(loaded.store).close()  # opening the view store creates any that are missing
+    assert wanted <= index_names(views)
