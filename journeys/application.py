@@ -16,9 +16,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
+from eventsourcing.persistence import IntegrityError, Mapper, Notification, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.aggregate import Journey, seal
 from journeys.clock import recording_time
@@ -246,16 +246,15 @@ class JourneysApp(Application[UUID]):
             del kept[key]
 
     def _insert(self, stored: list[StoredEvent]) -> None:
-        """Insert a load batch's events in one transaction. On SQLite, with one executemany of
-        the recorder's own statement: its insert_events runs one statement per event to return
-        each notification id, which a load does not use. Errors are the library's either way."""
-        recorder = self.recorder
-        if type(recorder) is SQLiteApplicationRecorder:
-            rows = [(_uuid(s.originator_id).hex, s.originator_version, s.topic, s.state) for s in stored]
-            with recorder.datastore.transaction(commit=True) as cursor:
-                cursor.executemany(recorder.insert_events_statement, rows)
-        else:
-            recorder.insert_events(stored)
+        """Insert a load batch's events in one transaction, through the library's recorder."""
+        try:
+            self.recorder.insert_events(stored)
+        except IntegrityError:
+            raise StoreError(
+                "another process recorded events for a child of this batch while the load ran; "
+                "nothing of this batch was stored",
+                "run the same load again: what is already stored is skipped",
+            ) from None
 
     @staticmethod
     def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:

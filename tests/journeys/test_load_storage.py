@@ -61,3 +61,34 @@ def test_a_load_leaves_the_garbage_collector_as_it_found_it(sqlite_app: Journeys
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy(sqlite_store: str) -> None:
+    from collections.abc import Iterator
+    from datetime import date
+
+    import pytest
+
+    from journeys import JourneysApp, StoreError
+    from journeys.jsonl import LoadLine, Rejected, read_lines
+
+    loader, other = JourneysApp(sqlite_store), JourneysApp(sqlite_store)
+    lines = [
+        '{"la": "825", "child": "W1", "event": "entered-care", "on": "2015-01-05"}',
+        '{"la": "825", "child": "W1", "event": "adoption-decision", "on": "2015-04-01"}',
+    ]
+
+    def interleaved() -> Iterator[LoadLine | Rejected]:
+        parsed = list(read_lines(lines, None))
+        yield parsed[0]
+        # the first batch is saved by now; another process writes to the same child
+        other.record("825", "W1", "proceedings-issued", date(2015, 1, 9), {}, recorded_by="other")
+        yield parsed[1]
+
+    with pytest.raises(StoreError, match="another process recorded events") as refused:
+        loader.load(interleaved(), recorded_by="loader", source_name="test", batch_size=1)
+    assert "run the same load again" in refused.value.remedy
+    report = loader.load(read_lines(lines, None), recorded_by="loader", source_name="test", batch_size=1)
+    assert (report.loaded, report.skipped) == (1, 1)
+    loader.close()
+    other.close()
