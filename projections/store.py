@@ -240,7 +240,7 @@ class ViewStore:
                 c.execute(statement)
             if not self._exists(c, months.TABLE):
                 # A view store made before the table existed: add up the rows it holds.
-                c.execute(months.create_sql(self._months))
+                c.execute(months.create_sql(self._months, self.postgres))
                 c.execute(self._select(months.SOURCE_COLUMNS, "adoption_order IS NOT NULL"))
                 old = [from_columns(months.SOURCE_COLUMNS, _values(r)) for r in c.fetchall()]
                 self._apply_months(c, [], old)
