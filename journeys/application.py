@@ -17,7 +17,6 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, Notification, PersistenceError, StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.aggregate import Journey, seal
@@ -386,7 +385,7 @@ class JourneysApp(Application[UUID]):
         recorder: Any = self.recorder
         if isinstance(recorder, SQLiteAggregateRecorder):  # stores ids as hex text
             table, mark, ids = recorder.events_table_name, "?", [s.hex for s in streams]
-        elif isinstance(recorder, PostgresAggregateRecorder):
+        elif _is_postgres(recorder):
             table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
             ids = [str(s) for s in streams]
         else:
@@ -422,7 +421,7 @@ class JourneysApp(Application[UUID]):
         recorder: Any = self.recorder
         if isinstance(recorder, SQLiteAggregateRecorder):
             table, mark, number = recorder.events_table_name, "?", "rowid"
-        elif isinstance(recorder, PostgresAggregateRecorder):
+        elif _is_postgres(recorder):
             table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
             number = "notification_id"
         else:
@@ -509,3 +508,9 @@ def _fresh_id(journey: Journey, base: str) -> str:
         number += 1
         event_id = f"{base}#{number}"
     return event_id
+
+
+def _is_postgres(recorder: object) -> bool:
+    """A recorder of the library's postgres module (not imported unless a PostgreSQL store is
+    opened, which keeps the CLI quick to start on SQLite)."""
+    return type(recorder).__module__ == "eventsourcing.postgres"

@@ -20,8 +20,6 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
 from journeys.errors import StoreError
@@ -215,19 +213,22 @@ class ViewStore:
     # -- SQL helpers ------------------------------------------------------------------
 
     def _qualified(self, name: str) -> str:
-        if isinstance(self.recorder, PostgresTrackingRecorder):
-            return f'"{self.recorder.datastore.schema}"."{name}"'
+        if self.postgres:
+            return f'"{self._datastore.schema}"."{name}"'
         return name
 
     def _tracking_table(self) -> str:
-        if isinstance(self.recorder, PostgresTrackingRecorder):
-            return self._qualified(self.recorder.tracking_table_name)
+        if self.postgres:
+            recorder: Any = self.recorder
+            return self._qualified(recorder.tracking_table_name)
         return "tracking"
 
     @property
     def _datastore(self) -> Any:
-        assert isinstance(self.recorder, SQLiteTrackingRecorder | PostgresTrackingRecorder)
-        return self.recorder.datastore
+        # both the SQLite and the PostgreSQL tracking recorders have one (postgres is imported
+        # only when a PostgreSQL store is opened, to keep the CLI quick to start)
+        recorder: Any = self.recorder
+        return recorder.datastore
 
     def _create(self) -> None:
         columns = ", ".join(f"{n} {pg if self.postgres else lite}" for n, lite, pg in COLUMNS)
@@ -255,7 +256,7 @@ class ViewStore:
                 c.execute(statement)
 
     def _exists(self, c: Any, name: str) -> bool:
-        if isinstance(self.recorder, PostgresTrackingRecorder):
+        if self.postgres:
             c.execute("SELECT to_regclass(%s) AS found", [self._qualified(name)])
             found = c.fetchone()
             return (found["found"] if isinstance(found, dict) else found[0]) is not None
