@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -23,6 +22,7 @@ from journeys.aggregate import Journey, seal
 from journeys.clock import recording_time
 from journeys.decoding import entries_from_rows, entries_from_stored
 from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
+from journeys.gcpause import collection_paused
 from journeys.identity import journey_id
 from journeys.jsonl import LoadLine, Rejected, content_id, export_line
 from journeys.payloads import parse_fields
@@ -187,7 +187,7 @@ class JourneysApp(Application[UUID]):
         kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
         batch: list[LoadLine] = []
         uncollected = 0  # lines since the last collection
-        with _collection_paused():
+        with collection_paused():
             for item in items:
                 if isinstance(item, Rejected):
                     report.rejected.append(item)
@@ -473,21 +473,6 @@ class JourneysApp(Application[UUID]):
 
     def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
         return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a load. A load makes millions of small
-    objects that live on (entries, events, kept journeys) and few cycles; collecting among
-    them took about a third of the load's time. The load collects young objects itself every
-    COLLECT_EVERY lines, and the collector runs again, as before, when the load ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 COLLECT_EVERY = 100_000

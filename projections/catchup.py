@@ -9,9 +9,7 @@ with the batch's last notification id in one transaction.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -20,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from journeys.application import JourneysApp
 from journeys.errors import JourneyError
+from journeys.gcpause import collection_paused
 from projections.store import ViewStore
 from projections.summary import PeriodSummary, summarise
 
@@ -118,26 +117,11 @@ def rebuild(
     """
     views.reset(drop_indexes=True)
     last = head(app)
-    with _no_cycle_collection():
+    with collection_paused():
         events, children = _rebuild_windows(app, views, last, window, progress)
     views.create_indexes()
     rest = catch_up(app, views, batch=batch, progress=progress)
     return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector: a rebuild allocates millions of short-lived objects
-    and the collector's passes over them cost about a sixth of its time. Nothing a rebuild
-    builds forms a reference cycle (a test checks that a rebuild leaves no cycle behind),
-    so memory is freed exactly as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _rebuild_windows(
