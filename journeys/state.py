@@ -9,13 +9,13 @@ errors: real histories are keyed late; the reports flag them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from journeys.errors import DuplicateEvent, RuleBroken
 from journeys.timeline import Decision
-from journeys.vocabulary import ADOPTION, PREGNANCY_ENDED
+from journeys.vocabulary import ADOPTION, KIND_RANK, PREGNANCY_ENDED
 
 # Decisions that need an open period of care.
 _NEEDS_CARE = {
@@ -120,10 +120,15 @@ class _Walk:
     def apply(self, d: Decision) -> None:
         if self.today is not None and d.on > self.today:
             self.refuse("future", f"{d.kind} on {d.on} is in the future (today is {self.today})")
-        if d.kind != "entered-care" and d.kind != "child-details":
+        kind = d.kind
+        if kind != "entered-care" and kind != "child-details":
             self._check_care(d)
-        getattr(self, "_" + d.kind.replace("-", "_"), self._note)(d)
-        if d.kind != "entered-care":
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            getattr(self, "_" + kind.replace("-", "_"), self._note)(d)
+        else:
+            handler(self, d)
+        if kind != "entered-care":
             self._period().decisions.append(d)
         self.state.decisions += 1
 
@@ -305,6 +310,13 @@ class _Walk:
         else:
             s.stage = "in-care"
         return s
+
+
+# Each decision kind's step of the walk (``_note`` for a kind with no step of its own),
+# looked up once here rather than by name for every decision.
+_HANDLERS: dict[str, Callable[[_Walk, Decision], None]] = {
+    kind: getattr(_Walk, "_" + kind.replace("-", "_"), _Walk._note) for kind in KIND_RANK
+}
 
 
 def replay(decisions: Iterable[Decision]) -> ChildState:

@@ -18,6 +18,7 @@ CORRECT = "correct"
 RETRACT = "retract"
 ACTION_ADDED = "action-added"
 ACTION_DONE = "action-done"
+_CHANGES = frozenset({CORRECT, RETRACT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,30 @@ def effective_decisions(entries: Iterable[Entry]) -> list[Decision]:
     Ties on the same date follow the journey's natural order (entered care before the
     adoption decision before the placement order ...), then recording order.
     """
+    entries = entries if isinstance(entries, list) else list(entries)
+    # Fast path: most streams hold no correction or retraction and come in recording order;
+    # each decision then stands as recorded. Anything else takes the general path below.
+    decisions: list[Decision] = []
+    previous = -1
+    for entry in entries:
+        kind = entry.kind
+        if kind in _CHANGES or entry.seq <= previous:
+            return _apply_changes(entries)
+        previous = entry.seq
+        if kind in KIND_RANK:
+            assert entry.on is not None
+            decisions.append(Decision(entry.seq, kind, entry.on, entry.fields))
+    decisions.sort(key=_effective_order)
+    return decisions
+
+
+def _effective_order(decision: Decision) -> tuple[date, int, int]:
+    return (decision.on, KIND_RANK[decision.kind], decision.seq)
+
+
+def _apply_changes(entries: Iterable[Entry]) -> list[Decision]:
+    """The general path of :func:`effective_decisions`: entries in any order, with
+    corrections and retractions."""
     current: dict[int, Decision] = {}
     for entry in sorted(entries, key=lambda e: e.seq):
         if entry.is_decision:
@@ -89,7 +114,7 @@ def effective_decisions(entries: Iterable[Entry]) -> list[Decision]:
             )
         elif entry.kind == RETRACT and entry.target in current:
             del current[entry.target]
-    return sorted(current.values(), key=Decision.sort_key)
+    return sorted(current.values(), key=_effective_order)
 
 
 def in_effect_by(decisions: Iterable[Decision], as_at: date | None) -> list[Decision]:
@@ -103,7 +128,8 @@ def decisions_at(
     entries: Iterable[Entry], *, known_at: datetime | None = None, as_at: date | None = None
 ) -> list[Decision]:
     """The child's decisions as known at ``known_at`` and in effect at ``as_at``."""
-    return in_effect_by(effective_decisions(known_by(entries, known_at)), as_at)
+    decisions = effective_decisions(known_by(entries, known_at))
+    return decisions if as_at is None else in_effect_by(decisions, as_at)
 
 
 def superseded_seqs(entries: Iterable[Entry]) -> set[int]:
