@@ -1,0 +1,34 @@
+"""The decoder's cheaper Entry construction makes the same frozen Entry as its constructor."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+import pytest
+
+from journeys.decoding import _new_entry
+from journeys.timeline import Entry
+
+
+def test_new_entry_is_the_entry_the_constructor_makes() -> None:
+    values = (
+        7,
+        "match",
+        date(2015, 4, 2),
+        {"adopters": "AD1"},
+        datetime(2020, 1, 1, tzinfo=UTC),
+        "sw",
+        "cli",
+        "e",
+        "h",
+    )
+    made = _new_entry(*values)
+    expected = Entry(*values)
+    assert made == expected
+    assert [getattr(made, f.name) for f in dataclasses.fields(Entry)] == [
+        getattr(expected, f.name) for f in dataclasses.fields(Entry)
+    ]
+    assert made.target is None and made.reason is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.kind = "placed"  # type: ignore[misc]
