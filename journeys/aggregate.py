@@ -8,13 +8,15 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import to_jsonable_python
 
 from journeys import payloads as p
 from journeys.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, JourneyError
@@ -63,6 +65,15 @@ class Journey(PydanticAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate._remember(self)
+
+        @classmethod
+        def content_of(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+            """The one definition of an event's stored JSON content: ``values`` (already
+            validated, every field present) as JSON values, keyed in the model's field order,
+            as ``model_dump(mode="json")`` writes them. Both the normal and the bulk path use it.
+            """
+            content: dict[str, Any] = to_jsonable_python({name: values[name] for name in cls.model_fields})
+            return content
 
     class Opened(Event, PydanticAggregate.Created):
         TOPIC: ClassVar[str] = "journeys.opened.v1"
@@ -169,6 +180,7 @@ class Journey(PydanticAggregate):
         self._decisions: list[Decision] | None = None
         self._check: TimelineCheck | None = None  # the rules' walk over decisions(), passed
         self._contents: dict[int, dict[str, Any]] = {}  # pending events' sealed JSON, by version
+        self._bulk: dict[int, str] = {}  # stored topics of pending events recorded in bulk, by version
 
     @classmethod
     def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
@@ -204,8 +216,15 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
         event_id: str,
+        bulk: bool = False,
     ) -> Entry:
-        """Record a decision: validate its fields, check the timeline with it, append it."""
+        """Record a decision: validate its fields, check the timeline with it, append it.
+
+        With ``bulk`` (a load), the event is sealed as its stored JSON content without a
+        pydantic event object: the fields were validated when the line was read, the rules
+        are checked here as always, and :meth:`collect_sealed` hands the content to be
+        stored. The content, hash, entry and the journey's state are those of the normal path.
+        """
         values = p.fields_of(kind, fields)
         if event_id in self.event_ids:
             raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
@@ -225,7 +244,10 @@ class Journey(PydanticAggregate):
         else:
             decisions = sorted([*decisions, candidate], key=Decision.sort_key)
             check = TimelineCheck(decisions, recorded_at.date())
-        self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
+        if bulk:
+            self._append_sealed(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on, values)
+        else:
+            self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
         # the decisions in force now (what effective_decisions gives), and the walk over them
         self._decisions, self._check = decisions, check
         return self.entries[-1]
@@ -356,12 +378,61 @@ class Journey(PydanticAggregate):
         self._pending_events.append(event)
         self._contents[event.originator_version] = content
 
-    def collect_sealed(self) -> list[tuple[Event, dict[str, Any]]]:
-        """Collect the pending events, each with the JSON content it was sealed with (what
-        the mapper would store), so that storing them does not serialise them again."""
+    def _append_sealed(
+        self,
+        event_class: type[Journey.Decided],
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+        on: date,
+        fields: Mapping[str, Any],
+    ) -> None:
+        """The bulk path of :meth:`_trigger` for a decision whose fields are validated: its
+        content sealed into the chain, and the journey changed as the event's mutate would."""
+        version = self.version + 1
+        values = {
+            "originator_id": self.id,
+            "originator_version": version,
+            "timestamp": recorded_at,
+            "recorded_by": recorded_by,
+            "source": source,
+            "event_id": event_id,
+            "hash": "",
+            "on": on,
+            **fields,
+        }
+        content = event_class.content_of(values)
+        content["hash"] = event_hash = chain(self.head_hash, event_class.TOPIC, content)
+        entry = Entry(
+            version, event_class.KIND, on, dict(fields), recorded_at, recorded_by, source, event_id, event_hash
+        )
+        # what mutate() and _remember() do
+        self.entries.append(entry)
+        self.event_ids.add(event_id)
+        self.head_hash = event_hash
+        self._decisions = None
+        self._check = None
+        self.version = version
+        self.modified_on = recorded_at
+        self._contents[version] = content
+        self._bulk[version] = get_topic(event_class)
+
+    def collect_events(self) -> Sequence[CanMutateAggregate[UUID]]:
+        if self._bulk:
+            raise RuntimeError("events recorded in bulk are collected by collect_sealed(), not saved one by one")
+        return super().collect_events()
+
+    def collect_sealed(self) -> list[tuple[UUID, int, str, dict[str, Any]]]:
+        """Collect the pending events as (stream id, version, stored topic, JSON content) in
+        recording order: the content each was sealed with (what the mapper would store), so
+        storing them serialises nothing again. Events recorded in bulk are among them."""
         contents, self._contents = self._contents, {}
-        pending = self.collect_events()
-        return [(e, contents[e.originator_version]) for e in pending if isinstance(e, Journey.Event)]
+        bulk, self._bulk = self._bulk, {}
+        topics = dict(bulk)
+        for event in super().collect_events():
+            topics[event.originator_version] = get_topic(type(event))
+        return [(self.id, version, topics[version], contents[version]) for version in sorted(topics)]
 
     def _remember(self, event: Event) -> None:
         self.entries.append(entry_of(event, self.entries))
@@ -392,7 +463,7 @@ def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tu
     :func:`seal` (and so ``verify``) derives it from a stored event.
     """
     event = event_class(hash="", **values)
-    content = event.model_dump(mode="json")
+    content = event_class.content_of(event.__dict__)
     content["hash"] = chain(previous, event_class.TOPIC, content)
     # The event is new and seen by nobody yet: set its hash in place rather than copy it.
     event.__dict__["hash"] = content["hash"]
