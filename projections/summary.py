@@ -99,57 +99,61 @@ class PeriodSummary:
         return not any(last_placed <= d <= day for d in self.disruption_dates)
 
 
-def _firsts(period: Period) -> tuple[dict[str, Decision], list[date], list[date], Decision | None]:
-    """One pass over a period: the first decision of each kind (a placement order under
-    parental consent filed as "consent"), the match dates, the disruption dates and the last
-    placement."""
+@dataclass
+class _Pass:
+    """What one pass over a period's decisions finds: the first decision of each kind (a
+    placement order under parental consent filed as "consent"), the match and disruption
+    dates, the last placement, the plan events and the counted timeline."""
+
+    first: dict[str, Decision]
+    matches: list[date]
+    disruptions: list[date]
+    placed: Decision | None
+    plans: list[tuple[date, str]]
+    timeline: list[tuple[date, str]]
+
+
+_SETS_ADOPTION = frozenset({"adoption-decision", "match", "placed"})
+_SETS_ADOPTION_IF_NONE = frozenset({"placement-order", "family-finding"})
+_COUNTED = frozenset(TIMELINE_KINDS)
+
+
+def _pass(period: Period) -> _Pass:
     first: dict[str, Decision] = {}
     matches: list[date] = []
     disruptions: list[date] = []
     placed: Decision | None = None
+    plan: str | None = None
+    plans: list[tuple[date, str]] = []
+    timeline: list[tuple[date, str]] = []
     for d in period.decisions:
         kind = d.kind
+        on = d.on
+        # the plan events
+        if kind == "plan-change":
+            to = str(d.fields["to"])
+            if plan == ADOPTION and to != ADOPTION:
+                timeline.append((on, "reversal"))
+            if to != plan:
+                plan = to
+                plans.append((on, to))
+        elif (kind in _SETS_ADOPTION or (kind in _SETS_ADOPTION_IF_NONE and plan is None)) and plan != ADOPTION:
+            plan = ADOPTION
+            plans.append((on, ADOPTION))
+        # the firsts, dates and counted timeline
         if kind == "match":
-            matches.append(d.on)
+            matches.append(on)
         elif kind == "disruption":
-            disruptions.append(d.on)
+            disruptions.append(on)
         elif kind == "placed":
             placed = d
         elif kind == "placement-order" and d.fields.get("authority", "placement-order") == "consent":
             kind = "consent"
         if kind not in first:
             first[kind] = d
-    return first, matches, disruptions, placed
-
-
-def _walk(period: Period) -> tuple[list[tuple[date, str]], list[tuple[date, str]]]:
-    """The plan events and the counted timeline of one period."""
-    plan: str | None = None
-    plans: list[tuple[date, str]] = []
-    timeline: list[tuple[date, str]] = []
-
-    def set_plan(on: date, to: str) -> None:
-        nonlocal plan
-        if to != plan:
-            plan = to
-            plans.append((on, to))
-
-    for d in period.decisions:
-        kind = d.kind
-        if kind == "plan-change":
-            to = str(d.fields["to"])
-            if plan == ADOPTION and to != ADOPTION:
-                timeline.append((d.on, "reversal"))
-            set_plan(d.on, to)
-        elif kind in ("adoption-decision", "match", "placed") or (
-            kind in ("placement-order", "family-finding") and plan is None
-        ):
-            set_plan(d.on, ADOPTION)
-        if kind == "placement-order" and d.fields.get("authority", "placement-order") == "consent":
-            timeline.append((d.on, "consent"))
-        elif kind in TIMELINE_KINDS:
-            timeline.append((d.on, kind))
-    return plans, timeline
+        if kind in _COUNTED:
+            timeline.append((on, kind))
+    return _Pass(first, matches, disruptions, placed, plans, timeline)
 
 
 def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "") -> list[PeriodSummary]:
@@ -157,7 +161,8 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
     rows: list[PeriodSummary] = []
     last_index = len(state.periods)
     for index, period in enumerate(state.periods, start=1):
-        first, matches, disruptions, placed = _firsts(period)
+        found = _pass(period)
+        first, matches, disruptions, placed = found.first, found.matches, found.disruptions, found.placed
         adm = first.get("adoption-decision")
         po = first.get("placement-order")
         consent = first.get("consent")
@@ -168,7 +173,7 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
         if po is not None and matches:
             after = [m for m in matches if m >= po.on]
             po_match = after[0] if after else matches[-1]
-        plans, timeline = _walk(period)
+        plans, timeline = found.plans, found.timeline
         if index == last_index:
             plan, stage = state.plan, state.stage
         else:
