@@ -183,7 +183,11 @@ class Journey(PydanticAggregate):
         self._bulk: dict[int, str] = {}  # stored topics of pending events recorded in bulk, by version
 
     @classmethod
-    def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
+    def open(
+        cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str, bulk: bool = False
+    ) -> Journey:
+        """A new journey, its ``opened`` event pending. With ``bulk`` (a load) the event is
+        sealed as its stored JSON content without an event object (see :meth:`record`)."""
         values: dict[str, Any] = {
             "originator_id": journey_id(la, child),
             "originator_version": 1,
@@ -195,12 +199,37 @@ class Journey(PydanticAggregate):
             "source": source,
             "event_id": f"opened:{la}:{child}",
         }
+        if bulk:
+            return cls._open_sealed(values)
         # What the library's _create does, with the event sealed before it is applied.
         event, content = sealed(cls.Opened, GENESIS, values)
         journey = event.mutate(None)
         assert isinstance(journey, Journey)
         journey.pending_events.append(event)
         journey._contents[1] = content
+        journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
+        return journey
+
+    @classmethod
+    def _open_sealed(cls, values: dict[str, Any]) -> Journey:
+        """The bulk path of :meth:`open`: the journey built as the Opened event's mutate
+        builds it (the library's base init, then ours), its content sealed and pending."""
+        content = cls.Opened.content_of({**values, "hash": ""})
+        content["hash"] = event_hash = chain(GENESIS, cls.Opened.TOPIC, content)
+        recorded_at: datetime = values["timestamp"]
+        journey = cls.__new__(cls)
+        journey.__base_init__(values["originator_id"], 1, recorded_at)
+        journey.__init__(values["la"], values["child"])  # type: ignore[misc]
+        fields = {"la": values["la"], "child": values["child"]}
+        event_id: str = values["event_id"]
+        entry = Entry(
+            1, "opened", None, fields, recorded_at, values["recorded_by"], values["source"], event_id, event_hash
+        )
+        journey.entries.append(entry)
+        journey.event_ids.add(event_id)
+        journey.head_hash = event_hash
+        journey._contents[1] = content
+        journey._bulk[1] = get_topic(cls.Opened)
         journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
         return journey
 

@@ -10,7 +10,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 from uuid import UUID
 
@@ -181,7 +181,7 @@ class JourneysApp(Application[UUID]):
         *,
         recorded_by: str,
         source_name: str,
-        batch_size: int = 1000,
+        batch_size: int = 5000,
         bulk: bool = True,
     ) -> LoadReport:
         """Append parsed JSONL lines in batches; each line is loaded, skipped or rejected.
@@ -239,7 +239,9 @@ class JourneysApp(Application[UUID]):
                 if journey is None and (stored is None or key in stored):
                     journey = self._find(line.la, line.child)
                 if journey is None:
-                    journey = Journey.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
+                    journey = Journey.open(
+                        line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source, bulk=bulk
+                    )
                 journeys[key] = journey
             if line.event_id in journey.event_ids:
                 report.skipped += 1
@@ -436,9 +438,14 @@ class JourneysApp(Application[UUID]):
 
     def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]] | None:
         """The entries of every stream whose latest event has a notification id from ``first``
-        to ``last``, read in one query (None for a store without SQL). Each stream belongs to
-        the one window that holds its latest event, so walking the log in windows reads (and a
-        rebuild derives) every child once."""
+        to ``last`` (None for a store without SQL). Each stream belongs to the one window that
+        holds its latest event, so walking the log in windows reads (and a rebuild derives)
+        every child once.
+
+        The window's events are read as one range of notification ids; one look-up per stream
+        in the primary key's index (which holds the notification id) says where each stream
+        begins and ends; only a stream ending here that began in an earlier window has its
+        earlier events read by id."""
         recorder: Any = self.recorder
         if isinstance(recorder, SQLiteAggregateRecorder):
             table, mark, number = recorder.events_table_name, "?", "rowid"
@@ -447,23 +454,52 @@ class JourneysApp(Application[UUID]):
             number = "notification_id"
         else:
             return None
-        ending = (
-            f"SELECT originator_id FROM {table} WHERE originator_id IN "
-            f"(SELECT originator_id FROM {table} WHERE {number} BETWEEN {mark} AND {mark}) "
-            f"GROUP BY originator_id HAVING MAX({number}) <= {mark}"
-        )
+        columns = "originator_id, originator_version, topic, state"
         with recorder.datastore.transaction(commit=False) as cursor:
             if isinstance(recorder, SQLiteAggregateRecorder):
                 cursor.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row per event
             cursor.execute(
-                f"SELECT originator_id, originator_version, topic, state FROM {table} "
-                f"WHERE originator_id IN ({ending}) ORDER BY originator_id, originator_version",
-                [first, last, last],
+                f"SELECT {columns} FROM {table} WHERE {number} BETWEEN {mark} AND {mark} ORDER BY {number}",
+                [first, last],
             )
-            rows = cursor.fetchall()
-        if rows and isinstance(rows[0], dict):
-            rows = [(r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows]
-        return self._entries_of_rows(rows)
+            window = _tuples(cursor.fetchall())
+            ids = list(dict.fromkeys(row[0] for row in window))
+            began: dict[Any, int] = {}  # stream ending in the window -> its first notification id
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(
+                    f"SELECT originator_id, MIN({number}), MAX({number}) FROM {table} "
+                    f"WHERE originator_id IN ({', '.join([mark] * len(chunk))}) GROUP BY originator_id",
+                    chunk,
+                )
+                for bounds in cursor.fetchall():
+                    raw, low, high = bounds if isinstance(bounds, tuple) else tuple(bounds.values())
+                    if high <= last:
+                        began[raw] = low
+            earlier = [raw for raw, low in began.items() if low < first]
+            rows: list[tuple[Any, int, str, bytes]] = []
+            for start in range(0, len(earlier), 500):
+                chunk = earlier[start : start + 500]
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} "
+                    f"WHERE originator_id IN ({', '.join([mark] * len(chunk))}) AND {number} < {mark} "
+                    "ORDER BY originator_id, originator_version",
+                    [*chunk, first],
+                )
+                rows.extend(_tuples(cursor.fetchall()))
+        # each stream's events in version order: its earlier events, then the window's (in
+        # notification order, which is a stream's version order; a group is sorted if not)
+        grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
+        for raw, version, topic, state in chain(rows, (row for row in window if row[0] in began)):
+            same = grouped.get(raw)
+            if same is None:
+                grouped[raw] = [(version, topic, state)]
+            elif same[-1][0] < version:
+                same.append((version, topic, state))
+            else:
+                same.append((version, topic, state))
+                same.sort(key=_version)
+        return self._entries_of_groups(grouped)
 
     def _entries_of_rows(self, rows: Iterable[tuple[Any, int, str, bytes]]) -> dict[UUID, list[Entry]]:
         """(stream id, version, topic, state) rows of the events table, ordered by stream and
@@ -475,6 +511,10 @@ class JourneysApp(Application[UUID]):
                 grouped[raw] = [(version, topic, state)]
             else:
                 same.append((version, topic, state))
+        return self._entries_of_groups(grouped)
+
+    def _entries_of_groups(self, grouped: Mapping[Any, list[tuple[int, str, bytes]]]) -> dict[UUID, list[Entry]]:
+        """Each stream's (version, topic, state) events, in version order, as its entries."""
         found: dict[UUID, list[Entry]] = {}
         for raw, events in grouped.items():
             stream = raw if isinstance(raw, UUID) else UUID(str(raw))
@@ -500,6 +540,18 @@ COLLECT_EVERY = 100_000
 
 # How many journeys a load keeps between batches (a child's lines often span two batches).
 KEPT_JOURNEYS = 1000
+
+
+def _tuples(rows: list[Any]) -> list[tuple[Any, int, str, bytes]]:
+    """Rows of the events table as (stream, version, topic, state) tuples (PostgreSQL's
+    cursor gives dicts)."""
+    if rows and isinstance(rows[0], dict):
+        return [(r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows]
+    return rows
+
+
+def _version(event: tuple[int, str, bytes]) -> int:
+    return event[0]
 
 
 def _uuid(value: UUID | str) -> UUID:

@@ -106,6 +106,10 @@ def test_the_bulk_and_the_normal_path_store_the_same_bytes(
 
 def _journey_state(journey: Journey) -> tuple[Any, ...]:
     return (
+        journey.id,
+        journey.la,
+        journey.child,
+        journey.created_on,
         journey.version,
         journey.modified_on,
         journey.entries,
@@ -133,7 +137,10 @@ def test_a_decision_recorded_in_bulk_leaves_the_journey_as_the_event_object_does
             continue
         pair = journeys.get((line.la, line.child))
         if pair is None:
-            pair = tuple(Journey.open(line.la, line.child, recorded_at=NOW, recorded_by="t", source="s") for _ in "ab")  # type: ignore[assignment]
+            pair = tuple(
+                Journey.open(line.la, line.child, recorded_at=NOW, recorded_by="t", source="s", bulk=b)
+                for b in (False, True)
+            )  # type: ignore[assignment]
             journeys[(line.la, line.child)] = pair
         normal, bulk = pair
         outcomes = []
