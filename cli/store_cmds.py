@@ -18,7 +18,7 @@ from journeys.jsonl import read_lines
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_la
 @click.option(
-    "--batch-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Events saved per transaction."
+    "--batch-size", type=click.IntRange(min=1), default=5000, show_default=True, help="Events saved per transaction."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @friendly
