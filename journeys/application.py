@@ -106,9 +106,10 @@ class JourneysApp(Application[UUID]):
         """Record one decision for a child (opening its journey if it is new)."""
         now = recording_time()
         journey = self._get_or_open(la, child, now, recorded_by, source)
-        event_id = _fresh_id(journey, content_id(la, child, kind, on, parse_fields(kind, fields)))
+        values = parse_fields(kind, fields)  # validated once: the journey takes them as they are
+        event_id = _fresh_id(journey, content_id(la, child, kind, on, values))
         entry = journey.record(
-            kind, on, fields, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+            kind, on, values, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
         )
         self.save(journey)
         return entry

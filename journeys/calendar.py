@@ -140,10 +140,6 @@ class Duration:
             steps.append((int(match.group(1)), unit))
         return cls(tuple(steps))
 
-    @property
-    def uses_working_days(self) -> bool:
-        return any(unit == "working-days" for _, unit in self.steps)
-
     def after(self, start: date, holidays: BankHolidays) -> date:
         """The date this duration after ``start`` (the steps in order)."""
         return self._apply(start, holidays, 1)
