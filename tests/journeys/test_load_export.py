@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from journeys import JourneysApp, application
+from journeys.jsonl import read_lines
 from tests.conftest import FIXTURES, Cli
 
 EXAMPLES = sorted((FIXTURES / "examples").glob("*.jsonl"))
@@ -80,3 +84,14 @@ def test_export_round_trips_through_load(run: Cli, tmp_path: Path) -> None:
         restored = json.loads(copy("show", child, "--la", la, "--json").output)
         assert restored == original
     assert copy("export").output == run("export").output
+
+
+def test_streams_read_in_groups_give_every_child_once_in_opening_order(
+    sqlite_app: JourneysApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for path in EXAMPLES:
+        sqlite_app.load(read_lines(path.read_text().splitlines(), None), recorded_by="t", source_name=path.name)
+    whole = [(la, child, sqlite_app.entries(la, child)) for la, child, _ in sqlite_app.streams()]
+    monkeypatch.setattr(application, "STREAMS_READ_TOGETHER", 3)
+    assert list(sqlite_app.streams()) == whole
+    assert [child for _, child, _ in whole] == ["E001", "E002", "E003", "E004"]
