@@ -12,6 +12,7 @@ import click
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, echo_table
 from cli.params import OUTPUT_FILE
+from cli.progress import progress_bar
 from journeys.ssda903 import ImportReport, import_903
 
 
@@ -88,20 +89,7 @@ def import_903_command(
     s = settings()
     code = resolve_la(la)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
-    bar: Any = None
-    seen = 0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar, seen
-        if not show_bar:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="importing", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - seen)
-        seen = done
-
-    try:
+    with progress_bar("importing", show_bar) as progress:
         report = import_903(
             s.app(create=True),
             paths,
@@ -111,9 +99,6 @@ def import_903_command(
             batch_size=batch_size,
             progress=progress,
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if rejects_file is not None:
         _write_rejects(rejects_file, report)
     if as_json:

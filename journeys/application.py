@@ -90,6 +90,10 @@ class JourneysApp(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return PydanticMapper(transcoder=OrjsonTranscoder())
 
+    def is_shared_store(self) -> bool:
+        """Whether other processes can open this store (not so an in-memory one)."""
+        return self.env.get("PERSISTENCE_MODULE") != "eventsourcing.popo"
+
     # -- writing ----------------------------------------------------------------------
 
     def record(

@@ -9,6 +9,7 @@ with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,6 +85,11 @@ def parse_line(text: str, line_no: int, default_la: str | None) -> LoadLine:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise InvalidEvent(f"not valid JSON ({error})") from None
+    return parse_object(data, line_no, default_la)
+
+
+def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
+    """A line's JSON value (already decoded) as a LoadLine."""
     if not isinstance(data, dict):
         raise InvalidEvent("a line must be a JSON object")
     la = _text(data, "la", required=False) or default_la
@@ -114,16 +120,26 @@ def parse_line(text: str, line_no: int, default_la: str | None) -> LoadLine:
     return LoadLine(line_no, la, child, kind, event_id, on, values)
 
 
-def read_lines(lines: Iterable[str | bytes], default_la: str | None) -> Iterator[LoadLine | Rejected]:
+def read_lines(
+    lines: Iterable[str | bytes], default_la: str | None, part: tuple[int, int] | None = None
+) -> Iterator[LoadLine | Rejected]:
     """Parse JSONL lines (text, or bytes read as UTF-8); blank lines are skipped, bad ones
     (including bytes that are not UTF-8) become Rejected. A byte order mark opening the first
-    line, as Windows editors write, is ignored."""
+    line, as Windows editors write, is ignored.
+
+    With ``part=(index, parts)`` only the lines of one part of the children are parsed (see
+    :func:`part_of`); a line that names no child is in part 0, so it is rejected once.
+    Line numbers are those of the whole input either way.
+    """
     for line_no, raw in enumerate(lines, start=1):
         if isinstance(raw, bytes):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                yield Rejected(line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8")
+                if part is None or part[0] == 0:
+                    yield Rejected(
+                        line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8"
+                    )
                 continue
         else:
             text = raw
@@ -132,9 +148,31 @@ def read_lines(lines: Iterable[str | bytes], default_la: str | None) -> Iterator
         if not text.strip():
             continue
         try:
-            yield parse_line(text, line_no, default_la)
+            if part is None:
+                yield parse_line(text, line_no, default_la)
+                continue
+            try:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                data = None
+            if part_of(data, default_la, part[1]) == part[0]:
+                yield parse_line(text, line_no, default_la) if data is None else parse_object(data, line_no, default_la)
         except JourneyError as error:
             yield Rejected(line_no, str(error))
+
+
+def part_of(data: Any, default_la: str | None, parts: int) -> int:
+    """Which of ``parts`` parts a decoded line belongs to: every line of one child (local
+    authority and child reference) in the same part, whichever process reads it; a line
+    that names no child in part 0."""
+    if parts == 1 or not isinstance(data, dict):
+        return 0
+    try:  # the local authority and child as parse_object reads them
+        la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
+    except JourneyError:
+        return 0
+    key = f"{la}\x00{child}".encode()
+    return zlib.crc32(key) % parts
 
 
 def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:

@@ -154,6 +154,28 @@ def test_load_accepts_a_file_saved_with_a_byte_order_mark(run: Cli, tmp_path: Pa
     assert "loaded 1" in result.output
 
 
+def test_load_in_two_processes_reports_as_one(run: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "mixed.jsonl"
+    file.write_bytes(
+        b"\xef\xbb\xbf"
+        + b"".join(
+            b'{"child": "C%d", "event": "entered-care", "on": "2015-01-0%d"}\n' % (n, 1 + n % 9) for n in range(40)
+        )
+        + b'{"child": "C\xe9", "event": "entered-care", "on": "2015-01-01"}\n'
+        + b'{"child": "C3", "event": "placement-order", "on": "2014-01-01"}\n'
+    )
+    other = Cli(str(tmp_path / "other.db"))
+
+    in_two = run("load", str(file), "--workers", "2", "--json")
+    in_one = other("load", str(file), "--workers", "1", "--json")
+
+    assert in_two.exit_code == in_one.exit_code == 2
+    assert json.loads(in_two.stdout) == json.loads(in_one.stdout)
+    assert json.loads(in_two.stdout)["loaded"] == 40
+    again = run("load", str(file), "--workers", "2")
+    assert "loaded 0, skipped 40 already present, rejected 2" in again.stdout
+
+
 @pytest.mark.parametrize("command", [["load"], ["import-903"]])
 @pytest.mark.parametrize("size", ["0", "-5"])
 def test_a_batch_size_below_one_is_refused(run: Cli, tmp_path: Path, command: list[str], size: str) -> None:
