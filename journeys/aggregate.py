@@ -50,6 +50,24 @@ class PydanticAggregate(Aggregate):
         originator_topic: str
 
 
+# The last value of each type turned into JSON by ``_json_value``, held (so that ``is`` can
+# recognise it) with its JSON form: a batch's events share one recording time and a
+# journey's events one stream id, so most calls are answered here.
+_LAST_JSON: dict[type, tuple[Any, Any]] = {}
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as pydantic's JSON mode writes it (datetimes, UUIDs, lists, ...)."""
+    if not isinstance(value, datetime | UUID):  # (only immutable values are remembered)
+        return to_jsonable_python(value)
+    last = _LAST_JSON.get(type(value))
+    if last is not None and last[0] is value:
+        return last[1]
+    json_value = to_jsonable_python(value)
+    _LAST_JSON[type(value)] = (value, json_value)
+    return json_value
+
+
 class Journey(PydanticAggregate):
     TOPIC = "journeys.journey.v1"
 
@@ -72,7 +90,16 @@ class Journey(PydanticAggregate):
             validated, every field present) as JSON values, keyed in the model's field order,
             as ``model_dump(mode="json")`` writes them. Both the normal and the bulk path use it.
             """
-            content: dict[str, Any] = to_jsonable_python({name: values[name] for name in cls.model_fields})
+            content: dict[str, Any] = {}
+            for name in cls.model_fields:
+                value = values[name]
+                kind = type(value)
+                if kind is str or kind is int or value is None or kind is bool:
+                    content[name] = value  # already a JSON value
+                elif kind is date:
+                    content[name] = value.isoformat()  # what pydantic writes for a date
+                else:
+                    content[name] = _json_value(value)
             return content
 
     class Opened(Event, PydanticAggregate.Created):

@@ -263,7 +263,7 @@ class JourneysApp(Application[UUID]):
         encode = self.mapper.transcoder.encode
         self._insert(
             [
-                StoredEvent(originator_id=key, originator_version=version, topic=topic, state=encode(content))
+                (key, version, topic, encode(content))
                 for journey in journeys.values()
                 for key, version, topic, content in journey.collect_sealed()
             ]
@@ -272,10 +272,24 @@ class JourneysApp(Application[UUID]):
         for key in list(islice(kept, max(0, len(kept) - KEPT_JOURNEYS))):
             del kept[key]
 
-    def _insert(self, stored: list[StoredEvent]) -> None:
-        """Insert a load batch's events in one transaction, through the library's recorder."""
+    def _insert(self, rows: list[tuple[UUID, int, str, bytes]]) -> None:
+        """Insert a load batch's events (stream, version, topic, state) in one transaction.
+
+        On SQLite, the library's own insert statement is executed once for the whole batch
+        (its application recorder inserts row by row to return notification ids, which a
+        load does not use); elsewhere through the recorder's ``insert_events``.
+        """
+        recorder = self.recorder
         try:
-            self.recorder.insert_events(stored)
+            if isinstance(recorder, SQLiteAggregateRecorder):  # stores stream ids as hex text
+                with recorder.datastore.transaction(commit=True) as cursor:
+                    cursor.executemany(
+                        recorder.insert_events_statement, [(key.hex, v, topic, state) for key, v, topic, state in rows]
+                    )
+            else:
+                recorder.insert_events(
+                    [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
+                )
         except IntegrityError:
             raise StoreError(
                 "another process recorded events for a child of this batch while the load ran; "

@@ -74,7 +74,10 @@ def load_file(
                 source_name=path.name,
                 batch_size=batch_size,
             )
-    job = _Job(app.store, dict(app.env), str(path), default_la, recorded_by, path.name, batch_size, parts)
+    # the tables exist (this process's app made them): the processes do not make them again,
+    # which PostgreSQL can refuse when several try at once
+    env = {**app.env, "CREATE_TABLE": "no"}
+    job = _Job(app.store, env, str(path), default_la, recorded_by, path.name, batch_size, parts)
     return _run(job, total, progress)
 
 
