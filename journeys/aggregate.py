@@ -31,6 +31,7 @@ from journeys.timeline import (
     Decision,
     Entry,
     effective_decisions,
+    new_entry,
 )
 
 
@@ -54,6 +55,26 @@ class PydanticAggregate(Aggregate):
 # recognise it) with its JSON form: a batch's events share one recording time and a
 # journey's events one stream id, so most calls are answered here.
 _LAST_JSON: dict[type, tuple[Any, Any]] = {}
+
+
+# Each event class's field names in order (pydantic's ``model_fields`` is rebuilt per call)
+# and the topic it is stored under.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_TOPICS: dict[type, str] = {}
+
+
+def _field_names(cls: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
+    return names
+
+
+def _stored_topic(cls: type) -> str:
+    topic = _TOPICS.get(cls)
+    if topic is None:
+        topic = _TOPICS[cls] = get_topic(cls)
+    return topic
 
 
 def _json_value(value: Any) -> Any:
@@ -91,7 +112,7 @@ class Journey(PydanticAggregate):
             as ``model_dump(mode="json")`` writes them. Both the normal and the bulk path use it.
             """
             content: dict[str, Any] = {}
-            for name in cls.model_fields:
+            for name in _field_names(cls):
                 value = values[name]
                 kind = type(value)
                 if kind is str or kind is int or value is None or kind is bool:
@@ -256,7 +277,7 @@ class Journey(PydanticAggregate):
         journey.event_ids.add(event_id)
         journey.head_hash = event_hash
         journey._contents[1] = content
-        journey._bulk[1] = get_topic(cls.Opened)
+        journey._bulk[1] = _stored_topic(cls.Opened)
         journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
         return journey
 
@@ -460,7 +481,7 @@ class Journey(PydanticAggregate):
         }
         content = event_class.content_of(values)
         content["hash"] = event_hash = chain(self.head_hash, event_class.TOPIC, content)
-        entry = Entry(
+        entry = new_entry(
             version, event_class.KIND, on, dict(fields), recorded_at, recorded_by, source, event_id, event_hash
         )
         # what mutate() and _remember() do
@@ -472,7 +493,7 @@ class Journey(PydanticAggregate):
         self.version = version
         self.modified_on = recorded_at
         self._contents[version] = content
-        self._bulk[version] = get_topic(event_class)
+        self._bulk[version] = _stored_topic(event_class)
 
     def collect_events(self) -> Sequence[CanMutateAggregate[UUID]]:
         if self._bulk:

@@ -10,7 +10,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 from uuid import UUID
 
@@ -269,8 +269,10 @@ class JourneysApp(Application[UUID]):
             ]
         )
         kept.update(journeys)
-        for key in list(islice(kept, max(0, len(kept) - KEPT_JOURNEYS))):
-            del kept[key]
+        if len(kept) > KEPT_JOURNEYS:  # keep the most recent; rebuilt, as deleting from the front slows a dict
+            recent = list(kept.items())[-KEPT_JOURNEYS:]
+            kept.clear()
+            kept.update(recent)
 
     def _insert(self, rows: list[tuple[UUID, int, str, bytes]]) -> None:
         """Insert a load batch's events (stream, version, topic, state) in one transaction.

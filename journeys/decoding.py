@@ -26,7 +26,7 @@ from eventsourcing.persistence import StoredEvent
 
 from journeys.aggregate import EVENT_CLASSES, Journey, entry_of
 from journeys.payloads import FIELDS_BY_KIND
-from journeys.timeline import CORRECT, RETRACT, Entry
+from journeys.timeline import CORRECT, RETRACT, Entry, new_entry
 
 _COMMON = frozenset(
     {
@@ -63,54 +63,6 @@ _DECISIONS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
 
 
 _OPENED = Journey.Opened.TOPIC
-
-# An Entry built without its frozen dataclass ``__init__`` (which sets each of the eleven
-# fields through ``object.__setattr__``): the slots' own setters, about half the cost. The
-# result is the same frozen Entry; the field order is checked here, once.
-_ENTRY_FIELDS = (
-    "seq",
-    "kind",
-    "on",
-    "fields",
-    "recorded_at",
-    "recorded_by",
-    "source",
-    "event_id",
-    "hash",
-    "target",
-    "reason",
-)
-assert tuple(Entry.__dataclass_fields__) == _ENTRY_FIELDS, "Entry's fields changed: update _new_entry"
-_SET = tuple(getattr(Entry, name).__set__ for name in _ENTRY_FIELDS)
-_new = object.__new__
-
-
-def _new_entry(
-    seq: int,
-    kind: str,
-    on: date | None,
-    fields: dict[str, Any],
-    recorded_at: datetime,
-    recorded_by: str,
-    source: str,
-    event_id: str,
-    hashed: str,
-) -> Entry:
-    """``Entry(seq, kind, on, fields, recorded_at, recorded_by, source, event_id, hashed)``."""
-    entry: Entry = _new(Entry)
-    s = _SET
-    s[0](entry, seq)
-    s[1](entry, kind)
-    s[2](entry, on)
-    s[3](entry, fields)
-    s[4](entry, recorded_at)
-    s[5](entry, recorded_by)
-    s[6](entry, source)
-    s[7](entry, event_id)
-    s[8](entry, hashed)
-    s[9](entry, None)
-    s[10](entry, None)
-    return entry
 
 
 def entries_from_stored(stored: Iterable[StoredEvent], decode: Callable[[StoredEvent], Journey.Event]) -> list[Entry]:
@@ -150,7 +102,7 @@ def entries_from_rows(
         )
         if shape is None:
             opened = {"la": data["la"], "child": data["child"]}
-            entries.append(_new_entry(seq, "opened", None, opened, recorded_at, by, source, event_id, hashed))
+            entries.append(new_entry(seq, "opened", None, opened, recorded_at, by, source, event_id, hashed))
             continue
         kind, dates, tuples = shape
         on = date.fromisoformat(data.pop("on"))
@@ -164,7 +116,7 @@ def entries_from_rows(
         for name in tuples:
             if name in fields:
                 fields[name] = tuple(fields[name])
-        entries.append(_new_entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
+        entries.append(new_entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries
 
 

@@ -59,6 +59,55 @@ class Decision:
         return self.kind == other.kind and self.on == other.on and dict(self.fields) == dict(other.fields)
 
 
+# An Entry built without its frozen dataclass ``__init__`` (which sets each of the eleven
+# fields through ``object.__setattr__``): the slots' own setters, about half the cost. The
+# result is the same frozen Entry; the field order is checked here, once.
+_ENTRY_FIELDS = (
+    "seq",
+    "kind",
+    "on",
+    "fields",
+    "recorded_at",
+    "recorded_by",
+    "source",
+    "event_id",
+    "hash",
+    "target",
+    "reason",
+)
+assert tuple(Entry.__dataclass_fields__) == _ENTRY_FIELDS, "Entry's fields changed: update new_entry"
+_SET = tuple(getattr(Entry, name).__set__ for name in _ENTRY_FIELDS)
+_new = object.__new__
+
+
+def new_entry(
+    seq: int,
+    kind: str,
+    on: date | None,
+    fields: dict[str, Any],
+    recorded_at: datetime,
+    recorded_by: str,
+    source: str,
+    event_id: str,
+    hashed: str,
+) -> Entry:
+    """``Entry(seq, kind, on, fields, recorded_at, recorded_by, source, event_id, hashed)``."""
+    entry: Entry = _new(Entry)
+    s = _SET
+    s[0](entry, seq)
+    s[1](entry, kind)
+    s[2](entry, on)
+    s[3](entry, fields)
+    s[4](entry, recorded_at)
+    s[5](entry, recorded_by)
+    s[6](entry, source)
+    s[7](entry, event_id)
+    s[8](entry, hashed)
+    s[9](entry, None)
+    s[10](entry, None)
+    return entry
+
+
 def known_by(entries: Iterable[Entry], known_at: datetime | None) -> list[Entry]:
     """The entries recorded at or before ``known_at`` (all of them when None)."""
     if known_at is None:

@@ -1,4 +1,4 @@
-"""The decoder's cheaper Entry construction makes the same frozen Entry as its constructor."""
+"""The cheaper Entry construction (decoding and the bulk load use it) makes the same frozen Entry as its constructor."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from journeys.decoding import _new_entry
-from journeys.timeline import Entry
+from journeys.timeline import Entry, new_entry
 
 
 def test_new_entry_is_the_entry_the_constructor_makes() -> None:
@@ -23,7 +22,7 @@ def test_new_entry_is_the_entry_the_constructor_makes() -> None:
         "e",
         "h",
     )
-    made = _new_entry(*values)
+    made = new_entry(*values)
     expected = Entry(*values)
     assert made == expected
     assert [getattr(made, f.name) for f in dataclasses.fields(Entry)] == [
