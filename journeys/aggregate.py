@@ -79,7 +79,7 @@ def _stored_topic(cls: type) -> str:
 
 def _json_value(value: Any) -> Any:
     """``value`` as pydantic's JSON mode writes it (datetimes, UUIDs, lists, ...)."""
-    if not isinstance(value, datetime | UUID):  # (only immutable values are remembered)
+    if not isinstance(value, (datetime, UUID)):  # (only immutable values are remembered)
         return to_jsonable_python(value)
     last = _LAST_JSON.get(type(value))
     if last is not None and last[0] is value:

@@ -218,6 +218,7 @@ class JourneysApp(Application[UUID]):
                         uncollected = 0
             if batch:
                 self._load_batch(batch, report, recorded_by, source_name, kept, bulk)
+        self._end_load()
         report.rejected.sort(key=lambda r: r.line_no)
         return report
 
@@ -285,6 +286,8 @@ class JourneysApp(Application[UUID]):
         try:
             if isinstance(recorder, SQLiteAggregateRecorder):  # stores stream ids as hex text
                 with recorder.datastore.transaction(commit=True) as cursor:
+                    for pragma in SQLITE_LOAD_PRAGMAS:
+                        cursor.execute(pragma)
                     cursor.executemany(
                         recorder.insert_events_statement, [(key.hex, v, topic, state) for key, v, topic, state in rows]
                     )
@@ -298,6 +301,17 @@ class JourneysApp(Application[UUID]):
                 "nothing of this batch was stored",
                 "run the same load again: what is already stored is skipped",
             ) from None
+
+    def _end_load(self) -> None:
+        """After a load on SQLite: the connections' settings back to the defaults, and the
+        write-ahead log copied into the database (what a load did not leave to later commits)."""
+        recorder = self.recorder
+        if isinstance(recorder, SQLiteAggregateRecorder) and recorder.datastore.pool.is_journal_mode_wal:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                for pragma in SQLITE_DEFAULT_PRAGMAS:
+                    cursor.execute(pragma)
+            with recorder.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     @staticmethod
     def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str, bulk: bool) -> None:
@@ -566,6 +580,15 @@ class JourneysApp(Application[UUID]):
 
 
 COLLECT_EVERY = 100_000
+
+# Set on the connection that saves a load's batches (SQLite). A batch's new streams land on
+# index pages all over the (stream, version) primary key: a larger page cache keeps them
+# between batches, and copying the log into the database every 20,000 pages rather than
+# 1,000 writes each page once for many batches. (Measured on 1.35M rows of 300,000
+# streams in batches of 5,000: 25.6 s with the defaults, 14.2 s with these.) Each batch is
+# still committed, synchronously, in its own transaction.
+SQLITE_LOAD_PRAGMAS = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 20000")
+SQLITE_DEFAULT_PRAGMAS = ("PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000")
 
 # How many children `streams()` reads in one go (one query per 500 of them).
 STREAMS_READ_TOGETHER = 1000

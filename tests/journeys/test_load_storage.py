@@ -92,3 +92,16 @@ def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy
     assert (report.loaded, report.skipped) == (1, 1)
     loader.close()
     other.close()
+
+
+def test_a_load_leaves_sqlite_settings_as_it_found_them(sqlite_app: JourneysApp) -> None:
+    lines = [json.dumps({"child": f"C{n}", "event": "entered-care", "on": "2015-01-01"}) for n in range(30)]
+    report = sqlite_app.load(read_lines(lines, "825"), recorded_by="t", source_name="s", batch_size=7)
+    assert report.loaded == 30
+    recorder = sqlite_app.recorder
+    with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -2000
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == 1000
+    assert len(list(sqlite_app.notifications())) == 60
