@@ -16,6 +16,7 @@ class Process:
     peak_rss_mb: float
     stdout: str
     returncode: int
+    cpu_seconds: float = 0.0  # user + system time of the process and the processes it waited for
 
 
 def run_process(args: list[str], env: dict[str, str] | None = None) -> Process:
@@ -33,7 +34,8 @@ def run_process(args: list[str], env: dict[str, str] | None = None) -> Process:
         raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}): {stderr.decode()[-2000:]}")
     # ru_maxrss is in kilobytes on Linux; a child inherits its parent's figure at fork, so
     # it is an upper bound (bench.worker reports the process's own VmHWM instead).
-    return Process(seconds, usage.ru_maxrss / 1024, stdout.decode(), child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Process(seconds, usage.ru_maxrss / 1024, stdout.decode(), child.returncode, cpu)
 
 
 @dataclass(frozen=True)

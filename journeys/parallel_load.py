@@ -41,11 +41,14 @@ _POLL_SECONDS = 0.2
 
 
 def default_workers(app: JourneysApp, lines: int) -> int:
-    """One process per available CPU (at most four) for a large file on a store other
-    processes can open; one otherwise."""
-    if lines < PARALLEL_FROM_LINES or not app.is_shared_store():
-        return 1
-    return max(1, min(MAX_WORKERS, _cpus()))
+    """How many processes load a file of ``lines`` lines into ``app``'s store by default:
+    :func:`workers_for`, or one for a store other processes cannot open."""
+    return workers_for(lines) if app.is_shared_store() else 1
+
+
+def workers_for(lines: int) -> int:
+    """One process per available CPU (at most four) for a large file; one otherwise."""
+    return 1 if lines < PARALLEL_FROM_LINES else max(1, min(MAX_WORKERS, cpus()))
 
 
 def load_file(
@@ -218,7 +221,7 @@ def _context() -> Any:  # a fork or spawn context (typeshed's BaseContext lacks 
     return multiprocessing.get_context("spawn")
 
 
-def _cpus() -> int:
+def cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
