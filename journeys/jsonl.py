@@ -134,33 +134,45 @@ def read_lines(
     Line numbers are those of the whole input either way.
     """
     for line_no, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                if part is None or part[0] == 0:
-                    yield Rejected(
-                        line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8"
-                    )
+        try:
+            data = orjson.loads(raw)  # most lines: a JSON value, read straight from the bytes
+        except orjson.JSONDecodeError:
+            data = _read_slowly(raw, line_no)  # blank, a byte order mark, not UTF-8, not JSON
+            if data is _BLANK:
                 continue
-        else:
-            text = raw
-        if line_no == 1:
-            text = text.removeprefix("\ufeff")
-        if not text.strip():
+            if isinstance(data, Rejected):
+                if part is None or part[0] == 0:
+                    yield data
+                continue
+        if part is not None and part_of(data, default_la, part[1]) != part[0]:
             continue
         try:
-            if part is None:
-                yield parse_line(text, line_no, default_la)
-                continue
-            try:
-                data = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                data = None
-            if part_of(data, default_la, part[1]) == part[0]:
-                yield parse_line(text, line_no, default_la) if data is None else parse_object(data, line_no, default_la)
+            yield parse_object(data, line_no, default_la)
         except JourneyError as error:
             yield Rejected(line_no, str(error))
+
+
+_BLANK = object()
+
+
+def _read_slowly(raw: str | bytes, line_no: int) -> Any:
+    """A line that is not plain JSON: its JSON value once a first line's byte order mark is
+    dropped, ``_BLANK`` for a blank line, or a Rejected saying why it cannot be read."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return Rejected(line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8")
+    else:
+        text = raw
+    if line_no == 1:
+        text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return _BLANK
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        return Rejected(line_no, str(InvalidEvent(f"not valid JSON ({error})")))
 
 
 def part_of(data: Any, default_la: str | None, parts: int) -> int:
