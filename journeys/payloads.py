@@ -195,11 +195,22 @@ def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             f"unknown event {kind!r}",
             "use one of: " + ", ".join(v.EVENT_KINDS),
         )
+    if not data:  # most decisions carry no fields: their defaults, validated once per kind
+        defaults = _DEFAULTS.get(kind)
+        if defaults is not None:
+            return ParsedFields(kind, defaults)
     try:
         parsed = model.model_validate(dict(data))
     except ValidationError as error:
         raise InvalidEvent(describe_validation_error(kind, error)) from None
+    if not data:
+        _DEFAULTS[kind] = dict(parsed.__dict__)
     return ParsedFields(kind, parsed.__dict__)  # the fields (no extras: they are forbidden)
+
+
+# What each kind's fields validate to when none is given (a kind that requires a field is
+# never here: its empty fields are refused every time).
+_DEFAULTS: dict[str, dict[str, Any]] = {}
 
 
 def parse_date(value: Any, what: str = "date") -> date:
