@@ -12,6 +12,7 @@ from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar
+from journeys.application import LOAD_BATCH
 from journeys.parallel_load import load_file
 
 
@@ -19,7 +20,11 @@ from journeys.parallel_load import load_file
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_la
 @click.option(
-    "--batch-size", type=click.IntRange(min=1), default=5000, show_default=True, help="Events saved per transaction."
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=LOAD_BATCH,
+    show_default=True,
+    help="Events saved per transaction.",
 )
 @click.option(
     "--workers",

@@ -31,6 +31,12 @@ from journeys.state import ChildState, replay
 from journeys.store import DEFAULT_STORE, store_env
 from journeys.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 
+# Lines a load saves per transaction by default. Fewer, larger transactions commit less often
+# and, with several loading processes, take turns at the store less often (national-scale
+# loads in two processes, alternating: 10,000 per batch 49.0 s and 46.0 s, 5,000 49.3 s
+# and 52.0 s; a process's peak memory about 190 MB against 145 MB).
+LOAD_BATCH = 10_000
+
 
 @dataclass(frozen=True)
 class ChildView:
@@ -186,7 +192,7 @@ class JourneysApp(Application[UUID]):
         *,
         recorded_by: str,
         source_name: str,
-        batch_size: int = 5000,
+        batch_size: int = LOAD_BATCH,
         bulk: bool = True,
     ) -> LoadReport:
         """Append parsed JSONL lines in batches; each line is loaded, skipped or rejected.

@@ -26,7 +26,7 @@ from heapq import merge
 from pathlib import Path
 from typing import Any
 
-from journeys.application import JourneysApp, LoadReport
+from journeys.application import LOAD_BATCH, JourneysApp, LoadReport
 from journeys.errors import JourneyError, StoreError
 from journeys.jsonl import LoadLine, Rejected, read_lines
 
@@ -57,7 +57,7 @@ def load_file(
     *,
     default_la: str | None,
     recorded_by: str,
-    batch_size: int = 5000,
+    batch_size: int = LOAD_BATCH,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
