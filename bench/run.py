@@ -101,6 +101,19 @@ def load(store: Path, jsonl: Path, *options: str) -> tuple[int, float, float]:
     return int(summary["loaded"]), done.seconds, done.cpu_seconds
 
 
+def speed_probe() -> float:
+    """Seconds a fixed pure-Python loop takes (best of three): how fast the machine runs Python
+    code just now, to tell a drift in the machine from a change in the engine."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def rebuild(store: Path) -> tuple[int, float, float]:
     done = run_process([sys.executable, "-m", "bench.worker", "rebuild", str(store)])
     figures = json.loads(done.stdout)
@@ -203,11 +216,22 @@ def measure(scale: Scale, work: Path) -> Results:
         f"1. load at 10k (events/s, journeys load, {workers_for(events['10k'])} process(es))",
         f"{loaded / seconds:,.0f}",
     )
+    # The plain insert takes seconds, the load a minute at national scale: it is measured before,
+    # between and after the loads, and the median taken, so that a drift in the machine's speed
+    # during the run weighs on both sides.
+    probe_before = speed_probe()
+    plains = [plain_insert(files["full"], work / "plain.db")]
     alone, alone_seconds, alone_cpu = load(stores["full"], files["full"], "--workers", "1")
+    plains.append(plain_insert(files["full"], work / "plain.db"))
     loaded, seconds, cpu = load(stores["full"], files["full"])
-    rows, plain_seconds = plain_insert(files["full"], work / "plain.db")
-    load_ratio = (loaded / seconds) / (rows / plain_seconds)
-    alone_ratio = (alone / alone_seconds) / (rows / plain_seconds)
+    plains.append(plain_insert(files["full"], work / "plain.db"))
+    probe_after = speed_probe()
+    rows = plains[0][0]
+    plain_rates = sorted(rows / plain_seconds for _, plain_seconds in plains)
+    plain_rate = plain_rates[1]
+    load_ratio = (loaded / seconds) / plain_rate
+    alone_ratio = (alone / alone_seconds) / plain_rate
+    res.facts.update(speed_probe=(probe_before, probe_after), plain_rates=plain_rates)
     workers = workers_for(events["full"])
     res.facts.update(load_workers=workers, load_ratio_one_process=alone_ratio)
     res.row(f"1. load at full scale (events/s, journeys load, {workers} processes)", f"{loaded / seconds:,.0f}")
@@ -216,7 +240,14 @@ def measure(scale: Scale, work: Path) -> Results:
         "1. load CPU per event, all processes / one process (µs)",
         f"{1e6 * cpu / loaded:.0f} / {1e6 * alone_cpu / alone:.0f}",
     )
-    res.row("1. plain sqlite3 executemany, one transaction (rows/s)", f"{rows / plain_seconds:,.0f}")
+    res.row(
+        "1. plain sqlite3 executemany, one transaction (rows/s; median of 3, least–most)",
+        f"{plain_rate:,.0f} ({plain_rates[0]:,.0f}–{plain_rates[-1]:,.0f})",
+    )
+    res.row(
+        "1. machine speed probe before / after the loads (s, a fixed Python loop)",
+        f"{probe_before:.2f} / {probe_after:.2f}",
+    )
     res.row("1. load ratio (one process)", f"{load_ratio:.3f} ({alone_ratio:.3f})")
     res.goal(
         "load ≥ 0.10 × plain insert", load_ratio, "≥ 0.10", load_ratio >= 0.10,
