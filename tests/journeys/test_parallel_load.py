@@ -106,7 +106,7 @@ def test_a_process_that_cannot_open_the_store_stops_the_load_with_its_reason(tmp
     app = JourneysApp(str(store))
     try:
         store.write_text("not a database")  # what each loading process will find
-        with pytest.raises(StoreError, match="the load stopped: .*not a SQLite database") as caught:
+        with pytest.raises(StoreError, match=r"the load stopped: .*not a SQLite database") as caught:
             load_file(app, path, default_la=None, recorded_by="t", workers=2)
         assert "--store" in caught.value.remedy  # the loading process's own remedy
     finally:
