@@ -82,14 +82,6 @@ def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | Non
     return str(value).strip()
 
 
-def parse_line(text: str, line_no: int, default_la: str | None) -> LoadLine:
-    try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError as error:
-        raise InvalidEvent(f"not valid JSON ({error})") from None
-    return parse_object(data, line_no, default_la)
-
-
 def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
     """A line's JSON value (already decoded) as a LoadLine."""
     if not isinstance(data, dict):
