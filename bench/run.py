@@ -33,6 +33,7 @@ from journeys import JourneysApp
 from journeys.parallel_load import workers_for
 from journeys.synthetic import generate
 from projections import reports
+from projections.rebuild_windows import workers_for_events
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, PERIOD_START, PERIOD_END = "2015-18", date(2015, 4, 1), date(2018, 3, 31)
@@ -114,10 +115,27 @@ def speed_probe() -> float:
     return best
 
 
-def rebuild(store: Path) -> tuple[int, float, float]:
-    done = run_process([sys.executable, "-m", "bench.worker", "rebuild", str(store)])
+@dataclass(frozen=True)
+class Rebuilt:
+    events: int
+    seconds: float
+    peak_rss_mb: float  # the rebuilding process's own
+    workers_peak_rss_mb: float  # the largest of the processes that derived windows for it (0: none)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+
+def rebuild(store: Path, *options: str) -> Rebuilt:
+    done = run_process([sys.executable, "-m", "bench.worker", "rebuild", str(store), *options])
     figures = json.loads(done.stdout)
-    return int(figures["events"]), float(figures["seconds"]), float(figures["peak_rss_mb"])
+    return Rebuilt(
+        int(figures["events"]),
+        float(figures["seconds"]),
+        float(figures["peak_rss_mb"]),
+        float(figures["workers_peak_rss_mb"]),
+    )
 
 
 def sample_children(jsonl: Path, count: int) -> list[tuple[str, str, date]]:
@@ -250,26 +268,46 @@ def measure(scale: Scale, work: Path) -> Results:
         f"{workers} processes; in one process {alone_ratio:.3f}", always=True,
     )  # fmt: skip
 
-    # 2 and 6. rebuild and its memory
-    # the plain select before, between and after the rebuilds, the median taken (as for load)
+    # 2 and 6. rebuild and its memory: as a user runs it (several processes for a large store)
+    # and in one process; the plain select before, between and after them, the median taken
     selects = [plain_select(stores["full"])]
-    small_events, small_seconds, small_rss = rebuild(stores["10k"])
+    small = rebuild(stores["10k"])
+    alone_rebuilt = rebuild(stores["full"], "1")
     selects.append(plain_select(stores["full"]))
-    full_events, full_seconds, full_rss = rebuild(stores["full"])
+    rebuilt = rebuild(stores["full"])
     selects.append(plain_select(stores["full"]))
     select_rates = sorted(selected / select_seconds for selected, select_seconds in selects)
-    rebuild_ratio = (full_events / full_seconds) / select_rates[1]
-    res.row("2. rebuild at 10k (events/s)", f"{small_events / small_seconds:,.0f}")
-    res.row("2. rebuild at full scale (events/s)", f"{full_events / full_seconds:,.0f}")
+    rebuild_ratio = rebuilt.rate / select_rates[1]
+    alone_rebuild_ratio = alone_rebuilt.rate / select_rates[1]
+    rebuild_workers = workers_for_events(rebuilt.events)
+    res.row("2. rebuild at 10k (events/s, one process)", f"{small.rate:,.0f}")
+    res.row(f"2. rebuild at full scale (events/s, {rebuild_workers} processes)", f"{rebuilt.rate:,.0f}")
+    res.row("2. rebuild at full scale in one process (events/s, --workers 1)", f"{alone_rebuilt.rate:,.0f}")
     res.row(
         "2. plain SELECT + json.loads (rows/s; median of 3, least–most)",
         f"{select_rates[1]:,.0f} ({select_rates[0]:,.0f}–{select_rates[-1]:,.0f})",
     )
-    res.row("2. rebuild ratio", f"{rebuild_ratio:.3f}")
-    res.goal("rebuild ≥ 0.25 × plain select and decode", rebuild_ratio, "≥ 0.25", rebuild_ratio >= 0.25)
-    rss_ratio = full_rss / small_rss
-    res.row("6. rebuild peak RSS at 10k / full (MB)", f"{small_rss:.0f} / {full_rss:.0f}")
-    res.goal("rebuild memory at full scale < 2 × at 10k", rss_ratio, "< 2", rss_ratio < 2)
+    res.row("2. rebuild ratio (one process)", f"{rebuild_ratio:.3f} ({alone_rebuild_ratio:.3f})")
+    res.facts.update(rebuild_workers=rebuild_workers, rebuild_ratio_one_process=alone_rebuild_ratio)
+    res.goal(
+        "rebuild ≥ 0.25 × plain select and decode", rebuild_ratio, "≥ 0.25", rebuild_ratio >= 0.25,
+        f"{rebuild_workers} processes; in one process {alone_rebuild_ratio:.3f}", always=True,
+    )  # fmt: skip
+    # memory: a one-process rebuild at both scales (streaming: it must not grow with history);
+    # the processes of a parallel rebuild are shown beside it
+    rss_ratio = alone_rebuilt.peak_rss_mb / small.peak_rss_mb
+    res.row(
+        "6. rebuild peak RSS at 10k / full, one process (MB)",
+        f"{small.peak_rss_mb:.0f} / {alone_rebuilt.peak_rss_mb:.0f}",
+    )
+    res.row(
+        f"6. rebuild peak RSS at full, {rebuild_workers} processes: writing / largest deriving (MB)",
+        f"{rebuilt.peak_rss_mb:.0f} / {rebuilt.workers_peak_rss_mb:.0f}",
+    )
+    res.goal(
+        "rebuild memory at full scale < 2 × at 10k", rss_ratio, "< 2", rss_ratio < 2,
+        "one process at both scales", always=True,
+    )  # fmt: skip
 
     apps = {size: JourneysApp(str(stores[size])) for size in stores}
     try:

@@ -1,8 +1,10 @@
 """Steps the benchmark runs in a fresh process, so each one's peak memory is its own.
 
-``python -m bench.worker rebuild STORE`` drops and rebuilds the read models and prints
-``{"events": N, "seconds": S, "peak_rss_mb": M}`` (the time inside the process, without
-interpreter start-up, and the process's own peak resident memory).
+``python -m bench.worker rebuild STORE [WORKERS]`` drops and rebuilds the read models (with
+the default number of processes, or WORKERS) and prints ``{"events": N, "seconds": S,
+"peak_rss_mb": M, "workers_peak_rss_mb": W}``: the time inside the process, without
+interpreter start-up; this process's own peak resident memory; and the largest peak of the
+processes that derived windows for it (0 when there were none).
 """
 
 from __future__ import annotations
@@ -16,15 +18,22 @@ from journeys import JourneysApp
 from projections.reports import projection_rebuild
 
 
-def rebuild(store: str) -> dict[str, float]:
+def rebuild(store: str, workers: int | None = None) -> dict[str, float]:
     app = JourneysApp(store)
     try:
         started = time.perf_counter()
-        done = projection_rebuild(app)
+        done = projection_rebuild(app, workers=workers)
         seconds = time.perf_counter() - started
     finally:
         app.close()
-    return {"events": done.events, "children": done.children, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "events": done.events,
+        "children": done.children,
+        "seconds": seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        # the deriving processes have ended and been waited for: the largest one's peak
+        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -38,10 +47,9 @@ def peak_rss_mb() -> float:
 
 
 def main(argv: list[str]) -> None:
-    step, store = argv
-    if step != "rebuild":
-        raise SystemExit(f"unknown step {step!r}")
-    print(json.dumps(rebuild(store)))
+    if len(argv) not in (2, 3) or argv[0] != "rebuild":
+        raise SystemExit("usage: python -m bench.worker rebuild STORE [WORKERS]")
+    print(json.dumps(rebuild(argv[1], int(argv[2]) if len(argv) == 3 else None)))
 
 
 if __name__ == "__main__":

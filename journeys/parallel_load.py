@@ -107,7 +107,7 @@ class _Job:
 
 
 def _run(job: _Job, total: int, progress: Progress | None) -> LoadReport:
-    context = _context()
+    context = process_context()
     reached = context.Array("q", job.parts, lock=False)  # the line each process has read to
     results = context.Queue()
     processes = [
@@ -213,7 +213,7 @@ def _merged(reports: Iterable[LoadReport]) -> LoadReport:
     )
 
 
-def _context() -> Any:  # a fork or spawn context (typeshed's BaseContext lacks Process)
+def process_context() -> Any:  # a fork or spawn context (typeshed's BaseContext lacks Process)
     """fork where it is safe (no other threads in this process, as with a SQLite store),
     which starts a process in milliseconds; spawn otherwise."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:

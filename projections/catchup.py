@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 from journeys.application import JourneysApp
 from journeys.errors import JourneyError
 from journeys.gcpause import collection_paused
+from projections.rebuild_windows import rebuild_windows, rebuild_windows_in_processes, rebuild_workers
 from projections.store import ViewStore
 from projections.summary import PeriodSummary, summarise
 
@@ -104,7 +105,13 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
 
 
 def rebuild(
-    app: JourneysApp, views: ViewStore, *, batch: int = BATCH, window: int = WINDOW, progress: Progress | None = None
+    app: JourneysApp,
+    views: ViewStore,
+    *,
+    batch: int = BATCH,
+    window: int = WINDOW,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> CatchUp:
     """Forget every row and the position, then apply the whole log again.
 
@@ -114,43 +121,21 @@ def rebuild(
     in a later window, so a rebuild stopped part way resumes correctly by catching up. What
     was recorded since the rebuild began (or everything, for a store without SQL, or if
     another process catches up at the same time) is applied by the ordinary catch-up.
+
+    ``workers`` processes derive the windows (default: :func:`rebuild_workers`); this one
+    writes them in order, so the result is the same with any number.
     """
     views.reset(drop_indexes=True)
     last = head(app)
+    parts = rebuild_workers(app, last) if workers is None else workers
     with collection_paused():
-        events, children = _rebuild_windows(app, views, last, window, progress)
+        if parts > 1 and app.is_shared_store() and last > window:
+            events, children = rebuild_windows_in_processes(app, views, last, window, parts, progress)
+        else:
+            events, children = rebuild_windows(app, views, last, window, progress)
     views.create_indexes()
     rest = catch_up(app, views, batch=batch, progress=progress)
     return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
-
-
-def _rebuild_windows(
-    app: JourneysApp, views: ViewStore, last: int, window: int, progress: Progress | None
-) -> tuple[int, int]:
-    """Insert the rows of every child whose latest event is at or before ``last``, window by
-    window; (events read, children derived)."""
-    position = events = children = 0
-    while position < last:
-        upto = min(position + window, last)
-        found = app.streams_ending(position + 1, upto)
-        if found is None:
-            break
-        rows = [row for stream, entries in found.items() for row in summarise(entries, stream_id=str(stream))]
-        rows.sort(key=_primary_key)  # inserted in key order, the table's pages are written in order
-        try:
-            views.insert(rows, upto)
-        except IntegrityError:
-            break
-        events += sum(len(entries) for entries in found.values())
-        children += len(found)
-        if progress is not None:
-            progress(upto - position)
-        position = upto
-    return events, children
-
-
-def _primary_key(row: PeriodSummary) -> tuple[str, str, int]:
-    return row.la, row.child, row.period
 
 
 def status(app: JourneysApp, views: ViewStore) -> Status:

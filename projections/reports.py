@@ -277,9 +277,9 @@ def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -
         views.close()
 
 
-def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
+def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None, workers: int | None = None) -> CatchUp:
     views = ViewStore(app.store)
     try:
-        return rebuild(app, views, progress=progress)
+        return rebuild(app, views, progress=progress, workers=workers)
     finally:
         views.close()

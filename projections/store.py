@@ -385,13 +385,20 @@ class ViewStore:
         Raises the library's IntegrityError if a row or the position is already there (another
         process is catching up); the transaction is then rolled back and nothing changes.
         """
+        self.insert_records([to_record(r, self.postgres) for r in rows], months.changes([], rows), position)
+
+    def insert_records(
+        self, records: Sequence[tuple[Any, ...]], month_changes: Sequence[tuple[Any, ...]], position: int
+    ) -> None:
+        """:meth:`insert` of rows already made column values (:func:`to_record`) with what
+        they add to the monthly sums (``adoption_months.changes([], rows)``)."""
         marks = ", ".join([self._ph] * len(COLUMN_NAMES))
         insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
-        records = [to_record(r, self.postgres) for r in rows]
         with self._writing() as c:
             if records:
                 c.executemany(insert, records)
-            self._apply_months(c, [], rows)
+            if month_changes:
+                c.executemany(months.upsert_sql(self._months, self._ph, self.postgres), month_changes)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
 
     def _adopted_rows(self, c: Any, streams: Sequence[str]) -> list[PeriodSummary]:

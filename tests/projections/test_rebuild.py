@@ -7,15 +7,18 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from journeys import StoreError
 from journeys.application import JourneysApp
 from journeys.jsonl import read_lines
 from journeys.synthetic import generate
 from projections import catchup
 from projections.adoption_months import TABLE
+from projections.rebuild_windows import rebuild_windows
 from projections.store import INDEXED, ViewStore
 
 
@@ -61,11 +64,43 @@ def test_a_rebuild_in_any_window_gives_the_catch_up_tables(loaded: JourneysApp, 
     assert sums(views), f"no adoption in the generated history: {TABLE} is empty"
 
 
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_rebuild_in_several_processes_gives_the_tables_of_one(
+    loaded: JourneysApp, views: ViewStore, workers: int
+) -> None:
+    expected = incremental(loaded, views)
+    ticks: list[int] = []
+    done = catchup.rebuild(loaded, views, window=97, workers=workers, progress=ticks.append)
+    assert (views.rows(), sums(views)) == expected
+    assert done.position == done.head == views.position() == catchup.head(loaded)
+    assert done.events == catchup.head(loaded)  # every event read once, every child derived once
+    assert done.children == len({r.stream_id for r in views.rows()})
+    assert sum(ticks) == catchup.head(loaded)  # progress told of every window
+
+
+def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(tmp_path: Path) -> None:
+    store = tmp_path / "store.db"
+    app = JourneysApp(str(store))
+    try:
+        lines = [json.dumps(line) for line in generate(30, 1)]
+        app.load(read_lines(lines, None), recorded_by="test", source_name="test")
+        views = ViewStore(app.store)
+        try:
+            store.write_text("not a database")  # what each rebuilding process will find
+            with pytest.raises(StoreError, match=r"the rebuild stopped: .*not a SQLite database") as caught:
+                catchup.rebuild(app, views, window=10, workers=2)
+            assert "--store" in caught.value.remedy  # the rebuilding process's own remedy
+        finally:
+            views.close()
+    finally:
+        app.close()
+
+
 def test_a_rebuild_stopped_part_way_is_finished_by_catching_up(loaded: JourneysApp, views: ViewStore) -> None:
     expected = incremental(loaded, views)
     views.reset()
     half = catchup.head(loaded) // 2
-    catchup._rebuild_windows(loaded, views, half, 50, None)
+    rebuild_windows(loaded, views, half, 50, None)
     assert 0 < views.position() <= half
     assert len(views.rows()) < len(expected[0])
     catchup.catch_up(loaded, views)

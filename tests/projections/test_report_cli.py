@@ -166,6 +166,7 @@ def test_projections_status_catch_up_and_rebuild(run: Cli) -> None:
     caught = as_json(run, "projections", "catch-up")
     rebuilt = as_json(run, "projections", "rebuild")
     after = as_json(run, "projections", "status")
+    assert as_json(run, "projections", "rebuild", "--workers", "2") == rebuilt
 
     assert before["behind"] == before["head"] > 0
     assert caught["events"] == before["head"]
