@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -89,6 +90,22 @@ def _json_value(value: Any) -> Any:
     return json_value
 
 
+def _json_values(names: Iterable[str], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (validated, every one of ``names`` present) as JSON values keyed by
+    ``names`` in order: what ``model_dump(mode="json")`` writes for a model with those fields."""
+    content: dict[str, Any] = {}
+    for name in names:
+        value = values[name]
+        kind = type(value)
+        if kind is str or kind is int or value is None or kind is bool:
+            content[name] = value  # already a JSON value
+        elif kind is date:
+            content[name] = value.isoformat()  # what pydantic writes for a date
+        else:
+            content[name] = _json_value(value)
+    return content
+
+
 class Journey(PydanticAggregate):
     TOPIC = "journeys.journey.v1"
 
@@ -111,17 +128,7 @@ class Journey(PydanticAggregate):
             validated, every field present) as JSON values, keyed in the model's field order,
             as ``model_dump(mode="json")`` writes them. Both the normal and the bulk path use it.
             """
-            content: dict[str, Any] = {}
-            for name in _field_names(cls):
-                value = values[name]
-                kind = type(value)
-                if kind is str or kind is int or value is None or kind is bool:
-                    content[name] = value  # already a JSON value
-                elif kind is date:
-                    content[name] = value.isoformat()  # what pydantic writes for a date
-                else:
-                    content[name] = _json_value(value)
-            return content
+            return _json_values(_field_names(cls), values)
 
     class Opened(Event, PydanticAggregate.Created):
         TOPIC: ClassVar[str] = "journeys.opened.v1"
@@ -340,8 +347,12 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
         event_id: str,
+        bulk: bool = False,
     ) -> Entry:
-        """Supersede decision ``seq`` with a new date and/or fields; the original stays."""
+        """Supersede decision ``seq`` with a new date and/or fields; the original stays.
+
+        With ``bulk`` (a load) the correction is sealed as its stored JSON content without a
+        pydantic event object, as :meth:`record` does for a decision."""
         target = self._current_decision(seq)
         merged = p.parse_fields(target.kind, {**target.fields, **fields})
         new_on = on or target.on
@@ -350,6 +361,13 @@ class Journey(PydanticAggregate):
         corrected = Decision(seq, target.kind, new_on, merged)
         rest = [d for d in self.decisions() if d.seq != seq]
         check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
+        if bulk:
+            change = {"target": seq, "reason": reason}
+            payload = {**change, "fields": _json_values(_field_names(p.FIELDS_BY_KIND[target.kind]), merged)}
+            self._append_bulk(
+                Journey.Corrected, recorded_at, recorded_by, source, event_id, new_on, payload, dict(merged), change
+            )
+            return self.entries[-1]
         self._trigger(
             Journey.Corrected,
             recorded_at,
@@ -467,6 +485,24 @@ class Journey(PydanticAggregate):
     ) -> None:
         """The bulk path of :meth:`_trigger` for a decision whose fields are validated: its
         content sealed into the chain, and the journey changed as the event's mutate would."""
+        self._append_bulk(event_class, recorded_at, recorded_by, source, event_id, on, fields, dict(fields))
+
+    def _append_bulk(
+        self,
+        event_class: type[Journey.Event],
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+        on: date,
+        payload: Mapping[str, Any],
+        entry_fields: dict[str, Any],
+        change: Mapping[str, Any] | None = None,
+    ) -> None:
+        """An event of ``event_class`` with its validated ``payload`` (the fields beyond the
+        common ones), sealed as its stored JSON content into the chain; the journey changed
+        as the event's mutate would, its entry given ``entry_fields`` (and, for a correction,
+        ``change``: its target and reason)."""
         version = self.version + 1
         values = {
             "originator_id": self.id,
@@ -477,13 +513,15 @@ class Journey(PydanticAggregate):
             "event_id": event_id,
             "hash": "",
             "on": on,
-            **fields,
+            **payload,
         }
         content = event_class.content_of(values)
         content["hash"] = event_hash = chain(self.head_hash, event_class.TOPIC, content)
         entry = new_entry(
-            version, event_class.KIND, on, dict(fields), recorded_at, recorded_by, source, event_id, event_hash
+            version, event_class.KIND, on, entry_fields, recorded_at, recorded_by, source, event_id, event_hash
         )
+        if change is not None:
+            entry = replace(entry, target=change["target"], reason=change["reason"])
         # what mutate() and _remember() do
         self.entries.append(entry)
         self.event_ids.add(event_id)

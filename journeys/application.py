@@ -241,7 +241,7 @@ class JourneysApp(Application[UUID]):
         saved by an earlier batch of the same load is taken from ``kept`` rather than read back."""
         now = recording_time()
         journeys: dict[UUID, Journey] = {}
-        keys = [journey_id(line.la, line.child) for line in batch]
+        keys = _journey_ids(batch)
         stored = self._stored_streams({key for key in keys if key not in kept})
         for key, line in zip(keys, batch, strict=True):
             journey: Journey | None = journeys.get(key)
@@ -294,9 +294,7 @@ class JourneysApp(Application[UUID]):
                 with recorder.datastore.transaction(commit=True) as cursor:
                     for pragma in SQLITE_LOAD_PRAGMAS:
                         cursor.execute(pragma)
-                    cursor.executemany(
-                        recorder.insert_events_statement, [(key.hex, v, topic, state) for key, v, topic, state in rows]
-                    )
+                    cursor.executemany(recorder.insert_events_statement, _hex_rows(rows))
             else:
                 recorder.insert_events(
                     [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
@@ -328,7 +326,13 @@ class JourneysApp(Application[UUID]):
                 raise EventNotFound(f"no event with id {line.target_id!r} for child {line.child}")
             if line.kind == CORRECT:
                 journey.correct(
-                    target, on=line.on, fields=line.fields, reason=line.reason or "", event_id=line.event_id, **meta
+                    target,
+                    on=line.on,
+                    fields=line.fields,
+                    reason=line.reason or "",
+                    event_id=line.event_id,
+                    bulk=bulk,
+                    **meta,
                 )
             else:
                 journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
@@ -601,6 +605,31 @@ STREAMS_READ_TOGETHER = 1000
 
 # How many journeys a load keeps between batches (a child's lines often span two batches).
 KEPT_JOURNEYS = 1000
+
+
+def _journey_ids(batch: list[LoadLine]) -> list[UUID]:
+    """Each line's stream id (a child's lines mostly come together: its id is looked up once
+    for a run of them)."""
+    keys: list[UUID] = []
+    last: tuple[str, str, UUID] | None = None
+    for line in batch:
+        if last is None or line.child != last[1] or line.la != last[0]:
+            last = (line.la, line.child, journey_id(line.la, line.child))
+        keys.append(last[2])
+    return keys
+
+
+def _hex_rows(rows: list[tuple[UUID, int, str, bytes]]) -> list[tuple[str, int, str, bytes]]:
+    """Rows with their stream ids as SQLite stores them (hex text), each id converted once
+    for a run of its rows (a journey's rows come together)."""
+    converted: list[tuple[str, int, str, bytes]] = []
+    last: UUID | None = None
+    text = ""
+    for key, version, topic, state in rows:
+        if key is not last:
+            last, text = key, key.hex
+        converted.append((text, version, topic, state))
+    return converted
 
 
 def _tuples(rows: list[Any]) -> list[tuple[Any, int, str, bytes]]:

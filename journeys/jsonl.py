@@ -173,12 +173,15 @@ def part_of(data: Any, default_la: str | None, parts: int) -> int:
     that names no child in part 0."""
     if parts == 1 or not isinstance(data, dict):
         return 0
-    try:  # the local authority and child as parse_object reads them
-        la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
-    except JourneyError:
-        return 0
-    key = f"{la}\x00{child}".encode()
-    return zlib.crc32(key) % parts
+    la, child = data.get("la"), data.get("child")
+    if type(la) is str and type(child) is str and (la := la.strip()) and (child := child.strip()):
+        pass  # the common case, read as parse_object reads it
+    else:
+        try:  # the local authority and child as parse_object reads them
+            la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
+        except JourneyError:
+            return 0
+    return zlib.crc32(f"{la}\x00{child}".encode()) % parts
 
 
 def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:
