@@ -10,9 +10,10 @@ import click
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
+from cli.report_options import catch_up_progress
 from journeys.vocabulary import OUTCOMES, RD_REASONS
+from projections import reports
 from projections.plan_changes import STAGES
-from projections.plan_changes import plan_changes as plan_change_report
 from projections.tracking import tracking_cohort as tracking_report
 
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
@@ -87,9 +88,11 @@ def plan_changes(
       journeys plan-changes --known-at 2016-10-01 --json
     """
     code = default_la(la)
-    report = plan_change_report(
-        settings().app().streams(), start=start, end=end, la=code, known_at=known_at, everything=everything
-    )
+    app = settings().app()
+    with catch_up_progress(app) as progress:
+        report = reports.plan_change_report(
+            app, start=start, end=end, la=code, known_at=known_at, everything=everything, progress=progress
+        )
     data = report.as_json()
     if as_json:
         echo_json(data)

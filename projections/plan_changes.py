@@ -76,6 +76,7 @@ class PlanChange:
     reason: str | None
     decided_by: str | None
     outcome: str | None
+    stream_id: str = ""  # the journey's stream id (as the plan_change table keys its rows)
 
     @property
     def away_from_adoption(self) -> bool:
@@ -120,7 +121,7 @@ def adoption_decision_in_force(state: ChildState) -> date | None:
     return next((d.on for d in period.decisions if d.kind == "adoption-decision" and d.on >= since), None)
 
 
-def child_plan_changes(la: str, child: str, decisions: Sequence[Decision]) -> list[PlanChange]:
+def child_plan_changes(la: str, child: str, decisions: Sequence[Decision], stream_id: str = "") -> list[PlanChange]:
     """Every plan change of one child, each described by the decisions before it."""
     rows = []
     for index, decision in enumerate(decisions):
@@ -142,6 +143,7 @@ def child_plan_changes(la: str, child: str, decisions: Sequence[Decision]) -> li
                 reason=fields.get("reason"),
                 decided_by=fields.get("decided_by"),
                 outcome=fields.get("outcome"),
+                stream_id=stream_id,
             )
         )
     return rows
@@ -209,20 +211,40 @@ def plan_changes(
     everything: bool = False,
 ) -> PlanChangeReport:
     """The plan changes that took effect between ``start`` and ``end`` (inclusive; open when
-    None) as known at ``known_at``, for one local authority or all of them.
+    None) as known at ``known_at``, for one local authority or all of them, replayed from
+    the children's streams.
 
     By default only changes away from adoption are listed and counted; the others are
     counted in ``other_plan_changes``. With ``everything`` every plan change is listed.
     """
     check_window(start, end)
+    found = (
+        change
+        for code, child, entries in of_las(streams, [la] if la else [])
+        for change in child_plan_changes(code, child, decisions_at(entries, known_at=known_at))
+    )
+    return report_of(found, start=start, end=end, la=la, known_at=known_at, everything=everything)
+
+
+def report_of(
+    changes: Iterable[PlanChange],
+    *,
+    start: date | None,
+    end: date | None,
+    la: str | None,
+    known_at: datetime | None,
+    everything: bool,
+) -> PlanChangeReport:
+    """:func:`plan_changes`' report from plan changes already described (replayed, or read
+    from the ``plan_change`` table), of the local authority asked for."""
+    check_window(start, end)
     report = PlanChangeReport(start, end, la, known_at, everything)
-    for code, child, entries in of_las(streams, [la] if la else []):
-        for change in child_plan_changes(code, child, decisions_at(entries, known_at=known_at)):
-            if (start is not None and change.on < start) or (end is not None and change.on > end):
-                continue
-            if everything or change.away_from_adoption:
-                report.changes.append(change)
-            else:
-                report.other_plan_changes += 1
+    for change in changes:
+        if (start is not None and change.on < start) or (end is not None and change.on > end):
+            continue
+        if everything or change.away_from_adoption:
+            report.changes.append(change)
+        else:
+            report.other_plan_changes += 1
     report.changes.sort(key=lambda c: (c.on, c.la, c.child, c.seq))
     return report

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -28,8 +28,11 @@ from journeys.errors import JourneyError, StoreError
 from journeys.parallel_load import MAX_WORKERS, cpus, process_context
 from journeys.timeline import Entry
 from projections import adoption_months as months
+from projections import plan_change_table as changes_table
+from projections.derivation import derive_streams
+from projections.plan_changes import PlanChange
 from projections.store import ViewStore, to_record
-from projections.summary import PeriodSummary, summarise
+from projections.summary import PeriodSummary
 
 # A store of this many events or more is rebuilt by several processes when workers is not
 # given (starting them costs a few tenths of a second, about 20,000 events' work).
@@ -49,16 +52,21 @@ def workers_for_events(events: int) -> int:
     return 1 if events < PARALLEL_FROM_EVENTS else max(1, min(MAX_WORKERS, cpus()))
 
 
-def window_rows(found: dict[UUID, list[Entry]]) -> list[PeriodSummary]:
-    """The summary rows of a window's children, in the table's key order (inserted in key
-    order, the table's pages are written in order)."""
-    rows = [row for stream, entries in found.items() for row in summarise(entries, stream_id=str(stream))]
+def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> tuple[list[PeriodSummary], list[PlanChange]]:
+    """The summary rows and plan changes of a window's children, each in its table's key
+    order (inserted in key order, a table's pages are written in order)."""
+    rows, changes = derive_streams(found)
     rows.sort(key=_primary_key)
-    return rows
+    changes.sort(key=_change_key)
+    return rows, changes
 
 
 def _primary_key(row: PeriodSummary) -> tuple[str, str, int]:
     return row.la, row.child, row.period
+
+
+def _change_key(change: PlanChange) -> tuple[str, int]:
+    return change.stream_id, change.seq
 
 
 def rebuild_windows(
@@ -72,8 +80,9 @@ def rebuild_windows(
         found = app.streams_ending(position + 1, upto)
         if found is None:
             break
+        rows, changes = window_rows(found)
         try:
-            views.insert(window_rows(found), upto)
+            views.insert(rows, upto, changes)
         except IntegrityError:
             break
         events += sum(len(entries) for entries in found.values())
@@ -99,6 +108,7 @@ class _Derived:
     upto: int
     records: list[tuple[Any, ...]]
     month_changes: list[tuple[Any, ...]]
+    change_records: list[tuple[Any, ...]]
     events: int
     children: int
 
@@ -132,12 +142,13 @@ def _derive(first: int, upto: int) -> _Derived | tuple[str, str | None]:
     try:
         found = app.streams_ending(first, upto)
         assert found is not None  # only stores with SQL are rebuilt by several processes
-        rows = window_rows(found)
+        rows, changes = window_rows(found)
         return _Derived(
             first,
             upto,
             [to_record(row, postgres) for row in rows],
             months.changes([], rows),
+            [changes_table.to_record(change, postgres) for change in changes],
             sum(len(entries) for entries in found.values()),
             len(found),
         )
@@ -173,7 +184,7 @@ def rebuild_windows_in_processes(
                     message, remedy = derived
                     raise StoreError(f"the rebuild stopped: {message}", remedy or _RESUME)
                 try:
-                    views.insert_records(derived.records, derived.month_changes, derived.upto)
+                    views.insert_records(derived.records, derived.month_changes, derived.upto, derived.change_records)
                 except IntegrityError:
                     break  # another process is catching up: the caller's catch-up does the rest
                 events += derived.events

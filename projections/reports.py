@@ -19,6 +19,7 @@ from projections import scorecard as card
 from projections.calendar import PeriodError, window
 from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
 from projections.catchup import catch_up as _catch_up
+from projections.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
 from projections.scope import refuse_unknown
 from projections.store import ViewStore
 from projections.summary import PeriodSummary
@@ -259,6 +260,33 @@ def stages(
         return _light(app, report, STAGES_COLUMNS, "1 = 1", [], known_at, las, progress)
     where = "adoption_order BETWEEN {ph} AND {ph}"
     return _light(app, report, STAGES_COLUMNS, where, [first, last], known_at, las, progress)
+
+
+def plan_change_report(
+    app: JourneysApp,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    la: str | None = None,
+    known_at: datetime | None = None,
+    everything: bool = False,
+    progress: Progress | None = None,
+) -> PlanChangeReport:
+    """The plan-changes report (:func:`projections.plan_changes.plan_changes`): from the
+    ``plan_change`` table, caught up first; with ``known_at``, replayed from the events
+    recorded by then."""
+    check_window(start, end)
+    if known_at is not None:
+        return plan_changes(app.streams(), start=start, end=end, la=la, known_at=known_at, everything=everything)
+    views = ViewStore(app.store)
+    try:
+        _catch_up(app, views, progress=progress)
+        if la is not None and not views.held([la]):
+            refuse_unknown([la], views.las())
+        found = views.plan_changes([la] if la else [])
+    finally:
+        views.close()
+    return report_of(found, start=start, end=end, la=la, known_at=None, everything=everything)
 
 
 def projection_status(app: JourneysApp) -> Status:

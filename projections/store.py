@@ -25,6 +25,9 @@ from eventsourcing.utils import Environment
 from journeys.errors import StoreError
 from journeys.store import is_postgres, store_env
 from projections import adoption_months as months
+from projections import plan_change_table as changes_table
+from projections.columns import column_date, iso, same
+from projections.plan_changes import PlanChange
 from projections.scorecard import Totals
 from projections.summary import PeriodSummary
 
@@ -92,21 +95,9 @@ def views_location(store: str) -> str:
     return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _date(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def to_record(row: PeriodSummary, postgres: bool) -> tuple[Any, ...]:
     """A summary row as the table's column values (in the order of COLUMN_NAMES)."""
-    day = _same if postgres else _iso
+    day = same if postgres else iso
     flag: Any = bool if postgres else int
     return (
         row.la,
@@ -140,13 +131,16 @@ def to_record(row: PeriodSummary, postgres: bool) -> tuple[Any, ...]:
     )
 
 
-def _same(value: date | None) -> date | None:
-    return value
-
-
 def _json(value: Any) -> str:
     # dates as ISO text, (date, word) pairs as two-element lists
-    return orjson.dumps(value).decode()
+    return orjson.dumps(value, default=_date_subclass).decode()
+
+
+def _date_subclass(value: Any) -> str:
+    """A date of a subclass orjson does not know (freezegun's, in tests) as ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _pairs(text: str) -> tuple[tuple[date, str], ...]:
@@ -173,7 +167,7 @@ def from_columns(names: Sequence[str], record: Sequence[Any]) -> PeriodSummary:
         if name == "disruptions":
             continue  # a property of the summary (the number of disruption dates)
         if name in DATE_COLUMNS:
-            values[name] = _date(value)
+            values[name] = column_date(value)
         else:
             decode = _DECODE.get(name)
             values[name] = decode(value) if decode is not None else value
@@ -208,6 +202,7 @@ class ViewStore:
         self._ph = "%s" if self.postgres else "?"
         self._table = self._qualified(TABLE)
         self._months = self._qualified(months.TABLE)
+        self._changes = self._qualified(changes_table.TABLE)
         self._create()
 
     # -- SQL helpers ------------------------------------------------------------------
@@ -245,6 +240,11 @@ class ViewStore:
                 c.execute(self._select(months.SOURCE_COLUMNS, "adoption_order IS NOT NULL"))
                 old = [from_columns(months.SOURCE_COLUMNS, _values(r)) for r in c.fetchall()]
                 self._apply_months(c, [], old)
+            if not self._exists(c, changes_table.TABLE):
+                # A view store made before the table existed: its rows cannot be made from the
+                # other tables, so everything is derived again by the next catch-up.
+                c.execute(changes_table.create_sql(self._changes, self.postgres))
+                self._forget_all(c)
 
     def _index_statements(self) -> list[str]:
         return [f"CREATE INDEX IF NOT EXISTS {TABLE}_{name} ON {self._table} ({name})" for name in INDEXED]
@@ -360,46 +360,80 @@ class ViewStore:
             with connection.transaction(commit=True) as c:
                 yield c
 
-    def write(self, streams: Sequence[str], rows: Sequence[PeriodSummary], position: int) -> None:
-        """Replace the rows of ``streams`` with ``rows`` and record ``position``, atomically.
+    def write(
+        self,
+        streams: Sequence[str],
+        rows: Sequence[PeriodSummary],
+        position: int,
+        changes: Sequence[PlanChange] = (),
+    ) -> None:
+        """Replace the rows and plan changes of ``streams`` with ``rows`` and ``changes`` and
+        record ``position``, atomically.
 
         Raises the library's IntegrityError if another process recorded this position first
         (the transaction is then rolled back and nothing changes).
         """
-        delete = f"DELETE FROM {self._table} WHERE stream_id = {self._ph}"
         marks = ", ".join([self._ph] * len(COLUMN_NAMES))
         insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
         records = [to_record(r, self.postgres) for r in rows]
         with self._writing() as c:
             old = self._adopted_rows(c, streams)
-            c.executemany(delete, [(s,) for s in streams])
+            keys = [(s,) for s in streams]
+            c.executemany(f"DELETE FROM {self._table} WHERE stream_id = {self._ph}", keys)
+            c.executemany(f"DELETE FROM {self._changes} WHERE stream_id = {self._ph}", keys)
             if records:
                 c.executemany(insert, records)
+            self._insert_changes(c, [changes_table.to_record(change, self.postgres) for change in changes])
             self._apply_months(c, old, rows)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
 
-    def insert(self, rows: Sequence[PeriodSummary], position: int) -> None:
-        """Add the rows of streams the table holds no row for (a rebuild from empty) and
-        record ``position``, atomically: no deletes, nothing to take away from the sums.
+    def insert(self, rows: Sequence[PeriodSummary], position: int, changes: Sequence[PlanChange] = ()) -> None:
+        """Add the rows and plan changes of streams the tables hold nothing of (a rebuild from
+        empty) and record ``position``, atomically: no deletes, nothing to take away from the sums.
 
         Raises the library's IntegrityError if a row or the position is already there (another
         process is catching up); the transaction is then rolled back and nothing changes.
         """
-        self.insert_records([to_record(r, self.postgres) for r in rows], months.changes([], rows), position)
+        self.insert_records(
+            [to_record(r, self.postgres) for r in rows],
+            months.changes([], rows),
+            position,
+            [changes_table.to_record(change, self.postgres) for change in changes],
+        )
 
     def insert_records(
-        self, records: Sequence[tuple[Any, ...]], month_changes: Sequence[tuple[Any, ...]], position: int
+        self,
+        records: Sequence[tuple[Any, ...]],
+        month_changes: Sequence[tuple[Any, ...]],
+        position: int,
+        change_records: Sequence[tuple[Any, ...]] = (),
     ) -> None:
-        """:meth:`insert` of rows already made column values (:func:`to_record`) with what
-        they add to the monthly sums (``adoption_months.changes([], rows)``)."""
+        """:meth:`insert` of rows and plan changes already made column values
+        (:func:`to_record`, :func:`projections.plan_change_table.to_record`) with what the rows
+        add to the monthly sums (``adoption_months.changes([], rows)``)."""
         marks = ", ".join([self._ph] * len(COLUMN_NAMES))
         insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
         with self._writing() as c:
             if records:
                 c.executemany(insert, records)
+            self._insert_changes(c, change_records)
             if month_changes:
                 c.executemany(months.upsert_sql(self._months, self._ph, self.postgres), month_changes)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
+
+    def _insert_changes(self, c: Any, records: Sequence[tuple[Any, ...]]) -> None:
+        if records:
+            c.executemany(changes_table.insert_sql(self._changes, self._ph), records)
+
+    def plan_changes(self, las: Iterable[str] = ()) -> list[PlanChange]:
+        """Every plan change held (of the given local authorities)."""
+        wanted = list(las)
+        sql = changes_table.select_sql(self._changes)
+        if wanted:
+            sql += f" WHERE la IN ({', '.join([self._ph] * len(wanted))})"
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, wanted)
+            return [changes_table.from_record(_values(r)) for r in c.fetchall()]
 
     def _adopted_rows(self, c: Any, streams: Sequence[str]) -> list[PeriodSummary]:
         """The stored rows of ``streams`` with an adoption order (what they add to the months)."""
@@ -420,9 +454,7 @@ class ViewStore:
             if drop_indexes:
                 for name in INDEXED:
                     c.execute(f"DROP INDEX IF EXISTS {self._qualified(f'{TABLE}_{name}')}")
-            c.execute(f"DELETE FROM {self._table}")
-            c.execute(f"DELETE FROM {self._months}")
-            c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name = {self._ph}", [VIEWS_NAME])
+            self._forget_all(c)
         if not self.postgres:
             # Emptying a big table writes all its pages to the write-ahead log; fold the log
             # back into the file now, or every write after it pays for it (a national rebuild
@@ -431,6 +463,13 @@ class ViewStore:
                 checkpoint = connection.cursor()
                 checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 checkpoint.sqlite_cursor.close()
+
+    def _forget_all(self, c: Any) -> None:
+        """Every row of every table gone and the position forgotten (in the caller's transaction)."""
+        c.execute(f"DELETE FROM {self._table}")
+        c.execute(f"DELETE FROM {self._months}")
+        c.execute(f"DELETE FROM {self._changes}")
+        c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name = {self._ph}", [VIEWS_NAME])
 
     def close(self) -> None:
         self._factory.close()
