@@ -14,7 +14,6 @@ from cli.report_options import catch_up_progress
 from journeys.vocabulary import OUTCOMES, RD_REASONS
 from projections import reports
 from projections.plan_changes import STAGES
-from projections.tracking import tracking_cohort as tracking_report
 
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 
@@ -197,9 +196,11 @@ def tracking_cohort(
       journeys tracking-cohort --from 2015-10-01 --to 2016-03-31 --census 2016-09-30 --json
     """
     code = default_la(la)
-    report = tracking_report(
-        settings().app().streams(), start=start, end=end, census=census, la=code, known_at=known_at
-    )
+    app = settings().app()
+    with catch_up_progress(app) as progress:
+        report = reports.tracking_cohort_report(
+            app, start=start, end=end, census=census, la=code, known_at=known_at, progress=progress
+        )
     data = report.as_json()
     if as_json:
         echo_json(data)

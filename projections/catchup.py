@@ -19,8 +19,7 @@ from eventsourcing.persistence import IntegrityError
 from journeys.application import JourneysApp
 from journeys.errors import JourneyError
 from journeys.gcpause import collection_paused
-from projections.derivation import derive_streams
-from projections.plan_changes import PlanChange
+from projections.derivation import Derived, derive_streams
 from projections.rebuild_windows import rebuild_windows, rebuild_windows_in_processes, rebuild_workers
 from projections.store import ViewStore
 from projections.summary import PeriodSummary, summarise
@@ -69,8 +68,8 @@ def head(app: JourneysApp) -> int:
     return app.recorder.max_notification_id() or 0
 
 
-def derive(app: JourneysApp, streams: Iterable[UUID]) -> tuple[list[PeriodSummary], list[PlanChange]]:
-    """Summary rows and plan changes of the given streams, each read once (many streams to a query)."""
+def derive(app: JourneysApp, streams: Iterable[UUID]) -> Derived:
+    """The view store's rows of the given streams, each read once (many streams to a query)."""
     return derive_streams(app.streams_entries(streams))
 
 
@@ -88,9 +87,9 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
         if not notes:
             break
         streams = list(dict.fromkeys(_uuid(n.originator_id) for n in notes))
-        rows, changes = derive(app, streams)
+        derived = derive(app, streams)
         try:
-            views.write([str(s) for s in streams], rows, notes[-1].id, changes)
+            views.write([str(s) for s in streams], derived, notes[-1].id)
         except IntegrityError:
             # Another process applied this batch first: carry on from where it got to.
             position = views.position()

@@ -27,12 +27,8 @@ from journeys.application import JourneysApp
 from journeys.errors import JourneyError, StoreError
 from journeys.parallel_load import MAX_WORKERS, cpus, process_context
 from journeys.timeline import Entry
-from projections import adoption_months as months
-from projections import plan_change_table as changes_table
-from projections.derivation import derive_streams
-from projections.plan_changes import PlanChange
-from projections.store import ViewStore, to_record
-from projections.summary import PeriodSummary
+from projections.derivation import Derived, derive_streams
+from projections.store import TableRecords, ViewStore, records_of
 
 # A store of this many events or more is rebuilt by several processes when workers is not
 # given (starting them costs a few tenths of a second, about 20,000 events' work).
@@ -52,21 +48,11 @@ def workers_for_events(events: int) -> int:
     return 1 if events < PARALLEL_FROM_EVENTS else max(1, min(MAX_WORKERS, cpus()))
 
 
-def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> tuple[list[PeriodSummary], list[PlanChange]]:
-    """The summary rows and plan changes of a window's children, each in its table's key
-    order (inserted in key order, a table's pages are written in order)."""
-    rows, changes = derive_streams(found)
-    rows.sort(key=_primary_key)
-    changes.sort(key=_change_key)
-    return rows, changes
-
-
-def _primary_key(row: PeriodSummary) -> tuple[str, str, int]:
-    return row.la, row.child, row.period
-
-
-def _change_key(change: PlanChange) -> tuple[str, int]:
-    return change.stream_id, change.seq
+def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> Derived:
+    """The view store's rows of a window's children, each table's in its key order."""
+    derived = derive_streams(found)
+    derived.sort()
+    return derived
 
 
 def rebuild_windows(
@@ -80,9 +66,8 @@ def rebuild_windows(
         found = app.streams_ending(position + 1, upto)
         if found is None:
             break
-        rows, changes = window_rows(found)
         try:
-            views.insert(rows, upto, changes)
+            views.insert(window_rows(found), upto)
         except IntegrityError:
             break
         events += sum(len(entries) for entries in found.values())
@@ -106,9 +91,7 @@ class _Derived:
 
     first: int
     upto: int
-    records: list[tuple[Any, ...]]
-    month_changes: list[tuple[Any, ...]]
-    change_records: list[tuple[Any, ...]]
+    records: TableRecords
     events: int
     children: int
 
@@ -142,13 +125,11 @@ def _derive(first: int, upto: int) -> _Derived | tuple[str, str | None]:
     try:
         found = app.streams_ending(first, upto)
         assert found is not None  # only stores with SQL are rebuilt by several processes
-        rows, changes = window_rows(found)
+        derived = window_rows(found)
         return _Derived(
             first,
             upto,
-            [to_record(row, postgres) for row in rows],
-            months.changes([], rows),
-            [changes_table.to_record(change, postgres) for change in changes],
+            records_of(derived, postgres),
             sum(len(entries) for entries in found.values()),
             len(found),
         )
@@ -184,7 +165,7 @@ def rebuild_windows_in_processes(
                     message, remedy = derived
                     raise StoreError(f"the rebuild stopped: {message}", remedy or _RESUME)
                 try:
-                    views.insert_records(derived.records, derived.month_changes, derived.upto, derived.change_records)
+                    views.insert_records(derived.records, derived.upto)
                 except IntegrityError:
                     break  # another process is catching up: the caller's catch-up does the rest
                 events += derived.events

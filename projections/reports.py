@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from journeys.application import JourneysApp
 from projections import activity, cohorts
@@ -22,8 +23,9 @@ from projections.catchup import catch_up as _catch_up
 from projections.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
 from projections.scope import refuse_unknown
 from projections.store import ViewStore
-from projections.summary import PeriodSummary
+from projections.summary import PeriodSummary, child_ids
 from projections.thresholds import Thresholds, for_window
+from projections.tracking import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
 
 ALL = "all"
 Report = Callable[[list[PeriodSummary]], dict[str, Any]]
@@ -262,6 +264,21 @@ def stages(
     return _light(app, report, STAGES_COLUMNS, where, [first, last], known_at, las, progress)
 
 
+T = TypeVar("T")
+
+
+def _caught_up(app: JourneysApp, la: str | None, progress: Progress | None, read: Callable[[ViewStore], T]) -> T:
+    """What ``read`` reads from the read model once caught up, refusing an unknown ``la`` first."""
+    views = ViewStore(app.store)
+    try:
+        _catch_up(app, views, progress=progress)
+        if la is not None and not views.held([la]):
+            refuse_unknown([la], views.las(), "no journey")
+        return read(views)
+    finally:
+        views.close()
+
+
 def plan_change_report(
     app: JourneysApp,
     *,
@@ -278,15 +295,32 @@ def plan_change_report(
     check_window(start, end)
     if known_at is not None:
         return plan_changes(app.streams(), start=start, end=end, la=la, known_at=known_at, everything=everything)
-    views = ViewStore(app.store)
-    try:
-        _catch_up(app, views, progress=progress)
-        if la is not None and not views.held([la]):
-            refuse_unknown([la], views.las())
-        found = views.plan_changes([la] if la else [])
-    finally:
-        views.close()
+    found = _caught_up(app, la, progress, lambda views: views.plan_changes([la] if la else []))
     return report_of(found, start=start, end=end, la=la, known_at=None, everything=everything)
+
+
+def tracking_cohort_report(
+    app: JourneysApp,
+    *,
+    start: date,
+    end: date,
+    census: date,
+    la: str | None = None,
+    known_at: datetime | None = None,
+    progress: Progress | None = None,
+) -> TrackingReport:
+    """The tracking cohort (:func:`projections.tracking.tracking_cohort`): the children with a
+    family-finding in the window, found in the ``family_finding`` table (caught up first), are
+    replayed; with ``known_at``, every child is replayed from the events recorded by then."""
+    check_cohort_dates(start, end, census)
+    if known_at is not None:
+        return tracking_cohort(app.streams(), start=start, end=end, census=census, la=la, known_at=known_at)
+    candidates = _caught_up(
+        app, la, progress, lambda views: views.family_finding_streams(start, end, [la] if la else [])
+    )
+    found = app.streams_entries(UUID(stream) for stream in candidates)
+    streams = [(*child_ids(entries), entries) for entries in found.values()]
+    return cohort_of(streams, start=start, end=end, census=census, la=la, known_at=None)
 
 
 def projection_status(app: JourneysApp) -> Status:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from eventsourcing.utils import Environment
 from journeys.errors import StoreError
 from journeys.store import is_postgres, store_env
 from projections import adoption_months as months
+from projections import family_finding_table as finding_table
 from projections import plan_change_table as changes_table
 from projections.columns import column_date, iso, same
+from projections.derivation import Derived
 from projections.plan_changes import PlanChange
 from projections.scorecard import Totals
 from projections.summary import PeriodSummary
@@ -183,6 +186,26 @@ def _values(record: Any) -> tuple[Any, ...]:
     return tuple(record.values()) if isinstance(record, dict) else tuple(record)
 
 
+@dataclass(frozen=True)
+class TableRecords:
+    """Some children's rows as the view store's tables' column values, ready to insert."""
+
+    summaries: list[tuple[Any, ...]]
+    month_changes: list[tuple[Any, ...]]  # what the summaries add to adoption_months
+    plan_changes: list[tuple[Any, ...]]
+    family_finding: list[tuple[Any, ...]]
+
+
+def records_of(derived: Derived, postgres: bool, *, with_months: bool = True) -> TableRecords:
+    """``derived`` as column values (and, ``with_months``, what its rows add to the sums)."""
+    return TableRecords(
+        [to_record(row, postgres) for row in derived.rows],
+        months.changes([], derived.rows) if with_months else [],
+        [changes_table.to_record(change, postgres) for change in derived.changes],
+        [finding_table.to_record(found, postgres) for found in derived.family_finding],
+    )
+
+
 class ViewStore:
     """The ``child_summary`` table and its tracking position."""
 
@@ -203,6 +226,7 @@ class ViewStore:
         self._table = self._qualified(TABLE)
         self._months = self._qualified(months.TABLE)
         self._changes = self._qualified(changes_table.TABLE)
+        self._finding = self._qualified(finding_table.TABLE)
         self._create()
 
     # -- SQL helpers ------------------------------------------------------------------
@@ -240,10 +264,13 @@ class ViewStore:
                 c.execute(self._select(months.SOURCE_COLUMNS, "adoption_order IS NOT NULL"))
                 old = [from_columns(months.SOURCE_COLUMNS, _values(r)) for r in c.fetchall()]
                 self._apply_months(c, [], old)
-            if not self._exists(c, changes_table.TABLE):
-                # A view store made before the table existed: its rows cannot be made from the
-                # other tables, so everything is derived again by the next catch-up.
-                c.execute(changes_table.create_sql(self._changes, self.postgres))
+            added = [name for name in (changes_table.TABLE, finding_table.TABLE) if not self._exists(c, name)]
+            c.execute(changes_table.create_sql(self._changes, self.postgres))
+            for statement in finding_table.create_sql(self._finding, self.postgres):
+                c.execute(statement)
+            if added:
+                # A view store made before these tables existed: their rows cannot be made
+                # from the other tables, so everything is derived again by the next catch-up.
                 self._forget_all(c)
 
     def _index_statements(self) -> list[str]:
@@ -360,70 +387,60 @@ class ViewStore:
             with connection.transaction(commit=True) as c:
                 yield c
 
-    def write(
-        self,
-        streams: Sequence[str],
-        rows: Sequence[PeriodSummary],
-        position: int,
-        changes: Sequence[PlanChange] = (),
-    ) -> None:
-        """Replace the rows and plan changes of ``streams`` with ``rows`` and ``changes`` and
-        record ``position``, atomically.
+    def write(self, streams: Sequence[str], derived: Derived, position: int) -> None:
+        """Replace everything the tables hold of ``streams`` with ``derived`` (their rows as
+        derived again) and record ``position``, atomically.
 
         Raises the library's IntegrityError if another process recorded this position first
         (the transaction is then rolled back and nothing changes).
         """
-        marks = ", ".join([self._ph] * len(COLUMN_NAMES))
-        insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
-        records = [to_record(r, self.postgres) for r in rows]
+        records = records_of(derived, self.postgres, with_months=False)
         with self._writing() as c:
             old = self._adopted_rows(c, streams)
             keys = [(s,) for s in streams]
-            c.executemany(f"DELETE FROM {self._table} WHERE stream_id = {self._ph}", keys)
-            c.executemany(f"DELETE FROM {self._changes} WHERE stream_id = {self._ph}", keys)
-            if records:
-                c.executemany(insert, records)
-            self._insert_changes(c, [changes_table.to_record(change, self.postgres) for change in changes])
-            self._apply_months(c, old, rows)
+            for table in (self._table, self._changes, self._finding):
+                c.executemany(f"DELETE FROM {table} WHERE stream_id = {self._ph}", keys)
+            self._insert_records(c, records)
+            self._apply_months(c, old, derived.rows)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
 
-    def insert(self, rows: Sequence[PeriodSummary], position: int, changes: Sequence[PlanChange] = ()) -> None:
-        """Add the rows and plan changes of streams the tables hold nothing of (a rebuild from
-        empty) and record ``position``, atomically: no deletes, nothing to take away from the sums.
+    def insert(self, derived: Derived, position: int) -> None:
+        """Add the rows of streams the tables hold nothing of (a rebuild from empty) and
+        record ``position``, atomically: no deletes, nothing to take away from the sums.
 
         Raises the library's IntegrityError if a row or the position is already there (another
         process is catching up); the transaction is then rolled back and nothing changes.
         """
-        self.insert_records(
-            [to_record(r, self.postgres) for r in rows],
-            months.changes([], rows),
-            position,
-            [changes_table.to_record(change, self.postgres) for change in changes],
-        )
+        self.insert_records(records_of(derived, self.postgres), position)
 
-    def insert_records(
-        self,
-        records: Sequence[tuple[Any, ...]],
-        month_changes: Sequence[tuple[Any, ...]],
-        position: int,
-        change_records: Sequence[tuple[Any, ...]] = (),
-    ) -> None:
-        """:meth:`insert` of rows and plan changes already made column values
-        (:func:`to_record`, :func:`projections.plan_change_table.to_record`) with what the rows
-        add to the monthly sums (``adoption_months.changes([], rows)``)."""
-        marks = ", ".join([self._ph] * len(COLUMN_NAMES))
-        insert = f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})"
+    def insert_records(self, records: TableRecords, position: int) -> None:
+        """:meth:`insert` of rows already made column values (:func:`records_of`)."""
         with self._writing() as c:
-            if records:
-                c.executemany(insert, records)
-            self._insert_changes(c, change_records)
-            if month_changes:
-                c.executemany(months.upsert_sql(self._months, self._ph, self.postgres), month_changes)
+            self._insert_records(c, records)
+            if records.month_changes:
+                c.executemany(months.upsert_sql(self._months, self._ph, self.postgres), records.month_changes)
             self.recorder._insert_tracking(c, Tracking(VIEWS_NAME, position))  # type: ignore[attr-defined]
 
-    def _insert_changes(self, c: Any, records: Sequence[tuple[Any, ...]]) -> None:
-        if records:
-            c.executemany(changes_table.insert_sql(self._changes, self._ph), records)
+    def _insert_records(self, c: Any, records: TableRecords) -> None:
+        marks = ", ".join([self._ph] * len(COLUMN_NAMES))
+        for sql, rows in (
+            (f"INSERT INTO {self._table} ({', '.join(COLUMN_NAMES)}) VALUES ({marks})", records.summaries),
+            (changes_table.insert_sql(self._changes, self._ph), records.plan_changes),
+            (finding_table.insert_sql(self._finding, self._ph), records.family_finding),
+        ):
+            if rows:
+                c.executemany(sql, rows)
+
+    def family_finding_streams(self, start: date, end: date, las: Iterable[str] = ()) -> list[str]:
+        """The stream ids of the children with a family-finding decision in force dated from
+        ``start`` to ``end`` (of the given local authorities)."""
+        wanted = list(las)
+        sql = f"SELECT DISTINCT stream_id FROM {self._finding} WHERE began BETWEEN {self._ph} AND {self._ph}"
+        if wanted:
+            sql += f" AND la IN ({', '.join([self._ph] * len(wanted))})"
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, [self.param(start), self.param(end), *wanted])
+            return [str(_values(r)[0]) for r in c.fetchall()]
 
     def plan_changes(self, las: Iterable[str] = ()) -> list[PlanChange]:
         """Every plan change held (of the given local authorities)."""
@@ -469,6 +486,7 @@ class ViewStore:
         c.execute(f"DELETE FROM {self._table}")
         c.execute(f"DELETE FROM {self._months}")
         c.execute(f"DELETE FROM {self._changes}")
+        c.execute(f"DELETE FROM {self._finding}")
         c.execute(f"DELETE FROM {self._tracking_table()} WHERE application_name = {self._ph}", [VIEWS_NAME])
 
     def close(self) -> None:

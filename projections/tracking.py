@@ -202,13 +202,27 @@ def tracking_cohort(
 ) -> TrackingReport:
     """The children whose family-finding began from ``start`` to ``end`` (inclusive) before any
     placement order, each classified at ``census`` as known at ``known_at``."""
+    check_cohort_dates(start, end, census)
+    chosen = of_las(streams, [la] if la else [])
+    return cohort_of(chosen, start=start, end=end, census=census, la=la, known_at=known_at)
+
+
+def check_cohort_dates(start: date, end: date, census: date) -> None:
     check_window(start, end)
     if census < end:
         raise InvalidWindow(
             f"the census on {census} is before the tracking window ends on {end}", "give a --census on or after --to"
         )
+
+
+def cohort_of(
+    streams: Iterable[Stream], *, start: date, end: date, census: date, la: str | None, known_at: datetime | None
+) -> TrackingReport:
+    """:func:`tracking_cohort` of streams already of the local authority asked for (every
+    stream of a tracked child among them: others are passed over)."""
+    check_cohort_dates(start, end, census)
     report = TrackingReport(start, end, census, la, known_at)
-    for code, child, entries in of_las(streams, [la] if la else []):
+    for code, child, entries in streams:
         decisions = decisions_at(entries, known_at=known_at, as_at=census)
         joined = early_family_finding(decisions, start, end)
         if joined is None:

@@ -1,6 +1,7 @@
-"""The plan_change table: the report read from it equals the report replayed from the streams,
-whether the table was kept by small catch-ups, rebuilt in one process or in several; a view
-store made before the table existed derives it again."""
+"""The plan_change and family_finding tables: the plan-changes report read from the first and
+the tracking cohort of the children the second names equal the reports replayed from every
+stream, whether the tables were kept by small catch-ups, rebuilt in one process or in several;
+a view store made before the tables existed derives them again."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from journeys import JourneysApp
 from journeys.jsonl import read_lines
 from journeys.synthetic import generate
 from projections import catchup, reports
+from projections import family_finding_table as finding_table
 from projections import plan_change_table as changes_table
 from projections.plan_changes import plan_changes
 from projections.scope import UnknownLocalAuthority
 from projections.store import ViewStore
+from projections.tracking import tracking_cohort
 
 
 @pytest.fixture
@@ -57,18 +60,41 @@ def test_the_report_from_the_table_is_the_replayed_report(loaded: JourneysApp, e
     assert table["total"] > 10 and table["by_reason"]  # enough plan changes to mean something
 
 
+COHORTS = [
+    (date(2014, 10, 1), date(2015, 3, 31), date(2015, 9, 30)),
+    (date(2015, 10, 1), date(2016, 3, 31), date(2016, 9, 30)),
+    (date(2013, 1, 1), date(2018, 12, 31), date(2024, 1, 1)),
+]
+
+
+def test_the_tracking_cohort_of_the_children_the_table_names_is_the_replayed_one(loaded: JourneysApp) -> None:
+    las = sorted({la for la, _, _ in loaded.streams()})
+    tracked = 0
+    for start, end, census in COHORTS:
+        for la in [None, *las]:
+            options: dict[str, Any] = {"start": start, "end": end, "census": census, "la": la}
+            table = reports.tracking_cohort_report(loaded, **options).as_json()
+            assert table == tracking_cohort(loaded.streams(), **options).as_json()
+            tracked += table["tracked"]
+    assert tracked > 20  # enough tracked children to mean something
+
+
 def _table(views: ViewStore) -> list[Any]:
     return sorted(views.plan_changes(), key=lambda c: (c.stream_id, c.seq))
+
+
+def _finding(views: ViewStore) -> list[str]:
+    return sorted(views.family_finding_streams(date(1900, 1, 1), date(2100, 1, 1)))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_small_catch_ups_and_rebuilds_give_the_same_table(loaded: JourneysApp, views: ViewStore, workers: int) -> None:
     views.reset()
     catchup.catch_up(loaded, views, batch=17)
-    kept = _table(views)
-    assert kept and all(change.stream_id for change in kept)
+    kept, found = _table(views), _finding(views)
+    assert kept and all(change.stream_id for change in kept) and found
     catchup.rebuild(loaded, views, window=89, workers=workers)
-    assert _table(views) == kept
+    assert (_table(views), _finding(views)) == (kept, found)
 
 
 def test_a_correction_recorded_later_re_derives_the_childs_plan_changes(loaded: JourneysApp) -> None:
@@ -91,16 +117,25 @@ def test_a_correction_recorded_later_re_derives_the_childs_plan_changes(loaded: 
 def test_an_unknown_local_authority_is_refused(loaded: JourneysApp) -> None:
     with pytest.raises(UnknownLocalAuthority, match="no journey for local authority 999"):
         reports.plan_change_report(loaded, la="999")
+    with pytest.raises(UnknownLocalAuthority, match="no journey for local authority 999"):
+        reports.tracking_cohort_report(
+            loaded, start=date(2015, 1, 1), end=date(2015, 6, 30), census=date(2016, 1, 1), la="999"
+        )
 
 
-def test_a_view_store_made_before_the_table_existed_derives_it_again(loaded: JourneysApp, views: ViewStore) -> None:
+@pytest.mark.parametrize("table", [changes_table.TABLE, finding_table.TABLE])
+def test_a_view_store_made_before_a_table_existed_derives_it_again(
+    loaded: JourneysApp, views: ViewStore, table: str
+) -> None:
     expected = plan_changes(loaded.streams(), everything=True).as_json()
     catchup.catch_up(loaded, views)
+    found = _finding(views)
     with views._datastore.transaction(commit=True) as c:
-        c.execute(f"DROP TABLE {views._qualified(changes_table.TABLE)}")  # as an older version left it
+        c.execute(f"DROP TABLE {views._qualified(table)}")  # as an older version left it
     again = ViewStore(loaded.store)
     try:
         assert again.position() == 0  # everything is derived again by the next catch-up
     finally:
         again.close()
     assert reports.plan_change_report(loaded, everything=True).as_json() == expected
+    assert _finding(views) == found

@@ -12,9 +12,8 @@ from freezegun import freeze_time
 from journeys import JourneysApp
 from projections import reports
 from projections.catchup import catch_up, rebuild, status, summaries_known_at
-from projections.plan_changes import PlanChange
+from projections.derivation import Derived
 from projections.store import ViewStore
-from projections.summary import PeriodSummary
 
 
 def record(app: JourneysApp, child: str, kind: str, on: str, **fields: object) -> int:
@@ -163,9 +162,7 @@ class RacedViewStore(ViewStore):
         self.app = app
         self.raced = False
 
-    def write(
-        self, streams: Sequence[str], rows: Sequence[PeriodSummary], position: int, changes: Sequence[PlanChange] = ()
-    ) -> None:
+    def write(self, streams: Sequence[str], derived: Derived, position: int) -> None:
         if not self.raced:
             self.raced = True
             other = ViewStore(self.app.store)
@@ -173,7 +170,7 @@ class RacedViewStore(ViewStore):
                 catch_up(self.app, other)
             finally:
                 other.close()
-        super().write(streams, rows, position, changes)
+        super().write(streams, derived, position)
 
 
 def test_two_catch_ups_at_once_apply_each_event_once(app: JourneysApp) -> None:
