@@ -84,18 +84,19 @@ def test_the_bulk_and_the_normal_path_store_the_same_bytes(
     lines = _damaged(list(generate(children, seed, las=las)), damage)
     results = []
     for bulk in (True, False):
-        with _fresh(backend) as store, freeze_time(NOW):
+        with _fresh(backend) as store:
             app = JourneysApp(store)
             try:
-                first = app.load(
-                    read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
-                )
-                again = app.load(
-                    read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
-                )
-                results.append((first, again, *_everything(app)))
+                with freeze_time(NOW):
+                    first = app.load(
+                        read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
+                    )
+                    again = app.load(
+                        read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
+                    )
+                    results.append((first, again, *_everything(app)))
             finally:
-                app.close()
+                app.close()  # in real time: the PostgreSQL pool's threads time their own ending
     (first, again, notes, streams, verified), normal = results
     assert (first, again, notes, streams, verified) == normal
     assert again.loaded == 0 and again.skipped == first.loaded + first.skipped  # idempotent
