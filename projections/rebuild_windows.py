@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -87,7 +88,7 @@ class _Job:
 
 @dataclass(frozen=True)
 class _Derived:
-    """One window's rows as the table's column values, and what they add to the sums."""
+    """One window's rows as the tables' column values (and what they add to the sums)."""
 
     first: int
     upto: int
@@ -152,15 +153,12 @@ def rebuild_windows_in_processes(
     with ProcessPoolExecutor(workers, mp_context=process_context(), initializer=_start, initargs=(job,)) as pool:
         upcoming = iter(windows)
         try:
-            for first, upto in upcoming:
-                ahead.append(pool.submit(_derive, first, upto))
-                if len(ahead) >= 2 * workers:
-                    break
+            ahead.extend(pool.submit(_derive, *span) for span in islice(upcoming, 2 * workers))
             while ahead:
                 derived = ahead.popleft().result()
-                for first, upto in upcoming:
-                    ahead.append(pool.submit(_derive, first, upto))
-                    break
+                following = next(upcoming, None)
+                if following is not None:
+                    ahead.append(pool.submit(_derive, *following))
                 if not isinstance(derived, _Derived):
                     message, remedy = derived
                     raise StoreError(f"the rebuild stopped: {message}", remedy or _RESUME)
