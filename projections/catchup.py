@@ -1,4 +1,4 @@
-"""Keeping the summary table current: incremental catch-up from the notification log, rebuild,
+"""Keeping the read model's tables current: incremental catch-up from the notification log, rebuild,
 status, and the in-memory ``--known-at`` path.
 
 Catch-up reads notifications after the tracked position in batches. For each batch it

@@ -1,11 +1,13 @@
 """The view store: the ``child_summary`` table, the ``adoption_months`` table that adds up its
-adopted rows (:mod:`projections.adoption_months`) and their tracking position, in SQL.
+adopted rows (:mod:`projections.adoption_months`), the ``plan_change`` and ``family_finding``
+tables (:mod:`projections.plan_change_table`, :mod:`projections.family_finding_table`) and
+their tracking position, in SQL.
 
 For a SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
 own file); for PostgreSQL the tables live in the same database and schema as the events
-(``child_summary``, ``adoption_months`` and ``journeys_views_tracking``). Rows, their sums and
-the tracking position are written in one transaction with the library's tracking recorder, so
+(``child_summary``, ``adoption_months``, ``plan_change``, ``family_finding`` and
+``journeys_views_tracking``). Rows, their sums and the tracking position are written in one transaction with the library's tracking recorder, so
 each notification is applied exactly once and a restart resumes from the recorded position.
 """
 
@@ -207,7 +209,7 @@ def records_of(derived: Derived, postgres: bool, *, with_months: bool = True) ->
 
 
 class ViewStore:
-    """The ``child_summary`` table and its tracking position."""
+    """The read model's tables and their tracking position."""
 
     def __init__(self, store: str) -> None:
         self.location = views_location(store)
