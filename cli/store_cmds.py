@@ -11,7 +11,8 @@ import click
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from cli.params import OUTPUT_FILE
-from cli.progress import progress_bar
+from cli.progress import progress_bar as line_progress_bar
+from cli.report_options import progress_bar
 from journeys.application import LOAD_BATCH
 from journeys.parallel_load import load_file
 
@@ -58,7 +59,7 @@ def load(
     rejects: list[dict[str, object]] = []
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     for path in files:
-        with progress_bar(f"loading {path.name}", show_bar) as progress:
+        with line_progress_bar(f"loading {path.name}", show_bar) as progress:
             report = load_file(
                 app,
                 path,
@@ -101,15 +102,15 @@ def export(fmt: str, out: Path | None) -> None:
     Example:
       journeys export --out backup.jsonl
     """
-    lines = (json.dumps(line, ensure_ascii=False) for line in settings().app().export())
+    app = settings().app()
     if out is None:
-        for line in lines:
-            click.echo(line)
+        for line in app.export():
+            click.echo(json.dumps(line, ensure_ascii=False))
         return
-    with out.open("w", encoding="utf-8") as handle:
+    with out.open("w", encoding="utf-8") as handle, progress_bar(app.head(), "exporting") as progress:
         count = 0
-        for line in lines:
-            handle.write(line + "\n")
+        for line in app.export(progress):
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
     click.echo(f"exported {count} events to {out}", err=True)
 
@@ -124,7 +125,9 @@ def verify(as_json: bool) -> None:
     Example:
       journeys verify
     """
-    report = settings().app().verify()
+    app = settings().app()
+    with progress_bar(app.head(), "verifying") as progress:
+        report = app.verify(progress)
     problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
     if as_json:
         echo_json({"streams": report.streams, "events": report.events, "ok": not problems, "problems": problems})

@@ -7,7 +7,7 @@ here (through :mod:`journeys.clock`) once per command, or once per batch of a lo
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
@@ -401,12 +401,15 @@ class JourneysApp(Application[UUID]):
             entries = found[stream]
             yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
-    def verify(self) -> VerifyReport:
-        """Re-check every stream's hash chain against the stored content."""
+    def verify(self, progress: Callable[[int], None] | None = None) -> VerifyReport:
+        """Re-check every stream's hash chain against the stored content; ``progress`` is told
+        now and then how many more events were checked."""
         report = VerifyReport()
         heads: dict[UUID, tuple[int, str, str, str]] = {}
         for note in self.notifications():
             report.events += 1
+            if progress is not None and report.events % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
             stream = _uuid(note.originator_id)
             version, previous, la, child = heads.get(stream, (0, "", "?", "?"))
             try:
@@ -426,16 +429,26 @@ class JourneysApp(Application[UUID]):
                     TamperedEvent(la, child, note.originator_version, "content does not match its hash")
                 )
             heads[stream] = (note.originator_version, event.hash, la, child)
+        if progress is not None:
+            progress(report.events % PROGRESS_EVERY)
         return report
 
-    def export(self) -> Iterator[dict[str, Any]]:
-        """Every stream as JSONL objects, loadable into another store with `load`."""
+    def export(self, progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+        """Every stream as JSONL objects, loadable into another store with `load`; ``progress``
+        is told how many stored events each child's lines came from."""
         for la, child, entries in self.streams():
             ids = {e.seq: e.event_id for e in entries}
             for entry in entries:
                 line = export_line(la, child, entry, ids)
                 if line is not None:
                     yield line
+            if progress is not None:
+                progress(len(entries))
+
+    def head(self) -> int:
+        """The notification id of the latest stored event (0 for an empty store): how many
+        events a whole-store command such as `verify` or `export` goes through."""
+        return self.recorder.max_notification_id() or 0
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -590,6 +603,9 @@ class JourneysApp(Application[UUID]):
 
 
 COLLECT_EVERY = 100_000
+
+# How many events `verify` checks between two calls of its progress callback.
+PROGRESS_EVERY = 10_000
 
 # Set on the connection that saves a load's batches (SQLite). A batch's new streams land on
 # index pages all over the (stream, version) primary key: a larger page cache keeps them

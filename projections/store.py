@@ -7,8 +7,9 @@ For a SQLite event store ``journeys.db`` the view store is the file ``journeys.v
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
 own file); for PostgreSQL the tables live in the same database and schema as the events
 (``child_summary``, ``adoption_months``, ``plan_change``, ``family_finding`` and
-``journeys_views_tracking``). Rows, their sums and the tracking position are written in one transaction with the library's tracking recorder, so
-each notification is applied exactly once and a restart resumes from the recorded position.
+``journeys_views_tracking``). Rows, their sums and the tracking position are written in one
+transaction with the library's tracking recorder, so each notification is applied exactly once
+and a restart resumes from the recorded position.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
 import pytest
 
 from journeys import JourneysApp
+from journeys.jsonl import read_lines
+from journeys.synthetic import generate
 from tests.conftest import Cli
 
 
@@ -59,3 +62,14 @@ def test_a_date_edited_in_postgres_makes_verify_fail(postgres_store: str) -> Non
     report = app.verify()
     app.close()
     assert [(t.child, t.seq) for t in report.tampered] == [("T2", 3)]
+
+
+def test_verify_and_export_tell_their_progress_in_stored_events(sqlite_app: JourneysApp) -> None:
+    lines = [json.dumps(line) for line in generate(60, 3)]
+    sqlite_app.load(read_lines(lines, None), recorded_by="t", source_name="s")
+    checked: list[int] = []
+    report = sqlite_app.verify(checked.append)
+    assert sum(checked) == report.events == sqlite_app.head() > len(lines)
+    exported: list[int] = []
+    assert len(list(sqlite_app.export(exported.append))) == len(lines)
+    assert sum(exported) == sqlite_app.head()
