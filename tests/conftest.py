@@ -69,6 +69,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _postgres_schema_url()
 
 
+def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batch_size: int) -> JourneysApp:
+    """``app`` with generated journeys loaded (late keying, corrections, plan changes), in
+    batches of ``batch_size`` lines; every line must load."""
+    import json
+
+    from journeys.jsonl import read_lines
+    from journeys.synthetic import generate
+
+    lines = [json.dumps(line) for line in generate(children, seed, las=las)]
+    report = app.load(read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
+    assert not report.rejected
+    return app
+
+
 @pytest.fixture
 def app(store: str) -> Iterator[JourneysApp]:
     application = JourneysApp(store)

@@ -5,7 +5,6 @@ a view store made before the tables existed derives them again."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -13,8 +12,6 @@ from typing import Any
 import pytest
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
 from projections import catchup, reports
 from projections import family_finding_table as finding_table
 from projections import plan_change_table as changes_table
@@ -22,15 +19,13 @@ from projections.plan_changes import plan_changes
 from projections.scope import UnknownLocalAuthority
 from projections.store import ViewStore
 from projections.tracking import tracking_cohort
+from tests.conftest import load_generated
 
 
 @pytest.fixture
 def loaded(app: JourneysApp) -> JourneysApp:
     # generated histories: plan changes away from adoption and back, corrections, late keying
-    lines = [json.dumps(line) for line in generate(400, 31, las=3)]
-    report = app.load(read_lines(lines, None), recorded_by="test", source_name="test", batch_size=53)
-    assert not report.rejected
-    return app
+    return load_generated(app, 400, 31, las=3, batch_size=53)
 
 
 @pytest.fixture

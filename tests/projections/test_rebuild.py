@@ -20,15 +20,13 @@ from projections import catchup
 from projections.adoption_months import TABLE
 from projections.rebuild_windows import rebuild_windows
 from projections.store import INDEXED, ViewStore
+from tests.conftest import load_generated
 
 
 @pytest.fixture
 def loaded(app: JourneysApp) -> JourneysApp:
     # generated histories have late keying (a child's lines far apart in the log) and corrections
-    lines = [json.dumps(line) for line in generate(120, 2017, las=2)]
-    report = app.load(read_lines(lines, None), recorded_by="test", source_name="test", batch_size=37)
-    assert not report.rejected
-    return app
+    return load_generated(app, 120, 2017, las=2, batch_size=37)
 
 
 @pytest.fixture
