@@ -217,8 +217,7 @@ def plan_changes(
     By default only changes away from adoption are listed and counted; the others are
     counted in ``other_plan_changes``. With ``everything`` every plan change is listed.
     """
-    check_window(start, end)
-    found = (
+    found = (  # lazily: report_of checks the window before any stream is read
         change
         for code, child, entries in of_las(streams, [la] if la else [])
         for change in child_plan_changes(code, child, decisions_at(entries, known_at=known_at))

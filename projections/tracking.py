@@ -202,8 +202,7 @@ def tracking_cohort(
 ) -> TrackingReport:
     """The children whose family-finding began from ``start`` to ``end`` (inclusive) before any
     placement order, each classified at ``census`` as known at ``known_at``."""
-    check_cohort_dates(start, end, census)
-    chosen = of_las(streams, [la] if la else [])
+    chosen = of_las(streams, [la] if la else [])  # lazily: cohort_of checks the dates before any is read
     return cohort_of(chosen, start=start, end=end, census=census, la=la, known_at=known_at)
 
 
