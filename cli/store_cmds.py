@@ -13,7 +13,7 @@ from cli.output import echo_json
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar as line_progress_bar
 from cli.report_options import progress_bar
-from journeys.application import LOAD_BATCH
+from journeys.batch_load import LOAD_BATCH
 from journeys.parallel_load import load_file
 
 

@@ -1,6 +1,7 @@
 """journeys: each looked-after child's journey to permanence as an append-only event stream."""
 
-from journeys.application import ChildView, HistoryRow, JourneysApp, LoadReport, VerifyReport
+from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
+from journeys.batch_load import LoadReport
 from journeys.errors import (
     ChildNotFound,
     DuplicateEvent,

@@ -1,12 +1,12 @@
 """JourneysApp: the one API of the journey store. The CLI and the read models call it.
 
 Library errors are converted here to the engine's own typed errors; the clock is read
-here (through :mod:`journeys.clock`) once per command, or once per batch of a load.
+here (through :mod:`journeys.clock`) once per command, and once per batch of a load
+(:mod:`journeys.batch_load`).
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,27 +15,21 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, Notification, PersistenceError, StoredEvent
+from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.aggregate import Journey, seal
+from journeys.batch_load import LOAD_BATCH, BatchLoad, LoadReport
 from journeys.clock import recording_time
 from journeys.decoding import entries_from_rows, entries_from_stored
-from journeys.errors import ChildNotFound, EventNotFound, JourneyError, StoreError
-from journeys.gcpause import collection_paused
+from journeys.errors import ChildNotFound, StoreError
 from journeys.identity import journey_id
 from journeys.jsonl import LoadLine, Rejected, content_id, export_line
 from journeys.payloads import parse_fields
 from journeys.persistence import OrjsonTranscoder, PydanticMapper
 from journeys.state import ChildState, replay
 from journeys.store import DEFAULT_STORE, store_env
-from journeys.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
-
-# Lines a load saves per transaction by default. Fewer, larger transactions commit less often
-# and, with several loading processes, take turns at the store less often (national-scale
-# loads in two processes, alternating: 10,000 per batch 49.0 s and 46.0 s, 5,000 49.3 s
-# and 52.0 s; a process's peak memory about 190 MB against 145 MB).
-LOAD_BATCH = 10_000
+from journeys.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 
 
 @dataclass(frozen=True)
@@ -54,14 +48,6 @@ class ChildView:
 class HistoryRow:
     entry: Entry
     superseded: bool
-
-
-@dataclass
-class LoadReport:
-    loaded: int = 0
-    skipped: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-    skipped_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -205,151 +191,7 @@ class JourneysApp(Application[UUID]):
         ``bulk=False`` every line goes through its event object, as :meth:`record` does: the
         store is byte-for-byte the same, only slower (a property test holds the two equal).
         """
-        report = LoadReport()
-        kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
-        batch: list[LoadLine] = []
-        uncollected = 0  # lines since the last collection
-        with collection_paused():
-            for item in items:
-                if isinstance(item, Rejected):
-                    report.rejected.append(item)
-                    continue
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    self._load_batch(batch, report, recorded_by, source_name, kept, bulk)
-                    uncollected += len(batch)
-                    batch = []
-                    if uncollected >= COLLECT_EVERY:
-                        gc.collect(1)  # the young objects only: any cycles made since the last time
-                        uncollected = 0
-            if batch:
-                self._load_batch(batch, report, recorded_by, source_name, kept, bulk)
-        self._end_load()
-        report.rejected.sort(key=lambda r: r.line_no)
-        return report
-
-    def _load_batch(
-        self,
-        batch: list[LoadLine],
-        report: LoadReport,
-        recorded_by: str,
-        source_name: str,
-        kept: dict[UUID, Journey],
-        bulk: bool,
-    ) -> None:
-        """Apply a batch's lines to their journeys and save them in one transaction. A journey
-        saved by an earlier batch of the same load is taken from ``kept`` rather than read back."""
-        now = recording_time()
-        journeys: dict[UUID, Journey] = {}
-        keys = _journey_ids(batch)
-        stored = self._stored_streams({key for key in keys if key not in kept})
-        for key, line in zip(keys, batch, strict=True):
-            journey: Journey | None = journeys.get(key)
-            source = line.source or f"load:{source_name}:{line.line_no}"
-            if journey is None:
-                journey = kept.pop(key, None)
-                if journey is None and (stored is None or key in stored):
-                    journey = self._find(line.la, line.child)
-                if journey is None:
-                    journey = Journey.open(
-                        line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source, bulk=bulk
-                    )
-                journeys[key] = journey
-            if line.event_id in journey.event_ids:
-                report.skipped += 1
-                report.skipped_lines.append(line.line_no)
-                continue
-            try:
-                self._apply_line(journey, line, now, recorded_by, source, bulk)
-            except JourneyError as error:
-                report.rejected.append(Rejected(line.line_no, error.full_message()))
-            else:
-                report.loaded += 1
-        # What save() does for an application without snapshots, cache or followers: insert the
-        # batch's new events in one transaction, stored as the JSON content they were sealed with.
-        encode = self.mapper.transcoder.encode
-        self._insert(
-            [
-                (key, version, topic, encode(content))
-                for journey in journeys.values()
-                for key, version, topic, content in journey.collect_sealed()
-            ]
-        )
-        kept.update(journeys)
-        if len(kept) > KEPT_JOURNEYS:  # keep the most recent; rebuilt, as deleting from the front slows a dict
-            recent = list(kept.items())[-KEPT_JOURNEYS:]
-            kept.clear()
-            kept.update(recent)
-
-    def _insert(self, rows: list[tuple[UUID, int, str, bytes]]) -> None:
-        """Insert a load batch's events (stream, version, topic, state) in one transaction.
-
-        On SQLite, the library's own insert statement is executed once for the whole batch
-        (its application recorder inserts row by row to return notification ids, which a
-        load does not use); elsewhere through the recorder's ``insert_events``.
-        """
-        recorder = self.recorder
-        try:
-            if isinstance(recorder, SQLiteAggregateRecorder):  # stores stream ids as hex text
-                with recorder.datastore.transaction(commit=True) as cursor:
-                    for pragma in SQLITE_LOAD_PRAGMAS:
-                        cursor.execute(pragma)
-                    cursor.executemany(recorder.insert_events_statement, _hex_rows(rows))
-            else:
-                recorder.insert_events(
-                    [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
-                )
-        except IntegrityError:
-            raise StoreError(
-                "another process recorded events for a child of this batch while the load ran; "
-                "nothing of this batch was stored",
-                "run the same load again: what is already stored is skipped",
-            ) from None
-
-    def _end_load(self) -> None:
-        """After a load on SQLite: the connections' settings back to the defaults, and the
-        write-ahead log copied into the database (what a load did not leave to later commits)."""
-        recorder = self.recorder
-        if isinstance(recorder, SQLiteAggregateRecorder) and recorder.datastore.pool.is_journal_mode_wal:
-            with recorder.datastore.transaction(commit=False) as cursor:
-                for pragma in SQLITE_DEFAULT_PRAGMAS:
-                    cursor.execute(pragma)
-            with recorder.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    @staticmethod
-    def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str, bulk: bool) -> None:
-        meta: dict[str, Any] = {"recorded_at": now, "recorded_by": recorded_by, "source": source}
-        if line.kind in (CORRECT, RETRACT):
-            target = next((e.seq for e in journey.entries if e.event_id == line.target_id), None)
-            if target is None:
-                raise EventNotFound(f"no event with id {line.target_id!r} for child {line.child}")
-            if line.kind == CORRECT:
-                journey.correct(
-                    target,
-                    on=line.on,
-                    fields=line.fields,
-                    reason=line.reason or "",
-                    event_id=line.event_id,
-                    bulk=bulk,
-                    **meta,
-                )
-            else:
-                journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
-        elif line.kind == ACTION_ADDED:
-            f = line.fields
-            journey.add_action(
-                str(f["action_id"]),
-                text=str(f["text"]),
-                owner=str(f["owner"]),
-                due=date.fromisoformat(str(f["due"])),
-                **meta,
-            )
-        elif line.kind == ACTION_DONE:
-            journey.complete_action(str(line.fields["action_id"]), note=line.fields.get("note"), **meta)
-        else:
-            assert line.on is not None
-            journey.record(line.kind, line.on, line.fields, event_id=line.event_id, bulk=bulk, **meta)
+        return BatchLoad(self, recorded_by, source_name, bulk).run(items, batch_size)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -602,50 +444,11 @@ class JourneysApp(Application[UUID]):
         return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
 
 
-COLLECT_EVERY = 100_000
-
 # How many events `verify` checks between two calls of its progress callback.
 PROGRESS_EVERY = 10_000
 
-# Set on the connection that saves a load's batches (SQLite). A batch's new streams land on
-# index pages all over the (stream, version) primary key: a larger page cache keeps them
-# between batches, and copying the log into the database every 20,000 pages rather than
-# 1,000 writes each page once for many batches. (Measured on 1.35M rows of 300,000
-# streams in batches of 5,000: 25.6 s with the defaults, 14.2 s with these.) Each batch is
-# still committed, synchronously, in its own transaction.
-SQLITE_LOAD_PRAGMAS = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 20000")
-SQLITE_DEFAULT_PRAGMAS = ("PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000")
-
 # How many children `streams()` reads in one go (one query per 500 of them).
 STREAMS_READ_TOGETHER = 1000
-
-# How many journeys a load keeps between batches (a child's lines often span two batches).
-KEPT_JOURNEYS = 1000
-
-
-def _journey_ids(batch: list[LoadLine]) -> list[UUID]:
-    """Each line's stream id (a child's lines mostly come together: its id is looked up once
-    for a run of them)."""
-    keys: list[UUID] = []
-    last: tuple[str, str, UUID] | None = None
-    for line in batch:
-        if last is None or line.child != last[1] or line.la != last[0]:
-            last = (line.la, line.child, journey_id(line.la, line.child))
-        keys.append(last[2])
-    return keys
-
-
-def _hex_rows(rows: list[tuple[UUID, int, str, bytes]]) -> list[tuple[str, int, str, bytes]]:
-    """Rows with their stream ids as SQLite stores them (hex text), each id converted once
-    for a run of its rows (a journey's rows come together)."""
-    converted: list[tuple[str, int, str, bytes]] = []
-    last: UUID | None = None
-    text = ""
-    for key, version, topic, state in rows:
-        if key is not last:
-            last, text = key, key.hex
-        converted.append((text, version, topic, state))
-    return converted
 
 
 def _tuples(rows: list[Any]) -> list[tuple[Any, int, str, bytes]]:

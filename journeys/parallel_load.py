@@ -26,7 +26,8 @@ from heapq import merge
 from pathlib import Path
 from typing import Any
 
-from journeys.application import LOAD_BATCH, JourneysApp, LoadReport
+from journeys.application import JourneysApp
+from journeys.batch_load import LOAD_BATCH, LoadReport
 from journeys.errors import JourneyError, StoreError
 from journeys.jsonl import LoadLine, Rejected, read_lines
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, StoreError
-from journeys.application import LoadReport
+from journeys.batch_load import LoadReport
 from journeys.jsonl import part_of, read_lines
 from journeys.parallel_load import count_lines, cpus, default_workers, load_file
 from journeys.synthetic import generate
