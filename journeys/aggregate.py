@@ -9,7 +9,6 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -362,10 +361,22 @@ class Journey(PydanticAggregate):
         rest = [d for d in self.decisions() if d.seq != seq]
         check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
         if bulk:
-            change = {"target": seq, "reason": reason}
-            payload = {**change, "fields": _json_values(_field_names(p.FIELDS_BY_KIND[target.kind]), merged)}
+            payload = {
+                "target": seq,
+                "reason": reason,
+                "fields": _json_values(_field_names(p.FIELDS_BY_KIND[target.kind]), merged),
+            }
             self._append_bulk(
-                Journey.Corrected, recorded_at, recorded_by, source, event_id, new_on, payload, dict(merged), change
+                Journey.Corrected,
+                recorded_at,
+                recorded_by,
+                source,
+                event_id,
+                new_on,
+                payload,
+                dict(merged),
+                seq,
+                reason,
             )
             return self.entries[-1]
         self._trigger(
@@ -497,12 +508,13 @@ class Journey(PydanticAggregate):
         on: date,
         payload: Mapping[str, Any],
         entry_fields: dict[str, Any],
-        change: Mapping[str, Any] | None = None,
+        target: int | None = None,
+        reason: str | None = None,
     ) -> None:
         """An event of ``event_class`` with its validated ``payload`` (the fields beyond the
         common ones), sealed as its stored JSON content into the chain; the journey changed
         as the event's mutate would, its entry given ``entry_fields`` (and, for a correction,
-        ``change``: its target and reason)."""
+        its ``target`` and ``reason``)."""
         version = self.version + 1
         values = {
             "originator_id": self.id,
@@ -518,10 +530,18 @@ class Journey(PydanticAggregate):
         content = event_class.content_of(values)
         content["hash"] = event_hash = chain(self.head_hash, event_class.TOPIC, content)
         entry = new_entry(
-            version, event_class.KIND, on, entry_fields, recorded_at, recorded_by, source, event_id, event_hash
+            version,
+            event_class.KIND,
+            on,
+            entry_fields,
+            recorded_at,
+            recorded_by,
+            source,
+            event_id,
+            event_hash,
+            target,
+            reason,
         )
-        if change is not None:
-            entry = replace(entry, target=change["target"], reason=change["reason"])
         # what mutate() and _remember() do
         self.entries.append(entry)
         self.event_ids.add(event_id)

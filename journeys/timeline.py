@@ -90,8 +90,11 @@ def new_entry(
     source: str,
     event_id: str,
     hashed: str,
+    target: int | None = None,
+    reason: str | None = None,
 ) -> Entry:
-    """``Entry(seq, kind, on, fields, recorded_at, recorded_by, source, event_id, hashed)``."""
+    """``Entry(seq, kind, on, fields, recorded_at, recorded_by, source, event_id, hashed,
+    target, reason)``."""
     entry: Entry = _new(Entry)
     s = _SET
     s[0](entry, seq)
@@ -103,8 +106,8 @@ def new_entry(
     s[6](entry, source)
     s[7](entry, event_id)
     s[8](entry, hashed)
-    s[9](entry, None)
-    s[10](entry, None)
+    s[9](entry, target)
+    s[10](entry, reason)
     return entry
 
 
