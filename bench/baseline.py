@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from journeys.vocabulary import KIND_RANK
+from journeys.domain.vocabulary import KIND_RANK
 
 
 def plain_insert(jsonl: Path, database: Path) -> tuple[int, float]:

@@ -30,10 +30,10 @@ import orjson
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from bench.measure import latency, run_process
 from journeys import JourneysApp
-from journeys.parallel_load import workers_for
-from journeys.synthetic import generate
+from journeys.loading.parallel import workers_for
+from journeys.synthetic.generator import generate
 from projections import reports
-from projections.rebuild_windows import workers_for_events
+from projections.views.rebuild import workers_for_events
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, PERIOD_START, PERIOD_END = "2015-18", date(2015, 4, 1), date(2018, 3, 31)

@@ -13,7 +13,7 @@ from cli.output import cell, echo_csv, echo_json, echo_table, jsonable, known_ph
 from cli.params import as_at_option, child_argument, json_option, known_at_option
 from journeys import ChildView, HistoryRow
 from journeys.clock import today
-from journeys.timeline import CORRECT, RETRACT
+from journeys.domain.timeline import CORRECT, RETRACT
 
 
 def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:

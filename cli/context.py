@@ -13,7 +13,7 @@ import click
 
 from cli.params import LA_CODE
 from journeys import JourneyError, JourneysApp
-from journeys.store import is_missing_file
+from journeys.storage.location import is_missing_file
 
 P = ParamSpec("P")
 R = TypeVar("R")

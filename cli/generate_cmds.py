@@ -10,9 +10,9 @@ import orjson
 
 from cli.context import friendly
 from cli.output import echo_json
-from journeys.synthetic import DEFAULT_END
-from journeys.synthetic import generate as synthetic_journeys
-from journeys.synthetic903 import write_903
+from journeys.synthetic.as_903 import write_903
+from journeys.synthetic.generator import DEFAULT_END
+from journeys.synthetic.generator import generate as synthetic_journeys
 
 RETURN_YEAR = DEFAULT_END.year  # the return the generated history is filed as (the year ending 31 March)
 

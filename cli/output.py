@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from journeys.timeline import Entry
+from journeys.domain.timeline import Entry
 
 
 def jsonable(value: Any) -> Any:

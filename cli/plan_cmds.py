@@ -11,9 +11,9 @@ from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress
-from journeys.vocabulary import OUTCOMES, RD_REASONS
+from journeys.domain.vocabulary import OUTCOMES, RD_REASONS
 from projections import reports
-from projections.plan_changes import STAGES
+from projections.metrics.plan_changes import STAGES
 
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 

@@ -9,7 +9,7 @@ from cli.output import echo_json, echo_table
 from cli.params import json_option
 from cli.report_options import catch_up_progress, progress_bar
 from projections import reports
-from projections.catchup import CatchUp
+from projections.views.catchup import CatchUp
 
 
 @click.group()

@@ -13,8 +13,8 @@ import click
 from cli.context import default_la
 from cli.params import LA_CODE
 from journeys import JourneysApp
-from projections.catchup import Progress
 from projections.reports import projection_status
+from projections.views.catchup import Progress
 
 las_option = click.option(
     "--la",

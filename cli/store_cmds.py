@@ -13,8 +13,8 @@ from cli.output import echo_json
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar as line_progress_bar
 from cli.report_options import progress_bar
-from journeys.batch_load import LOAD_BATCH
-from journeys.parallel_load import load_file
+from journeys.loading.batch import LOAD_BATCH
+from journeys.loading.parallel import load_file
 
 
 @click.command()

@@ -1,8 +1,7 @@
 """journeys: each looked-after child's journey to permanence as an append-only event stream."""
 
 from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
-from journeys.batch_load import LoadReport
-from journeys.errors import (
+from journeys.domain.errors import (
     ChildNotFound,
     DuplicateEvent,
     EventNotFound,
@@ -11,6 +10,7 @@ from journeys.errors import (
     RuleBroken,
     StoreError,
 )
+from journeys.loading.batch import LoadReport
 
 __all__ = [
     "ChildNotFound",

@@ -2,7 +2,7 @@
 
 Library errors are converted here to the engine's own typed errors; the clock is read
 here (through :mod:`journeys.clock`) once per command, and once per batch of a load
-(:mod:`journeys.batch_load`).
+(:mod:`journeys.loading.batch`).
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
-from journeys.aggregate import Journey, seal
-from journeys.batch_load import LOAD_BATCH, BatchLoad, LoadReport
 from journeys.clock import recording_time
-from journeys.decoding import entries_from_rows, entries_from_stored
-from journeys.errors import ChildNotFound, StoreError
-from journeys.identity import journey_id
-from journeys.jsonl import LoadLine, Rejected, content_id, export_line
-from journeys.payloads import parse_fields
-from journeys.persistence import OrjsonTranscoder, PydanticMapper
-from journeys.state import ChildState, replay
-from journeys.store import DEFAULT_STORE, store_env
-from journeys.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
+from journeys.domain.errors import ChildNotFound, StoreError
+from journeys.domain.identity import content_id, journey_id
+from journeys.domain.journey import Journey, seal
+from journeys.domain.payloads import parse_fields
+from journeys.domain.rules import ChildState, replay
+from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
+from journeys.loading.batch import LOAD_BATCH, BatchLoad, LoadReport
+from journeys.loading.jsonl import LoadLine, Rejected, export_line
+from journeys.storage.decoding import entries_from_rows, entries_from_stored
+from journeys.storage.location import DEFAULT_STORE, store_env
+from journeys.storage.mapper import OrjsonTranscoder, PydanticMapper
 
 
 @dataclass(frozen=True)

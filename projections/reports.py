@@ -14,18 +14,18 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from journeys.application import JourneysApp
-from projections import activity, cohorts
-from projections import adoption_months as months
-from projections import scorecard as card
-from projections.calendar import PeriodError, window
-from projections.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
-from projections.catchup import catch_up as _catch_up
-from projections.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
-from projections.scope import refuse_unknown
-from projections.store import ViewStore
-from projections.summary import PeriodSummary, child_ids
-from projections.thresholds import Thresholds, for_window
-from projections.tracking import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
+from projections.metrics import activity, cohorts
+from projections.metrics import scorecard as card
+from projections.metrics.periods import PeriodError, window
+from projections.metrics.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
+from projections.metrics.scope import refuse_unknown
+from projections.metrics.summary import PeriodSummary, child_ids
+from projections.metrics.thresholds import Thresholds, for_window
+from projections.metrics.tracking_cohort import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
+from projections.views import adoption_months as months
+from projections.views.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
+from projections.views.catchup import catch_up as _catch_up
+from projections.views.store import ViewStore
 
 ALL = "all"
 Report = Callable[[list[PeriodSummary]], dict[str, Any]]
@@ -289,7 +289,7 @@ def plan_change_report(
     everything: bool = False,
     progress: Progress | None = None,
 ) -> PlanChangeReport:
-    """The plan-changes report (:func:`projections.plan_changes.plan_changes`): from the
+    """The plan-changes report (:func:`projections.metrics.plan_changes.plan_changes`): from the
     ``plan_change`` table, caught up first; with ``known_at``, replayed from the events
     recorded by then."""
     check_window(start, end)
@@ -309,7 +309,7 @@ def tracking_cohort_report(
     known_at: datetime | None = None,
     progress: Progress | None = None,
 ) -> TrackingReport:
-    """The tracking cohort (:func:`projections.tracking.tracking_cohort`): the children with a
+    """The tracking cohort (:func:`projections.metrics.tracking_cohort.tracking_cohort`): the children with a
     family-finding in the window, found in the ``family_finding`` table (caught up first), are
     replayed; with ``known_at``, every child is replayed from the events recorded by then."""
     check_cohort_dates(start, end, census)

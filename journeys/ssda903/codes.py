@@ -1,4 +1,4 @@
-"""SSDA903 codes and table layouts the importer needs beyond :mod:`journeys.vocabulary`.
+"""SSDA903 codes and table layouts the importer needs beyond :mod:`journeys.domain.vocabulary`.
 
 Column names and code lists follow the DfE guidance as the public validator
 (data-to-insight/csc-validator-be-903) uses them.

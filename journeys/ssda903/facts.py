@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from journeys import vocabulary as v
+from journeys.domain import vocabulary as v
 from journeys.ssda903 import codes as c
 from journeys.ssda903.read import Row, parse_903_date
 

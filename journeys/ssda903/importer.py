@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.application import JourneysApp
-from journeys.identity import journey_id
-from journeys.jsonl import LoadLine
+from journeys.domain.identity import journey_id
+from journeys.domain.timeline import CORRECT as CORRECT_KIND
+from journeys.loading.jsonl import LoadLine
 from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
 from journeys.ssda903.mapping import derive
 from journeys.ssda903.read import Row, read_returns
 from journeys.ssda903.reconcile import APPEND, CORRECT, PRESENT, Action, reconcile
 from journeys.ssda903.wanted import StoreView, Wanted
-from journeys.timeline import CORRECT as CORRECT_KIND
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 Progress = Callable[[int, int], None]  # (lines done, lines in all)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from journeys import vocabulary as v
+from journeys.domain import vocabulary as v
 from journeys.ssda903 import codes as c
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
 from journeys.ssda903.read import Row

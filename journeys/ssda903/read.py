@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from journeys.errors import JourneyError
+from journeys.domain.errors import JourneyError
 from journeys.ssda903.codes import COLUMNS, RECOGNITION_ORDER
 
 

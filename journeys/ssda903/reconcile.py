@@ -17,9 +17,9 @@ from uuid import uuid5
 
 import orjson
 
-from journeys.identity import JOURNEYS_NAMESPACE
+from journeys.domain.identity import JOURNEYS_NAMESPACE
+from journeys.domain.vocabulary import KIND_RANK
 from journeys.ssda903.wanted import Known, StoreView, Wanted
-from journeys.vocabulary import KIND_RANK
 
 APPEND, CORRECT, PRESENT = "append", "correct", "present"
 

@@ -13,8 +13,8 @@ pytest.importorskip("pandas")
 from bench import run as bench
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 def test_the_smoke_benchmark_prints_every_figure_and_writes_the_report(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from journeys.calendar import (
+from journeys.domain.calendar import (
     DEFAULT_BANK_HOLIDAYS,
     CalendarError,
     Duration,

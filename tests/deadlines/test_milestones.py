@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from journeys.milestones import RuleSet, evaluate, load_rules, most_urgent
-from journeys.timeline import Decision
+from journeys.domain.milestones import RuleSet, evaluate, load_rules, most_urgent
+from journeys.domain.timeline import Decision
 
 RULES = load_rules()
 DAY = timedelta(days=1)

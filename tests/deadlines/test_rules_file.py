@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from journeys.calendar import DEFAULT_BANK_HOLIDAYS
-from journeys.milestones import DEFAULT_RULES, InvalidRules, load_rules
+from journeys.domain.calendar import DEFAULT_BANK_HOLIDAYS
+from journeys.domain.milestones import DEFAULT_RULES, InvalidRules, load_rules
 from tests.conftest import Cli
 
 GOOD_RULE = """

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeys import JourneysApp
-from journeys.aggregate import Journey
-from journeys.errors import JourneyError
-from journeys.jsonl import LoadLine, read_lines
-from journeys.synthetic import generate
+from journeys.domain.errors import JourneyError
+from journeys.domain.journey import Journey
+from journeys.loading.jsonl import LoadLine, read_lines
+from journeys.synthetic.generator import generate
 from tests.conftest import _postgres_schema_url
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)

@@ -8,8 +8,7 @@ from uuid import uuid5
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeys.identity import JOURNEYS_NAMESPACE
-from journeys.jsonl import content_id, uuid5_text
+from journeys.domain.identity import JOURNEYS_NAMESPACE, content_id, uuid5_text
 
 
 @given(st.text())

@@ -9,8 +9,16 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeys.timeline import CORRECT, RETRACT, Decision, Entry, _apply_changes, decisions_at, effective_decisions
-from journeys.vocabulary import KIND_RANK
+from journeys.domain.timeline import (
+    CORRECT,
+    RETRACT,
+    Decision,
+    Entry,
+    _apply_changes,
+    decisions_at,
+    effective_decisions,
+)
+from journeys.domain.vocabulary import KIND_RANK
 
 START = date(2014, 1, 1)
 RECORDED = datetime(2020, 1, 1, tzinfo=UTC)

@@ -11,9 +11,9 @@ from uuid import uuid4
 from freezegun import freeze_time
 
 from journeys import JourneysApp
-from journeys.aggregate import Journey
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.domain.journey import Journey
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 def test_content_of_matches_pydantic_for_every_stored_event(sqlite_app: JourneysApp) -> None:
@@ -45,7 +45,7 @@ def test_content_of_writes_times_and_ids_as_pydantic_does() -> None:
             "source": "s",
             "event_id": "e",
             "hash": "",
-            "originator_topic": "journeys.aggregate:Journey",
+            "originator_topic": "journeys.domain.journey:Journey",
         }
         event = Journey.Opened(**values)
         assert Journey.Opened.content_of(values) == event.model_dump(mode="json")

@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeys.aggregate import Journey
-from journeys.errors import JourneyError
-from journeys.payloads import parse_fields
-from journeys.state import check_timeline
-from journeys.timeline import Decision, effective_decisions
+from journeys.domain.errors import JourneyError
+from journeys.domain.journey import Journey
+from journeys.domain.payloads import parse_fields
+from journeys.domain.rules import check_timeline
+from journeys.domain.timeline import Decision, effective_decisions
 
 START = date(2013, 1, 1)
 FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, application
-from journeys.jsonl import read_lines
+from journeys.loading.jsonl import read_lines
 from tests.conftest import FIXTURES, Cli
 
 EXAMPLES = sorted((FIXTURES / "examples").glob("*.jsonl"))

@@ -7,8 +7,8 @@ import gc
 import json
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 def _lines() -> list[str]:
@@ -70,7 +70,7 @@ def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy
     import pytest
 
     from journeys import JourneysApp, StoreError
-    from journeys.jsonl import LoadLine, Rejected, read_lines
+    from journeys.loading.jsonl import LoadLine, Rejected, read_lines
 
     loader, other = JourneysApp(sqlite_store), JourneysApp(sqlite_store)
     lines = [

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from journeys.timeline import Entry, new_entry
+from journeys.domain.timeline import Entry, new_entry
 
 
 def test_new_entry_is_the_entry_the_constructor_makes() -> None:

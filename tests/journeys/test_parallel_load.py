@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, StoreError
-from journeys.batch_load import LoadReport
-from journeys.jsonl import part_of, read_lines
-from journeys.parallel_load import count_lines, cpus, default_workers, load_file
-from journeys.synthetic import generate
+from journeys.loading.batch import LoadReport
+from journeys.loading.jsonl import part_of, read_lines
+from journeys.loading.parallel import count_lines, cpus, default_workers, load_file
+from journeys.synthetic.generator import generate
 
 
 def _file(tmp_path: Path) -> Path:
@@ -28,7 +28,7 @@ def _file(tmp_path: Path) -> Path:
     for offset, line in enumerate(bad):
         lines.insert(40 + 97 * offset, line)
     lines.insert(300, "")
-    path = tmp_path / "journeys.jsonl"
+    path = tmp_path / "journeys.loading.jsonl"
     path.write_bytes("\n".join(lines).encode() + b"\n" + b'{"la": "\xff"}\n')
     return path
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from journeys.errors import InvalidEvent
-from journeys.payloads import FIELDS_BY_KIND, parse_fields
+from journeys.domain.errors import InvalidEvent
+from journeys.domain.payloads import FIELDS_BY_KIND, parse_fields
 
 
 @pytest.mark.parametrize("kind", sorted(FIELDS_BY_KIND))

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from journeys import JourneyError, JourneysApp
-from journeys.jsonl import read_lines
-from journeys.state import replay
-from journeys.timeline import effective_decisions
+from journeys.domain.rules import replay
+from journeys.domain.timeline import effective_decisions
+from journeys.loading.jsonl import read_lines
 
 START = date(2013, 1, 1)
 FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {

@@ -9,8 +9,8 @@ from uuid import UUID
 import pytest
 
 from journeys.application import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 @pytest.mark.parametrize("window", [1, 7, 250, 100_000])

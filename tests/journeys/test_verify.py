@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 from tests.conftest import Cli
 
 
@@ -54,7 +54,7 @@ def test_a_date_edited_in_postgres_makes_verify_fail(postgres_store: str) -> Non
     schema = postgres_store.rsplit("schema=", 1)[1]
     with psycopg.connect(postgres_store.split("?")[0], autocommit=True) as conn:
         conn.execute(
-            f"UPDATE \"{schema}\".journeys_events "
+            f'UPDATE "{schema}".journeys_events '
             "SET state = convert_to(replace(convert_from(state, 'UTF8'), '2014-11-20', '2014-10-20'), 'UTF8') "
             "WHERE originator_version = 3 AND notification_id = (SELECT max(notification_id) FROM "
             f'"{schema}".journeys_events)'

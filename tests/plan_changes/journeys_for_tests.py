@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from journeys import JourneysApp
-from journeys.timeline import Entry
+from journeys.domain.timeline import Entry
 
 LA = "825"
 

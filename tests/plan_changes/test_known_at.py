@@ -9,8 +9,8 @@ from typing import Any
 from freezegun import freeze_time
 
 from journeys import JourneysApp
-from projections.plan_changes import plan_changes
-from projections.tracking import tracking_cohort
+from projections.metrics.plan_changes import plan_changes
+from projections.metrics.tracking_cohort import tracking_cohort
 from tests.conftest import Cli
 from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from journeys import JourneysApp
-from projections.plan_changes import InvalidWindow, plan_changes
+from projections.metrics.plan_changes import InvalidWindow, plan_changes
 from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
 
 

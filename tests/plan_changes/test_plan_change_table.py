@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from journeys import JourneysApp
-from projections import catchup, reports
-from projections import family_finding_table as finding_table
-from projections import plan_change_table as changes_table
-from projections.plan_changes import plan_changes
-from projections.scope import UnknownLocalAuthority
-from projections.store import ViewStore
-from projections.tracking import tracking_cohort
+from projections import reports
+from projections.metrics.plan_changes import plan_changes
+from projections.metrics.scope import UnknownLocalAuthority
+from projections.metrics.tracking_cohort import tracking_cohort
+from projections.views import catchup
+from projections.views import family_finding_table as finding_table
+from projections.views import plan_change_table as changes_table
+from projections.views.store import ViewStore
 from tests.conftest import load_generated
 
 

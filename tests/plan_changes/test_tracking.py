@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeys import JourneyError, JourneysApp
-from projections.plan_changes import InvalidWindow
-from projections.tracking import CLASSES, TrackedChild, TrackingReport, tracking_cohort
+from projections.metrics.plan_changes import InvalidWindow
+from projections.metrics.tracking_cohort import CLASSES, TrackedChild, TrackingReport, tracking_cohort
 from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
 
 

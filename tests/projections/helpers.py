@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from journeys.payloads import parse_fields
-from journeys.state import replay
-from journeys.timeline import Decision
-from projections.summary import PeriodSummary, summarise_state
+from journeys.domain.payloads import parse_fields
+from journeys.domain.rules import replay
+from journeys.domain.timeline import Decision
+from projections.metrics.summary import PeriodSummary, summarise_state
 
 
 def summaries(child: str, *events: tuple[Any, ...], la: str = "825") -> list[PeriodSummary]:

@@ -14,16 +14,17 @@ from hypothesis import strategies as st
 
 from cli.output import jsonable
 from journeys.application import JourneysApp
-from journeys.errors import JourneyError
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
-from journeys.timeline import effective_decisions
-from projections import cohorts, reports
-from projections import scorecard as card
-from projections.adoption_months import TABLE, edges, whole_months
-from projections.store import ViewStore
-from projections.summary import PeriodSummary
-from projections.thresholds import for_window
+from journeys.domain.errors import JourneyError
+from journeys.domain.timeline import effective_decisions
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
+from projections import reports
+from projections.metrics import cohorts
+from projections.metrics import scorecard as card
+from projections.metrics.summary import PeriodSummary
+from projections.metrics.thresholds import for_window
+from projections.views.adoption_months import TABLE, edges, whole_months
+from projections.views.store import ViewStore
 from tests.conftest import FIXTURES
 
 EVALUATION = [FIXTURES / "evaluation-2017" / name for name in ("buckinghamshire.jsonl", "northamptonshire.jsonl")]

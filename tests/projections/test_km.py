@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 
-from projections import km
+from projections.metrics import km
 
 
 def _lifelines(durations: list[int], observed: list[bool]) -> tuple[list[tuple[float, float]], float | None]:

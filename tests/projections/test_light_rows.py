@@ -11,10 +11,11 @@ import pytest
 
 from cli.output import jsonable
 from journeys.application import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
-from projections import activity, reports
-from projections.summary import PeriodSummary
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
+from projections import reports
+from projections.metrics import activity
+from projections.metrics.summary import PeriodSummary
 
 
 def as_json(report: Any) -> str:

@@ -11,9 +11,9 @@ from freezegun import freeze_time
 
 from journeys import JourneysApp
 from projections import reports
-from projections.catchup import catch_up, rebuild, status, summaries_known_at
-from projections.derivation import Derived
-from projections.store import ViewStore
+from projections.views.catchup import catch_up, rebuild, status, summaries_known_at
+from projections.views.derivation import Derived
+from projections.views.store import ViewStore
 
 
 def record(app: JourneysApp, child: str, kind: str, on: str, **fields: object) -> int:

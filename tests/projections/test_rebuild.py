@@ -14,12 +14,12 @@ import pytest
 
 from journeys import StoreError
 from journeys.application import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
-from projections import catchup
-from projections.adoption_months import TABLE
-from projections.rebuild_windows import rebuild_windows
-from projections.store import INDEXED, ViewStore
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
+from projections.views import catchup
+from projections.views.adoption_months import TABLE
+from projections.views.rebuild import rebuild_windows
+from projections.views.store import INDEXED, ViewStore
 from tests.conftest import load_generated
 
 

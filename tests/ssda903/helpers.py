@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from journeys import JourneysApp
+from journeys.domain.timeline import effective_decisions
 from journeys.ssda903 import ImportReport, import_903
-from journeys.timeline import effective_decisions
 from tests.conftest import FIXTURES, ROOT
 
 RETURNS = FIXTURES / "ssda903"

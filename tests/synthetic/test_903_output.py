@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
-from journeys.synthetic903 import corrected, write_903
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.as_903 import corrected, write_903
+from journeys.synthetic.generator import generate
 from projections import reports
 from tests.conftest import Cli
 

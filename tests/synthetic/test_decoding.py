@@ -9,11 +9,11 @@ from datetime import date
 from freezegun import freeze_time
 
 from journeys import JourneysApp
-from journeys.aggregate import Journey, entries_of
-from journeys.decoding import entries_from_stored
-from journeys.identity import journey_id
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.domain.identity import journey_id
+from journeys.domain.journey import Journey, entries_of
+from journeys.loading.jsonl import read_lines
+from journeys.storage.decoding import entries_from_stored
+from journeys.synthetic.generator import generate
 
 
 def _slow(app: JourneysApp, stream: object) -> list[object]:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate, la_codes
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate, la_codes
 from tests.conftest import Cli
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from journeys import JourneysApp
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 def _export(store: str, lines: list[str], batch_size: int) -> list[dict[str, object]]:

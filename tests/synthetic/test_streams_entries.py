@@ -6,9 +6,9 @@ import json
 from uuid import uuid4
 
 from journeys import JourneysApp
-from journeys.identity import journey_id
-from journeys.jsonl import read_lines
-from journeys.synthetic import generate
+from journeys.domain.identity import journey_id
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
 
 
 def test_many_streams_read_together_match_each_read_alone(app: JourneysApp) -> None:

@@ -1,0 +1,43 @@
+"""Identity from natural keys: stream ids from the LA and child reference (users type their
+own references, never UUIDs), event ids from an event's content."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from uuid import UUID, uuid5
+
+import orjson
+
+JOURNEYS_NAMESPACE = UUID("6f1d3c52-3b0e-5a55-9c7e-2c1f0a6b8d41")
+
+
+@lru_cache(maxsize=1 << 16)  # a load asks for the same child's id once per line
+def journey_id(la: str, child: str) -> UUID:
+    """The stream id of one child's journey in one local authority."""
+    return uuid5(JOURNEYS_NAMESPACE, f"journey:{la.strip()}:{child.strip()}")
+
+
+def content_id(la: str, child: str, kind: str, on: date | None, fields: Mapping[str, Any]) -> str:
+    """A stable identity for an event without an explicit id: a uuid5 of its content."""
+    body = orjson.dumps(
+        {"la": la, "child": child, "event": kind, "on": on, **fields},
+        option=orjson.OPT_SORT_KEYS,
+        default=str,
+    )
+    return uuid5_text(body)
+
+
+_NAMESPACE = JOURNEYS_NAMESPACE.bytes
+
+
+def uuid5_text(name: bytes) -> str:
+    """``str(uuid5(JOURNEYS_NAMESPACE, name))`` for a UTF-8 name, without building UUID objects."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE + name, usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

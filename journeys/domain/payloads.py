@@ -1,0 +1,225 @@
+"""The fields each kind of decision carries, validated by pydantic.
+
+These models are the single definition of an event's payload: the stored event classes
+inherit from them, the CLI builds its options from them and `load` validates lines with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from journeys.domain import vocabulary as v
+from journeys.domain.errors import InvalidEvent
+
+
+def _one_of(value: str | None, allowed: Mapping[str, str] | tuple[str, ...], what: str) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        choices = ", ".join(allowed)
+        raise ValueError(f"{what} {value!r} is not one of {choices}")
+    return value
+
+
+class Fields(BaseModel):
+    """Base of every payload: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChildDetailsFields(Fields):
+    date_of_birth: date | None = None
+    expected_date: date | None = None
+    sibling_group: str | None = None
+    harder_to_place: tuple[str, ...] = ()
+
+    @field_validator("harder_to_place")
+    @classmethod
+    def _flags(cls, flags: tuple[str, ...]) -> tuple[str, ...]:
+        for flag in flags:
+            _one_of(flag, v.HARDER_TO_PLACE, "harder-to-place flag")
+        return tuple(sorted(set(flags)))
+
+
+class EnteredCareFields(Fields):
+    legal_status: str | None = None
+
+    @field_validator("legal_status")
+    @classmethod
+    def _ls(cls, value: str | None) -> str | None:
+        return _one_of(value, v.LEGAL_STATUSES, "legal status")
+
+
+class NoFields(Fields):
+    pass
+
+
+class ProceedingsConcludedFields(Fields):
+    order: str
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, value: str) -> str | None:
+        return _one_of(value, v.COURT_ORDERS, "order")
+
+
+class PlanChangeFields(Fields):
+    to: str
+    reason: str | None = None
+    decided_by: str | None = None
+    outcome: str | None = None
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: str) -> str | None:
+        return _one_of(value, v.PLANS, "plan")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str | None) -> str | None:
+        return _one_of(value, v.RD_REASONS, "reason")
+
+    @field_validator("decided_by")
+    @classmethod
+    def _decider(cls, value: str | None) -> str | None:
+        return _one_of(value, v.DECIDERS, "decided_by")
+
+
+class PlacementOrderFields(Fields):
+    authority: str = "placement-order"
+
+    @field_validator("authority")
+    @classmethod
+    def _authority(cls, value: str) -> str | None:
+        return _one_of(value, v.PO_AUTHORITIES, "authority")
+
+
+class ReviewFields(Fields):
+    review_type: str
+
+    @field_validator("review_type")
+    @classmethod
+    def _type(cls, value: str) -> str | None:
+        return _one_of(value, v.REVIEW_TYPES, "review type")
+
+
+class MatchFields(Fields):
+    adopters: str | None = None
+
+
+class PlacedFields(Fields):
+    with_foster_carers: bool = False
+    carers_since: date | None = None
+
+    @model_validator(mode="after")
+    def _carers(self) -> PlacedFields:
+        if self.carers_since is not None and not self.with_foster_carers:
+            raise ValueError("carers_since is only for a child placed with its foster carers")
+        return self
+
+
+class DisruptionFields(Fields):
+    reason: str | None = None
+
+
+class LeftCareFields(Fields):
+    reason_code: str | None = None
+
+    @field_validator("reason_code")
+    @classmethod
+    def _rec(cls, value: str | None) -> str | None:
+        if value in v.ADOPTED_REASONS:
+            raise ValueError(f"reason code {value} means adopted: record an adoption-order instead")
+        return _one_of(value, v.REASONS_CEASED, "reason code")
+
+
+FIELDS_BY_KIND: dict[str, type[Fields]] = {
+    "child-details": ChildDetailsFields,
+    "entered-care": EnteredCareFields,
+    "proceedings-issued": NoFields,
+    "proceedings-concluded": ProceedingsConcludedFields,
+    "family-finding": NoFields,
+    "plan-change": PlanChangeFields,
+    "adoption-decision": NoFields,
+    "placement-order": PlacementOrderFields,
+    "review": ReviewFields,
+    "match": MatchFields,
+    "placed": PlacedFields,
+    "disruption": DisruptionFields,
+    "adoption-order": NoFields,
+    "left-care": LeftCareFields,
+}
+assert set(FIELDS_BY_KIND) == set(v.EVENT_KINDS)
+
+
+def describe_validation_error(kind: str, error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "fields"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = f"{kind} has no field {where!r}"
+            parts.append(message)
+            continue
+        parts.append(f"{where}: {message}")
+    return f"{kind}: " + "; ".join(parts)
+
+
+class ParsedFields(dict[str, Any]):
+    """Fields that :func:`parse_fields` validated for one kind (a plain dict otherwise)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.kind = kind
+
+
+def fields_of(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` validated for ``kind``: as given when :func:`parse_fields` made it for that
+    kind (a load line's fields are validated once, when the line is read)."""
+    if isinstance(data, ParsedFields) and data.kind == kind:
+        return data
+    return parse_fields(kind, data)
+
+
+def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a kind's fields; return them as a dict with defaults filled in."""
+    model = FIELDS_BY_KIND.get(kind)
+    if model is None:
+        raise InvalidEvent(
+            f"unknown event {kind!r}",
+            "use one of: " + ", ".join(v.EVENT_KINDS),
+        )
+    if not data:  # most decisions carry no fields: their defaults, validated once per kind
+        defaults = _DEFAULTS.get(kind)
+        if defaults is not None:
+            return ParsedFields(kind, defaults)
+    try:
+        parsed = model.model_validate(dict(data))
+    except ValidationError as error:
+        raise InvalidEvent(describe_validation_error(kind, error)) from None
+    if not data:
+        _DEFAULTS[kind] = dict(parsed.__dict__)
+    return ParsedFields(kind, parsed.__dict__)  # the fields (no extras: they are forbidden)
+
+
+# What each kind's fields validate to when none is given (a kind that requires a field is
+# never here: its empty fields are refused every time).
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def parse_date(value: Any, what: str = "date") -> date:
+    """A calendar date from an ISO string (or a date); InvalidEvent if impossible."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{what} {value!r} is not a date", "write dates as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidEvent(f"{what} {value!r} is not a real calendar date", "write dates as YYYY-MM-DD") from None

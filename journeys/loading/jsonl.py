@@ -1,0 +1,187 @@
+"""The JSONL interchange format: one event per line, as `journeys load` reads and `export` writes.
+
+A decision line: ``{"la": "825", "child": "C001", "event": "match", "on": "2015-04-02"}``
+plus the kind's fields and an optional ``id``. Corrections, retractions and surgery
+actions round-trip too (``"event": "correct"`` with ``"corrects": ID``, ``"retract"``
+with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+import orjson
+
+from journeys.domain.errors import InvalidEvent, JourneyError
+from journeys.domain.identity import content_id
+from journeys.domain.payloads import parse_date, parse_fields
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+
+META_KEYS = frozenset({"la", "child", "event", "on", "id"})
+
+
+class LoadLine(NamedTuple):
+    """One parsed line: a decision, a correction, a retraction or an action. (A named
+    tuple: a load makes one per line, and a tuple is made several times faster than a
+    frozen dataclass.)"""
+
+    line_no: int
+    la: str
+    child: str
+    kind: str
+    event_id: str
+    on: date | None = None
+    fields: Mapping[str, Any] = MappingProxyType({})
+    target_id: str | None = None
+    reason: str | None = None
+    source: str | None = None  # where the fact came from; default ``load:<file>:<line>``
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line_no: int
+    reason: str
+
+
+def _text(data: Mapping[str, Any], key: str, required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidEvent(f"missing {key!r}")
+        return None
+    if not isinstance(value, str | int):
+        raise InvalidEvent(f"{key!r} must be a string")
+    return str(value).strip()
+
+
+def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
+    """A line's JSON value (already decoded) as a LoadLine."""
+    if not isinstance(data, dict):
+        raise InvalidEvent("a line must be a JSON object")
+    la = _text(data, "la", required=False) or default_la
+    if not la:
+        raise InvalidEvent("no 'la' on the line and no default local authority (--la)")
+    child = _text(data, "child")
+    kind = _text(data, "event")
+    assert child is not None and kind is not None
+    rest = {k: val for k, val in data.items() if k not in META_KEYS}
+    explicit_id = _text(data, "id", required=False)
+    if kind in (CORRECT, RETRACT):
+        target = _text(rest, "corrects" if kind == CORRECT else "retracts")
+        reason = _text(rest, "reason")
+        values = {k: val for k, val in rest.items() if k not in ("corrects", "retracts", "reason")}
+        on = parse_date(data["on"], "on") if data.get("on") else None
+        if kind == RETRACT and (values or on):
+            raise InvalidEvent("a retraction carries only 'retracts' and 'reason'")
+        event_id = explicit_id or content_id(la, child, kind, on, {**values, "target": target})
+        return LoadLine(line_no, la, child, kind, event_id, on, values, target, reason)
+    if kind in ("action", ACTION_DONE):
+        event_id = explicit_id or content_id(la, child, kind, None, rest)
+        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, rest)
+    if "on" not in data:
+        raise InvalidEvent("missing 'on' (the date the decision took effect)")
+    on = parse_date(data["on"], "on")
+    values = parse_fields(kind, rest)
+    event_id = explicit_id or content_id(la, child, kind, on, values)
+    return LoadLine(line_no, la, child, kind, event_id, on, values)
+
+
+def read_lines(
+    lines: Iterable[str | bytes], default_la: str | None, part: tuple[int, int] | None = None
+) -> Iterator[LoadLine | Rejected]:
+    """Parse JSONL lines (text, or bytes read as UTF-8); blank lines are skipped, bad ones
+    (including bytes that are not UTF-8) become Rejected. A byte order mark opening the first
+    line, as Windows editors write, is ignored.
+
+    With ``part=(index, parts)`` only the lines of one part of the children are parsed (see
+    :func:`part_of`); a line that names no child is in part 0, so it is rejected once.
+    Line numbers are those of the whole input either way.
+    """
+    for line_no, raw in enumerate(lines, start=1):
+        try:
+            data = orjson.loads(raw)  # most lines: a JSON value, read straight from the bytes
+        except orjson.JSONDecodeError:
+            data = _read_slowly(raw, line_no)  # blank, a byte order mark, not UTF-8, not JSON
+            if data is _BLANK:
+                continue
+            if isinstance(data, Rejected):
+                if part is None or part[0] == 0:
+                    yield data
+                continue
+        if part is not None and part_of(data, default_la, part[1]) != part[0]:
+            continue
+        try:
+            yield parse_object(data, line_no, default_la)
+        except JourneyError as error:
+            yield Rejected(line_no, str(error))
+
+
+_BLANK = object()
+
+
+def _read_slowly(raw: str | bytes, line_no: int) -> Any:
+    """A line that is not plain JSON: its JSON value once a first line's byte order mark is
+    dropped, ``_BLANK`` for a blank line, or a Rejected saying why it cannot be read."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return Rejected(line_no, f"not UTF-8 text (byte {error.start + 1} of the line): save the file as UTF-8")
+    else:
+        text = raw
+    if line_no == 1:
+        text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return _BLANK
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        return Rejected(line_no, str(InvalidEvent(f"not valid JSON ({error})")))
+
+
+def part_of(data: Any, default_la: str | None, parts: int) -> int:
+    """Which of ``parts`` parts a decoded line belongs to: every line of one child (local
+    authority and child reference) in the same part, whichever process reads it; a line
+    that names no child in part 0."""
+    if parts == 1 or not isinstance(data, dict):
+        return 0
+    la, child = data.get("la"), data.get("child")
+    if type(la) is str and type(child) is str and (la := la.strip()) and (child := child.strip()):
+        pass  # the common case, read as parse_object reads it
+    else:
+        try:  # the local authority and child as parse_object reads them
+            la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
+        except JourneyError:
+            return 0
+    return zlib.crc32(f"{la}\x00{child}".encode()) % parts
+
+
+def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:
+    """The JSONL object for one entry (None for the stream's opening event)."""
+    head: dict[str, Any] = {"id": entry.event_id, "la": la, "child": child}
+    fields = {k: val for k, val in orjson.loads(orjson.dumps(dict(entry.fields))).items() if val not in (None, [])}
+    if entry.is_decision:
+        return {**head, "event": entry.kind, "on": entry.on.isoformat() if entry.on else None, **fields}
+    if entry.kind == CORRECT:
+        assert entry.on is not None and entry.target is not None
+        return {
+            **head,
+            "event": CORRECT,
+            "corrects": ids_by_seq[entry.target],
+            "on": entry.on.isoformat(),
+            **fields,
+            "reason": entry.reason,
+        }
+    if entry.kind == RETRACT:
+        assert entry.target is not None
+        return {**head, "event": RETRACT, "retracts": ids_by_seq[entry.target], "reason": entry.reason}
+    if entry.kind == ACTION_ADDED:
+        return {**head, "event": "action", **fields}
+    if entry.kind == ACTION_DONE:
+        return {**head, "event": ACTION_DONE, **fields}
+    return None

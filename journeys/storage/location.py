@@ -1,0 +1,68 @@
+"""Where journeys are kept: a SQLite file (the default) or a PostgreSQL database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from journeys.domain.errors import StoreError
+
+DEFAULT_STORE = "journeys.db"
+
+
+def is_postgres(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_sqlite(path: Path) -> bool:
+    """An empty file (SQLite makes it a database) or one that starts with SQLite's header."""
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    return not head or head == SQLITE_HEADER
+
+
+def is_missing_file(store: str) -> bool:
+    """True for a SQLite store whose folder exists but whose file does not (yet)."""
+    if is_postgres(store) or store == ":memory:":
+        return False
+    path = Path(store)
+    return path.parent.exists() and not path.exists()
+
+
+def store_env(store: str) -> dict[str, str]:
+    """The library's environment for a store given as a path or a postgresql:// URL.
+
+    A URL may name a schema with ``?schema=NAME`` (tables live in ``public`` otherwise).
+    """
+    if is_postgres(store):
+        url = urlparse(store)
+        if not url.path.strip("/"):
+            raise StoreError(f"the PostgreSQL URL {store!r} names no database")
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(url.path.strip("/")),
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            # fail within seconds, not the pool's default half minute, when the server is not there
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+        }
+        for part in url.query.split("&"):
+            key, _, value = part.partition("=")
+            if key == "schema" and value:
+                env["POSTGRES_SCHEMA"] = value
+        return env
+    if store == ":memory:":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    path = Path(store)
+    if path.exists() and path.is_dir():
+        raise StoreError(f"the store {store!r} is a folder, not a database file")
+    if not path.parent.exists():
+        raise StoreError(f"the folder of the store {store!r} does not exist")
+    if path.is_file() and not _is_sqlite(path):
+        raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}

@@ -1,0 +1,279 @@
+"""The performance surgery: one child's deadlines, and the agenda over every child.
+
+Both are read models computed from the journey streams on a date ``as_at`` and, optionally,
+as the system knew them at ``known_at``. Decisions count when they took effect by ``as_at``
+and were recorded by ``known_at``; surgery actions have no effective date of their own, so
+they count when recorded by ``known_at`` (an action is open unless its `action-done` was
+recorded by then) and are overdue when their due date is before ``as_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from journeys import JourneysApp
+from journeys.domain.milestones import (
+    DUE_SOON,
+    ON_TRACK,
+    OVERDUE,
+    STATUS_RANK,
+    Milestone,
+    RuleSet,
+    evaluate,
+    load_rules,
+    most_urgent,
+)
+from journeys.domain.rules import ChildState, replay
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, Decision, Entry, decisions_at, known_by
+from journeys.domain.vocabulary import ADOPTION
+from projections.metrics.scope import of_las
+
+# The milestone date each stage starts from (keys of ChildState.milestones()).
+_STAGE_SINCE = {
+    "in-care": "entered_care",
+    "adoption-decision": "adoption_decision",
+    "placement-order": "placement_order",
+    "matched": "matched",
+    "placed": "placed",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """An open surgery action: who does what by when."""
+
+    action_id: str
+    text: str
+    owner: str
+    due: date
+    recorded_at: datetime
+    recorded_by: str
+    status: str
+    days_overdue: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.action_id,
+            "text": self.text,
+            "owner": self.owner,
+            "due": self.due,
+            "status": self.status,
+            "days_overdue": self.days_overdue,
+            "recorded_at": self.recorded_at,
+            "recorded_by": self.recorded_by,
+        }
+
+
+@dataclass(frozen=True)
+class ChildDeadlines:
+    la: str
+    child: str
+    as_at: date
+    known_at: datetime | None
+    state: ChildState
+    milestones: list[Milestone]
+    actions: list[Action]
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    la: str
+    child: str
+    stage: str
+    days_in_stage: int | None
+    next_milestone: Milestone | None
+    status: str
+    days_overdue: int | None
+    actions: list[Action]
+
+    def as_json(self) -> dict[str, Any]:
+        nxt = self.next_milestone
+        return {
+            "la": self.la,
+            "child": self.child,
+            "stage": self.stage,
+            "days_in_stage": self.days_in_stage,
+            "next_milestone": nxt.rule.id if nxt else None,
+            "due": nxt.due if nxt else None,
+            "status": self.status,
+            "days_overdue": self.days_overdue,
+            "actions": [a.as_json() for a in self.actions],
+        }
+
+
+@dataclass(frozen=True)
+class Agenda:
+    as_at: date
+    known_at: datetime | None
+    rows: list[AgendaRow]
+
+    def summary(self) -> dict[str, int]:
+        """Children by worst status: overdue, due soon, and the rest (on track or `open`)."""
+        overdue = sum(1 for r in self.rows if r.status == OVERDUE)
+        due_soon = sum(1 for r in self.rows if r.status == DUE_SOON)
+        return {"overdue": overdue, "due_soon": due_soon, "on_track": len(self.rows) - overdue - due_soon}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_at": self.as_at,
+            "known_at": self.known_at,
+            "children": [r.as_json() for r in self.rows],
+            "summary": self.summary(),
+        }
+
+
+def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | None = None) -> list[Action]:
+    """The child's surgery actions recorded by ``known_at`` and not done by then, by due date."""
+    known = known_by(entries, known_at)
+    done = {e.fields["action_id"] for e in known if e.kind == ACTION_DONE}
+    actions = []
+    for e in known:
+        if e.kind != ACTION_ADDED or e.fields["action_id"] in done:
+            continue
+        due: date = e.fields["due"]
+        late = (as_at - due).days if as_at > due else None
+        actions.append(
+            Action(
+                str(e.fields["action_id"]),
+                str(e.fields["text"]),
+                str(e.fields["owner"]),
+                due,
+                e.recorded_at,
+                e.recorded_by,
+                OVERDUE if late else "open",
+                late,
+            )
+        )
+    return sorted(actions, key=lambda a: (a.due, a.action_id))
+
+
+def child_deadlines(
+    entries: Sequence[Entry],
+    la: str,
+    child: str,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+) -> ChildDeadlines:
+    """One child's milestones and open actions on ``as_at`` (as known at ``known_at``)."""
+    rules = rules or load_rules()
+    decisions = decisions_at(entries, known_at=known_at, as_at=as_at)
+    return ChildDeadlines(
+        la,
+        child,
+        as_at,
+        known_at,
+        replay(decisions),
+        evaluate(decisions, as_at, rules),
+        open_actions(entries, as_at=as_at, known_at=known_at),
+    )
+
+
+def deadlines_for(
+    app: JourneysApp,
+    la: str,
+    child: str,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+) -> ChildDeadlines:
+    return child_deadlines(app.entries(la, child), la, child, as_at=as_at, known_at=known_at, rules=rules)
+
+
+def on_the_agenda(state: ChildState) -> bool:
+    """An open child (not adopted, not left care) whose plan is adoption, including an
+    unborn or not-yet-looked-after child tracked for early family-finding."""
+    period = state.current_period
+    return state.plan == ADOPTION and period is not None and period.ended is None
+
+
+def days_in_stage(state: ChildState, decisions: Sequence[Decision], as_at: date) -> int | None:
+    """Days since the child reached its current stage (after a disruption, since the
+    disruption; after a return to an adoption plan, since that plan change)."""
+    key = _STAGE_SINCE.get(state.stage)
+    since = state.milestones().get(key) if key else state.plan_since
+    if since is None:
+        return None
+    if state.stage in ("adoption-decision", "placement-order"):
+        later = [d.on for d in decisions if d.kind == "disruption"]
+        later += [state.plan_since] if state.plan_since else []
+        since = max([since, *later])
+    return (as_at - since).days
+
+
+def agenda_row(
+    la: str, child: str, entries: Sequence[Entry], *, as_at: date, known_at: datetime | None, rules: RuleSet
+) -> AgendaRow | None:
+    """The child's line on the agenda, or None when the child is not on it."""
+    decisions = decisions_at(entries, known_at=known_at, as_at=as_at)
+    state = replay(decisions)
+    if not on_the_agenda(state):
+        return None
+    milestones = evaluate(decisions, as_at, rules)
+    actions = open_actions(entries, as_at=as_at, known_at=known_at)
+    nxt = most_urgent(milestones)
+    statuses = [nxt.status] if nxt else []
+    statuses += [OVERDUE for a in actions if a.status == OVERDUE]
+    status = min(statuses, key=STATUS_RANK.__getitem__) if statuses else ON_TRACK
+    lateness = [m.days_overdue for m in milestones if m.days_overdue]
+    lateness += [a.days_overdue for a in actions if a.days_overdue]
+    return AgendaRow(
+        la,
+        child,
+        state.stage,
+        days_in_stage(state, decisions, as_at),
+        nxt,
+        status,
+        max(lateness) if lateness else None,
+        actions,
+    )
+
+
+def sort_key(row: AgendaRow) -> tuple[int, int, date, str, str]:
+    """Overdue first (most days overdue first), then due soon, then the rest; earliest due first."""
+    due = row.next_milestone.due if row.next_milestone else date.max
+    return (STATUS_RANK[row.status], -(row.days_overdue or 0), due, row.la, row.child)
+
+
+def agenda(
+    streams: Iterable[tuple[str, str, Sequence[Entry]]],
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+    la: str | None = None,
+    owner: str | None = None,
+) -> Agenda:
+    """The surgery agenda over ``streams`` (as ``JourneysApp.streams()`` yields them).
+
+    ``la`` keeps one local authority; ``owner`` keeps the children with an open action owned
+    by that person (case-insensitive).
+    """
+    rules = rules or load_rules()
+    rows = []
+    for code, child, entries in of_las(streams, [la] if la else []):
+        row = agenda_row(code, child, entries, as_at=as_at, known_at=known_at, rules=rules)
+        if row is None:
+            continue
+        if owner is not None and not any(a.owner.casefold() == owner.casefold() for a in row.actions):
+            continue
+        rows.append(row)
+    return Agenda(as_at, known_at, sorted(rows, key=sort_key))
+
+
+def surgery(
+    app: JourneysApp,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+    la: str | None = None,
+    owner: str | None = None,
+) -> Agenda:
+    """The agenda over every child in the store."""
+    return agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)

@@ -1,0 +1,166 @@
+"""Keeping the read model's tables current: incremental catch-up from the notification log, rebuild,
+status, and the in-memory ``--known-at`` path.
+
+Catch-up reads notifications after the tracked position in batches. For each batch it
+collects the streams (children) the batch touched, re-derives each of them once from its
+whole stream (so a correction or retraction re-derives the child), and writes their rows
+with the batch's last notification id in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from journeys.application import JourneysApp
+from journeys.domain.errors import JourneyError
+from journeys.workers import collection_paused
+from projections.metrics.summary import PeriodSummary, summarise
+from projections.views.derivation import Derived, derive_streams
+from projections.views.rebuild import rebuild_windows, rebuild_windows_in_processes, rebuild_workers
+from projections.views.store import ViewStore
+
+BATCH = 1000
+WINDOW = 10_000  # notification ids per rebuild transaction
+
+
+class ViewsAhead(JourneyError):
+    """The read model has applied more events than the event store holds: it belongs to
+    another (or a replaced) event store."""
+
+    remedy = "run `journeys projections rebuild` to rebuild it from this store"
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What one catch-up did: notifications applied, children re-derived, the new position."""
+
+    events: int
+    children: int
+    position: int
+    head: int
+
+
+@dataclass(frozen=True)
+class Status:
+    position: int
+    head: int
+    rows: int
+    location: str
+
+    @property
+    def behind(self) -> int:
+        return max(0, self.head - self.position)
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def head(app: JourneysApp) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+def derive(app: JourneysApp, streams: Iterable[UUID]) -> Derived:
+    """The view store's rows of the given streams, each read once (many streams to a query)."""
+    return derive_streams(app.streams_entries(streams))
+
+
+def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress: Progress | None = None) -> CatchUp:
+    """Apply every notification recorded since the tracked position, batch by batch."""
+    events = children = 0
+    position = views.position()
+    last = head(app)
+    if position > last:
+        raise ViewsAhead(
+            f"the read model {views.location} is at event {position} but the event store ends at event {last}"
+        )
+    while position < last:
+        notes = app.recorder.select_notifications(position + 1, batch, stop=last)
+        if not notes:
+            break
+        streams = list(dict.fromkeys(_uuid(n.originator_id) for n in notes))
+        derived = derive(app, streams)
+        try:
+            views.write([str(s) for s in streams], derived, notes[-1].id)
+        except IntegrityError:
+            # Another process applied this batch first: carry on from where it got to.
+            position = views.position()
+            continue
+        events += len(notes)
+        children += len(streams)
+        position = notes[-1].id
+        if progress is not None:
+            progress(len(notes))
+    return CatchUp(events, children, position, last)
+
+
+def rebuild(
+    app: JourneysApp,
+    views: ViewStore,
+    *,
+    batch: int = BATCH,
+    window: int = WINDOW,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> CatchUp:
+    """Forget every row and the position, then apply the whole log again.
+
+    The log is walked in windows of notification ids; each window derives the children whose
+    latest event lies in it, once each from their whole stream, and inserts their rows with
+    the window's end as the position. A child with an event after that position is derived
+    in a later window, so a rebuild stopped part way resumes correctly by catching up. What
+    was recorded since the rebuild began (or everything, for a store without SQL, or if
+    another process catches up at the same time) is applied by the ordinary catch-up.
+
+    ``workers`` processes derive the windows (default: :func:`rebuild_workers`); this one
+    writes them in order, so the result is the same with any number.
+    """
+    views.reset(drop_indexes=True)
+    last = head(app)
+    parts = rebuild_workers(app, last) if workers is None else workers
+    with collection_paused():
+        if parts > 1 and app.is_shared_store() and last > window:
+            events, children = rebuild_windows_in_processes(app, views, last, window, parts, progress)
+        else:
+            events, children = rebuild_windows(app, views, last, window, progress)
+    views.create_indexes()
+    rest = catch_up(app, views, batch=batch, progress=progress)
+    return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
+
+
+def status(app: JourneysApp, views: ViewStore) -> Status:
+    return Status(views.position(), head(app), views.count(), views.location)
+
+
+def summaries_known_at(app: JourneysApp, known_at: datetime, las: Iterable[str] | None = None) -> list[PeriodSummary]:
+    """Summary rows derived in memory from only the events recorded by ``known_at``."""
+    wanted = set(las or [])
+    rows: list[PeriodSummary] = []
+    for la, _child, entries in app.streams():
+        if (wanted and la not in wanted) or entries[0].recorded_at > known_at:
+            continue
+        rows.extend(summarise(entries, known_at=known_at))
+    return sorted(rows, key=lambda r: (r.la, r.child, r.period))
+
+
+def current_summaries(
+    app: JourneysApp,
+    views: ViewStore,
+    *,
+    known_at: datetime | None = None,
+    las: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> list[PeriodSummary]:
+    """The rows a report reads: the caught-up table, or the ``known_at`` replay."""
+    if known_at is not None:
+        return summaries_known_at(app, known_at, las)
+    catch_up(app, views, progress=progress)
+    return views.rows(las)
