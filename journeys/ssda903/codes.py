@@ -42,14 +42,24 @@ PLACEMENT_AUTHORITY: Final[frozenset[str]] = frozenset({"E1", "D1"})
 # REC that does not end the period of care.
 CONTINUES: Final = "X1"
 
-# The four tables, recognised by their columns (file names vary between LAs and tools).
+# The four tables (file names vary between LAs and tools, so a table is known by its columns).
 HEADER: Final = "header"
 EPISODES: Final = "episodes"
 AD1: Final = "ad1"
 PLACED_FOR_ADOPTION: Final = "placed_for_adoption"
 TABLES: Final[tuple[str, ...]] = (HEADER, EPISODES, AD1, PLACED_FOR_ADOPTION)
 
-COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+# The columns each table is written with, in the order the DfE guidance lists them.
+TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    HEADER: ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    EPISODES: ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+               "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
+    AD1: ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    PLACED_FOR_ADOPTION: ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+}  # fmt: skip
+
+# The columns that recognise a table when a file holds them all (each a subset of the table's columns).
+RECOGNISING_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     EPISODES: ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
     PLACED_FOR_ADOPTION: ("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
     AD1: ("CHILD", "DATE_INT", "DATE_MATCH"),
@@ -57,3 +67,6 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 }
 # The order in which a file's columns are tried: the most specific table first.
 RECOGNITION_ORDER: Final[tuple[str, ...]] = (EPISODES, PLACED_FOR_ADOPTION, AD1, HEADER)
+
+# How 903 tables write a date (dd/mm/yyyy).
+DATE_FORMAT: Final = "%d/%m/%Y"

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from journeys.domain.errors import JourneyError
-from journeys.ssda903.codes import COLUMNS, RECOGNITION_ORDER
+from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS, RECOGNITION_ORDER
 
 
 class ReturnError(JourneyError):
@@ -67,7 +67,7 @@ def parse_903_date(text: str) -> date:
     if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
         raise ValueError(f"{value!r} is not a date in dd/mm/yyyy")
     try:
-        return datetime.strptime(value, "%d/%m/%Y").date()
+        return datetime.strptime(value, DATE_FORMAT).date()
     except ValueError:
         raise ValueError(f"{value!r} is not a real calendar date") from None
 
@@ -76,7 +76,7 @@ def recognise(columns: Iterable[str]) -> str | None:
     """Which 903 table a file's column names belong to (None when none)."""
     present = {c.strip().upper() for c in columns}
     for table in RECOGNITION_ORDER:
-        if set(COLUMNS[table]) <= present:
+        if set(RECOGNISING_COLUMNS[table]) <= present:
             return table
     return None
 

@@ -1,9 +1,10 @@
 """The synthetic journeys as SSDA903 tables (Header, Episodes, AD1, PlacedAdoption).
 
 Takes the JSONL objects of :func:`journeys.synthetic.generator.generate`, applies their corrections
-(903 holds only the corrected truth), and writes for each local authority one return holding
-the whole history (a cumulative extract rather than one file per year), in the folder
-``OUT/<la>/<year>/`` that ``journeys import-903 OUT/<la> --la <la>`` reads.
+(903 holds only the corrected truth), turns them into 903 rows and writes (through
+:mod:`journeys.ssda903.write`) for each local authority one return holding the whole history
+(a cumulative extract rather than one file per year), in the folder ``OUT/<la>/<year>/`` that
+``journeys import-903 OUT/<la> --la <la>`` reads.
 
 Episodes follow the mapping of ``docs/ssda903.md`` backwards: entering care starts an
 episode (RNE S); a court placement order changes the legal status to E1 (RNE L); a child
@@ -18,7 +19,6 @@ match is not in the tables.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,16 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from journeys.domain.vocabulary import KIND_RANK
-
-HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODES = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")  # fmt: skip
-AD1 = ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
-PLACED_FOR_ADOPTION = ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED")
-
-
-def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+from journeys.ssda903.codes import AD1, EPISODES, HEADER, PLACED_FOR_ADOPTION, TABLES
+from journeys.ssda903.write import date_903, write_return
 
 
 @dataclass
@@ -81,7 +73,7 @@ def corrected(lines: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tup
 
 def _child(tables: _Tables, ref: str, decisions: list[tuple[date, str, dict[str, Any]]]) -> None:
     born = next((date.fromisoformat(f["date_of_birth"]) for _, k, f in decisions if k == "child-details"), None)
-    tables.header.append({"CHILD": ref, "SEX": "1", "DOB": _d(born), "ETHNIC": "WBRI"})
+    tables.header.append({"CHILD": ref, "SEX": "1", "DOB": date_903(born), "ETHNIC": "WBRI"})
     changes: dict[date, _Change] = {}
     adm: date | None = None
     match: date | None = None
@@ -108,15 +100,16 @@ def _child(tables: _Tables, ref: str, decisions: list[tuple[date, str, dict[str,
             change.end = "E11" if kind == "adoption-order" else fields.get("reason_code") or "E8"
         elif kind == "adoption-decision":
             adm = on
-            tables.placed.append({"CHILD": ref, "DOB": _d(born), "DATE_PLACED": _d(on)})
+            tables.placed.append({"CHILD": ref, "DOB": date_903(born), "DATE_PLACED": date_903(on)})
         elif kind == "plan-change" and fields.get("reason") and tables.placed and tables.placed[-1]["CHILD"] == ref:
             if not tables.placed[-1].get("DATE_PLACED_CEASED"):
-                tables.placed[-1].update(DATE_PLACED_CEASED=_d(on), REASON_PLACED_CEASED=str(fields["reason"]))
+                tables.placed[-1].update(DATE_PLACED_CEASED=date_903(on), REASON_PLACED_CEASED=str(fields["reason"]))
         elif kind == "match":
             match = on
     if match is not None and adm is not None:
-        tables.ad1.append({"CHILD": ref, "DOB": _d(born), "DATE_INT": _d(adm), "DATE_MATCH": _d(match),
-                           "FOSTER_CARE": "0", "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"})  # fmt: skip
+        tables.ad1.append({"CHILD": ref, "DOB": date_903(born), "DATE_INT": date_903(adm),
+                           "DATE_MATCH": date_903(match), "FOSTER_CARE": "0",
+                           "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"})  # fmt: skip
     _episodes(tables, ref, changes)
 
 
@@ -143,12 +136,12 @@ def _episodes(tables: _Tables, ref: str, changes: dict[date, _Change]) -> None:
             ls, place = change.ls or ls, change.place or place
         if rne:
             if current is not None:
-                current.update(DEC=_d(on), REC="X1")
-            current = {"CHILD": ref, "DECOM": _d(on), "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
+                current.update(DEC=date_903(on), REC="X1")
+            current = {"CHILD": ref, "DECOM": date_903(on), "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
                        "PLACE_PROVIDER": "PR1"}  # fmt: skip
             tables.episodes.append(current)
         if change.end and current is not None:
-            current.update(DEC=_d(on), REC=change.end)
+            current.update(DEC=date_903(on), REC=change.end)
             current = None
 
 
@@ -157,20 +150,9 @@ def write_903(lines: Iterable[dict[str, Any]], out: Path, year: int) -> dict[str
     tables: dict[str, _Tables] = {}
     for (la, ref), decisions in corrected(lines).items():
         _child(tables.setdefault(la, _Tables()), ref, decisions)
-    counts = {"header": 0, "episodes": 0, "ad1": 0, "placed_for_adoption": 0}
+    counts = dict.fromkeys(TABLES, 0)
     for la, t in tables.items():
-        folder = out / la / str(year)
-        folder.mkdir(parents=True, exist_ok=True)
-        tables_out = (
-            ("header", HEADER, t.header),
-            ("episodes", EPISODES, t.episodes),
-            ("ad1", AD1, t.ad1),
-            ("placed_for_adoption", PLACED_FOR_ADOPTION, t.placed),
-        )
-        for name, columns, rows in tables_out:
-            with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-                writer.writeheader()
-                writer.writerows(rows)
-            counts[name] += len(rows)
+        rows = {HEADER: t.header, EPISODES: t.episodes, AD1: t.ad1, PLACED_FOR_ADOPTION: t.placed}
+        for table, written in write_return(out, la, year, rows).items():
+            counts[table] += written
     return counts
