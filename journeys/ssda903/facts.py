@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from journeys.domain import vocabulary as v
-from journeys.ssda903 import codes as c
+from journeys.domain import vocabulary
+from journeys.ssda903 import codes
 from journeys.ssda903.read import Row, parse_903_date
 
 Problem = tuple[str, str]  # (column, reason)
@@ -116,10 +116,10 @@ def _birth(r: _Reader) -> Birth | None:
 
 def _episode(r: _Reader) -> Episode | None:
     decom, dec = r.date("DECOM"), r.date("DEC", required=False)
-    rne = r.code("RNE", c.NEW_EPISODE_REASONS)
-    ls = r.code("LS", v.LEGAL_STATUSES)
-    place = r.code("PLACE", c.PLACEMENTS)
-    rec = r.code("REC", v.REASONS_CEASED, required=False)
+    rne = r.code("RNE", codes.NEW_EPISODE_REASONS)
+    ls = r.code("LS", vocabulary.LEGAL_STATUSES)
+    place = r.code("PLACE", codes.PLACEMENTS)
+    rec = r.code("REC", vocabulary.REASONS_CEASED, required=False)
     if rec is not None and dec is None and not any(col == "DEC" for col, _ in r.problems):
         r.problems.append(("REC", f"REC {rec} says the episode ended, but DEC (the date it ended) is blank"))
     if dec is not None and rec is None and not any(col == "REC" for col, _ in r.problems):
@@ -140,7 +140,7 @@ def _ad1(r: _Reader) -> Ad1 | None:
 
 def _decision(r: _Reader) -> AdoptionDecision | None:
     placed, ceased = r.date("DATE_PLACED"), r.date("DATE_PLACED_CEASED", required=False)
-    reason = r.code("REASON_PLACED_CEASED", v.RD_REASONS, required=ceased is not None)
+    reason = r.code("REASON_PLACED_CEASED", vocabulary.RD_REASONS, required=ceased is not None)
     if ceased is None and reason is not None:
         r.problems.append(
             ("DATE_PLACED_CEASED", f"REASON_PLACED_CEASED {reason} is given but DATE_PLACED_CEASED is blank")
@@ -156,19 +156,19 @@ def _decision(r: _Reader) -> AdoptionDecision | None:
 
 
 _BUILD: dict[str, Callable[[_Reader], Fact | None]] = {
-    c.HEADER: _birth,
-    c.EPISODES: _episode,
-    c.AD1: _ad1,
-    c.PLACED_FOR_ADOPTION: _decision,
+    codes.HEADER: _birth,
+    codes.EPISODES: _episode,
+    codes.AD1: _ad1,
+    codes.PLACED_FOR_ADOPTION: _decision,
 }
 
 
 def natural_key(fact: Fact) -> tuple[Any, ...]:
     child = fact.row.child
     if isinstance(fact, Episode):
-        return (c.EPISODES, child, fact.decom)
+        return (codes.EPISODES, child, fact.decom)
     if isinstance(fact, AdoptionDecision):
-        return (c.PLACED_FOR_ADOPTION, child, fact.placed)
+        return (codes.PLACED_FOR_ADOPTION, child, fact.placed)
     return (fact.row.table, child)
 
 

@@ -10,23 +10,23 @@ interrupted import is completed by running it again, and nothing is recorded twi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.application import JourneysApp
 from journeys.domain.identity import journey_id
-from journeys.domain.timeline import CORRECT as CORRECT_KIND
+from journeys.domain.timeline import CORRECT
 from journeys.loading.jsonl import LoadLine
+from journeys.progress import Progress
 from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
-from journeys.ssda903.mapping import derive
+from journeys.ssda903.mapping import wanted_decisions
 from journeys.ssda903.read import Row, read_returns
-from journeys.ssda903.reconcile import APPEND, CORRECT, PRESENT, Action, reconcile
-from journeys.ssda903.wanted import StoreView, Wanted
+from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
+from journeys.ssda903.wanted import StoredJourney, Wanted
 
 ACCEPTED, REJECTED = "accepted", "rejected"
-Progress = Callable[[int, int], None]  # (lines done, lines in all)
 
 
 @dataclass
@@ -68,34 +68,34 @@ class ImportReport:
 
 @dataclass
 class _Outcome:
-    status: str  # append, correct, present or rejected
+    status: str  # a Reconciled status, or REJECTED
     reason: str = ""
 
 
-def _lines(la: str, plans: list[tuple[str, list[Action]]]) -> tuple[list[LoadLine], dict[int, Action]]:
+def _lines(la: str, plans: list[tuple[str, list[ImportStep]]]) -> tuple[list[LoadLine], dict[int, ImportStep]]:
     lines: list[LoadLine] = []
-    by_line: dict[int, Action] = {}
-    for child, actions in plans:
-        for action in actions:
-            if action.status == PRESENT:
+    by_line: dict[int, ImportStep] = {}
+    for child, steps in plans:
+        for step in steps:
+            if step.status == Reconciled.PRESENT:
                 continue
-            w = action.wanted
+            w = step.wanted
             number = len(lines) + 1
-            by_line[number] = action
-            if action.status == APPEND:
-                lines.append(LoadLine(number, la, child, w.kind, action.event_id, w.on, w.fields, source=w.source))
+            by_line[number] = step
+            if step.status == Reconciled.APPEND:
+                lines.append(LoadLine(number, la, child, w.kind, step.event_id, w.on, w.fields, source=w.source))
             else:
                 lines.append(
                     LoadLine(
                         number,
                         la,
                         child,
-                        CORRECT_KIND,
-                        action.event_id,
+                        CORRECT,
+                        step.event_id,
                         w.on,
-                        action.fields or {},
-                        target_id=action.target_id,
-                        reason=action.reason,
+                        step.fields or {},
+                        target_id=step.target_id,
+                        reason=step.reason,
                         source=w.source,
                     )
                 )
@@ -117,9 +117,9 @@ def _row_status(row: Row, events: list[tuple[Wanted, _Outcome]], existed: bool) 
     ]  # fmt: skip
     if problems:
         return REJECTED, problems
-    if any(o.status in (APPEND, CORRECT) for _, o in events):
+    if any(o.status in (Reconciled.APPEND, Reconciled.CORRECT) for _, o in events):
         return ACCEPTED, []
-    return (PRESENT if events or existed else ACCEPTED), []
+    return (Reconciled.PRESENT if events or existed else ACCEPTED), []
 
 
 def _account(
@@ -147,7 +147,7 @@ def _account(
         if row in status:
             continue
         if row in checked.superseded:
-            status[row] = PRESENT
+            status[row] = Reconciled.PRESENT
             continue
         kept = checked.same_as[row]
         status[row] = status[kept]
@@ -183,32 +183,32 @@ def import_903(
         facts[fact.row.child].append(fact)
     for decision in checked.decisions:
         decisions[decision.row.child].append(decision)
-    plans: list[tuple[str, list[Action]]] = []
+    plans: list[tuple[str, list[ImportStep]]] = []
     wanted: list[Wanted] = []
     existed: set[str] = set()
     for child in sorted(facts, key=lambda c: (len(c), c)):
-        store = StoreView(app.stream_entries(journey_id(la, child)))
+        store = StoredJourney(app.stream_entries(journey_id(la, child)))
         if store.exists:
             existed.add(child)
-        child_wanted = derive(facts[child], decisions[child], checked, store)
+        child_wanted = wanted_decisions(facts[child], decisions[child], checked, store)
         wanted.extend(child_wanted)
         plans.append((child, reconcile(la, child, child_wanted, store)))
     lines, by_line = _lines(la, plans)
     loaded = app.load(_ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size)
     outcomes: dict[int, _Outcome] = {}
-    for _, actions in plans:
-        for action in actions:
-            outcomes[id(action.wanted)] = _Outcome(action.status)
+    for _, steps in plans:
+        for step in steps:
+            outcomes[id(step.wanted)] = _Outcome(step.status)
     for number in loaded.skipped_lines:
-        outcomes[id(by_line[number].wanted)] = _Outcome(PRESENT)
+        outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:
         outcomes[id(by_line[bad.line_no].wanted)] = _Outcome(REJECTED, bad.reason)
     report = ImportReport(files=returns.files, ignored=returns.ignored, children=len(facts))
-    for action in by_line.values():
-        status = outcomes[id(action.wanted)].status
-        report.appended += status == APPEND
-        report.corrected += status == CORRECT
-        report.inferred_starts += status == APPEND and action.wanted.inferred
+    for step in by_line.values():
+        status = outcomes[id(step.wanted)].status
+        report.appended += status == Reconciled.APPEND
+        report.corrected += status == Reconciled.CORRECT
+        report.inferred_starts += status == Reconciled.APPEND and step.wanted.inferred
     _account(report, returns.rows, checked, outcomes, wanted, existed)
     report.rejects.sort(key=lambda r: (r.file, r.row))
     return report

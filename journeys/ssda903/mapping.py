@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from journeys.domain import vocabulary as v
-from journeys.ssda903 import codes as c
+from journeys.domain import vocabulary
+from journeys.ssda903 import codes
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
 from journeys.ssda903.read import Row
-from journeys.ssda903.wanted import StoreView, Wanted
+from journeys.ssda903.wanted import StoredJourney, Wanted
 
 
 @dataclass
@@ -33,16 +33,16 @@ def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
     """When the child started living with the carers it is placed with (None when not in the rows)."""
     current = e
     for before in reversed(earlier):
-        if current.rne not in c.SAME_CARER:
+        if current.rne not in codes.SAME_CARER:
             break
         if before.dec != current.decom:
             return None
         current = before
-    return current.decom if current.rne not in c.SAME_CARER else None
+    return current.decom if current.rne not in codes.SAME_CARER else None
 
 
-class _Walk:
-    def __init__(self, checked: Checked, store: StoreView) -> None:
+class _EpisodeWalk:
+    def __init__(self, checked: Checked, store: StoredJourney) -> None:
         self.checked = checked
         self.store = store
         self.out: list[Wanted] = []
@@ -66,7 +66,7 @@ class _Walk:
         p = self.period
         if p is not None:
             last = p.episodes[-1]
-            if e.rne == c.STARTED:
+            if e.rne == codes.STARTED:
                 self.checked.reject(
                     e.row,
                     "RNE",
@@ -83,7 +83,7 @@ class _Walk:
                 )
                 return False
             return True
-        if e.rne == c.STARTED:
+        if e.rne == codes.STARTED:
             end = self.ended
             if end is not None and end.dec is not None and e.decom < end.dec:
                 self.checked.reject(
@@ -120,14 +120,16 @@ class _Walk:
         earlier = p.episodes
         if p.entered is not None and e.row is not p.entered.row:
             p.entered.supporters.append(e.row)
-        if p.po is None and e.ls in c.PLACEMENT_AUTHORITY:
+        if p.po is None and e.ls in codes.PLACEMENT_AUTHORITY:
             p.po = self.want("placement-order", e.decom, e.decom, e.row, "LS", fields={"authority": "placement-order"})
-        adoptive = e.place in v.ADOPTION_PLACEMENTS
+        adoptive = e.place in vocabulary.ADOPTION_PLACEMENTS
         prev = earlier[-1] if earlier else None
         if prev is None:  # the first episode these rows hold of a period the store already has
-            continues = p.placing and adoptive and (e.rne in c.SAME_CARER or self._stored_placement(e.decom))
+            continues = p.placing and adoptive and (e.rne in codes.SAME_CARER or self._stored_placement(e.decom))
         else:
-            continues = p.placing and adoptive and e.rne in c.SAME_CARER and prev.place in v.ADOPTION_PLACEMENTS
+            continues = (
+                p.placing and adoptive and e.rne in codes.SAME_CARER and prev.place in vocabulary.ADOPTION_PLACEMENTS
+            )
         if p.placing and not continues:
             # The placement for adoption ended and the child stayed in care: a disruption.
             self.want("disruption", e.decom, e.decom, prev.row if prev else e.row, "PLACE")
@@ -135,7 +137,7 @@ class _Walk:
                 p.placed.span = (p.placed.on, e.decom)
             p.placed, p.placing = None, False
         if adoptive and not continues:
-            with_carers = e.place in c.WITH_FOSTER_CARERS
+            with_carers = e.place in codes.WITH_FOSTER_CARERS
             since = _carers_since(e, earlier) if with_carers else None
             unknown = frozenset({"carers_since"}) if with_carers and since is None else frozenset()
             fields = {"with_foster_carers": with_carers, "carers_since": since}
@@ -144,8 +146,8 @@ class _Walk:
         elif continues and p.placed is not None:
             p.placed.supporters.append(e.row)
         p.episodes.append(e)
-        if e.dec is not None and e.rec is not None and e.rec != c.CONTINUES:
-            if e.rec in v.ADOPTED_REASONS:
+        if e.dec is not None and e.rec is not None and e.rec != codes.CONTINUES:
+            if e.rec in vocabulary.ADOPTED_REASONS:
                 self.want("adoption-order", e.decom, e.dec, e.row, "REC")
             else:
                 self.want("left-care", e.decom, e.dec, e.row, "REC", fields={"reason_code": e.rec})
@@ -181,7 +183,7 @@ class _Walk:
             if not before:
                 continue
             last = before[-1]
-            if last.rne not in c.SAME_CARER:
+            if last.rne not in codes.SAME_CARER:
                 since: date | None = last.decom
             else:
                 since = _carers_since(last, p.episodes[: p.episodes.index(last)])
@@ -190,7 +192,7 @@ class _Walk:
                 self.want("placed", d.on, d.on, last.row, "PLACE", fields=fields)
 
 
-def _decisions(walk: _Walk, decisions: list[AdoptionDecision], good: set[Row]) -> None:
+def _decisions(walk: _EpisodeWalk, decisions: list[AdoptionDecision], good: set[Row]) -> None:
     previous: AdoptionDecision | None = None
     for d in sorted(decisions, key=lambda d: (d.placed, d.row.year, d.row.line)):
         if previous is not None and d.placed == previous.placed:
@@ -214,9 +216,11 @@ def _decisions(walk: _Walk, decisions: list[AdoptionDecision], good: set[Row]) -
             walk.want("plan-change", d.placed, d.ceased, d.row, "DATE_PLACED_CEASED", fields=fields)
 
 
-def derive(facts: list[Fact], decisions: list[AdoptionDecision], checked: Checked, store: StoreView) -> list[Wanted]:
+def wanted_decisions(
+    facts: list[Fact], decisions: list[AdoptionDecision], checked: Checked, store: StoredJourney
+) -> list[Wanted]:
     """The decisions one child's facts call for, each with the rows it comes from."""
-    walk = _Walk(checked, store)
+    walk = _EpisodeWalk(checked, store)
     for fact in facts:
         if isinstance(fact, Birth):
             walk.want("child-details", "child", fact.dob, fact.row, "DOB", fields={"date_of_birth": fact.dob})

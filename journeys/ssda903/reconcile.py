@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from uuid import uuid5
 
@@ -19,15 +20,23 @@ import orjson
 
 from journeys.domain.identity import JOURNEYS_NAMESPACE
 from journeys.domain.vocabulary import KIND_RANK
-from journeys.ssda903.wanted import Known, StoreView, Wanted
+from journeys.ssda903.wanted import Known, StoredJourney, Wanted
 
-APPEND, CORRECT, PRESENT = "append", "correct", "present"
+
+class Reconciled(StrEnum):
+    """What a wanted decision needs, against what the journey already holds."""
+
+    APPEND = "append"  # new: appended as a decision
+    CORRECT = "correct"  # a changed fact: the stored decision is corrected
+    PRESENT = "present"  # already held: nothing is written
 
 
 @dataclass(frozen=True)
-class Action:
+class ImportStep:
+    """One thing an import does (or, when present, need not do) about one wanted decision."""
+
     wanted: Wanted
-    status: str  # append, correct or present
+    status: Reconciled
     event_id: str  # of the new event (the decision, or the correction)
     target_id: str | None = None  # the decision a correction supersedes
     fields: dict[str, Any] | None = None
@@ -62,9 +71,9 @@ def _verdict(w: Wanted, known: Known, spanning: bool) -> str | None:
     return f"changed by the 903 return {w.row.where}"
 
 
-def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoreView) -> list[Action]:
+def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoredJourney) -> list[ImportStep]:
     """What to do about each wanted decision of one child, in the order to do it."""
-    actions: list[Action] = []
+    steps: list[ImportStep] = []
     claimed: set[str] = set()
     for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK[w.kind])):
         wid = w.event_id(la, child)
@@ -75,17 +84,19 @@ def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoreView) -
             if found is not None and found.event_id not in claimed:
                 known, spanning = found, True
         if known is None:
-            actions.append(Action(w, APPEND, wid, fields=w.fields))
+            steps.append(ImportStep(w, Reconciled.APPEND, wid, fields=w.fields))
             continue
         claimed.add(known.event_id)
         why = _verdict(w, known, spanning)
         if why is None:
-            actions.append(Action(w, PRESENT, known.event_id))
+            steps.append(ImportStep(w, Reconciled.PRESENT, known.event_id))
             continue
         fields = _merged_fields(w, known)
         body = orjson.dumps(
             [known.event_id, len(known.decision.corrected_by), w.on, fields], option=orjson.OPT_SORT_KEYS, default=str
         )
         correction_id = str(uuid5(JOURNEYS_NAMESPACE, f"903-correct:{la}:{child}:{body.decode()}"))
-        actions.append(Action(w, CORRECT, correction_id, known.event_id, fields, why, min(w.on, known.decision.on)))
-    return sorted(actions, key=Action.sort_key)
+        steps.append(
+            ImportStep(w, Reconciled.CORRECT, correction_id, known.event_id, fields, why, min(w.on, known.decision.on))
+        )
+    return sorted(steps, key=ImportStep.sort_key)

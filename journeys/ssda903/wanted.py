@@ -2,7 +2,7 @@
 
 A :class:`Wanted` event is one decision derived from 903 rows, with a natural key that
 gives it a deterministic id: importing the same facts again finds the same id. A
-:class:`StoreView` is the child's journey as stored, seen from the importer's side: which
+:class:`StoredJourney` is the child's journey as stored, seen from the importer's side: which
 903 facts it holds, from which return, and its periods of care.
 """
 
@@ -70,7 +70,7 @@ class Known:
         return INFERRED in self.source
 
 
-class StoreView:
+class StoredJourney:
     """A child's stored journey as the importer needs it."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
