@@ -93,7 +93,7 @@ def counts(rows: Iterable[PeriodSummary], by: str = "quarter") -> dict[str, Any]
     return {"by": by, "rows": [{"period": label, **table[label]} for label in sorted(table)]}
 
 
-STAGES = (
+STAGE_DURATIONS = (
     ("care_to_adm", "entered care → adoption decision"),
     ("adm_to_po", "adoption decision → placement order"),
     ("po_to_match", "placement order → match"),
@@ -126,13 +126,13 @@ def stages(rows: Iterable[PeriodSummary], start: date | None = None, end: date |
         for r in rows
         if start is None or (r.adoption_order is not None and start <= r.adoption_order <= (end or r.adoption_order))
     ]
-    per_stage: dict[str, list[int]] = {key: [] for key, _ in STAGES}
+    per_stage: dict[str, list[int]] = {key: [] for key, _ in STAGE_DURATIONS}
     for r in cohort:
         for key, days in stage_days(r).items():
             if days is not None:
                 per_stage[key].append(days)
     result: list[dict[str, Any]] = []
-    for key, label in STAGES:
+    for key, label in STAGE_DURATIONS:
         values = per_stage[key]
         result.append(
             {

@@ -26,7 +26,7 @@ from journeys.domain.vocabulary import ADOPTION, DECIDERS, RD_REASONS
 from projections.metrics.scope import of_las
 
 # The stage the journey had reached when its plan changed, from the replayed state.
-STAGES: dict[str, str] = {
+STAGE_AT_CHANGE: dict[str, str] = {
     "before-adm": "no adoption decision in force",
     "after-adm": "adoption decision made, no placement order",
     "after-po": "placement order made, not matched",
@@ -179,7 +179,7 @@ class PlanChangeReport:
         return counts((c.decided_by for c in self.changes), DECIDERS)
 
     def by_stage(self) -> dict[str, int]:
-        return counts((c.stage for c in self.changes), STAGES)
+        return counts((c.stage for c in self.changes), STAGE_AT_CHANGE)
 
     def by_outcome(self) -> dict[str, int]:
         return counts(c.outcome for c in self.changes)

@@ -100,7 +100,7 @@ class PeriodSummary:
 
 
 @dataclass
-class _Pass:
+class _PeriodFacts:
     """What one pass over a period's decisions finds: the first decision of each kind (a
     placement order under parental consent filed as "consent"), the match and disruption
     dates, the last placement, the plan events and the counted timeline."""
@@ -118,7 +118,7 @@ _SETS_ADOPTION_IF_NONE = frozenset({"placement-order", "family-finding"})
 _COUNTED = frozenset(TIMELINE_KINDS)
 
 
-def _pass(period: Period) -> _Pass:
+def _period_facts(period: Period) -> _PeriodFacts:
     first: dict[str, Decision] = {}
     matches: list[date] = []
     disruptions: list[date] = []
@@ -153,7 +153,7 @@ def _pass(period: Period) -> _Pass:
             first[kind] = d
         if kind in _COUNTED:
             timeline.append((on, kind))
-    return _Pass(first, matches, disruptions, placed, plans, timeline)
+    return _PeriodFacts(first, matches, disruptions, placed, plans, timeline)
 
 
 def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "") -> list[PeriodSummary]:
@@ -161,7 +161,7 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
     rows: list[PeriodSummary] = []
     last_index = len(state.periods)
     for index, period in enumerate(state.periods, start=1):
-        found = _pass(period)
+        found = _period_facts(period)
         first, matches, disruptions, placed = found.first, found.matches, found.disruptions, found.placed
         adm = first.get("adoption-decision")
         po = first.get("placement-order")
