@@ -139,7 +139,7 @@ COURT_ORDERS: Final[tuple[str, ...]] = (
 )
 
 # Stages a child can be in, as `journeys show` reports them.
-STAGES: Final[tuple[str, ...]] = (
+CHILD_STAGES: Final[tuple[str, ...]] = (
     "not-in-care",
     "in-care",
     "adoption-decision",
