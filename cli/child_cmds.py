@@ -11,9 +11,7 @@ import click
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import cell, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option
-from journeys import ChildView, HistoryRow
-from journeys.clock import today
-from journeys.domain.timeline import CORRECT, RETRACT
+from journeys import CORRECT, RETRACT, ChildView, HistoryRow, today
 
 
 def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:

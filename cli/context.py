@@ -12,8 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from cli.params import LA_CODE
-from journeys import JourneyError, JourneysApp
-from journeys.storage.location import is_missing_file
+from journeys import JourneyError, JourneysApp, is_missing_file
 
 P = ParamSpec("P")
 R = TypeVar("R")

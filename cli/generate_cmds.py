@@ -10,9 +10,7 @@ import orjson
 
 from cli.context import friendly
 from cli.output import echo_json
-from journeys.synthetic.as_903 import write_903
-from journeys.synthetic.generator import DEFAULT_END
-from journeys.synthetic.generator import generate as synthetic_journeys
+from journeys import DEFAULT_END, generate_journeys, write_903
 
 RETURN_YEAR = DEFAULT_END.year  # the return the generated history is filed as (the year ending 31 March)
 
@@ -63,7 +61,7 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
             raise click.BadParameter(
                 f"{str(out)!r} is a file: --format 903 writes a folder of tables", param_hint="--out"
             )
-        rows = write_903(synthetic_journeys(children, seed, las=las), out, RETURN_YEAR)
+        rows = write_903(generate_journeys(children, seed, las=las), out, RETURN_YEAR)
         if as_json:
             echo_json({"out": str(out), "children": children, "las": las, "seed": seed, "rows": rows})
         else:
@@ -74,7 +72,7 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
         raise click.BadParameter(f"{str(out)!r} is a folder: give a file name for the JSONL", param_hint="--out")
     kinds: Counter[str] = Counter()
     with out.open("wb") as handle:
-        for line in synthetic_journeys(children, seed, las=las):
+        for line in generate_journeys(children, seed, las=las):
             handle.write(orjson.dumps(line) + b"\n")
             kinds[line["event"]] += 1
     events = sum(kinds.values())

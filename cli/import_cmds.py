@@ -13,7 +13,7 @@ from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, echo_table
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar
-from journeys.ssda903 import ImportReport, import_903
+from journeys import ImportReport, import_903
 
 
 def _summary(report: ImportReport) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import click
 
 import cli as package
 from cli.context import Settings
-from journeys.storage.location import DEFAULT_STORE
+from journeys import DEFAULT_STORE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

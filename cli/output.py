@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from journeys.domain.timeline import Entry
+from journeys import Entry
 
 
 def jsonable(value: Any) -> Any:

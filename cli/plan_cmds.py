@@ -11,7 +11,7 @@ from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress
-from journeys.domain.vocabulary import OUTCOMES, RD_REASONS
+from journeys import OUTCOMES, RD_REASONS
 from projections import reports
 from projections.metrics.plan_changes import STAGE_AT_CHANGE
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from journeys.progress import Progress
+from journeys import Progress
 
 
 @contextmanager

@@ -10,8 +10,7 @@ import click
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, entry_json
 from cli.params import DATE, REASON, child_argument
-from journeys.domain.timeline import Entry
-from journeys.domain.vocabulary import EVENT_KINDS, HARDER_TO_PLACE
+from journeys import EVENT_KINDS, HARDER_TO_PLACE, Entry
 
 
 def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None:

@@ -1,6 +1,12 @@
-"""journeys: each looked-after child's journey to permanence as an append-only event stream."""
+"""journeys: each looked-after child's journey to permanence as an append-only event stream.
+
+This module is the write side's face: what a caller outside ``journeys`` (the CLI, the read
+side, a script) uses is named here. The wings inside ``journeys`` import one another by
+module path, never through this face, so importing it closes no circle.
+"""
 
 from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
+from journeys.clock import today
 from journeys.domain.errors import (
     ChildNotFound,
     DuplicateEvent,
@@ -10,19 +16,52 @@ from journeys.domain.errors import (
     RuleBroken,
     StoreError,
 )
-from journeys.loading.batch import LoadReport
+from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+from journeys.domain.timeline import CORRECT, RETRACT, Entry
+from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
+from journeys.loading.batch import LOAD_BATCH, LoadReport
+from journeys.loading.parallel import load_file
+from journeys.progress import Progress
+from journeys.ssda903 import ImportReport, import_903
+from journeys.storage.location import DEFAULT_STORE, is_missing_file
+from journeys.synthetic.as_903 import write_903
+from journeys.synthetic.generator import DEFAULT_END
+from journeys.synthetic.generator import generate as generate_journeys
 
 __all__ = [
+    "CHILD_STAGES",
+    "CORRECT",
+    "DEFAULT_END",
+    "DEFAULT_STORE",
+    "EVENT_KINDS",
+    "HARDER_TO_PLACE",
+    "LOAD_BATCH",
+    "OPEN",
+    "OUTCOMES",
+    "RD_REASONS",
+    "RETRACT",
     "ChildNotFound",
     "ChildView",
     "DuplicateEvent",
+    "Entry",
     "EventNotFound",
     "HistoryRow",
+    "ImportReport",
     "InvalidEvent",
     "JourneyError",
     "JourneysApp",
     "LoadReport",
+    "Milestone",
+    "Progress",
     "RuleBroken",
+    "RuleSet",
     "StoreError",
     "VerifyReport",
+    "generate_journeys",
+    "import_903",
+    "is_missing_file",
+    "load_file",
+    "load_rules",
+    "today",
+    "write_903",
 ]
