@@ -7,9 +7,8 @@ import click
 from cli.context import friendly, settings
 from cli.output import echo_json, echo_table
 from cli.params import json_option
-from cli.report_options import catch_up_progress, progress_bar
-from projections import reports
-from projections.views.catchup import CatchUp
+from cli.report_options import catch_up_progress, events_bar
+from projections import CatchUp, reports
 
 
 @click.group()
@@ -92,7 +91,7 @@ def rebuild(workers: int | None, as_json: bool) -> None:
       journeys projections rebuild --workers 1 --json
     """
     app = settings().app()
-    with progress_bar(reports.projection_status(app).head, "rebuilding") as progress:
+    with events_bar(reports.projection_status(app).head, "rebuilding") as progress:
         result = reports.projection_rebuild(app, progress=progress, workers=workers)
     _done(result, as_json, "Rebuilt from")
 

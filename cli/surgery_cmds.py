@@ -13,7 +13,8 @@ from cli.output import echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys.clock import today
 from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
-from projections.metrics.surgery import Action, AgendaRow, deadlines_for, surgery
+from projections.metrics.surgery import Action, AgendaRow
+from projections.reports import deadlines_for, surgery
 
 rules_option = click.option(
     "--rules",
