@@ -7,13 +7,13 @@ from typing import Any
 
 import click
 
+import projections
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress
 from journeys import OUTCOMES, RD_REASONS
-from projections import reports
-from projections.metrics.plan_changes import STAGE_AT_CHANGE
+from projections import STAGE_AT_CHANGE
 
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 
@@ -89,7 +89,7 @@ def plan_changes(
     code = default_la(la)
     app = settings().app()
     with catch_up_progress(app) as progress:
-        report = reports.plan_change_report(
+        report = projections.plan_change_report(
             app, start=start, end=end, la=code, known_at=known_at, everything=everything, progress=progress
         )
     data = report.as_json()
@@ -198,7 +198,7 @@ def tracking_cohort(
     code = default_la(la)
     app = settings().app()
     with catch_up_progress(app) as progress:
-        report = reports.tracking_cohort_report(
+        report = projections.tracking_cohort_report(
             app, start=start, end=end, census=census, la=code, known_at=known_at, progress=progress
         )
     data = report.as_json()

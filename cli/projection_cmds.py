@@ -7,9 +7,8 @@ import click
 from cli.context import friendly, settings
 from cli.output import echo_json, echo_table
 from cli.params import json_option
-from cli.report_options import catch_up_progress, progress_bar
-from projections import reports
-from projections.views.catchup import CatchUp
+from cli.report_options import catch_up_progress, events_bar
+from projections import CatchUp, projection_catch_up, projection_rebuild, projection_status
 
 
 @click.group()
@@ -33,7 +32,7 @@ def status(as_json: bool) -> None:
     Example:
       journeys projections status --json
     """
-    st = reports.projection_status(settings().app())
+    st = projection_status(settings().app())
     data = {"position": st.position, "head": st.head, "behind": st.behind, "rows": st.rows, "location": st.location}
     if as_json:
         echo_json(data)
@@ -66,7 +65,7 @@ def catch_up(as_json: bool) -> None:
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        result = reports.projection_catch_up(app, progress=progress)
+        result = projection_catch_up(app, progress=progress)
     _done(result, as_json, "Applied")
 
 
@@ -92,8 +91,8 @@ def rebuild(workers: int | None, as_json: bool) -> None:
       journeys projections rebuild --workers 1 --json
     """
     app = settings().app()
-    with progress_bar(reports.projection_status(app).head, "rebuilding") as progress:
-        result = reports.projection_rebuild(app, progress=progress, workers=workers)
+    with events_bar(projection_status(app).head, "rebuilding") as progress:
+        result = projection_rebuild(app, progress=progress, workers=workers)
     _done(result, as_json, "Rebuilt from")
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import click
 
+import projections
 from cli.context import friendly, settings
 from cli.output import echo_csv as _echo_csv
 from cli.output import echo_json, echo_table
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress, chosen_las, csv_option, json_of, las_option, rounded
-from journeys.clock import today
-from projections import reports
+from journeys import today
 
 period_option = click.option(
     "--period", metavar="YYYY-YY", help="Financial years, e.g. 2012-15 (1 Apr 2012-31 Mar 2015)."
@@ -92,7 +92,7 @@ def scorecard(
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        by_la = reports.scorecard(
+        by_la = projections.scorecard(
             app,
             period=period,
             start=start,
@@ -192,7 +192,7 @@ def cohort(
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        by_la = reports.cohort(
+        by_la = projections.cohort(
             app, census=census, start=start, end=end, known_at=known_at, las=chosen_las(las), progress=progress
         )
     if _output(by_la, as_json, as_csv):
@@ -244,7 +244,7 @@ def waiting(as_at: date | None, las: tuple[str, ...], known_at: datetime | None,
     app = settings().app()
     day = as_at or today()
     with catch_up_progress(app) as progress:
-        by_la = reports.waiting(app, as_at=day, known_at=known_at, las=chosen_las(las), progress=progress)
+        by_la = projections.waiting(app, as_at=day, known_at=known_at, las=chosen_las(las), progress=progress)
     if _output(by_la, as_json, as_csv):
         return
     headers = [
@@ -307,7 +307,7 @@ def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bo
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        by_la = reports.counts(app, by=by, known_at=known_at, las=chosen_las(las), progress=progress)
+        by_la = projections.counts(app, by=by, known_at=known_at, las=chosen_las(las), progress=progress)
     if _output(by_la, as_json, as_csv):
         return
     headers = ["la", "period", *COUNT_HEADERS]
@@ -346,7 +346,7 @@ def stages(
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        by_la = reports.stages(
+        by_la = projections.stages(
             app, period=period, start=start, end=end, known_at=known_at, las=chosen_las(las), progress=progress
         )
     if _output(by_la, as_json, as_csv):

@@ -12,9 +12,8 @@ import click
 
 from cli.context import default_la
 from cli.params import LA_CODE
-from journeys import JourneysApp
-from projections.reports import projection_status
-from projections.views.catchup import Progress
+from journeys import JourneysApp, Progress
+from projections import projection_status
 
 las_option = click.option(
     "--la",
@@ -45,8 +44,9 @@ def rounded(value: float | None, places: int = 0) -> float | int | None:
 
 
 @contextmanager
-def progress_bar(length: int, label: str) -> Iterator[Progress | None]:
-    """A progress callback drawing a bar on stderr for a long run on a terminal (else None)."""
+def progress_bar(length: int, label: str) -> Iterator[Callable[[int], Any] | None]:
+    """A callback told each step's units, drawing a bar on stderr for a long run on a
+    terminal (else None)."""
     if not sys.stderr.isatty() or length < PROGRESS_FROM:
         yield None
         return
@@ -56,12 +56,31 @@ def progress_bar(length: int, label: str) -> Iterator[Progress | None]:
 
 
 @contextmanager
+def events_bar(length: int, label: str) -> Iterator[Progress | None]:
+    """A ``progress(done, total)`` callback drawing a bar of ``length`` on stderr for a long
+    run on a terminal (else None)."""
+    with progress_bar(length, label) as update:
+        if update is None:
+            yield None
+            return
+        step = update
+        seen = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal seen
+            step(done - seen)
+            seen = done
+
+        yield progress
+
+
+@contextmanager
 def catch_up_progress(app: JourneysApp, label: str = "catching up") -> Iterator[Progress | None]:
     """A progress bar for the catch-up a report does first (only on a terminal)."""
     if not sys.stderr.isatty():
         yield None
         return
-    with progress_bar(projection_status(app).behind, label) as progress:
+    with events_bar(projection_status(app).behind, label) as progress:
         yield progress
 
 

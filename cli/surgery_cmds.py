@@ -12,7 +12,7 @@ from cli.context import default_la, friendly, resolve_la, settings, with_la
 from cli.output import echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys import OPEN, Milestone, RuleSet, load_rules, today
-from projections.metrics.surgery import Action, AgendaRow, deadlines_for, surgery
+from projections import Action, AgendaRow, deadlines_for, surgery
 
 rules_option = click.option(
     "--rules",

@@ -216,10 +216,11 @@ class JourneysApp(Application[UUID]):
         superseded = superseded_seqs(entries)
         return [HistoryRow(e, e.seq in superseded) for e in entries]
 
-    def notifications(self, start: int = 1, batch: int = 5000) -> Iterator[Notification]:
-        """Every stored event in recording order, read in batches."""
+    def notifications(self, start: int = 1, batch: int = 5000, *, stop: int | None = None) -> Iterator[Notification]:
+        """Every stored event in recording order (from notification id ``start``, up to ``stop``
+        if given), read in batches."""
         while True:
-            chunk = self.recorder.select_notifications(start, batch)
+            chunk = self.recorder.select_notifications(start, batch, stop=stop)
             yield from chunk
             if len(chunk) < batch:
                 return

@@ -1,0 +1,54 @@
+"""The read side of journeys: the reports over the read model, and its upkeep.
+
+This is the face callers (the CLI) use. Behind it, :mod:`projections.metrics` holds the pure
+report functions over summary rows and :mod:`projections.views` the view store (the read
+model's tables, caught up from the event store); :mod:`projections.reports` joins them.
+"""
+
+from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
+from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
+from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
+from projections.reports import (
+    cohort,
+    counts,
+    deadlines_for,
+    plan_change_report,
+    projection_catch_up,
+    projection_rebuild,
+    projection_status,
+    scorecard,
+    stages,
+    summaries,
+    surgery,
+    tracking_cohort_report,
+    waiting,
+)
+from projections.views.catchup import CatchUp, Status, ViewsAhead
+
+__all__ = [
+    "STAGE_AT_CHANGE",
+    "Action",
+    "Agenda",
+    "AgendaRow",
+    "CatchUp",
+    "ChildDeadlines",
+    "PlanChange",
+    "PlanChangeReport",
+    "Status",
+    "TrackedChild",
+    "TrackingReport",
+    "ViewsAhead",
+    "cohort",
+    "counts",
+    "deadlines_for",
+    "plan_change_report",
+    "projection_catch_up",
+    "projection_rebuild",
+    "projection_status",
+    "scorecard",
+    "stages",
+    "summaries",
+    "surgery",
+    "tracking_cohort_report",
+    "waiting",
+]

@@ -3,6 +3,9 @@ time), then applies one pure metric function per local authority.
 
 Each function returns ``{la: report}`` in the order the local authorities were asked for
 (``{"all": report}`` when none was named); the report dicts carry the documented JSON keys.
+The plan-change and tracking-cohort reports return their report objects; the surgery's
+agenda and one child's deadlines are read from the journey streams themselves. The read
+model is reached only through the view store's named queries (no SQL here).
 """
 
 from __future__ import annotations
@@ -14,22 +17,27 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from journeys.application import JourneysApp
+from journeys.domain.milestones import RuleSet
+from journeys.progress import Progress
 from projections.metrics import activity, cohorts
 from projections.metrics import scorecard as card
 from projections.metrics.periods import PeriodError, window
 from projections.metrics.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
 from projections.metrics.scope import refuse_unknown
 from projections.metrics.summary import PeriodSummary, child_ids
+from projections.metrics.surgery import Agenda, ChildDeadlines, agenda, child_deadlines
 from projections.metrics.thresholds import Thresholds, for_window
 from projections.metrics.tracking_cohort import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
 from projections.views import adoption_months as months
-from projections.views.catchup import CatchUp, Progress, Status, current_summaries, rebuild, status
+from projections.views.catchup import CatchUp, Status, current_summaries, rebuild, status
 from projections.views.catchup import catch_up as _catch_up
-from projections.views.store import ViewStore
+from projections.views.store import JourneysViews, open_views
 
 ALL = "all"
 Report = Callable[[list[PeriodSummary]], dict[str, Any]]
-Current = Callable[[ViewStore, Sequence[str]], dict[str, dict[str, Any]]]
+Current = Callable[[JourneysViews, Sequence[str]], dict[str, dict[str, Any]]]
+# Which summary rows a report reads (only some columns of them), of the local authorities named.
+Selection = Callable[[JourneysViews, Sequence[str]], list[PeriodSummary]]
 
 # The summary columns each report reads from the table (the others are left unread).
 SCORECARD_COLUMNS = months.SOURCE_COLUMNS
@@ -45,7 +53,6 @@ COHORT_COLUMNS = (
     "plan_events",
     "harder_to_place",
 )
-PO_BY_CENSUS = "placement_order IS NOT NULL AND placement_order <= {ph}"
 WAITING_COLUMNS = (
     "la",
     "child",
@@ -78,7 +85,7 @@ def summaries(
     app: JourneysApp, *, known_at: datetime | None = None, las: Sequence[str] = (), progress: Progress | None = None
 ) -> list[PeriodSummary]:
     """The summary rows, caught up (or as known at ``known_at``)."""
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         return current_summaries(app, views, known_at=known_at, las=las, progress=progress)
     finally:
@@ -100,12 +107,12 @@ def _per_la(
 
 def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None, current: Current) -> dict[str, Any]:
     """Catch the read model up, refuse an unknown local authority, then run ``current``."""
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         _catch_up(app, views, progress=progress)
-        missing = set(las) - views.held(las)
+        missing = set(las) - views.las_present(las)
         if missing:
-            refuse_unknown(missing, views.las(), "no child in care")
+            refuse_unknown(missing, views.all_las(), "no child in care")
         return current(views, las)
     finally:
         views.close()
@@ -118,15 +125,14 @@ def _grouped(rows: list[PeriodSummary], las: Sequence[str], report: Report) -> d
 
 
 def _scorecard_of(
-    views: ViewStore, la: str | None, first: date, last: date, limits: Thresholds, a3_months: int
+    views: JourneysViews, la: str | None, first: date, last: date, limits: Thresholds, a3_months: int
 ) -> dict[str, Any]:
     """One scorecard from the read model: whole months from ``adoption_months``, the days of
     a part month from the summary rows adopted on them."""
     whole = months.whole_months(first, last)
     total = card.Totals() if whole is None else views.adoption_totals(la or months.ALL, *whole, a3_months)
     for start, end in [(first, last)] if whole is None else months.edges(first, last, whole):
-        where = f"adoption_order BETWEEN {views.ph} AND {views.ph}"
-        rows = views.select(SCORECARD_COLUMNS, where, [views.param(start), views.param(end)], [la] if la else [])
+        rows = views.adopted_between(start, end, SCORECARD_COLUMNS, [la] if la else [])
         total = total + card.totals_of(card.child_delays(rows, start, end, a3_months))
     return card.from_totals(total, first, last, limits, a3_months)
 
@@ -149,7 +155,7 @@ def scorecard(
         return _per_la(app, lambda rows: card.scorecard(rows, first, last, limits, a3_months), known_at, las, progress)
     n = a3_months if a3_months is not None else limits.a3_months
 
-    def current(views: ViewStore, las: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def current(views: JourneysViews, las: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not las:
             return {ALL: _scorecard_of(views, None, first, last, limits, n)}
         return {la: _scorecard_of(views, la, first, last, limits, n) for la in las}
@@ -157,24 +163,21 @@ def scorecard(
     return _from_views(app, las, progress, current)
 
 
-def _light(
+def _report_on_selected_rows(
     app: JourneysApp,
     report: Report,
-    columns: Sequence[str],
-    where: str,
-    dates: Sequence[date],
+    selection: Selection,
     known_at: datetime | None,
     las: Sequence[str],
     progress: Progress | None,
 ) -> dict[str, dict[str, Any]]:
-    """``report`` on the summary rows ``where`` selects (an SQL condition with ``{ph}`` for each
-    of ``dates``), only ``columns`` read; as known at ``known_at``, on every replayed row."""
+    """``report`` on the summary rows ``selection`` reads from the caught-up read model (only
+    the columns the report needs); as known at ``known_at``, on every replayed row."""
     if known_at is not None:
         return _per_la(app, report, known_at, las, progress)
 
-    def current(views: ViewStore, las: Sequence[str]) -> dict[str, dict[str, Any]]:
-        rows = views.select(columns, where.format(ph=views.ph), [views.param(d) for d in dates], las)
-        return _grouped(rows, las, report)
+    def current(views: JourneysViews, las: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return _grouped(selection(views, las), las, report)
 
     return _from_views(app, las, progress, current)
 
@@ -197,18 +200,17 @@ def cohort(
         if end < start:
             raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
         first, last = start, end
-        return _light(
+        return _report_on_selected_rows(
             app,
             lambda rows: cohorts.in_window(rows, census, first, last),
-            COHORT_COLUMNS,
-            PO_BY_CENSUS + " AND placement_order BETWEEN {ph} AND {ph}",
-            [census, first, last],
+            lambda views, las: views.placement_orders_by(census, (first, last), COHORT_COLUMNS, las),
             known_at,
             las,
             progress,
         )
     by_year: Report = lambda rows: cohorts.by_po_year(rows, census)  # noqa: E731
-    return _light(app, by_year, COHORT_COLUMNS, PO_BY_CENSUS, [census], known_at, las, progress)
+    by_census: Selection = lambda views, las: views.placement_orders_by(census, None, COHORT_COLUMNS, las)  # noqa: E731
+    return _report_on_selected_rows(app, by_year, by_census, known_at, las, progress)
 
 
 def waiting(
@@ -219,12 +221,10 @@ def waiting(
     las: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Any]]:
-    return _light(
+    return _report_on_selected_rows(
         app,
         lambda rows: activity.waiting(rows, as_at),
-        WAITING_COLUMNS,
-        "entered_care IS NOT NULL AND entered_care <= {ph} AND (ended IS NULL OR ended > {ph})",
-        [as_at, as_at],
+        lambda views, las: views.in_care_on(as_at, WAITING_COLUMNS, las),
         known_at,
         las,
         progress,
@@ -240,7 +240,8 @@ def counts(
     progress: Progress | None = None,
 ) -> dict[str, dict[str, Any]]:
     report = lambda rows: activity.counts(rows, by)  # noqa: E731
-    return _light(app, report, COUNTS_COLUMNS, "1 = 1", [], known_at, las, progress)
+    every: Selection = lambda views, las: views.every_row(COUNTS_COLUMNS, las)  # noqa: E731
+    return _report_on_selected_rows(app, report, every, known_at, las, progress)
 
 
 def stages(
@@ -259,21 +260,23 @@ def stages(
         first, last = window(period, start, end)
     report = lambda rows: activity.stages(rows, first, last)  # noqa: E731
     if first is None or last is None:
-        return _light(app, report, STAGES_COLUMNS, "1 = 1", [], known_at, las, progress)
-    where = "adoption_order BETWEEN {ph} AND {ph}"
-    return _light(app, report, STAGES_COLUMNS, where, [first, last], known_at, las, progress)
+        every: Selection = lambda views, las: views.every_row(STAGES_COLUMNS, las)  # noqa: E731
+        return _report_on_selected_rows(app, report, every, known_at, las, progress)
+    start_on, end_on = first, last
+    adopted: Selection = lambda views, las: views.adopted_between(start_on, end_on, STAGES_COLUMNS, las)  # noqa: E731
+    return _report_on_selected_rows(app, report, adopted, known_at, las, progress)
 
 
 T = TypeVar("T")
 
 
-def _caught_up(app: JourneysApp, la: str | None, progress: Progress | None, read: Callable[[ViewStore], T]) -> T:
+def _caught_up(app: JourneysApp, la: str | None, progress: Progress | None, read: Callable[[JourneysViews], T]) -> T:
     """What ``read`` reads from the read model once caught up, refusing an unknown ``la`` first."""
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         _catch_up(app, views, progress=progress)
-        if la is not None and not views.held([la]):
-            refuse_unknown([la], views.las(), "no journey")
+        if la is not None and not views.las_present([la]):
+            refuse_unknown([la], views.all_las(), "no journey")
         return read(views)
     finally:
         views.close()
@@ -324,7 +327,7 @@ def tracking_cohort_report(
 
 
 def projection_status(app: JourneysApp) -> Status:
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         return status(app, views)
     finally:
@@ -332,7 +335,7 @@ def projection_status(app: JourneysApp) -> Status:
 
 
 def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         return _catch_up(app, views, progress=progress)
     finally:
@@ -340,8 +343,34 @@ def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -
 
 
 def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None, workers: int | None = None) -> CatchUp:
-    views = ViewStore(app.store)
+    views = open_views(app.store)
     try:
         return rebuild(app, views, progress=progress, workers=workers)
     finally:
         views.close()
+
+
+def deadlines_for(
+    app: JourneysApp,
+    la: str,
+    child: str,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+) -> ChildDeadlines:
+    """One child's milestones and open actions on ``as_at`` (as known at ``known_at``), from its stream."""
+    return child_deadlines(app.entries(la, child), la, child, as_at=as_at, known_at=known_at, rules=rules)
+
+
+def surgery(
+    app: JourneysApp,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    rules: RuleSet | None = None,
+    la: str | None = None,
+    owner: str | None = None,
+) -> Agenda:
+    """The surgery agenda (:func:`projections.metrics.surgery.agenda`) over every child in the store."""
+    return agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)

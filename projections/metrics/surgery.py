@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from journeys import JourneysApp
 from journeys.domain.milestones import (
     DUE_SOON,
     ON_TRACK,
@@ -173,18 +172,6 @@ def child_deadlines(
     )
 
 
-def deadlines_for(
-    app: JourneysApp,
-    la: str,
-    child: str,
-    *,
-    as_at: date,
-    known_at: datetime | None = None,
-    rules: RuleSet | None = None,
-) -> ChildDeadlines:
-    return child_deadlines(app.entries(la, child), la, child, as_at=as_at, known_at=known_at, rules=rules)
-
-
 def on_the_agenda(state: ChildState) -> bool:
     """An open child (not adopted, not left care) whose plan is adoption, including an
     unborn or not-yet-looked-after child tracked for early family-finding."""
@@ -264,16 +251,3 @@ def agenda(
             continue
         rows.append(row)
     return Agenda(as_at, known_at, sorted(rows, key=sort_key))
-
-
-def surgery(
-    app: JourneysApp,
-    *,
-    as_at: date,
-    known_at: datetime | None = None,
-    rules: RuleSet | None = None,
-    la: str | None = None,
-    owner: str | None = None,
-) -> Agenda:
-    """The agenda over every child in the store."""
-    return agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)

@@ -11,7 +11,7 @@ the number of children.
 
 Every figure comes from the functions of :mod:`projections.metrics.scorecard`; this module only adds
 them up. When the catch-up replaces a child's summary rows the old rows' contributions are
-taken away and the new rows' added, in the same transaction (:meth:`ViewStore.write`).
+taken away and the new rows' added, in the same transaction (:meth:`projections.views.store.JourneysViews.write`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Any
 
 from projections.metrics.scorecard import Totals, a1_days, a2_days, a10_days, months_to_place
 from projections.metrics.summary import PeriodSummary
+from projections.views.columns import Table
+from projections.views.dialect import Dialect
 
 TABLE = "adoption_months"
 ALL = ""  # the la of the rows that add up every local authority
@@ -41,6 +43,21 @@ SOURCE_COLUMNS = (
     "adoption_order",
 )
 
+# The table is clustered: in SQLite the rows live in the key's own b-tree, so a window's rows
+# are read in one range.
+LAYOUT = Table(
+    TABLE,
+    (
+        ("la", "TEXT NOT NULL"),
+        ("month", "INTEGER NOT NULL"),
+        ("placed", "INTEGER NOT NULL"),
+        ("k", "INTEGER NOT NULL"),
+        *((name, "INTEGER NOT NULL") for name in SUMS),
+    ),
+    key=KEY,
+    clustered=True,
+)
+
 Key = tuple[str, int, int, int]
 
 
@@ -53,24 +70,12 @@ def month_start(index: int) -> date:
     return date(year, month + 1, 1)
 
 
-def create_sql(table: str, postgres: bool) -> str:
-    columns = ", ".join(f"{name} INTEGER NOT NULL" for name in SUMS)
-    # In SQLite the rows live in the key's own b-tree, so a window's rows are read in one range.
-    clustered = "" if postgres else " WITHOUT ROWID"
-    return (
-        f"CREATE TABLE IF NOT EXISTS {table} (la TEXT NOT NULL, month INTEGER NOT NULL, placed INTEGER NOT NULL, "
-        f"k INTEGER NOT NULL, {columns}, PRIMARY KEY (la, month, placed, k)){clustered}"
-    )
-
-
-def upsert_sql(table: str, ph: str, postgres: bool) -> str:
+def upsert_sql(dialect: Dialect) -> str:
     names = KEY + SUMS
-    marks = ", ".join([ph] * len(names))
-    # PostgreSQL needs the existing row's columns qualified (by an alias); SQLite takes them bare.
-    alias, prefix = (" AS t", "t.") if postgres else ("", "")
+    alias, prefix = dialect.upsert_alias
     updates = ", ".join(f"{name} = {prefix}{name} + excluded.{name}" for name in SUMS)
     return (
-        f"INSERT INTO {table}{alias} ({', '.join(names)}) VALUES ({marks}) "
+        f"INSERT INTO {dialect.qualified(TABLE)}{alias} ({', '.join(names)}) VALUES ({dialect.marks(len(names))}) "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
     )
 
@@ -110,12 +115,13 @@ def changes(old: Iterable[PeriodSummary], new: Iterable[PeriodSummary]) -> list[
     return [(*key, *values) for key, values in net.items() if any(values)]
 
 
-def totals_sql(table: str, ph: str) -> str:
+def totals_sql(dialect: Dialect) -> str:
     # every column named: PostgreSQL rows come back as dicts keyed by column name
     sums = ", ".join(f"COALESCE(SUM({name}), 0) AS {name}" for name in SUMS)
+    ph = dialect.placeholder
     return (
         f"SELECT {sums}, COALESCE(SUM(CASE WHEN placed = 1 AND k <= {ph} THEN n ELSE 0 END), 0) AS in_time "
-        f"FROM {table} WHERE la = {ph} AND month BETWEEN {ph} AND {ph}"
+        f"FROM {dialect.qualified(TABLE)} WHERE la = {ph} AND month BETWEEN {ph} AND {ph}"
     )
 
 

@@ -9,20 +9,22 @@ with the batch's last notification id in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
+from journeys.progress import Progress
 from journeys.workers import collection_paused
 from projections.metrics.summary import PeriodSummary, summarise
-from projections.views.derivation import Derived, derive_streams
+from projections.views.derivation import ViewRows, derive_streams
 from projections.views.rebuild import rebuild_windows, rebuild_windows_in_processes, rebuild_workers
-from projections.views.store import ViewStore
+from projections.views.store import JourneysViews
 
 BATCH = 1000
 WINDOW = 10_000  # notification ids per rebuild transaction
@@ -33,9 +35,6 @@ class ViewsAhead(JourneyError):
     another (or a replaced) event store."""
 
     remedy = "run `journeys projections rebuild` to rebuild it from this store"
-
-
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -60,36 +59,35 @@ class Status:
         return max(0, self.head - self.position)
 
 
-def _uuid(value: UUID | str) -> UUID:
+def _stream_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def head(app: JourneysApp) -> int:
-    return app.recorder.max_notification_id() or 0
-
-
-def derive(app: JourneysApp, streams: Iterable[UUID]) -> Derived:
+def view_rows_of(app: JourneysApp, streams: Iterable[UUID]) -> ViewRows:
     """The view store's rows of the given streams, each read once (many streams to a query)."""
     return derive_streams(app.streams_entries(streams))
 
 
-def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress: Progress | None = None) -> CatchUp:
-    """Apply every notification recorded since the tracked position, batch by batch."""
+def catch_up(
+    app: JourneysApp, views: JourneysViews, *, batch: int = BATCH, progress: Progress | None = None
+) -> CatchUp:
+    """Apply every notification recorded since the tracked position, batch by batch;
+    ``progress`` is told how far it has got through the notification ids it had to apply."""
     events = children = 0
-    position = views.position()
-    last = head(app)
+    position = start = views.position()
+    last = app.head()
     if position > last:
         raise ViewsAhead(
             f"the read model {views.location} is at event {position} but the event store ends at event {last}"
         )
     while position < last:
-        notes = app.recorder.select_notifications(position + 1, batch, stop=last)
+        notes = list(islice(app.notifications(position + 1, batch, stop=last), batch))
         if not notes:
             break
-        streams = list(dict.fromkeys(_uuid(n.originator_id) for n in notes))
-        derived = derive(app, streams)
+        streams = list(dict.fromkeys(_stream_uuid(n.originator_id) for n in notes))
+        rows = view_rows_of(app, streams)
         try:
-            views.write([str(s) for s in streams], derived, notes[-1].id)
+            views.write([str(s) for s in streams], rows, notes[-1].id)
         except IntegrityError:
             # Another process applied this batch first: carry on from where it got to.
             position = views.position()
@@ -98,13 +96,13 @@ def catch_up(app: JourneysApp, views: ViewStore, *, batch: int = BATCH, progress
         children += len(streams)
         position = notes[-1].id
         if progress is not None:
-            progress(len(notes))
+            progress(position - start, last - start)
     return CatchUp(events, children, position, last)
 
 
 def rebuild(
     app: JourneysApp,
-    views: ViewStore,
+    views: JourneysViews,
     *,
     batch: int = BATCH,
     window: int = WINDOW,
@@ -121,10 +119,11 @@ def rebuild(
     another process catches up at the same time) is applied by the ordinary catch-up.
 
     ``workers`` processes derive the windows (default: :func:`rebuild_workers`); this one
-    writes them in order, so the result is the same with any number.
+    writes them in order, so the result is the same with any number. ``progress`` is told
+    the notification id reached of the last one.
     """
     views.reset(drop_indexes=True)
-    last = head(app)
+    last = app.head()
     parts = rebuild_workers(app, last) if workers is None else workers
     with collection_paused():
         if parts > 1 and app.is_shared_store() and last > window:
@@ -132,12 +131,21 @@ def rebuild(
         else:
             events, children = rebuild_windows(app, views, last, window, progress)
     views.create_indexes()
-    rest = catch_up(app, views, batch=batch, progress=progress)
+    rest = catch_up(app, views, batch=batch, progress=_from(views.position(), progress) if progress else None)
     return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
 
 
-def status(app: JourneysApp, views: ViewStore) -> Status:
-    return Status(views.position(), head(app), views.count(), views.location)
+def _from(reached: int, progress: Progress) -> Progress:
+    """``progress`` told of a catch-up that starts at notification id ``reached``."""
+
+    def told(done: int, total: int) -> None:
+        progress(reached + done, reached + total)
+
+    return told
+
+
+def status(app: JourneysApp, views: JourneysViews) -> Status:
+    return Status(views.position(), app.head(), views.count(), views.location)
 
 
 def summaries_known_at(app: JourneysApp, known_at: datetime, las: Iterable[str] | None = None) -> list[PeriodSummary]:
@@ -153,7 +161,7 @@ def summaries_known_at(app: JourneysApp, known_at: datetime, las: Iterable[str] 
 
 def current_summaries(
     app: JourneysApp,
-    views: ViewStore,
+    views: JourneysViews,
     *,
     known_at: datetime | None = None,
     las: Iterable[str] | None = None,

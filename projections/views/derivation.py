@@ -1,24 +1,36 @@
 """What the view store holds of a child, derived from its stream: its summary rows (one per
 period of care, :mod:`projections.metrics.summary`), its plan changes (:mod:`projections.metrics.plan_changes`)
 and its family-finding decisions (:mod:`projections.views.family_finding_table`), from one reading of
-the decisions in force."""
+the decisions in force; and those rows as the tables' column values."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Entry, decisions_at
 from projections.metrics.plan_changes import PlanChange, child_plan_changes
 from projections.metrics.summary import PeriodSummary, child_ids, summarise_state
-from projections.views import family_finding_table
+from projections.views import adoption_months, family_finding_table, plan_change_table, summary_table
+from projections.views.dialect import Dialect
 from projections.views.family_finding_table import FamilyFinding
 
 
+@dataclass(frozen=True)
+class TableRecords:
+    """Some children's rows as the view store's tables' column values, ready to insert."""
+
+    summaries: list[tuple[Any, ...]]
+    month_changes: list[tuple[Any, ...]]  # what the summaries add to adoption_months
+    plan_changes: list[tuple[Any, ...]]
+    family_finding: list[tuple[Any, ...]]
+
+
 @dataclass
-class Derived:
+class ViewRows:
     """The view store's rows of some children."""
 
     rows: list[PeriodSummary] = field(default_factory=list)
@@ -42,13 +54,22 @@ class Derived:
         self.changes.sort(key=_change_key)
         self.family_finding.sort(key=_finding_key)
 
+    def records(self, dialect: Dialect, *, with_months: bool = True) -> TableRecords:
+        """The rows as ``dialect``'s column values (and, ``with_months``, what they add to the sums)."""
+        return TableRecords(
+            [summary_table.to_record(row, dialect) for row in self.rows],
+            adoption_months.changes([], self.rows) if with_months else [],
+            [plan_change_table.to_record(change, dialect) for change in self.changes],
+            [family_finding_table.to_record(found, dialect) for found in self.family_finding],
+        )
 
-def derive_streams(found: Mapping[UUID, Sequence[Entry]]) -> Derived:
+
+def derive_streams(found: Mapping[UUID, Sequence[Entry]]) -> ViewRows:
     """The view store's rows of many children (``found``: each stream's entries)."""
-    derived = Derived()
+    view_rows = ViewRows()
     for stream, entries in found.items():
-        derived.add(str(stream), entries)
-    return derived
+        view_rows.add(str(stream), entries)
+    return view_rows
 
 
 def _summary_key(row: PeriodSummary) -> tuple[str, str, int]:

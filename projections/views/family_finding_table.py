@@ -15,20 +15,24 @@ from datetime import date
 from typing import Any
 
 from journeys.domain.timeline import Decision
-from projections.views.columns import iso, same
+from projections.views.columns import Table
+from projections.views.dialect import Dialect
 
 TABLE = "family_finding"
 KIND = "family-finding"
-
-# (column, SQLite type, PostgreSQL type)
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("stream_id", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("seq", "INTEGER NOT NULL", "INTEGER NOT NULL"),
-    ("la", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("child", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("began", "TEXT NOT NULL", "DATE NOT NULL"),
+LAYOUT = Table(
+    TABLE,
+    (
+        ("stream_id", "TEXT NOT NULL"),
+        ("seq", "INTEGER NOT NULL"),
+        ("la", "TEXT NOT NULL"),
+        ("child", "TEXT NOT NULL"),
+        ("began", "DATE NOT NULL"),
+    ),
+    key=("stream_id", "seq"),
+    indexes=("began",),
 )
-COLUMN_NAMES = tuple(name for name, _, _ in COLUMNS)
+COLUMN_NAMES = LAYOUT.column_names
 
 
 @dataclass(frozen=True)
@@ -45,17 +49,5 @@ def of_decisions(stream_id: str, la: str, child: str, decisions: Sequence[Decisi
     return [FamilyFinding(stream_id, d.seq, la, child, d.on) for d in decisions if d.kind == KIND]
 
 
-def create_sql(table: str, postgres: bool) -> list[str]:
-    columns = ", ".join(f"{name} {pg if postgres else lite}" for name, lite, pg in COLUMNS)
-    return [
-        f"CREATE TABLE IF NOT EXISTS {table} ({columns}, PRIMARY KEY (stream_id, seq))",
-        f"CREATE INDEX IF NOT EXISTS {TABLE}_began ON {table} (began)",
-    ]
-
-
-def insert_sql(table: str, ph: str) -> str:
-    return f"INSERT INTO {table} ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join([ph] * len(COLUMN_NAMES))})"
-
-
-def to_record(found: FamilyFinding, postgres: bool) -> tuple[Any, ...]:
-    return (found.stream_id, found.seq, found.la, found.child, (same if postgres else iso)(found.began))
+def to_record(found: FamilyFinding, dialect: Dialect) -> tuple[Any, ...]:
+    return (found.stream_id, found.seq, found.la, found.child, dialect.date(found.began))

@@ -13,45 +13,35 @@ from collections.abc import Sequence
 from typing import Any
 
 from projections.metrics.plan_changes import PlanChange
-from projections.views.columns import column_date, iso, same
+from projections.views.columns import Table, column_date
+from projections.views.dialect import Dialect
 
 TABLE = "plan_change"
-
-# (column, SQLite type, PostgreSQL type)
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("stream_id", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("seq", "INTEGER NOT NULL", "INTEGER NOT NULL"),
-    ("la", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("child", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("changed_on", "TEXT NOT NULL", "DATE NOT NULL"),
-    ("plan_before", "TEXT", "TEXT"),
-    ("plan_after", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("plan_since", "TEXT", "DATE"),
-    ("stage", "TEXT NOT NULL", "TEXT NOT NULL"),
-    ("adoption_decision", "TEXT", "DATE"),
-    ("reason", "TEXT", "TEXT"),
-    ("decided_by", "TEXT", "TEXT"),
-    ("outcome", "TEXT", "TEXT"),
+LAYOUT = Table(
+    TABLE,
+    (
+        ("stream_id", "TEXT NOT NULL"),
+        ("seq", "INTEGER NOT NULL"),
+        ("la", "TEXT NOT NULL"),
+        ("child", "TEXT NOT NULL"),
+        ("changed_on", "DATE NOT NULL"),
+        ("plan_before", "TEXT"),
+        ("plan_after", "TEXT NOT NULL"),
+        ("plan_since", "DATE"),
+        ("stage", "TEXT NOT NULL"),
+        ("adoption_decision", "DATE"),
+        ("reason", "TEXT"),
+        ("decided_by", "TEXT"),
+        ("outcome", "TEXT"),
+    ),
+    key=("stream_id", "seq"),
 )
-COLUMN_NAMES = tuple(name for name, _, _ in COLUMNS)
+COLUMN_NAMES = LAYOUT.column_names
 
 
-def create_sql(table: str, postgres: bool) -> str:
-    columns = ", ".join(f"{name} {pg if postgres else lite}" for name, lite, pg in COLUMNS)
-    return f"CREATE TABLE IF NOT EXISTS {table} ({columns}, PRIMARY KEY (stream_id, seq))"
-
-
-def insert_sql(table: str, ph: str) -> str:
-    return f"INSERT INTO {table} ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join([ph] * len(COLUMN_NAMES))})"
-
-
-def select_sql(table: str) -> str:
-    return f"SELECT {', '.join(COLUMN_NAMES)} FROM {table}"
-
-
-def to_record(change: PlanChange, postgres: bool) -> tuple[Any, ...]:
+def to_record(change: PlanChange, dialect: Dialect) -> tuple[Any, ...]:
     """A plan change as the table's column values (in the order of COLUMN_NAMES)."""
-    day = same if postgres else iso
+    day = dialect.date
     return (
         change.stream_id,
         change.seq,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -27,15 +27,15 @@ from eventsourcing.persistence import IntegrityError
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError, StoreError
 from journeys.domain.timeline import Entry
+from journeys.progress import Progress
 from journeys.workers import MAX_WORKERS, cpus, process_context
-from projections.views.derivation import Derived, derive_streams
-from projections.views.store import TableRecords, ViewStore, records_of
+from projections.views.derivation import TableRecords, ViewRows, derive_streams
+from projections.views.dialect import Dialect
+from projections.views.store import JourneysViews
 
 # A store of this many events or more is rebuilt by several processes when workers is not
 # given (starting them costs a few tenths of a second, about 20,000 events' work).
 PARALLEL_FROM_EVENTS = 50_000
-
-Progress = Callable[[int], None]
 
 
 def rebuild_workers(app: JourneysApp, events: int) -> int:
@@ -49,18 +49,19 @@ def workers_for_events(events: int) -> int:
     return 1 if events < PARALLEL_FROM_EVENTS else max(1, min(MAX_WORKERS, cpus()))
 
 
-def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> Derived:
+def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> ViewRows:
     """The view store's rows of a window's children, each table's in its key order."""
-    derived = derive_streams(found)
-    derived.sort()
-    return derived
+    rows = derive_streams(found)
+    rows.sort()
+    return rows
 
 
 def rebuild_windows(
-    app: JourneysApp, views: ViewStore, last: int, window: int, progress: Progress | None
+    app: JourneysApp, views: JourneysViews, last: int, window: int, progress: Progress | None
 ) -> tuple[int, int]:
     """Insert the rows of every child whose latest event is at or before ``last``, window by
-    window, in this process; (events read, children derived)."""
+    window, in this process; (events read, children derived). ``progress`` is told the
+    notification id reached of ``last``."""
     position = events = children = 0
     while position < last:
         upto = min(position + window, last)
@@ -74,20 +75,22 @@ def rebuild_windows(
         events += sum(len(entries) for entries in found.values())
         children += len(found)
         if progress is not None:
-            progress(upto - position)
+            progress(upto, last)
         position = upto
     return events, children
 
 
 @dataclass(frozen=True)
-class _Job:
+class _RebuildJob:
+    """What a deriving process needs to open the store and make the view store's column values."""
+
     store: str
     env: dict[str, str]
-    postgres: bool
+    dialect: Dialect
 
 
 @dataclass(frozen=True)
-class _Derived:
+class _WindowRecords:
     """One window's rows as the tables' column values (and what they add to the sums)."""
 
     first: int
@@ -102,35 +105,34 @@ class _Worker:
     """A deriving process's own connection to the store, opened once (or why it could not be)."""
 
     app: JourneysApp | None = None
-    postgres: bool = False
+    dialect: Dialect | None = None
     failure: tuple[str, str | None] | None = None
 
 
 _worker = _Worker()
 
 
-def _start(job: _Job) -> None:
-    _worker.postgres = job.postgres
+def _start(job: _RebuildJob) -> None:
+    _worker.dialect = job.dialect
     try:
         _worker.app = JourneysApp(job.store, env=job.env)
     except JourneyError as error:
         _worker.failure = (str(error), error.remedy or None)
 
 
-def _derive(first: int, upto: int) -> _Derived | tuple[str, str | None]:
+def _derive(first: int, upto: int) -> _WindowRecords | tuple[str, str | None]:
     """The window ``first``..``upto`` derived (in a deriving process), or why it could not be."""
-    app, postgres = _worker.app, _worker.postgres
-    if app is None:
+    app, dialect = _worker.app, _worker.dialect
+    if app is None or dialect is None:
         assert _worker.failure is not None
         return _worker.failure
     try:
         found = app.streams_ending(first, upto)
         assert found is not None  # only stores with SQL are rebuilt by several processes
-        derived = window_rows(found)
-        return _Derived(
+        return _WindowRecords(
             first,
             upto,
-            records_of(derived, postgres),
+            window_rows(found).records(dialect),
             sum(len(entries) for entries in found.values()),
             len(found),
         )
@@ -142,12 +144,12 @@ def _derive(first: int, upto: int) -> _Derived | tuple[str, str | None]:
 
 
 def rebuild_windows_in_processes(
-    app: JourneysApp, views: ViewStore, last: int, window: int, workers: int, progress: Progress | None
+    app: JourneysApp, views: JourneysViews, last: int, window: int, workers: int, progress: Progress | None
 ) -> tuple[int, int]:
     """:func:`rebuild_windows` with the windows derived by ``workers`` processes (a few
     windows ahead of the one being written, so memory stays bounded) and written here."""
     windows = [(start + 1, min(start + window, last)) for start in range(0, last, window)]
-    job = _Job(app.store, {**app.env, "CREATE_TABLE": "no"}, views.postgres)
+    job = _RebuildJob(app.store, {**app.env, "CREATE_TABLE": "no"}, views.dialect)
     events = children = 0
     ahead: deque[Future[Any]] = deque()
     with ProcessPoolExecutor(workers, mp_context=process_context(), initializer=_start, initargs=(job,)) as pool:
@@ -159,7 +161,7 @@ def rebuild_windows_in_processes(
                 following = next(upcoming, None)
                 if following is not None:
                     ahead.append(pool.submit(_derive, *following))
-                if not isinstance(derived, _Derived):
+                if not isinstance(derived, _WindowRecords):
                     message, remedy = derived
                     raise StoreError(f"the rebuild stopped: {message}", remedy or _RESUME)
                 try:
@@ -169,7 +171,7 @@ def rebuild_windows_in_processes(
                 events += derived.events
                 children += derived.children
                 if progress is not None:
-                    progress(derived.upto - derived.first + 1)
+                    progress(derived.upto, last)
         except BrokenProcessPool:
             raise StoreError("the rebuild stopped: a rebuilding process ended unexpectedly", _RESUME) from None
         finally:

@@ -19,7 +19,7 @@ from projections.metrics.tracking_cohort import tracking_cohort
 from projections.views import catchup
 from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
-from projections.views.store import ViewStore
+from projections.views.store import JourneysViews, open_views
 from tests.conftest import load_generated
 
 
@@ -30,8 +30,8 @@ def loaded(app: JourneysApp) -> JourneysApp:
 
 
 @pytest.fixture
-def views(loaded: JourneysApp) -> Iterator[ViewStore]:
-    store = ViewStore(loaded.store)
+def views(loaded: JourneysApp) -> Iterator[JourneysViews]:
+    store = open_views(loaded.store)
     yield store
     store.close()
 
@@ -75,16 +75,18 @@ def test_the_tracking_cohort_of_the_children_the_table_names_is_the_replayed_one
     assert tracked > 20  # enough tracked children to mean something
 
 
-def _table(views: ViewStore) -> list[Any]:
+def _table(views: JourneysViews) -> list[Any]:
     return sorted(views.plan_changes(), key=lambda c: (c.stream_id, c.seq))
 
 
-def _finding(views: ViewStore) -> list[str]:
+def _finding(views: JourneysViews) -> list[str]:
     return sorted(views.family_finding_streams(date(1900, 1, 1), date(2100, 1, 1)))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_small_catch_ups_and_rebuilds_give_the_same_table(loaded: JourneysApp, views: ViewStore, workers: int) -> None:
+def test_small_catch_ups_and_rebuilds_give_the_same_table(
+    loaded: JourneysApp, views: JourneysViews, workers: int
+) -> None:
     views.reset()
     catchup.catch_up(loaded, views, batch=17)
     kept, found = _table(views), _finding(views)
@@ -121,14 +123,14 @@ def test_an_unknown_local_authority_is_refused(loaded: JourneysApp) -> None:
 
 @pytest.mark.parametrize("table", [changes_table.TABLE, finding_table.TABLE])
 def test_a_view_store_made_before_a_table_existed_derives_it_again(
-    loaded: JourneysApp, views: ViewStore, table: str
+    loaded: JourneysApp, views: JourneysViews, table: str
 ) -> None:
     expected = plan_changes(loaded.streams(), everything=True).as_json()
     catchup.catch_up(loaded, views)
     found = _finding(views)
-    with views._datastore.transaction(commit=True) as c:
-        c.execute(f"DROP TABLE {views._qualified(table)}")  # as an older version left it
-    again = ViewStore(loaded.store)
+    with views.datastore.transaction(commit=True) as c:
+        c.execute(f"DROP TABLE {views.dialect.qualified(table)}")  # as an older version left it
+    again = open_views(loaded.store)
     try:
         assert again.position() == 0  # everything is derived again by the next catch-up
     finally:

@@ -24,7 +24,7 @@ from projections.metrics import scorecard as card
 from projections.metrics.summary import PeriodSummary
 from projections.metrics.thresholds import for_window
 from projections.views.adoption_months import TABLE, edges, whole_months
-from projections.views.store import ViewStore
+from projections.views.store import open_views
 from tests.conftest import FIXTURES
 
 EVALUATION = [FIXTURES / "evaluation-2017" / name for name in ("buckinghamshire.jsonl", "northamptonshire.jsonl")]
@@ -130,8 +130,8 @@ def test_a_view_store_made_before_the_aggregate_is_added_up_when_opened(sqlite_a
     load_lines(sqlite_app, [json.dumps(line) for line in generate(200, 5, las=2)])
     start, end = WINDOWS[-1]
     expected = as_json(reports.scorecard(sqlite_app, start=start, end=end)["all"])
-    views = ViewStore(sqlite_app.store)
-    with views._datastore.transaction(commit=True) as c:
+    views = open_views(sqlite_app.store)
+    with views.datastore.transaction(commit=True) as c:
         c.execute(f"DROP TABLE {TABLE}")
     views.close()
     assert as_json(reports.scorecard(sqlite_app, start=start, end=end)["all"]) == expected

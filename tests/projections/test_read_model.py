@@ -12,8 +12,8 @@ from freezegun import freeze_time
 from journeys import JourneysApp
 from projections import reports
 from projections.views.catchup import catch_up, rebuild, status, summaries_known_at
-from projections.views.derivation import Derived
-from projections.views.store import ViewStore
+from projections.views.derivation import ViewRows
+from projections.views.store import JourneysViews, open_views, views_class
 
 
 def record(app: JourneysApp, child: str, kind: str, on: str, **fields: object) -> int:
@@ -30,17 +30,17 @@ def adopt(app: JourneysApp, child: str, entered: str, po: str, match: str, place
 
 
 @pytest.fixture
-def views(app: JourneysApp) -> Iterator[ViewStore]:
-    store = ViewStore(app.store)
+def views(app: JourneysApp) -> Iterator[JourneysViews]:
+    store = open_views(app.store)
     yield store
     store.close()
 
 
-def table(views: ViewStore) -> list[object]:
+def table(views: JourneysViews) -> list[object]:
     return list(views.rows())
 
 
-def test_one_more_event_after_a_full_catch_up_is_the_only_one_applied(app: JourneysApp, views: ViewStore) -> None:
+def test_one_more_event_after_a_full_catch_up_is_the_only_one_applied(app: JourneysApp, views: JourneysViews) -> None:
     adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
     record(app, "C2", "entered-care", "2013-01-01")
     first = catch_up(app, views)
@@ -58,12 +58,12 @@ def test_one_more_event_after_a_full_catch_up_is_the_only_one_applied(app: Journ
 
 def test_a_restart_resumes_from_the_tracked_position(app: JourneysApp) -> None:
     adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
-    before = ViewStore(app.store)
+    before = open_views(app.store)
     done = catch_up(app, before, batch=2)
     before.close()
     record(app, "C1", "child-details", "2011-12-01", date_of_birth="2011-12-01")
 
-    after = ViewStore(app.store)
+    after = open_views(app.store)
     try:
         assert after.position() == done.position
         resumed = catch_up(app, after)
@@ -73,7 +73,7 @@ def test_a_restart_resumes_from_the_tracked_position(app: JourneysApp) -> None:
     assert resumed.events == 1
 
 
-def test_rebuild_gives_identical_tables(app: JourneysApp, views: ViewStore) -> None:
+def test_rebuild_gives_identical_tables(app: JourneysApp, views: JourneysViews) -> None:
     adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
     adopt(app, "C2", "2012-02-01", "2012-07-01", "2012-07-15", "2012-08-01", "2013-01-10")
     catch_up(app, views, batch=3)
@@ -89,7 +89,7 @@ def test_rebuild_gives_identical_tables(app: JourneysApp, views: ViewStore) -> N
     assert len(incremental) == 3
 
 
-def test_a_correction_re_derives_the_child(app: JourneysApp, views: ViewStore) -> None:
+def test_a_correction_re_derives_the_child(app: JourneysApp, views: JourneysViews) -> None:
     adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
     catch_up(app, views)
     match = next(e.seq for e in app.entries("825", "C1") if e.kind == "match")
@@ -101,7 +101,7 @@ def test_a_correction_re_derives_the_child(app: JourneysApp, views: ViewStore) -
     assert row.matched == date(2012, 8, 1)
 
 
-def test_a_retraction_re_derives_the_child(app: JourneysApp, views: ViewStore) -> None:
+def test_a_retraction_re_derives_the_child(app: JourneysApp, views: JourneysViews) -> None:
     record(app, "C1", "entered-care", "2014-01-01")
     decision = record(app, "C1", "adoption-decision", "2014-03-01")
     catch_up(app, views)
@@ -141,7 +141,7 @@ def test_known_at_before_a_child_was_recorded_leaves_it_out(app: JourneysApp) ->
     assert [r.child for r in rows] == ["C1"]
 
 
-def test_status_shows_how_far_behind_the_log_the_read_model_is(app: JourneysApp, views: ViewStore) -> None:
+def test_status_shows_how_far_behind_the_log_the_read_model_is(app: JourneysApp, views: JourneysViews) -> None:
     record(app, "C1", "entered-care", "2014-01-01")
     record(app, "C1", "adoption-decision", "2014-03-01")
 
@@ -154,29 +154,35 @@ def test_status_shows_how_far_behind_the_log_the_read_model_is(app: JourneysApp,
     assert after.rows == 1
 
 
-class RacedViewStore(ViewStore):
-    """A view store whose first write loses a race: another process catches up just before."""
+class RacedWrite(JourneysViews):
+    """A view store whose first write loses a race: another process catches up just before
+    (put before the store's own class, see raced_views)."""
 
-    def __init__(self, store: str, app: JourneysApp) -> None:
-        super().__init__(store)
-        self.app = app
-        self.raced = False
+    app: JourneysApp
+    raced = False
 
-    def write(self, streams: Sequence[str], derived: Derived, position: int) -> None:
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
         if not self.raced:
             self.raced = True
-            other = ViewStore(self.app.store)
+            other = open_views(self.app.store)
             try:
                 catch_up(self.app, other)
             finally:
                 other.close()
-        super().write(streams, derived, position)
+        super().write(streams, rows, position)
+
+
+def raced_views(app: JourneysApp) -> RacedWrite:
+    raced = open_views(app.store, type("RacedViews", (RacedWrite, views_class(app.store)), {}))
+    assert isinstance(raced, RacedWrite)
+    raced.app = app
+    return raced
 
 
 def test_two_catch_ups_at_once_apply_each_event_once(app: JourneysApp) -> None:
     adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
     adopt(app, "C2", "2012-02-01", "2012-07-01", "2012-07-15", "2012-08-01", "2013-01-10")
-    raced = RacedViewStore(app.store, app)
+    raced = raced_views(app)
     try:
         result = catch_up(app, raced, batch=4)
         rows = raced.rows()
@@ -188,3 +194,19 @@ def test_two_catch_ups_at_once_apply_each_event_once(app: JourneysApp) -> None:
     assert result.events == 0
     assert position == result.head
     assert sorted(r.child for r in rows) == ["C1", "C2"]
+
+
+def test_forgetting_the_position_derives_every_child_again_with_the_same_rows(
+    app: JourneysApp, views: JourneysViews
+) -> None:
+    adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
+    record(app, "C2", "entered-care", "2013-01-01")
+    first = catch_up(app, views)
+    rows = table(views)
+
+    views.forget_position()
+
+    assert views.position() == 0
+    again = catch_up(app, views)
+    assert (again.events, again.children) == (first.events, 2)
+    assert table(views) == rows

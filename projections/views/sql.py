@@ -1,0 +1,270 @@
+"""The view store's SQL, written once for both databases: :class:`SQLJourneysViews` reads and
+writes the tables through its :class:`projections.views.dialect.Dialect`, and leaves to the
+SQLite and PostgreSQL subclasses only what the two do differently (the tracking table, a
+table's existence, the settings of a write, what follows a reset)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any
+
+from projections.metrics.plan_changes import PlanChange
+from projections.metrics.scorecard import Totals
+from projections.metrics.summary import PeriodSummary
+from projections.views import adoption_months as months
+from projections.views import family_finding_table as finding_table
+from projections.views import plan_change_table as changes_table
+from projections.views import summary_table as summary
+from projections.views.derivation import TableRecords, ViewRows
+from projections.views.store import VIEWS_NAME, JourneysViews
+from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
+
+# The tables a row of a stream lives in (each has a stream_id column).
+_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT)
+
+
+class SQLJourneysViews(JourneysViews):
+    """The view store over a SQL database; the library's tracking recorder of that database
+    comes after this class (see :mod:`projections.views.sqlite`, :mod:`projections.views.postgres`)."""
+
+    datastore: Any  # the library's datastore of the tracking recorder
+
+    # -- what each database does its own way -------------------------------------------
+
+    @abstractmethod
+    def _exists(self, c: Any, name: str) -> bool:
+        """Whether the table ``name`` exists."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[Any]:
+        """A transaction writing rows and the position."""
+
+    @abstractmethod
+    def _record_position(self, c: Any, position: int) -> None:
+        """Record ``position`` in the library's tracking table, in the caller's transaction."""
+
+    @abstractmethod
+    def _forget_position(self, c: Any) -> None:
+        """Forget the position, in the caller's transaction."""
+
+    def _after_reset(self) -> None:
+        """What the database needs once every row is gone."""
+
+    # -- opening --------------------------------------------------------------------------
+
+    def prepare(self, location: str) -> None:
+        self.location = location
+        d = self.dialect
+        statements = [summary.LAYOUT.create_sql(d), *summary.LAYOUT.create_indexes_sql(d)]
+        with self.datastore.transaction(commit=True) as c:
+            for statement in statements:
+                c.execute(statement)
+            if not self._exists(c, months.TABLE):
+                # A view store made before the table existed: add up the rows it holds.
+                c.execute(months.LAYOUT.create_sql(d))
+                old = self._summaries(c, months.SOURCE_COLUMNS, "adoption_order IS NOT NULL")
+                self._apply_months(c, [], old)
+            added = [name for name in (changes_table.TABLE, finding_table.TABLE) if not self._exists(c, name)]
+            c.execute(changes_table.LAYOUT.create_sql(d))
+            for statement in [finding_table.LAYOUT.create_sql(d), *finding_table.LAYOUT.create_indexes_sql(d)]:
+                c.execute(statement)
+            if added:
+                # A view store made before these tables existed: their rows cannot be made
+                # from the other tables, so everything is derived again by the next catch-up.
+                self._forget_all(c)
+
+    def create_indexes(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for statement in summary.LAYOUT.create_indexes_sql(self.dialect):
+                c.execute(statement)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def position(self) -> int:
+        return self.max_tracking_id(VIEWS_NAME) or 0
+
+    def rows(self, las: Iterable[str] | None = None) -> list[PeriodSummary]:
+        wanted = list(las or [])
+        sql = summary.LAYOUT.select_sql(self.dialect)
+        if wanted:
+            sql += f" WHERE la IN ({self.dialect.marks(len(wanted))})"
+        sql += " ORDER BY la, child, period"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, wanted)
+            records = c.fetchall()
+        return [from_record(self.dialect.values(r)) for r in records]
+
+    def every_row(self, columns: Sequence[str] = COLUMN_NAMES, las: Iterable[str] = ()) -> list[PeriodSummary]:
+        return self._summaries_where(columns, "1 = 1", [], las)
+
+    def adopted_between(
+        self, first: date, last: date, columns: Sequence[str] = COLUMN_NAMES, las: Iterable[str] = ()
+    ) -> list[PeriodSummary]:
+        ph, day = self.dialect.placeholder, self.dialect.date
+        return self._summaries_where(columns, f"adoption_order BETWEEN {ph} AND {ph}", [day(first), day(last)], las)
+
+    def placement_orders_by(
+        self,
+        census: date,
+        window: tuple[date, date] | None = None,
+        columns: Sequence[str] = COLUMN_NAMES,
+        las: Iterable[str] = (),
+    ) -> list[PeriodSummary]:
+        ph, day = self.dialect.placeholder, self.dialect.date
+        where, params = f"placement_order IS NOT NULL AND placement_order <= {ph}", [day(census)]
+        if window is not None:
+            where += f" AND placement_order BETWEEN {ph} AND {ph}"
+            params += [day(window[0]), day(window[1])]
+        return self._summaries_where(columns, where, params, las)
+
+    def in_care_on(
+        self, day: date, columns: Sequence[str] = COLUMN_NAMES, las: Iterable[str] = ()
+    ) -> list[PeriodSummary]:
+        ph, on = self.dialect.placeholder, self.dialect.date(day)
+        where = f"entered_care IS NOT NULL AND entered_care <= {ph} AND (ended IS NULL OR ended > {ph})"
+        return self._summaries_where(columns, where, [on, on], las)
+
+    def _summaries_where(
+        self, columns: Sequence[str], where: str, params: Sequence[Any], las: Iterable[str]
+    ) -> list[PeriodSummary]:
+        """Summary rows with only ``columns`` read (and decoded), filtered by ``where`` (with
+        ``params``) and the local authorities, if named."""
+        wanted = list(las)
+        sql = self._select_sql(columns, where)
+        if wanted:
+            sql += f" AND la IN ({self.dialect.marks(len(wanted))})"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, [*params, *wanted])
+            records = c.fetchall()
+        return [from_columns(columns, self.dialect.values(r)) for r in records]
+
+    def _select_sql(self, columns: Sequence[str], where: str) -> str:
+        return f"{summary.LAYOUT.select_sql(self.dialect, columns)} WHERE {where}"
+
+    def _summaries(self, c: Any, columns: Sequence[str], where: str, params: Sequence[Any] = ()) -> list[PeriodSummary]:
+        """:meth:`_summaries_where` in the caller's transaction, with no local authority named."""
+        if params:
+            c.execute(self._select_sql(columns, where), list(params))
+        else:
+            c.execute(self._select_sql(columns, where))
+        return [from_columns(columns, self.dialect.values(r)) for r in c.fetchall()]
+
+    def las_present(self, las: Iterable[str]) -> set[str]:
+        found = set()
+        sql = f"SELECT 1 FROM {self.dialect.qualified(summary.TABLE)} WHERE la = {self.dialect.placeholder} LIMIT 1"
+        with self.datastore.transaction(commit=False) as c:
+            for la in las:
+                c.execute(sql, [la])
+                if c.fetchone() is not None:
+                    found.add(la)
+        return found
+
+    def all_las(self) -> set[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT la FROM {self.dialect.qualified(summary.TABLE)}")
+            return {str(self.dialect.values(r)[0]) for r in c.fetchall()}
+
+    def adoption_totals(self, la: str, first: int, last: int, a3_months: int) -> Totals:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(months.totals_sql(self.dialect), [a3_months, la, first, last])
+            return months.to_totals(self.dialect.values(c.fetchone()))
+
+    def count(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) AS n FROM {self.dialect.qualified(summary.TABLE)}")
+            found = c.fetchone()
+        return int(self.dialect.values(found)[0])
+
+    def plan_changes(self, las: Iterable[str] = ()) -> list[PlanChange]:
+        wanted = list(las)
+        sql = changes_table.LAYOUT.select_sql(self.dialect)
+        if wanted:
+            sql += f" WHERE la IN ({self.dialect.marks(len(wanted))})"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, wanted)
+            return [changes_table.from_record(self.dialect.values(r)) for r in c.fetchall()]
+
+    def family_finding_streams(self, start: date, end: date, las: Iterable[str] = ()) -> list[str]:
+        wanted = list(las)
+        d = self.dialect
+        table, ph = d.qualified(finding_table.TABLE), d.placeholder
+        sql = f"SELECT DISTINCT stream_id FROM {table} WHERE began BETWEEN {ph} AND {ph}"
+        if wanted:
+            sql += f" AND la IN ({d.marks(len(wanted))})"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, [d.date(start), d.date(end), *wanted])
+            return [str(d.values(r)[0]) for r in c.fetchall()]
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
+        records = rows.records(self.dialect, with_months=False)
+        with self._writing() as c:
+            old = self._adopted_rows(c, streams)
+            keys = [(s,) for s in streams]
+            for table in _STREAM_TABLES:
+                c.executemany(
+                    f"DELETE FROM {self.dialect.qualified(table.name)} WHERE stream_id = {self.dialect.placeholder}",
+                    keys,
+                )
+            self._insert_records(c, records)
+            self._apply_months(c, old, rows.rows)
+            self._record_position(c, position)
+
+    def insert(self, rows: ViewRows, position: int) -> None:
+        self.insert_records(rows.records(self.dialect), position)
+
+    def insert_records(self, records: TableRecords, position: int) -> None:
+        with self._writing() as c:
+            self._insert_records(c, records)
+            if records.month_changes:
+                c.executemany(months.upsert_sql(self.dialect), records.month_changes)
+            self._record_position(c, position)
+
+    def _insert_records(self, c: Any, records: TableRecords) -> None:
+        for table, rows in (
+            (summary.LAYOUT, records.summaries),
+            (changes_table.LAYOUT, records.plan_changes),
+            (finding_table.LAYOUT, records.family_finding),
+        ):
+            if rows:
+                c.executemany(table.insert_sql(self.dialect), rows)
+
+    def _apply_months(self, c: Any, old: Sequence[PeriodSummary], new: Sequence[PeriodSummary]) -> None:
+        changes = months.changes(old, new)
+        if changes:
+            c.executemany(months.upsert_sql(self.dialect), changes)
+
+    def _adopted_rows(self, c: Any, streams: Sequence[str]) -> list[PeriodSummary]:
+        """The stored rows of ``streams`` with an adoption order (what they add to the months)."""
+        found: list[PeriodSummary] = []
+        step = 500
+        for i in range(0, len(streams), step):
+            chunk = list(streams[i : i + step])
+            where = f"stream_id IN ({self.dialect.marks(len(chunk))}) AND adoption_order IS NOT NULL"
+            found.extend(self._summaries(c, months.SOURCE_COLUMNS, where, chunk))
+        return found
+
+    def reset(self, *, drop_indexes: bool = False) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            if drop_indexes:
+                for statement in summary.LAYOUT.drop_indexes_sql(self.dialect):
+                    c.execute(statement)
+            self._forget_all(c)
+        self._after_reset()
+
+    def forget_position(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            self._forget_position(c)
+
+    def _forget_all(self, c: Any) -> None:
+        """Every row of every table gone and the position forgotten (in the caller's transaction)."""
+        for name in (summary.TABLE, months.TABLE, changes_table.TABLE, finding_table.TABLE):
+            c.execute(f"DELETE FROM {self.dialect.qualified(name)}")
+        self._forget_position(c)
+
+    def close(self) -> None:
+        self.datastore.close()
