@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from journeys.domain import vocabulary as v
+from journeys.domain import vocabulary
 from journeys.domain.errors import InvalidEvent
 
 
@@ -41,7 +41,7 @@ class ChildDetailsFields(Fields):
     @classmethod
     def _flags(cls, flags: tuple[str, ...]) -> tuple[str, ...]:
         for flag in flags:
-            _one_of(flag, v.HARDER_TO_PLACE, "harder-to-place flag")
+            _one_of(flag, vocabulary.HARDER_TO_PLACE, "harder-to-place flag")
         return tuple(sorted(set(flags)))
 
 
@@ -51,7 +51,7 @@ class EnteredCareFields(Fields):
     @field_validator("legal_status")
     @classmethod
     def _ls(cls, value: str | None) -> str | None:
-        return _one_of(value, v.LEGAL_STATUSES, "legal status")
+        return _one_of(value, vocabulary.LEGAL_STATUSES, "legal status")
 
 
 class NoFields(Fields):
@@ -64,7 +64,7 @@ class ProceedingsConcludedFields(Fields):
     @field_validator("order")
     @classmethod
     def _order(cls, value: str) -> str | None:
-        return _one_of(value, v.COURT_ORDERS, "order")
+        return _one_of(value, vocabulary.COURT_ORDERS, "order")
 
 
 class PlanChangeFields(Fields):
@@ -76,17 +76,17 @@ class PlanChangeFields(Fields):
     @field_validator("to")
     @classmethod
     def _to(cls, value: str) -> str | None:
-        return _one_of(value, v.PLANS, "plan")
+        return _one_of(value, vocabulary.PLANS, "plan")
 
     @field_validator("reason")
     @classmethod
     def _reason(cls, value: str | None) -> str | None:
-        return _one_of(value, v.RD_REASONS, "reason")
+        return _one_of(value, vocabulary.RD_REASONS, "reason")
 
     @field_validator("decided_by")
     @classmethod
     def _decider(cls, value: str | None) -> str | None:
-        return _one_of(value, v.DECIDERS, "decided_by")
+        return _one_of(value, vocabulary.DECIDERS, "decided_by")
 
 
 class PlacementOrderFields(Fields):
@@ -95,7 +95,7 @@ class PlacementOrderFields(Fields):
     @field_validator("authority")
     @classmethod
     def _authority(cls, value: str) -> str | None:
-        return _one_of(value, v.PO_AUTHORITIES, "authority")
+        return _one_of(value, vocabulary.PO_AUTHORITIES, "authority")
 
 
 class ReviewFields(Fields):
@@ -104,7 +104,7 @@ class ReviewFields(Fields):
     @field_validator("review_type")
     @classmethod
     def _type(cls, value: str) -> str | None:
-        return _one_of(value, v.REVIEW_TYPES, "review type")
+        return _one_of(value, vocabulary.REVIEW_TYPES, "review type")
 
 
 class MatchFields(Fields):
@@ -132,9 +132,9 @@ class LeftCareFields(Fields):
     @field_validator("reason_code")
     @classmethod
     def _rec(cls, value: str | None) -> str | None:
-        if value in v.ADOPTED_REASONS:
+        if value in vocabulary.ADOPTED_REASONS:
             raise ValueError(f"reason code {value} means adopted: record an adoption-order instead")
-        return _one_of(value, v.REASONS_CEASED, "reason code")
+        return _one_of(value, vocabulary.REASONS_CEASED, "reason code")
 
 
 FIELDS_BY_KIND: dict[str, type[Fields]] = {
@@ -153,7 +153,7 @@ FIELDS_BY_KIND: dict[str, type[Fields]] = {
     "adoption-order": NoFields,
     "left-care": LeftCareFields,
 }
-assert set(FIELDS_BY_KIND) == set(v.EVENT_KINDS)
+assert set(FIELDS_BY_KIND) == set(vocabulary.EVENT_KINDS)
 
 
 def describe_validation_error(kind: str, error: ValidationError) -> str:
@@ -193,7 +193,7 @@ def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if model is None:
         raise InvalidEvent(
             f"unknown event {kind!r}",
-            "use one of: " + ", ".join(v.EVENT_KINDS),
+            "use one of: " + ", ".join(vocabulary.EVENT_KINDS),
         )
     if not data:  # most decisions carry no fields: their defaults, validated once per kind
         defaults = _DEFAULTS.get(kind)
