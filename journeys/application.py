@@ -21,9 +21,10 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder
 from journeys.clock import recording_time
 from journeys.domain.errors import ChildNotFound, StoreError
 from journeys.domain.identity import content_id, journey_id
-from journeys.domain.journey import Journey, seal
+from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import ChildState, replay
+from journeys.domain.sealing import seal
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 from journeys.loading.batch import LOAD_BATCH, BatchLoad, LoadReport
 from journeys.loading.jsonl import LoadLine, Rejected, export_line

@@ -3,26 +3,26 @@
 Events are pydantic models (the library's aggregate8 pattern) with explicit, versioned
 topics, so renaming a class never orphans a stored event. Every command checks the rules
 on the timeline *with* the new event before triggering it: a refused command appends
-nothing.
+nothing. Each event is sealed (its stored JSON content and its chained hash, see
+:mod:`journeys.domain.sealing`) as it is triggered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
-from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ConfigDict
-from pydantic_core import to_jsonable_python
 
-from journeys.domain import payloads as p
-from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, JourneyError
-from journeys.domain.hashing import GENESIS, chain
+from journeys.domain import payloads
+from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
+from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.rules import TimelineCheck, check_timeline
+from journeys.domain.sealing import field_names, json_values, jsonable, sealed, stored_topic
 from journeys.domain.timeline import (
     ACTION_ADDED,
     ACTION_DONE,
@@ -31,8 +31,10 @@ from journeys.domain.timeline import (
     Decision,
     Entry,
     effective_decisions,
-    new_entry,
 )
+
+# A pending event as it is stored: (stream id, version, stored topic, JSON content).
+SealedEvent = tuple[UUID, int, str, dict[str, Any]]
 
 
 class DomainEvent(BaseModel):
@@ -49,60 +51,6 @@ class PydanticAggregate(Aggregate):
 
     class Created(Event, CanInitAggregate[UUID]):
         originator_topic: str
-
-
-# The last value of each type turned into JSON by ``_json_value``, held (so that ``is`` can
-# recognise it) with its JSON form: a batch's events share one recording time and a
-# journey's events one stream id, so most calls are answered here.
-_LAST_JSON: dict[type, tuple[Any, Any]] = {}
-
-
-# Each event class's field names in order (pydantic's ``model_fields`` is rebuilt per call)
-# and the topic it is stored under.
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_TOPICS: dict[type, str] = {}
-
-
-def _field_names(cls: type[BaseModel]) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    return names
-
-
-def _stored_topic(cls: type) -> str:
-    topic = _TOPICS.get(cls)
-    if topic is None:
-        topic = _TOPICS[cls] = get_topic(cls)
-    return topic
-
-
-def _json_value(value: Any) -> Any:
-    """``value`` as pydantic's JSON mode writes it (datetimes, UUIDs, lists, ...)."""
-    if not isinstance(value, (datetime, UUID)):  # (only immutable values are remembered)
-        return to_jsonable_python(value)
-    last = _LAST_JSON.get(type(value))
-    if last is not None and last[0] is value:
-        return last[1]
-    json_value = to_jsonable_python(value)
-    _LAST_JSON[type(value)] = (value, json_value)
-    return json_value
-
-
-def _json_values(names: Iterable[str], values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` (validated, every one of ``names`` present) as JSON values keyed by
-    ``names`` in order: what ``model_dump(mode="json")`` writes for a model with those fields."""
-    content: dict[str, Any] = {}
-    for name in names:
-        value = values[name]
-        kind = type(value)
-        if kind is str or kind is int or value is None or kind is bool:
-            content[name] = value  # already a JSON value
-        elif kind is date:
-            content[name] = value.isoformat()  # what pydantic writes for a date
-        else:
-            content[name] = _json_value(value)
-    return content
 
 
 class Journey(PydanticAggregate):
@@ -125,9 +73,9 @@ class Journey(PydanticAggregate):
         def content_of(cls, values: Mapping[str, Any]) -> dict[str, Any]:
             """The one definition of an event's stored JSON content: ``values`` (already
             validated, every field present) as JSON values, keyed in the model's field order,
-            as ``model_dump(mode="json")`` writes them. Both the normal and the bulk path use it.
+            as ``model_dump(mode="json")`` writes them, with or without an event object.
             """
-            return _json_values(_field_names(cls), values)
+            return json_values(field_names(cls), values)
 
     class Opened(Event, PydanticAggregate.Created):
         TOPIC: ClassVar[str] = "journeys.opened.v1"
@@ -139,11 +87,11 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.decided.v1"
         on: date
 
-    class ChildDetailsRecorded(Decided, p.ChildDetailsFields):
+    class ChildDetailsRecorded(Decided, payloads.ChildDetailsFields):
         TOPIC: ClassVar[str] = "journeys.child_details.v1"
         KIND: ClassVar[str] = "child-details"
 
-    class EnteredCare(Decided, p.EnteredCareFields):
+    class EnteredCare(Decided, payloads.EnteredCareFields):
         TOPIC: ClassVar[str] = "journeys.entered_care.v1"
         KIND: ClassVar[str] = "entered-care"
 
@@ -151,7 +99,7 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.proceedings_issued.v1"
         KIND: ClassVar[str] = "proceedings-issued"
 
-    class ProceedingsConcluded(Decided, p.ProceedingsConcludedFields):
+    class ProceedingsConcluded(Decided, payloads.ProceedingsConcludedFields):
         TOPIC: ClassVar[str] = "journeys.proceedings_concluded.v1"
         KIND: ClassVar[str] = "proceedings-concluded"
 
@@ -159,7 +107,7 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.family_finding.v1"
         KIND: ClassVar[str] = "family-finding"
 
-    class PlanChanged(Decided, p.PlanChangeFields):
+    class PlanChanged(Decided, payloads.PlanChangeFields):
         TOPIC: ClassVar[str] = "journeys.plan_change.v1"
         KIND: ClassVar[str] = "plan-change"
 
@@ -167,23 +115,23 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.adoption_decision.v1"
         KIND: ClassVar[str] = "adoption-decision"
 
-    class PlacementOrderMade(Decided, p.PlacementOrderFields):
+    class PlacementOrderMade(Decided, payloads.PlacementOrderFields):
         TOPIC: ClassVar[str] = "journeys.placement_order.v1"
         KIND: ClassVar[str] = "placement-order"
 
-    class Reviewed(Decided, p.ReviewFields):
+    class Reviewed(Decided, payloads.ReviewFields):
         TOPIC: ClassVar[str] = "journeys.review.v1"
         KIND: ClassVar[str] = "review"
 
-    class Matched(Decided, p.MatchFields):
+    class Matched(Decided, payloads.MatchFields):
         TOPIC: ClassVar[str] = "journeys.match.v1"
         KIND: ClassVar[str] = "match"
 
-    class Placed(Decided, p.PlacedFields):
+    class Placed(Decided, payloads.PlacedFields):
         TOPIC: ClassVar[str] = "journeys.placed.v1"
         KIND: ClassVar[str] = "placed"
 
-    class Disrupted(Decided, p.DisruptionFields):
+    class Disrupted(Decided, payloads.DisruptionFields):
         TOPIC: ClassVar[str] = "journeys.disruption.v1"
         KIND: ClassVar[str] = "disruption"
 
@@ -191,7 +139,7 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.adoption_order.v1"
         KIND: ClassVar[str] = "adoption-order"
 
-    class LeftCare(Decided, p.LeftCareFields):
+    class LeftCare(Decided, payloads.LeftCareFields):
         TOPIC: ClassVar[str] = "journeys.left_care.v1"
         KIND: ClassVar[str] = "left-care"
 
@@ -234,29 +182,12 @@ class Journey(PydanticAggregate):
         self._decisions: list[Decision] | None = None
         self._check: TimelineCheck | None = None  # the rules' walk over decisions(), passed
         self._contents: dict[int, dict[str, Any]] = {}  # pending events' sealed JSON, by version
-        self._bulk: dict[int, str] = {}  # stored topics of pending events recorded in bulk, by version
 
     @classmethod
-    def open(
-        cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str, bulk: bool = False
-    ) -> Journey:
-        """A new journey, its ``opened`` event pending. With ``bulk`` (a load) the event is
-        sealed as its stored JSON content without an event object (see :meth:`record`)."""
-        values: dict[str, Any] = {
-            "originator_id": journey_id(la, child),
-            "originator_version": 1,
-            "originator_topic": cls.TOPIC,
-            "timestamp": recorded_at,
-            "la": la,
-            "child": child,
-            "recorded_by": recorded_by,
-            "source": source,
-            "event_id": f"opened:{la}:{child}",
-        }
-        if bulk:
-            return cls._open_sealed(values)
+    def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
+        """A new journey, its ``opened`` event pending."""
         # What the library's _create does, with the event sealed before it is applied.
-        event, content = sealed(cls.Opened, GENESIS, values)
+        event, content = sealed(cls.Opened, GENESIS, cls._opening(la, child, recorded_at, recorded_by, source))
         journey = event.mutate(None)
         assert isinstance(journey, Journey)
         journey.pending_events.append(event)
@@ -264,28 +195,20 @@ class Journey(PydanticAggregate):
         journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
         return journey
 
-    @classmethod
-    def _open_sealed(cls, values: dict[str, Any]) -> Journey:
-        """The bulk path of :meth:`open`: the journey built as the Opened event's mutate
-        builds it (the library's base init, then ours), its content sealed and pending."""
-        content = cls.Opened.content_of({**values, "hash": ""})
-        content["hash"] = event_hash = chain(GENESIS, cls.Opened.TOPIC, content)
-        recorded_at: datetime = values["timestamp"]
-        journey = cls.__new__(cls)
-        journey.__base_init__(values["originator_id"], 1, recorded_at)
-        journey.__init__(values["la"], values["child"])  # type: ignore[misc]
-        fields = {"la": values["la"], "child": values["child"]}
-        event_id: str = values["event_id"]
-        entry = Entry(
-            1, "opened", None, fields, recorded_at, values["recorded_by"], values["source"], event_id, event_hash
-        )
-        journey.entries.append(entry)
-        journey.event_ids.add(event_id)
-        journey.head_hash = event_hash
-        journey._contents[1] = content
-        journey._bulk[1] = _stored_topic(cls.Opened)
-        journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
-        return journey
+    @staticmethod
+    def _opening(la: str, child: str, recorded_at: datetime, recorded_by: str, source: str) -> dict[str, Any]:
+        """The values of a new journey's ``opened`` event (all but its hash)."""
+        return {
+            "originator_id": journey_id(la, child),
+            "originator_version": 1,
+            "originator_topic": Journey.TOPIC,  # a journey is stored, and read back, as a Journey
+            "timestamp": recorded_at,
+            "la": la,
+            "child": child,
+            "recorded_by": recorded_by,
+            "source": source,
+            "event_id": f"opened:{la}:{child}",
+        }
 
     # -- commands ---------------------------------------------------------------------
 
@@ -299,38 +222,17 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
         event_id: str,
-        bulk: bool = False,
     ) -> Entry:
-        """Record a decision: validate its fields, check the timeline with it, append it.
-
-        With ``bulk`` (a load), the event is sealed as its stored JSON content without a
-        pydantic event object: the fields were validated when the line was read, the rules
-        are checked here as always, and :meth:`collect_sealed` hands the content to be
-        stored. The content, hash, entry and the journey's state are those of the normal path.
-        """
-        values = p.fields_of(kind, fields)
+        """Record a decision: validate its fields, check the timeline with it, append it."""
+        values = payloads.fields_of(kind, fields)
         if event_id in self.event_ids:
             raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
-        on = p.parse_date(on, "on")
-        decisions = self.decisions()
+        on = payloads.parse_date(on, "on")
         candidate = Decision(self.version + 1, kind, on, values)
-        check, check_passed = self._check, False
-        self._check = None  # a check that refuses is spent
-        if check is not None and check.comes_last(candidate):
-            try:
-                check.append(candidate, recorded_at.date())
-                check_passed = True
-            except JourneyError:
-                pass  # walk the whole timeline below for the error to report
-        if check_passed:  # it comes last
-            decisions = [*decisions, candidate]
-        else:
-            decisions = sorted([*decisions, candidate], key=Decision.sort_key)
-            check = TimelineCheck(decisions, recorded_at.date())
-        if bulk:
-            self._append_sealed(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on, values)
-        else:
-            self._trigger(EVENT_CLASSES[kind], recorded_at, recorded_by, source, event_id, on=on, **values)
+        check, self._check = self._check, None  # a check that refuses is spent
+        decisions, check = TimelineCheck.with_decision(check, self.decisions(), candidate, recorded_at.date())
+        event = self._values(recorded_at, recorded_by, source, event_id, on=on, **values)
+        self._append(EVENT_CLASSES[kind], event, values)
         # the decisions in force now (what effective_decisions gives), and the walk over them
         self._decisions, self._check = decisions, check
         return self.entries[-1]
@@ -346,41 +248,17 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
         event_id: str,
-        bulk: bool = False,
     ) -> Entry:
-        """Supersede decision ``seq`` with a new date and/or fields; the original stays.
-
-        With ``bulk`` (a load) the correction is sealed as its stored JSON content without a
-        pydantic event object, as :meth:`record` does for a decision."""
+        """Supersede decision ``seq`` with a new date and/or fields; the original stays."""
         target = self._current_decision(seq)
-        merged = p.parse_fields(target.kind, {**target.fields, **fields})
+        merged = payloads.parse_fields(target.kind, {**target.fields, **fields})
         new_on = on or target.on
         if new_on == target.on and merged == dict(target.fields):
             raise InvalidEvent(f"the correction of event {seq} changes nothing", "give --on or a field to change")
         corrected = Decision(seq, target.kind, new_on, merged)
         rest = [d for d in self.decisions() if d.seq != seq]
         check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
-        if bulk:
-            payload = {
-                "target": seq,
-                "reason": reason,
-                "fields": _json_values(_field_names(p.FIELDS_BY_KIND[target.kind]), merged),
-            }
-            self._append_bulk(
-                Journey.Corrected,
-                recorded_at,
-                recorded_by,
-                source,
-                event_id,
-                new_on,
-                payload,
-                dict(merged),
-                seq,
-                reason,
-            )
-            return self.entries[-1]
-        self._trigger(
-            Journey.Corrected,
+        event = self._values(
             recorded_at,
             recorded_by,
             source,
@@ -390,6 +268,7 @@ class Journey(PydanticAggregate):
             fields=jsonable(target.kind, merged),
             reason=reason,
         )
+        self._append(Journey.Corrected, event, merged)
         return self.entries[-1]
 
     def retract(
@@ -398,7 +277,9 @@ class Journey(PydanticAggregate):
         """Withdraw decision ``seq`` (recorded in error); the original stays in the history."""
         self._current_decision(seq)
         check_timeline([d for d in self.decisions() if d.seq != seq], today=recorded_at.date())
-        self._trigger(Journey.Retracted, recorded_at, recorded_by, source, event_id, target=seq, reason=reason)
+        self._append(
+            Journey.Retracted, self._values(recorded_at, recorded_by, source, event_id, target=seq, reason=reason)
+        )
         return self.entries[-1]
 
     def add_action(
@@ -414,17 +295,11 @@ class Journey(PydanticAggregate):
     ) -> Entry:
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
-        self._trigger(
-            Journey.ActionAdded,
-            recorded_at,
-            recorded_by,
-            source,
-            f"action:{action_id}",
-            action_id=action_id,
-            text=text,
-            owner=owner,
-            due=due,
+        event_id = f"action:{action_id}"
+        event = self._values(
+            recorded_at, recorded_by, source, event_id, action_id=action_id, text=text, owner=owner, due=due
         )
+        self._append(Journey.ActionAdded, event)
         return self.entries[-1]
 
     def complete_action(
@@ -434,15 +309,9 @@ class Journey(PydanticAggregate):
             raise ActionNotFound(f"child {self.child} has no action {action_id}")
         if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} of child {self.child} is already done")
-        self._trigger(
-            Journey.ActionDone,
-            recorded_at,
-            recorded_by,
-            source,
-            f"action-done:{action_id}",
-            action_id=action_id,
-            note=note,
-        )
+        event_id = f"action-done:{action_id}"
+        event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, note=note)
+        self._append(Journey.ActionDone, event)
         return self.entries[-1]
 
     # -- queries ----------------------------------------------------------------------
@@ -461,113 +330,47 @@ class Journey(PydanticAggregate):
         reason = "is not a decision, or was retracted" if known else "does not exist"
         raise EventNotFound(f"event {seq} of child {self.child} {reason}")
 
-    def _trigger(
-        self,
-        event_class: type[Event],
-        recorded_at: datetime,
-        recorded_by: str,
-        source: str,
-        event_id: str,
-        **kwargs: Any,
-    ) -> None:
-        values = {
+    # -- the events -------------------------------------------------------------------
+
+    def _values(
+        self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
+    ) -> dict[str, Any]:
+        """The values of the next event (all but its hash): the common ones and ``payload``."""
+        return {
             "originator_id": self.id,
             "originator_version": self.version + 1,
             "timestamp": recorded_at,
             "recorded_by": recorded_by,
             "source": source,
             "event_id": event_id,
-            **kwargs,
-        }
-        event, content = sealed(event_class, self.head_hash, values)
-        event.mutate(self)
-        self._pending_events.append(event)
-        self._contents[event.originator_version] = content
-
-    def _append_sealed(
-        self,
-        event_class: type[Journey.Decided],
-        recorded_at: datetime,
-        recorded_by: str,
-        source: str,
-        event_id: str,
-        on: date,
-        fields: Mapping[str, Any],
-    ) -> None:
-        """The bulk path of :meth:`_trigger` for a decision whose fields are validated: its
-        content sealed into the chain, and the journey changed as the event's mutate would."""
-        self._append_bulk(event_class, recorded_at, recorded_by, source, event_id, on, fields, dict(fields))
-
-    def _append_bulk(
-        self,
-        event_class: type[Journey.Event],
-        recorded_at: datetime,
-        recorded_by: str,
-        source: str,
-        event_id: str,
-        on: date,
-        payload: Mapping[str, Any],
-        entry_fields: dict[str, Any],
-        target: int | None = None,
-        reason: str | None = None,
-    ) -> None:
-        """An event of ``event_class`` with its validated ``payload`` (the fields beyond the
-        common ones), sealed as its stored JSON content into the chain; the journey changed
-        as the event's mutate would, its entry given ``entry_fields`` (and, for a correction,
-        its ``target`` and ``reason``)."""
-        version = self.version + 1
-        values = {
-            "originator_id": self.id,
-            "originator_version": version,
-            "timestamp": recorded_at,
-            "recorded_by": recorded_by,
-            "source": source,
-            "event_id": event_id,
-            "hash": "",
-            "on": on,
             **payload,
         }
-        content = event_class.content_of(values)
-        content["hash"] = event_hash = chain(self.head_hash, event_class.TOPIC, content)
-        entry = new_entry(
-            version,
-            event_class.KIND,
-            on,
-            entry_fields,
-            recorded_at,
-            recorded_by,
-            source,
-            event_id,
-            event_hash,
-            target,
-            reason,
-        )
-        # what mutate() and _remember() do
-        self.entries.append(entry)
-        self.event_ids.add(event_id)
-        self.head_hash = event_hash
-        self._decisions = None
-        self._check = None
-        self.version = version
-        self.modified_on = recorded_at
-        self._contents[version] = content
-        self._bulk[version] = _stored_topic(event_class)
 
-    def collect_events(self) -> Sequence[CanMutateAggregate[UUID]]:
-        if self._bulk:
-            raise RuntimeError("events recorded in bulk are collected by collect_sealed(), not saved one by one")
-        return super().collect_events()
+    def _append(
+        self, event_class: type[Journey.Event], values: dict[str, Any], entry_fields: Mapping[str, Any] | None = None
+    ) -> None:
+        """Append the next event, of ``event_class`` with ``values`` (all but its hash),
+        sealed into the stream's chain: the one way a command changes the journey.
 
-    def collect_sealed(self) -> list[tuple[UUID, int, str, dict[str, Any]]]:
+        Here the event is a pydantic model (validated once), applied by ``mutate`` and left
+        pending with the content it was sealed with. A decision or a correction also gives
+        ``entry_fields``, its validated fields as its entry holds them, so that a subclass
+        can append it without an event object; here the entry is made from the event.
+        """
+        event, content = sealed(event_class, self.head_hash, values)
+        event.mutate(self)
+        self.pending_events.append(event)
+        self._contents[event.originator_version] = content
+
+    def collect_sealed(self) -> list[SealedEvent]:
         """Collect the pending events as (stream id, version, stored topic, JSON content) in
         recording order: the content each was sealed with (what the mapper would store), so
-        storing them serialises nothing again. Events recorded in bulk are among them."""
+        storing them serialises nothing again."""
         contents, self._contents = self._contents, {}
-        bulk, self._bulk = self._bulk, {}
-        topics = dict(bulk)
-        for event in super().collect_events():
-            topics[event.originator_version] = get_topic(type(event))
-        return [(self.id, version, topics[version], contents[version]) for version in sorted(topics)]
+        return [
+            (self.id, event.originator_version, stored_topic(type(event)), contents[event.originator_version])
+            for event in self.collect_events()
+        ]
 
     def _remember(self, event: Event) -> None:
         self.entries.append(entry_of(event, self.entries))
@@ -584,36 +387,13 @@ EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
 }
 
 
-def seal(previous: str, event: Journey.Event) -> str:
-    """The chained hash of ``event`` after a predecessor with hash ``previous``."""
-    return chain(previous, event.TOPIC, event.model_dump(mode="json"))
-
-
-E = TypeVar("E", bound=Journey.Event)
-
-
-def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tuple[E, dict[str, Any]]:
-    """A new event of ``event_class`` (validated once), its hash chained on ``previous``, and
-    its JSON content (hash included): the content it is stored as and hashed from, as
-    :func:`seal` (and so ``verify``) derives it from a stored event.
-    """
-    event = event_class(hash="", **values)
-    content = event_class.content_of(event.__dict__)
-    content["hash"] = chain(previous, event_class.TOPIC, content)
-    # The event is new and seen by nobody yet: set its hash in place rather than copy it.
-    event.__dict__["hash"] = content["hash"]
-    return event, content
-
-
-def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    return p.FIELDS_BY_KIND[kind].model_validate(dict(fields)).model_dump(mode="json")
-
-
-_COMMON = frozenset(Journey.Decided.model_fields)
+# The fields every decision has (the common fields of an event, and its date): the rest of
+# a decision's fields are its payload.
+COMMON_FIELDS = frozenset(Journey.Decided.model_fields)
 
 
 _PAYLOAD: dict[type[Journey.Event], tuple[str, ...]] = {
-    cls: tuple(name for name in cls.model_fields if name not in _COMMON) for cls in EVENT_CLASSES.values()
+    cls: tuple(name for name in cls.model_fields if name not in COMMON_FIELDS) for cls in EVENT_CLASSES.values()
 }
 
 
@@ -642,11 +422,11 @@ def entry_of(event: Journey.Event, earlier: Iterable[Entry]) -> Entry:
         "hash": event.hash,
     }
     if isinstance(event, Journey.Decided):
-        fields = {k: val for k, val in event.__dict__.items() if k not in _COMMON}
+        fields = {k: val for k, val in event.__dict__.items() if k not in COMMON_FIELDS}
         return Entry(kind=event.KIND, on=event.on, fields=fields, **common)
     if isinstance(event, Journey.Corrected):
         kind = next(e.kind for e in earlier if e.seq == event.target)
-        fields = dict(p.FIELDS_BY_KIND[kind].model_validate(event.fields))
+        fields = dict(payloads.FIELDS_BY_KIND[kind].model_validate(event.fields))
         return Entry(kind=CORRECT, on=event.on, fields=fields, target=event.target, reason=event.reason, **common)
     if isinstance(event, Journey.Retracted):
         return Entry(kind=RETRACT, on=None, fields={}, target=event.target, reason=event.reason, **common)

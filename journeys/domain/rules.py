@@ -9,11 +9,11 @@ errors: real histories are keyed late; the reports flag them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from journeys.domain.errors import DuplicateEvent, RuleBroken
+from journeys.domain.errors import DuplicateEvent, JourneyError, RuleBroken
 from journeys.domain.timeline import Decision
 from journeys.domain.vocabulary import ADOPTION, KIND_RANK, PREGNANCY_ENDED
 
@@ -99,7 +99,10 @@ class ChildState:
         }
 
 
-class _Walk:
+class TimelineRules:
+    """The rules engine: one walk over decisions in effective order, deriving the state
+    they lead to and (``strict``) refusing the first that breaks a rule."""
+
     def __init__(self, strict: bool, today: date | None) -> None:
         self.strict = strict
         self.today = today
@@ -314,14 +317,14 @@ class _Walk:
 
 # Each decision kind's step of the walk (``_note`` for a kind with no step of its own),
 # looked up once here rather than by name for every decision.
-_HANDLERS: dict[str, Callable[[_Walk, Decision], None]] = {
-    kind: getattr(_Walk, "_" + kind.replace("-", "_"), _Walk._note) for kind in KIND_RANK
+_HANDLERS: dict[str, Callable[[TimelineRules, Decision], None]] = {
+    kind: getattr(TimelineRules, "_" + kind.replace("-", "_"), TimelineRules._note) for kind in KIND_RANK
 }
 
 
 def replay(decisions: Iterable[Decision]) -> ChildState:
     """The state a run of decisions (in effective order) leads to. Never raises."""
-    walk = _Walk(strict=False, today=None)
+    walk = TimelineRules(strict=False, today=None)
     for decision in decisions:
         walk.apply(decision)
     return walk.finish()
@@ -340,7 +343,7 @@ class TimelineCheck:
     """
 
     def __init__(self, decisions: Iterable[Decision], today: date) -> None:
-        self._walk = _Walk(strict=True, today=today)
+        self._walk = TimelineRules(strict=True, today=today)
         self._seen: dict[tuple[object, ...], Decision] = {}
         self._last: tuple[date, int, int] | None = None
         for decision in decisions:
@@ -370,3 +373,22 @@ class TimelineCheck:
         assert self.comes_last(decision)
         self._walk.today = today
         self._step(decision)
+
+    @classmethod
+    def with_decision(
+        cls, check: TimelineCheck | None, decisions: Sequence[Decision], decision: Decision, today: date
+    ) -> tuple[list[Decision], TimelineCheck]:
+        """The timeline ``decisions`` (in effective order, passed by ``check`` if there is
+        one) with ``decision`` in its place, and the check of it: one more step of ``check``
+        when the decision comes last and passes there, else a walk of the whole timeline,
+        which raises at the first decision that breaks a rule. ``check`` is spent either way.
+        """
+        if check is not None and check.comes_last(decision):
+            try:
+                check.append(decision, today)
+            except JourneyError:
+                pass  # walk the whole timeline below for the error to report
+            else:
+                return [*decisions, decision], check
+        timeline = sorted([*decisions, decision], key=Decision.sort_key)
+        return timeline, cls(timeline, today)

@@ -3,7 +3,7 @@ transaction, every line loaded, skipped (already stored) or rejected with its re
 
 Each line goes through its journey's rules as :meth:`JourneysApp.record` would; a journey of
 an earlier batch of the same load is kept rather than read back, and a decision (or a
-correction) is sealed in bulk as its stored JSON (see ``Journey.record``). The recording
+correction) is sealed in bulk as its stored JSON (see :class:`SealedJourney`). The recording
 time is read once per batch.
 """
 
@@ -25,6 +25,7 @@ from journeys.domain.identity import journey_id
 from journeys.domain.journey import Journey
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT
 from journeys.loading.jsonl import LoadLine, Rejected
+from journeys.loading.sealed import SealedJourney
 from journeys.workers import collection_paused
 
 if TYPE_CHECKING:
@@ -113,16 +114,17 @@ class BatchLoad:
                 if journey is None and (stored is None or key in stored):
                     journey = app._find(line.la, line.child)
                 if journey is None:
-                    journey = Journey.open(
-                        line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source, bulk=bulk
-                    )
+                    opening = SealedJourney if bulk else Journey
+                    journey = opening.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
+                elif bulk:
+                    journey = SealedJourney.of(journey)  # read from the store: what it records now is sealed too
                 journeys[key] = journey
             if line.event_id in journey.event_ids:
                 report.skipped += 1
                 report.skipped_lines.append(line.line_no)
                 continue
             try:
-                _apply_line(journey, line, now, recorded_by, source, bulk)
+                _apply_line(journey, line, now, recorded_by, source)
             except JourneyError as error:
                 report.rejected.append(Rejected(line.line_no, error.full_message()))
             else:
@@ -180,7 +182,7 @@ class BatchLoad:
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str, bulk: bool) -> None:
+def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:
     meta: dict[str, Any] = {"recorded_at": now, "recorded_by": recorded_by, "source": source}
     if line.kind in (CORRECT, RETRACT):
         target = next((e.seq for e in journey.entries if e.event_id == line.target_id), None)
@@ -193,7 +195,6 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
                 fields=line.fields,
                 reason=line.reason or "",
                 event_id=line.event_id,
-                bulk=bulk,
                 **meta,
             )
         else:
@@ -211,7 +212,7 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
         journey.complete_action(str(line.fields["action_id"]), note=line.fields.get("note"), **meta)
     else:
         assert line.on is not None
-        journey.record(line.kind, line.on, line.fields, event_id=line.event_id, bulk=bulk, **meta)
+        journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
 
 
 def _journey_ids(batch: list[LoadLine]) -> list[UUID]:

@@ -24,29 +24,16 @@ from typing import Any
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from journeys.domain.journey import EVENT_CLASSES, Journey, entry_of
+from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, Journey, entry_of
 from journeys.domain.payloads import FIELDS_BY_KIND
 from journeys.domain.timeline import CORRECT, RETRACT, Entry, new_entry
-
-_COMMON = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "timestamp",
-        "originator_topic",
-        "recorded_by",
-        "source",
-        "event_id",
-        "hash",
-    }
-)
 
 
 def _shape(cls: type[Journey.Decided]) -> tuple[str, frozenset[str], frozenset[str]]:
     """(kind, date fields, tuple fields) of a decision class's payload."""
     dates, tuples = set(), set()
     for name, info in cls.model_fields.items():
-        if name in _COMMON or name == "on":
+        if name in COMMON_FIELDS:
             continue
         annotation = info.annotation
         args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)

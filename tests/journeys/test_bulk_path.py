@@ -22,6 +22,7 @@ from journeys import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.journey import Journey
 from journeys.loading.jsonl import LoadLine, read_lines
+from journeys.loading.sealed import SealedJourney
 from journeys.synthetic.generator import generate
 from tests.conftest import _postgres_schema_url
 
@@ -139,17 +140,17 @@ def test_a_decision_recorded_in_bulk_leaves_the_journey_as_the_event_object_does
         pair = journeys.get((line.la, line.child))
         if pair is None:
             pair = tuple(
-                Journey.open(line.la, line.child, recorded_at=NOW, recorded_by="t", source="s", bulk=b)
-                for b in (False, True)
+                opening.open(line.la, line.child, recorded_at=NOW, recorded_by="t", source="s")
+                for opening in (Journey, SealedJourney)
             )  # type: ignore[assignment]
             journeys[(line.la, line.child)] = pair
         normal, bulk = pair
         outcomes = []
-        for journey, in_bulk in ((normal, False), (bulk, True)):
+        for journey in (normal, bulk):
             try:
                 entry = journey.record(
                     line.kind, line.on, line.fields, recorded_at=at, recorded_by="t", source="s",
-                    event_id=line.event_id, bulk=in_bulk,
+                    event_id=line.event_id,
                 )  # fmt: skip
                 outcomes.append(entry)
             except JourneyError as error:
@@ -167,10 +168,8 @@ def test_a_decision_recorded_in_bulk_leaves_the_journey_as_the_event_object_does
 
 
 def test_a_journey_with_events_recorded_in_bulk_is_not_saved_one_event_at_a_time() -> None:
-    journey = Journey.open("825", "C1", recorded_at=NOW, recorded_by="t", source="s")
-    journey.record(
-        "entered-care", NOW.date(), {}, recorded_at=NOW, recorded_by="t", source="s", event_id="e1", bulk=True
-    )
+    journey = SealedJourney.of(Journey.open("825", "C1", recorded_at=NOW, recorded_by="t", source="s"))
+    journey.record("entered-care", NOW.date(), {}, recorded_at=NOW, recorded_by="t", source="s", event_id="e1")
     with pytest.raises(RuntimeError, match="collect_sealed"):
         journey.collect_events()
     assert [version for _, version, _, _ in journey.collect_sealed()] == [1, 2]
