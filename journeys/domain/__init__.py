@@ -107,6 +107,7 @@ from journeys.domain.vocabulary import (
     ADOPTED_REASONS,
     ADOPTION,
     ADOPTION_PLACEMENTS,
+    CHILD_STAGES,
     COURT_ORDERS,
     DECIDERS,
     EVENT_KINDS,
@@ -120,7 +121,6 @@ from journeys.domain.vocabulary import (
     RD_REASONS,
     REASONS_CEASED,
     REVIEW_TYPES,
-    STAGES,
 )
 
 __all__ = [
@@ -129,6 +129,7 @@ __all__ = [
     "ADOPTED_REASONS",
     "ADOPTION",
     "ADOPTION_PLACEMENTS",
+    "CHILD_STAGES",
     "COMMON_FIELDS",
     "CORRECT",
     "COURT_ORDERS",
@@ -159,7 +160,6 @@ __all__ = [
     "REASONS_CEASED",
     "RETRACT",
     "REVIEW_TYPES",
-    "STAGES",
     "STATUS_ORDER",
     "STATUS_RANK",
     "UNMET",
