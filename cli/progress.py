@@ -1,17 +1,19 @@
-"""A progress bar on standard error for long commands (load, import-903)."""
+"""A progress bar on standard error for long commands (load, import-903, export, verify)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from journeys.progress import Progress
+
 
 @contextmanager
-def progress_bar(label: str, show: bool) -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(label: str, show: bool) -> Iterator[Progress | None]:
     """A ``progress(done, total)`` callback drawing a bar on standard error, or None when
     no bar is wanted (--quiet, --json, or standard error is not a terminal)."""
     if not show:

@@ -17,6 +17,7 @@ from pathlib import Path
 from journeys.application import JourneysApp
 from journeys.domain.identity import journey_id
 from journeys.domain.timeline import CORRECT as CORRECT_KIND
+from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
 from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
@@ -194,7 +195,9 @@ def import_903(
         wanted.extend(child_wanted)
         plans.append((child, reconcile(la, child, child_wanted, store)))
     lines, by_line = _lines(la, plans)
-    loaded = app.load(_ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size)
+    loaded = load_lines(
+        app, _ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size
+    )
     outcomes: dict[int, _Outcome] = {}
     for _, actions in plans:
         for action in actions:

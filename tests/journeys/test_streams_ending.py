@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 
 from journeys.application import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 
@@ -17,7 +18,7 @@ from journeys.synthetic.generator import generate
 def test_each_stream_comes_whole_in_the_window_of_its_latest_event(app: JourneysApp, window: int) -> None:
     # small load batches interleave the children's events in the log; corrections come late
     lines = [json.dumps(line) for line in generate(40, 11, las=2)]
-    assert not app.load(read_lines(lines, None), recorded_by="t", source_name="t", batch_size=5).rejected
+    assert not load_lines(app, read_lines(lines, None), recorded_by="t", source_name="t", batch_size=5).rejected
     latest: dict[UUID, int] = {}
     began: dict[UUID, int] = {}
     for note in app.notifications():
