@@ -3,7 +3,7 @@
 Every row ends as *accepted* (it gave or supports a decision now recorded), *already
 present* (everything it says is in the store already, or a newer return says it) or
 *rejected* (with file, row, column and reason). Decisions are appended through
-:meth:`JourneysApp.load` in batches, each one transaction, with deterministic ids: an
+:func:`journeys.loading.load_lines` in batches, each one transaction, with deterministic ids: an
 interrupted import is completed by running it again, and nothing is recorded twice.
 """
 
