@@ -1,4 +1,4 @@
-"""A progress bar on standard error for long commands (load, import-903)."""
+"""A progress bar on standard error for long commands (load, import-903, export, verify)."""
 
 from __future__ import annotations
 

@@ -11,10 +11,9 @@ import click
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from cli.params import OUTPUT_FILE
-from cli.progress import progress_bar as line_progress_bar
-from cli.report_options import progress_bar
-from journeys.loading.batch import LOAD_BATCH
-from journeys.loading.parallel import load_file
+from cli.progress import progress_bar
+from cli.report_options import PROGRESS_FROM
+from journeys import LOAD_BATCH, export_lines, load_file
 
 
 @click.command()
@@ -59,7 +58,7 @@ def load(
     rejects: list[dict[str, object]] = []
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     for path in files:
-        with line_progress_bar(f"loading {path.name}", show_bar) as progress:
+        with progress_bar(f"loading {path.name}", show_bar) as progress:
             report = load_file(
                 app,
                 path,
@@ -104,12 +103,12 @@ def export(fmt: str, out: Path | None) -> None:
     """
     app = settings().app()
     if out is None:
-        for line in app.export():
+        for line in export_lines(app):
             click.echo(json.dumps(line, ensure_ascii=False))
         return
-    with out.open("w", encoding="utf-8") as handle, progress_bar(app.head(), "exporting") as progress:
+    with out.open("w", encoding="utf-8") as handle, progress_bar("exporting", _long(app.head())) as progress:
         count = 0
-        for line in app.export(progress):
+        for line in export_lines(app, progress):
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
     click.echo(f"exported {count} events to {out}", err=True)
@@ -126,7 +125,7 @@ def verify(as_json: bool) -> None:
       journeys verify
     """
     app = settings().app()
-    with progress_bar(app.head(), "verifying") as progress:
+    with progress_bar("verifying", _long(app.head())) as progress:
         report = app.verify(progress)
     problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
     if as_json:
@@ -138,6 +137,11 @@ def verify(as_json: bool) -> None:
         click.echo(f"verified {report.events} events in {report.streams} journeys: {verdict}")
     if problems:
         sys.exit(1)
+
+
+def _long(events: int) -> bool:
+    """Whether a whole-store command over ``events`` events draws a bar (on a terminal)."""
+    return sys.stderr.isatty() and events >= PROGRESS_FROM
 
 
 COMMANDS = [load, export, verify]

@@ -19,7 +19,8 @@ from journeys.domain.errors import (
 from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
 from journeys.domain.timeline import CORRECT, RETRACT, Entry
 from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
-from journeys.loading.batch import LOAD_BATCH, LoadReport
+from journeys.loading.batch import LOAD_BATCH, LoadReport, load_lines
+from journeys.loading.jsonl import export_lines, read_lines
 from journeys.loading.parallel import load_file
 from journeys.progress import Progress
 from journeys.ssda903 import ImportReport, import_903
@@ -57,11 +58,14 @@ __all__ = [
     "RuleSet",
     "StoreError",
     "VerifyReport",
+    "export_lines",
     "generate_journeys",
     "import_903",
     "is_missing_file",
     "load_file",
+    "load_lines",
     "load_rules",
+    "read_lines",
     "today",
     "write_903",
 ]

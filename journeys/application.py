@@ -1,22 +1,21 @@
 """JourneysApp: the one API of the journey store. The CLI and the read models call it.
 
 Library errors are converted here to the engine's own typed errors; the clock is read
-here (through :mod:`journeys.clock`) once per command, and once per batch of a load
-(:mod:`journeys.loading.batch`).
+here (through :mod:`journeys.clock`) once per command. The SQL lives behind its recorder
+(:mod:`journeys.storage.recorders`); loading and exporting files use the app from above it
+(:mod:`journeys.loading`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
-from eventsourcing.sqlite import SQLiteAggregateRecorder
 
 from journeys.clock import recording_time
 from journeys.domain.errors import ChildNotFound, StoreError
@@ -26,11 +25,11 @@ from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.sealing import seal
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
-from journeys.loading.batch import LOAD_BATCH, BatchLoad, LoadReport
-from journeys.loading.jsonl import LoadLine, Rejected, export_line
-from journeys.storage.decoding import entries_from_rows, entries_from_stored
+from journeys.progress import Progress
+from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
 from journeys.storage.location import DEFAULT_STORE, store_env
-from journeys.storage.mapper import OrjsonTranscoder, PydanticMapper
+from journeys.storage.mapper import journeys_mapper
+from journeys.storage.recorders import JourneysRecorder, journeys_recorder
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,7 @@ class JourneysApp(Application[UUID]):
     """Records children's journeys and answers questions about them."""
 
     name = "journeys"
+    recorder: JourneysRecorder
 
     def __init__(self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None) -> None:
         self.store = store
@@ -81,11 +81,14 @@ class JourneysApp(Application[UUID]):
             raise StoreError(f"cannot open the store {store!r}: {error}") from None
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return PydanticMapper(transcoder=OrjsonTranscoder())
+        return journeys_mapper(self.factory)
+
+    def construct_recorder(self) -> JourneysRecorder:
+        return journeys_recorder(self.factory.application_recorder())
 
     def is_shared_store(self) -> bool:
         """Whether other processes can open this store (not so an in-memory one)."""
-        return self.env.get("PERSISTENCE_MODULE") != "eventsourcing.popo"
+        return self.recorder.shared_between_processes
 
     # -- writing ----------------------------------------------------------------------
 
@@ -173,27 +176,6 @@ class JourneysApp(Application[UUID]):
         self.save(journey)
         return entry
 
-    def load(
-        self,
-        items: Iterable[LoadLine | Rejected],
-        *,
-        recorded_by: str,
-        source_name: str,
-        batch_size: int = LOAD_BATCH,
-        bulk: bool = True,
-    ) -> LoadReport:
-        """Append parsed JSONL lines in batches; each line is loaded, skipped or rejected.
-
-        A line whose id is already in its child's stream is skipped, so loading a file
-        twice appends nothing. Each batch is saved in one transaction.
-
-        A decision is sealed in bulk (its stored JSON built from the fields validated when
-        the line was read, without a pydantic event object; see ``Journey.record``). With
-        ``bulk=False`` every line goes through its event object, as :meth:`record` does: the
-        store is byte-for-byte the same, only slower (a property test holds the two equal).
-        """
-        return BatchLoad(self, recorded_by, source_name, bulk).run(items, batch_size)
-
     # -- reading ----------------------------------------------------------------------
 
     def entries(self, la: str, child: str) -> list[Entry]:
@@ -207,6 +189,29 @@ class JourneysApp(Application[UUID]):
         """The entries of one stream by its id (empty when there is none). The first entry
         (``opened``) carries ``la`` and ``child`` in its fields."""
         return entries_from_stored(self.recorder.select_events(stream), self._decode)
+
+    def find(self, la: str, child: str) -> Journey | None:
+        """A child's journey as stored, or None when none was opened."""
+        try:
+            journey: object = self.repository.get(journey_id(la, child))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(journey, Journey)
+        return journey
+
+    def streams_entries(self, streams: Iterable[UUID]) -> dict[UUID, list[Entry]]:
+        """The entries of many streams by id, read in a few queries (a stream with no events
+        is left out). Same entries as :meth:`stream_entries` gives one stream at a time."""
+        wanted = list(dict.fromkeys(streams))
+        found = entries_of_rows(self.recorder.select_streams(wanted), self._decode)
+        return {s: found[s] for s in wanted if s in found}
+
+    def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]]:
+        """The entries of every stream whose latest event has a notification id from ``first``
+        to ``last``. Each stream belongs to the one window that holds its latest event, so
+        walking the log in windows reads (and a rebuild derives) every child once (see
+        :meth:`JourneysRecorder.select_streams_ending`)."""
+        return entries_of_interleaved_rows(self.recorder.select_streams_ending(first, last), self._decode)
 
     def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
         decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
@@ -245,15 +250,17 @@ class JourneysApp(Application[UUID]):
             entries = found[stream]
             yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
-    def verify(self, progress: Callable[[int], None] | None = None) -> VerifyReport:
+    def verify(self, progress: Progress | None = None) -> VerifyReport:
         """Re-check every stream's hash chain against the stored content; ``progress`` is told
-        now and then how many more events were checked."""
+        now and then how far the check is through the log (in notification ids, of
+        :meth:`head` in all)."""
         report = VerifyReport()
         heads: dict[UUID, tuple[int, str, str, str]] = {}
+        total = self.head() if progress is not None else 0
         for note in self.notifications():
             report.events += 1
             if progress is not None and report.events % PROGRESS_EVERY == 0:
-                progress(PROGRESS_EVERY)
+                progress(min(note.id, total), total)
             stream = _uuid(note.originator_id)
             version, previous, la, child = heads.get(stream, (0, "", "?", "?"))
             try:
@@ -274,20 +281,8 @@ class JourneysApp(Application[UUID]):
                 )
             heads[stream] = (note.originator_version, event.hash, la, child)
         if progress is not None:
-            progress(report.events % PROGRESS_EVERY)
+            progress(total, total)
         return report
-
-    def export(self, progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
-        """Every stream as JSONL objects, loadable into another store with `load`; ``progress``
-        is told how many stored events each child's lines came from."""
-        for la, child, entries in self.streams():
-            ids = {e.seq: e.event_id for e in entries}
-            for entry in entries:
-                line = export_line(la, child, entry, ids)
-                if line is not None:
-                    yield line
-            if progress is not None:
-                progress(len(entries))
 
     def head(self) -> int:
         """The notification id of the latest stored event (0 for an empty store): how many
@@ -296,154 +291,19 @@ class JourneysApp(Application[UUID]):
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _find(self, la: str, child: str) -> Journey | None:
-        try:
-            journey: object = self.repository.get(journey_id(la, child))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(journey, Journey)
-        return journey
-
-    def _stored_streams(self, streams: set[UUID]) -> set[UUID] | None:
-        """Which of ``streams`` have stored events, in one query, so a load never reads back
-        a child it is about to open (None when the store cannot say: read each one)."""
-        rows = self._select_streams(streams, "DISTINCT originator_id")
-        if rows is None:
-            return None
-        return {UUID(str(r["originator_id"])) for r in rows}
-
-    def _select_streams(self, streams: Iterable[UUID], columns: str, order: str = "") -> list[Any] | None:
-        """Rows of the events table for many streams, 500 to a query (None for a store
-        without SQL, such as the in-memory one)."""
-        recorder: Any = self.recorder
-        if isinstance(recorder, SQLiteAggregateRecorder):  # stores ids as hex text
-            table, mark, ids = recorder.events_table_name, "?", [s.hex for s in streams]
-        elif _is_postgres(recorder):
-            table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
-            ids = [str(s) for s in streams]
-        else:
-            return None
-        found: list[Any] = []
-        with recorder.datastore.transaction(commit=False) as cursor:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join([mark] * len(chunk))
-                cursor.execute(f"SELECT {columns} FROM {table} WHERE originator_id IN ({marks}) {order}", chunk)
-                found.extend(cursor.fetchall())
-        return found
-
-    def streams_entries(self, streams: Iterable[UUID]) -> dict[UUID, list[Entry]]:
-        """The entries of many streams by id, read in a few queries (a stream with no events
-        is left out). Same entries as :meth:`stream_entries` gives one stream at a time."""
-        wanted = list(dict.fromkeys(streams))
-        rows = self._select_streams(
-            wanted, "originator_id, originator_version, topic, state", "ORDER BY originator_id, originator_version"
-        )
-        if rows is None:
-            return {s: entries for s in wanted if (entries := self.stream_entries(s))}
-        found = self._entries_of_rows(
-            (r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows
-        )
-        return {s: found[s] for s in wanted if s in found}
-
-    def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]] | None:
-        """The entries of every stream whose latest event has a notification id from ``first``
-        to ``last`` (None for a store without SQL). Each stream belongs to the one window that
-        holds its latest event, so walking the log in windows reads (and a rebuild derives)
-        every child once.
-
-        The window's events are read as one range of notification ids; one look-up per stream
-        in the primary key's index (which holds the notification id) says where each stream
-        begins and ends; only a stream ending here that began in an earlier window has its
-        earlier events read by id."""
-        recorder: Any = self.recorder
-        if isinstance(recorder, SQLiteAggregateRecorder):
-            table, mark, number = recorder.events_table_name, "?", "rowid"
-        elif _is_postgres(recorder):
-            table, mark = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"', "%s"
-            number = "notification_id"
-        else:
-            return None
-        columns = "originator_id, originator_version, topic, state"
-        with recorder.datastore.transaction(commit=False) as cursor:
-            if isinstance(recorder, SQLiteAggregateRecorder):
-                cursor.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row per event
-            cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {number} BETWEEN {mark} AND {mark} ORDER BY {number}",
-                [first, last],
-            )
-            window = _tuples(cursor.fetchall())
-            ids = list(dict.fromkeys(row[0] for row in window))
-            began: dict[Any, int] = {}  # stream ending in the window -> its first notification id
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                cursor.execute(
-                    f"SELECT originator_id, MIN({number}), MAX({number}) FROM {table} "
-                    f"WHERE originator_id IN ({', '.join([mark] * len(chunk))}) GROUP BY originator_id",
-                    chunk,
-                )
-                for bounds in cursor.fetchall():
-                    raw, low, high = bounds if isinstance(bounds, tuple) else tuple(bounds.values())
-                    if high <= last:
-                        began[raw] = low
-            earlier = [raw for raw, low in began.items() if low < first]
-            rows: list[tuple[Any, int, str, bytes]] = []
-            for start in range(0, len(earlier), 500):
-                chunk = earlier[start : start + 500]
-                cursor.execute(
-                    f"SELECT {columns} FROM {table} "
-                    f"WHERE originator_id IN ({', '.join([mark] * len(chunk))}) AND {number} < {mark} "
-                    "ORDER BY originator_id, originator_version",
-                    [*chunk, first],
-                )
-                rows.extend(_tuples(cursor.fetchall()))
-        # each stream's events in version order: its earlier events, then the window's (in
-        # notification order, which is a stream's version order; a group is sorted if not)
-        grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
-        for raw, version, topic, state in chain(rows, (row for row in window if row[0] in began)):
-            same = grouped.get(raw)
-            if same is None:
-                grouped[raw] = [(version, topic, state)]
-            elif same[-1][0] < version:
-                same.append((version, topic, state))
-            else:
-                same.append((version, topic, state))
-                same.sort(key=_version)
-        return self._entries_of_groups(grouped)
-
-    def _entries_of_rows(self, rows: Iterable[tuple[Any, int, str, bytes]]) -> dict[UUID, list[Entry]]:
-        """(stream id, version, topic, state) rows of the events table, ordered by stream and
-        version, as each stream's entries."""
-        grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
-        for raw, version, topic, state in rows:
-            same = grouped.get(raw)
-            if same is None:
-                grouped[raw] = [(version, topic, state)]
-            else:
-                same.append((version, topic, state))
-        return self._entries_of_groups(grouped)
-
-    def _entries_of_groups(self, grouped: Mapping[Any, list[tuple[int, str, bytes]]]) -> dict[UUID, list[Entry]]:
-        """Each stream's (version, topic, state) events, in version order, as its entries."""
-        found: dict[UUID, list[Entry]] = {}
-        for raw, events in grouped.items():
-            stream = raw if isinstance(raw, UUID) else UUID(str(raw))
-            found[stream] = entries_from_rows(stream, events, self._decode)
-        return found
-
     def _decode(self, stored: StoredEvent) -> Journey.Event:
         event = self.mapper.to_domain_event(stored)
         assert isinstance(event, Journey.Event)
         return event
 
     def _get(self, la: str, child: str) -> Journey:
-        journey = self._find(la, child)
+        journey = self.find(la, child)
         if journey is None:
             raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
         return journey
 
     def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
-        return self._find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+        return self.find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
 
 
 # How many events `verify` checks between two calls of its progress callback.
@@ -451,18 +311,6 @@ PROGRESS_EVERY = 10_000
 
 # How many children `streams()` reads in one go (one query per 500 of them).
 STREAMS_READ_TOGETHER = 1000
-
-
-def _tuples(rows: list[Any]) -> list[tuple[Any, int, str, bytes]]:
-    """Rows of the events table as (stream, version, topic, state) tuples (PostgreSQL's
-    cursor gives dicts)."""
-    if rows and isinstance(rows[0], dict):
-        return [(r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in rows]
-    return rows
-
-
-def _version(event: tuple[int, str, bytes]) -> int:
-    return event[0]
 
 
 def _uuid(value: UUID | str) -> UUID:
@@ -477,9 +325,3 @@ def _fresh_id(journey: Journey, base: str) -> str:
         number += 1
         event_id = f"{base}#{number}"
     return event_id
-
-
-def _is_postgres(recorder: object) -> bool:
-    """A recorder of the library's postgres module (not imported unless a PostgreSQL store is
-    opened, which keeps the CLI quick to start on SQLite)."""
-    return type(recorder).__module__ == "eventsourcing.postgres"

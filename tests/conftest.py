@@ -74,11 +74,12 @@ def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batc
     batches of ``batch_size`` lines; every line must load."""
     import json
 
+    from journeys.loading import load_lines
     from journeys.loading.jsonl import read_lines
     from journeys.synthetic.generator import generate
 
     lines = [json.dumps(line) for line in generate(children, seed, las=las)]
-    report = app.load(read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
+    report = load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
     assert not report.rejected
     return app
 

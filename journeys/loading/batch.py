@@ -1,5 +1,5 @@
-"""How :meth:`JourneysApp.load` appends parsed JSONL lines: in batches, each saved in one
-transaction, every line loaded, skipped (already stored) or rejected with its reason.
+"""How :func:`load_lines` appends parsed JSONL lines to an app's store: in batches, each saved
+in one transaction, every line loaded, skipped (already stored) or rejected with its reason.
 
 Each line goes through its journey's rules as :meth:`JourneysApp.record` would; a journey of
 an earlier batch of the same load is kept rather than read back, and a decision (or a
@@ -16,8 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.sqlite import SQLiteAggregateRecorder
+from eventsourcing.persistence import IntegrityError
 
 from journeys.clock import recording_time
 from journeys.domain.errors import EventNotFound, JourneyError, StoreError
@@ -43,15 +42,6 @@ COLLECT_EVERY = 100_000
 # How many journeys a load keeps between batches (a child's lines often span two batches).
 KEPT_JOURNEYS = 1000
 
-# Set on the connection that saves a load's batches (SQLite). A batch's new streams land on
-# index pages all over the (stream, version) primary key: a larger page cache keeps them
-# between batches, and copying the log into the database every 20,000 pages rather than
-# 1,000 writes each page once for many batches. (Measured on 1.35M rows of 300,000
-# streams in batches of 5,000: 25.6 s with the defaults, 14.2 s with these.) Each batch is
-# still committed, synchronously, in its own transaction.
-SQLITE_LOAD_PRAGMAS = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 20000")
-SQLITE_DEFAULT_PRAGMAS = ("PRAGMA cache_size = -2000", "PRAGMA wal_autocheckpoint = 1000")
-
 Row = tuple[UUID, int, str, bytes]  # stream, version, stored topic, stored state
 
 
@@ -61,6 +51,29 @@ class LoadReport:
     skipped: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)
+
+
+def load_lines(
+    app: JourneysApp,
+    items: Iterable[LoadLine | Rejected],
+    *,
+    recorded_by: str,
+    source_name: str,
+    batch_size: int = LOAD_BATCH,
+    bulk: bool = True,
+) -> LoadReport:
+    """Append parsed JSONL lines to ``app``'s store in batches; each line is loaded, skipped
+    or rejected.
+
+    A line whose id is already in its child's stream is skipped, so loading a file
+    twice appends nothing. Each batch is saved in one transaction.
+
+    A decision is sealed in bulk (its stored JSON built from the fields validated when
+    the line was read, without a pydantic event object; see ``Journey.record``). With
+    ``bulk=False`` every line goes through its event object, as :meth:`JourneysApp.record`
+    does: the store is byte-for-byte the same, only slower (a property test holds the two equal).
+    """
+    return BatchLoad(app, recorded_by, source_name, bulk).run(items, batch_size)
 
 
 class BatchLoad:
@@ -105,14 +118,14 @@ class BatchLoad:
         now = recording_time()
         journeys: dict[UUID, Journey] = {}
         keys = _journey_ids(batch)
-        stored = app._stored_streams({key for key in keys if key not in kept})
+        stored = app.recorder.stored_streams({key for key in keys if key not in kept})
         for key, line in zip(keys, batch, strict=True):
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{self.source_name}:{line.line_no}"
             if journey is None:
                 journey = kept.pop(key, None)
-                if journey is None and (stored is None or key in stored):
-                    journey = app._find(line.la, line.child)
+                if journey is None and key in stored:
+                    journey = app.find(line.la, line.child)
                 if journey is None:
                     opening = SealedJourney if bulk else Journey
                     journey = opening.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
@@ -146,23 +159,10 @@ class BatchLoad:
             kept.update(recent)
 
     def _insert(self, rows: list[Row]) -> None:
-        """Insert a load batch's events (stream, version, topic, state) in one transaction.
-
-        On SQLite, the library's own insert statement is executed once for the whole batch
-        (its application recorder inserts row by row to return notification ids, which a
-        load does not use); elsewhere through the recorder's ``insert_events``.
-        """
-        recorder = self.app.recorder
+        """Insert a load batch's events (stream, version, topic, state) in one transaction,
+        through the recorder's bulk insert."""
         try:
-            if isinstance(recorder, SQLiteAggregateRecorder):  # stores stream ids as hex text
-                with recorder.datastore.transaction(commit=True) as cursor:
-                    for pragma in SQLITE_LOAD_PRAGMAS:
-                        cursor.execute(pragma)
-                    cursor.executemany(recorder.insert_events_statement, _hex_rows(rows))
-            else:
-                recorder.insert_events(
-                    [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
-                )
+            self.app.recorder.insert_bulk(rows)
         except IntegrityError:
             raise StoreError(
                 "another process recorded events for a child of this batch while the load ran; "
@@ -171,15 +171,8 @@ class BatchLoad:
             ) from None
 
     def _end_load(self) -> None:
-        """After a load on SQLite: the connections' settings back to the defaults, and the
-        write-ahead log copied into the database (what a load did not leave to later commits)."""
-        recorder = self.app.recorder
-        if isinstance(recorder, SQLiteAggregateRecorder) and recorder.datastore.pool.is_journal_mode_wal:
-            with recorder.datastore.transaction(commit=False) as cursor:
-                for pragma in SQLITE_DEFAULT_PRAGMAS:
-                    cursor.execute(pragma)
-            with recorder.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        """After a load: what the store settled for its batches put back."""
+        self.app.recorder.end_bulk()
 
 
 def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:
@@ -225,16 +218,3 @@ def _journey_ids(batch: list[LoadLine]) -> list[UUID]:
             last = (line.la, line.child, journey_id(line.la, line.child))
         keys.append(last[2])
     return keys
-
-
-def _hex_rows(rows: list[Row]) -> list[tuple[str, int, str, bytes]]:
-    """Rows with their stream ids as SQLite stores them (hex text), each id converted once
-    for a run of its rows (a journey's rows come together)."""
-    converted: list[tuple[str, int, str, bytes]] = []
-    last: UUID | None = None
-    text = ""
-    for key, version, topic, state in rows:
-        if key is not last:
-            last, text = key, key.hex
-        converted.append((text, version, topic, state))
-    return converted

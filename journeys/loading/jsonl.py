@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
@@ -21,6 +21,10 @@ from journeys.domain.errors import InvalidEvent, JourneyError
 from journeys.domain.identity import content_id
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+from journeys.progress import Progress
+
+if TYPE_CHECKING:
+    from journeys.application import JourneysApp
 
 META_KEYS = frozenset({"la", "child", "event", "on", "id"})
 
@@ -185,3 +189,22 @@ def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
     if entry.kind == ACTION_DONE:
         return {**head, "event": ACTION_DONE, **fields}
     return None
+
+
+def export_lines(app: JourneysApp, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+    """Every stream of ``app``'s store as JSONL objects, loadable into another store with
+    :func:`journeys.loading.load_lines`; ``progress`` is told how many stored events the lines
+    so far came from, of :meth:`JourneysApp.head` in all."""
+    total = app.head() if progress is not None else 0
+    done = 0
+    for la, child, entries in app.streams():
+        ids = {e.seq: e.event_id for e in entries}
+        for entry in entries:
+            line = export_line(la, child, entry, ids)
+            if line is not None:
+                yield line
+        if progress is not None:
+            done += len(entries)
+            progress(min(done, total), total)
+    if progress is not None:
+        progress(total, total)

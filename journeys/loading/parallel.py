@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import queue
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from heapq import merge
 from pathlib import Path
@@ -25,12 +25,10 @@ from typing import Any
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError, StoreError
-from journeys.loading.batch import LOAD_BATCH, LoadReport
+from journeys.loading.batch import LOAD_BATCH, LoadReport, load_lines
 from journeys.loading.jsonl import LoadLine, Rejected, read_lines
+from journeys.progress import Progress  # (lines read, lines in the file)
 from journeys.workers import MAX_WORKERS, cpus, process_context
-
-# (lines read, lines in the file): called now and then while a file loads
-Progress = Callable[[int, int], None]
 
 # A file this many lines long or longer is loaded by several processes when workers is not
 # given: starting a process costs a few tenths of a second, about 10,000 lines' work.
@@ -69,7 +67,8 @@ def load_file(
         )
     if parts <= 1:
         with path.open("rb") as handle:
-            return app.load(
+            return load_lines(
+                app,
                 _ticking(read_lines(handle, default_la), progress, total),
                 recorded_by=recorded_by,
                 source_name=path.name,
@@ -167,7 +166,8 @@ def _work(job: _Job, index: int, reached: Any, results: Any) -> None:
         try:
             with open(job.path, "rb") as handle:
                 lines = read_lines(handle, job.default_la, part=(index, job.parts))
-                report = app.load(
+                report = load_lines(
+                    app,
                     _reaching(lines, reached, index),
                     recorded_by=job.recorded_by,
                     source_name=job.source_name,

@@ -3,7 +3,7 @@
 Every row ends as *accepted* (it gave or supports a decision now recorded), *already
 present* (everything it says is in the store already, or a newer return says it) or
 *rejected* (with file, row, column and reason). Decisions are appended through
-:meth:`JourneysApp.load` in batches, each one transaction, with deterministic ids: an
+:func:`journeys.loading.load_lines` in batches, each one transaction, with deterministic ids: an
 interrupted import is completed by running it again, and nothing is recorded twice.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from journeys.application import JourneysApp
 from journeys.domain.identity import journey_id
 from journeys.domain.timeline import CORRECT
+from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
 from journeys.progress import Progress
 from journeys.ssda903.codes import TABLES
@@ -194,7 +195,9 @@ def import_903(
         wanted.extend(child_wanted)
         plans.append((child, reconcile(la, child, child_wanted, store)))
     lines, by_line = _lines(la, plans)
-    loaded = app.load(_ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size)
+    loaded = load_lines(
+        app, _ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size
+    )
     outcomes: dict[int, _Outcome] = {}
     for _, steps in plans:
         for step in steps:

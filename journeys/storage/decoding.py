@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
@@ -105,6 +106,54 @@ def entries_from_rows(
                 fields[name] = tuple(fields[name])
         entries.append(new_entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries
+
+
+def entries_of_rows(
+    rows: Iterable[tuple[Any, int, str, bytes]], decode: Callable[[StoredEvent], Journey.Event]
+) -> dict[UUID, list[Entry]]:
+    """(stream id, version, topic, state) rows of the events table, ordered by stream and
+    version, as each stream's entries."""
+    grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
+    for raw, version, topic, state in rows:
+        same = grouped.get(raw)
+        if same is None:
+            grouped[raw] = [(version, topic, state)]
+        else:
+            same.append((version, topic, state))
+    return _entries_of_groups(grouped, decode)
+
+
+def entries_of_interleaved_rows(
+    rows: Iterable[tuple[Any, int, str, bytes]], decode: Callable[[StoredEvent], Journey.Event]
+) -> dict[UUID, list[Entry]]:
+    """As :func:`entries_of_rows`, from rows whose streams interleave (each stream's rows in
+    version order, as the log holds them; a stream's rows are sorted if not)."""
+    grouped: dict[Any, list[tuple[int, str, bytes]]] = {}
+    for raw, version, topic, state in rows:
+        same = grouped.get(raw)
+        if same is None:
+            grouped[raw] = [(version, topic, state)]
+        elif same[-1][0] < version:
+            same.append((version, topic, state))
+        else:
+            same.append((version, topic, state))
+            same.sort(key=_version)
+    return _entries_of_groups(grouped, decode)
+
+
+def _entries_of_groups(
+    grouped: Mapping[Any, list[tuple[int, str, bytes]]], decode: Callable[[StoredEvent], Journey.Event]
+) -> dict[UUID, list[Entry]]:
+    """Each stream's (version, topic, state) events, in version order, as its entries."""
+    found: dict[UUID, list[Entry]] = {}
+    for raw, events in grouped.items():
+        stream = raw if isinstance(raw, UUID) else UUID(str(raw))
+        found[stream] = entries_from_rows(stream, events, decode)
+    return found
+
+
+def _version(event: tuple[int, str, bytes]) -> int:
+    return event[0]
 
 
 # Corrections and retractions, unless their classes declare upcasting.

@@ -35,14 +35,17 @@ def is_missing_file(store: str) -> bool:
 def store_env(store: str) -> dict[str, str]:
     """The library's environment for a store given as a path or a postgresql:// URL.
 
-    A URL may name a schema with ``?schema=NAME`` (tables live in ``public`` otherwise).
+    A URL may name a schema with ``?schema=NAME`` (tables live in ``public`` otherwise). The
+    persistence module is journeys' own for the backend (:mod:`journeys.storage.sqlite`,
+    :mod:`~journeys.storage.postgres` or :mod:`~journeys.storage.popo`): the library's factory
+    with a recorder that answers :class:`journeys.storage.recorders.JourneysRecorder`.
     """
     if is_postgres(store):
         url = urlparse(store)
         if not url.path.strip("/"):
             raise StoreError(f"the PostgreSQL URL {store!r} names no database")
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "journeys.storage.postgres",
             "POSTGRES_DBNAME": unquote(url.path.strip("/")),
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),
@@ -57,7 +60,7 @@ def store_env(store: str) -> dict[str, str]:
                 env["POSTGRES_SCHEMA"] = value
         return env
     if store == ":memory:":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        return {"PERSISTENCE_MODULE": "journeys.storage.popo"}
     path = Path(store)
     if path.exists() and path.is_dir():
         raise StoreError(f"the store {store!r} is a folder, not a database file")
@@ -65,4 +68,4 @@ def store_env(store: str) -> dict[str, str]:
         raise StoreError(f"the folder of the store {store!r} does not exist")
     if path.is_file() and not _is_sqlite(path):
         raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    return {"PERSISTENCE_MODULE": "journeys.storage.sqlite", "SQLITE_DBNAME": str(path)}

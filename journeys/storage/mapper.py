@@ -1,4 +1,5 @@
-"""How events are stored: pydantic to JSON with orjson (the library's aggregate8 pattern).
+"""How events are stored: pydantic to JSON with orjson (the library's aggregate8 pattern), and
+never encrypted or compressed (a store asked for either is refused, see :func:`journeys_mapper`).
 
 Pydantic turns dates, datetimes (freezegun's FakeDatetime included) and UUIDs into JSON
 values and rebuilds the model types on the way back, so no transcodings are registered.
@@ -11,9 +12,18 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, ProgrammingError, StoredEvent, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    Mapper,
+    ProgrammingError,
+    StoredEvent,
+    Transcoder,
+    Transcoding,
+)
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
+
+from journeys.domain.errors import StoreError
 
 
 class OrjsonTranscoder(Transcoder):
@@ -45,3 +55,26 @@ class PydanticMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         cls = resolve_topic(stored_event.topic)
         return cast(DomainEventProtocol[UUID], cls.model_validate(self.transcoder.decode(stored_event.state)))
+
+
+# The library's settings for encrypting and compressing stored events: journeys stores events
+# as plain JSON (the bulk load seals it, and the read side decodes it, without the mapper), so
+# either setting would be silently ignored. Until encryption is built, a store is not opened
+# with them.
+_UNSUPPORTED = (
+    ("CIPHER_TOPIC", "encryption"),
+    ("CIPHER_KEY", "encryption"),
+    ("COMPRESSOR_TOPIC", "compression"),
+)
+
+
+def journeys_mapper(factory: InfrastructureFactory[Any]) -> Mapper[UUID]:
+    """The mapper of a journey store, built by the library's factory; a :class:`StoreError`
+    when the environment asks for a cipher or a compressor, which journeys does not apply."""
+    for key, what in _UNSUPPORTED:
+        if factory.env.get(key):
+            raise StoreError(
+                f"the setting {key} asks for {what} of the stored events, which journeys does not support yet",
+                f"unset {key} (and JOURNEYS_{key}): events are stored as plain JSON",
+            )
+    return factory.mapper(transcoder=OrjsonTranscoder(), mapper_class=PydanticMapper)

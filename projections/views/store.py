@@ -181,8 +181,8 @@ def views_location(store: str) -> str:
 
 def views_env(store: str) -> dict[str, str]:
     """The library's environment for the view store of ``store``."""
-    if is_postgres(store):
-        return store_env(store)
+    if is_postgres(store):  # the event store's connection, with the library's own tracking recorders
+        return {**store_env(store), "PERSISTENCE_MODULE": "eventsourcing.postgres"}
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": views_location(store)}
 
 

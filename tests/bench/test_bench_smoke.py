@@ -13,6 +13,7 @@ pytest.importorskip("pandas")
 from bench import run as bench
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from journeys import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 
@@ -39,7 +40,7 @@ def test_pandas_computes_the_same_scorecard_and_cohorts_as_the_read_models(tmp_p
     app = JourneysApp(str(tmp_path / "journeys.db"))
     try:
         with jsonl.open(encoding="utf-8") as handle:
-            loaded = app.load(read_lines(handle, None), recorded_by="bench", source_name=jsonl.name)
+            loaded = load_lines(app, read_lines(handle, None), recorded_by="bench", source_name=jsonl.name)
         assert loaded.rejected == []
         engine = bench.engine_reports(app)
     finally:
@@ -81,7 +82,9 @@ def test_the_plain_baselines_count_every_row(tmp_path: Path) -> None:
 
     app = JourneysApp(str(tmp_path / "journeys.db"))
     try:
-        app.load(read_lines(jsonl.read_text().splitlines(), None), recorded_by="bench", source_name="lines.jsonl")
+        load_lines(
+            app, read_lines(jsonl.read_text().splitlines(), None), recorded_by="bench", source_name="lines.jsonl"
+        )
         children = len({line["child"] for line in lines})
     finally:
         app.close()

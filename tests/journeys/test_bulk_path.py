@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from journeys import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.journey import Journey
+from journeys.loading import load_lines
 from journeys.loading.jsonl import LoadLine, read_lines
 from journeys.loading.sealed import SealedJourney
 from journeys.synthetic.generator import generate
@@ -89,11 +90,11 @@ def test_the_bulk_and_the_normal_path_store_the_same_bytes(
             app = JourneysApp(store)
             try:
                 with freeze_time(NOW):
-                    first = app.load(
-                        read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
+                    first = load_lines(
+                        app, read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
                     )
-                    again = app.load(
-                        read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
+                    again = load_lines(
+                        app, read_lines(lines, None), recorded_by="t", source_name="f", batch_size=batch_size, bulk=bulk
                     )
                     results.append((first, again, *_everything(app)))
             finally:

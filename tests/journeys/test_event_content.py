@@ -12,13 +12,14 @@ from freezegun import freeze_time
 
 from journeys import JourneysApp
 from journeys.domain.journey import Journey
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 
 
 def test_content_of_matches_pydantic_for_every_stored_event(sqlite_app: JourneysApp) -> None:
     lines = [json.dumps(line) for line in generate(120, 5, las=2)]
-    assert not sqlite_app.load(read_lines(lines, None), recorded_by="t", source_name="s").rejected
+    assert not load_lines(sqlite_app, read_lines(lines, None), recorded_by="t", source_name="s").rejected
     kinds = set()
     for notification in sqlite_app.notifications():
         event = sqlite_app.mapper.to_domain_event(notification)

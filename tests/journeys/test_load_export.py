@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, application
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from tests.conftest import FIXTURES, Cli
 
@@ -90,7 +91,7 @@ def test_streams_read_in_groups_give_every_child_once_in_opening_order(
     sqlite_app: JourneysApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for path in EXAMPLES:
-        sqlite_app.load(read_lines(path.read_text().splitlines(), None), recorded_by="t", source_name=path.name)
+        load_lines(sqlite_app, read_lines(path.read_text().splitlines(), None), recorded_by="t", source_name=path.name)
     whole = [(la, child, sqlite_app.entries(la, child)) for la, child, _ in sqlite_app.streams()]
     monkeypatch.setattr(application, "STREAMS_READ_TOGETHER", 3)
     assert list(sqlite_app.streams()) == whole

@@ -7,6 +7,7 @@ import gc
 import json
 
 from journeys import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 
@@ -16,7 +17,7 @@ def _lines() -> list[str]:
 
 
 def _load(app: JourneysApp, lines: list[str], batch_size: int) -> None:
-    report = app.load(read_lines(lines, None), recorded_by="t", source_name="s", batch_size=batch_size)
+    report = load_lines(app, read_lines(lines, None), recorded_by="t", source_name="s", batch_size=batch_size)
     assert report.rejected == []
 
 
@@ -46,7 +47,7 @@ def test_batches_and_kept_journeys_give_the_store_of_one_line_at_a_time(app: Jou
         assert _content(app) == _content(one_by_one)
     finally:
         one_by_one.close()
-    again = app.load(read_lines(lines, None), recorded_by="t", source_name="s", batch_size=13)
+    again = load_lines(app, read_lines(lines, None), recorded_by="t", source_name="s", batch_size=13)
     assert (again.loaded, again.skipped, again.rejected) == (0, len(lines), [])
 
 
@@ -86,9 +87,9 @@ def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy
         yield parsed[1]
 
     with pytest.raises(StoreError, match="another process recorded events") as refused:
-        loader.load(interleaved(), recorded_by="loader", source_name="test", batch_size=1)
+        load_lines(loader, interleaved(), recorded_by="loader", source_name="test", batch_size=1)
     assert "run the same load again" in refused.value.remedy
-    report = loader.load(read_lines(lines, None), recorded_by="loader", source_name="test", batch_size=1)
+    report = load_lines(loader, read_lines(lines, None), recorded_by="loader", source_name="test", batch_size=1)
     assert (report.loaded, report.skipped) == (1, 1)
     loader.close()
     other.close()
@@ -96,7 +97,7 @@ def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy
 
 def test_a_load_leaves_sqlite_settings_as_it_found_them(sqlite_app: JourneysApp) -> None:
     lines = [json.dumps({"child": f"C{n}", "event": "entered-care", "on": "2015-01-01"}) for n in range(30)]
-    report = sqlite_app.load(read_lines(lines, "825"), recorded_by="t", source_name="s", batch_size=7)
+    report = load_lines(sqlite_app, read_lines(lines, "825"), recorded_by="t", source_name="s", batch_size=7)
     assert report.loaded == 30
     recorder = sqlite_app.recorder
     with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, StoreError
+from journeys.loading import export_lines
 from journeys.loading.batch import LoadReport
 from journeys.loading.jsonl import part_of, read_lines
 from journeys.loading.parallel import count_lines, cpus, default_workers, load_file
@@ -38,7 +39,7 @@ def _load(store: str, path: Path, workers: int) -> tuple[LoadReport, list[dict[s
     try:
         report = load_file(app, path, default_la=None, recorded_by="test", batch_size=50, workers=workers)
         assert app.verify().tampered == []
-        exported = sorted(app.export(), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"])))
+        exported = sorted(export_lines(app), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"])))
         return report, exported
     finally:
         app.close()
@@ -85,7 +86,7 @@ def test_an_in_memory_store_loads_in_this_process_only(tmp_path: Path) -> None:
     assert default_workers(app, 10**6) == 1
     with pytest.raises(StoreError, match="in-memory"):
         load_file(app, path, default_la=None, recorded_by="t", workers=2)
-    assert list(app.export()) == []
+    assert list(export_lines(app)) == []
 
 
 def test_small_files_load_in_one_process(sqlite_app: JourneysApp) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from journeys import JourneyError, JourneysApp
 from journeys.domain.rules import replay
 from journeys.domain.timeline import effective_decisions
+from journeys.loading import export_lines, load_lines
 from journeys.loading.jsonl import read_lines
 
 START = date(2013, 1, 1)
@@ -80,15 +81,15 @@ def test_accepted_streams_replay_to_the_same_state_and_refusals_change_nothing(c
             event("nothing accepted")
             return
         event(f"{len(entries) // 5 * 5}+ entries accepted")
-        journey = app._find("825", "P1")
+        journey = app.find("825", "P1")
         assert journey is not None
         # the aggregate's view, a replay of the stored events and a reload elsewhere agree
         assert journey.decisions() == effective_decisions(entries)
         state = replay(effective_decisions(entries))
         assert app.show("825", "P1").state == state
         other = JourneysApp(":memory:")
-        exported = [json.dumps(line) for line in app.export()]
-        report = other.load(read_lines(exported, None), recorded_by="prop", source_name="export")
+        exported = [json.dumps(line) for line in export_lines(app)]
+        report = load_lines(other, read_lines(exported, None), recorded_by="prop", source_name="export")
         assert report.rejected == []
         assert other.show("825", "P1").state.milestones() == state.milestones()
         assert other.show("825", "P1").state.stage == state.stage

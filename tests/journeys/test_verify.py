@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from journeys import JourneysApp
+from journeys.loading import export_lines, load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 from tests.conftest import Cli
@@ -66,10 +67,15 @@ def test_a_date_edited_in_postgres_makes_verify_fail(postgres_store: str) -> Non
 
 def test_verify_and_export_tell_their_progress_in_stored_events(sqlite_app: JourneysApp) -> None:
     lines = [json.dumps(line) for line in generate(60, 3)]
-    sqlite_app.load(read_lines(lines, None), recorded_by="t", source_name="s")
-    checked: list[int] = []
-    report = sqlite_app.verify(checked.append)
-    assert sum(checked) == report.events == sqlite_app.head() > len(lines)
-    exported: list[int] = []
-    assert len(list(sqlite_app.export(exported.append))) == len(lines)
-    assert sum(exported) == sqlite_app.head()
+    load_lines(sqlite_app, read_lines(lines, None), recorded_by="t", source_name="s")
+    head = sqlite_app.head()
+    checked: list[tuple[int, int]] = []
+    report = sqlite_app.verify(lambda done, total: checked.append((done, total)))
+    assert report.events == head > len(lines)
+    assert checked[-1] == (head, head)
+    assert all(total == head for _, total in checked)
+    exported: list[tuple[int, int]] = []
+    assert len(list(export_lines(sqlite_app, lambda done, total: exported.append((done, total))))) == len(lines)
+    assert exported[-1] == (head, head)
+    assert [done for done, _ in exported] == sorted(done for done, _ in exported)
+    assert all(total == head for _, total in exported)

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.output import jsonable
+from journeys import loading
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.timeline import effective_decisions
@@ -45,7 +46,7 @@ def as_json(report: Any) -> str:
 
 
 def load_lines(app: JourneysApp, lines: list[str]) -> None:
-    report = app.load(read_lines(lines, None), recorded_by="test", source_name="test")
+    report = loading.load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test")
     assert not report.rejected
 
 

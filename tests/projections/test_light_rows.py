@@ -11,6 +11,7 @@ import pytest
 
 from cli.output import jsonable
 from journeys.application import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 from projections import reports
@@ -25,7 +26,7 @@ def as_json(report: Any) -> str:
 @pytest.fixture
 def loaded(app: JourneysApp) -> JourneysApp:
     lines = [json.dumps(line) for line in generate(300, 41, las=2)]
-    assert not app.load(read_lines(lines, None), recorded_by="test", source_name="test").rejected
+    assert not load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test").rejected
     return app
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from journeys import StoreError
 from journeys.application import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 from projections.views import catchup
@@ -86,7 +87,7 @@ def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(
     app = JourneysApp(str(store))
     try:
         lines = [json.dumps(line) for line in generate(30, 1)]
-        app.load(read_lines(lines, None), recorded_by="test", source_name="test")
+        load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test")
         views = open_views(app.store)
         try:
             store.write_text("not a database")  # what each rebuilding process will find

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from journeys import JourneysApp
+from journeys.loading import export_lines
 from tests.conftest import ROOT, Cli
 from tests.ssda903.helpers import RETURNS, event_count
 
@@ -37,7 +38,7 @@ KILLED_IMPORT = textwrap.dedent(
 def _export(store: str) -> list[dict[str, object]]:
     app = JourneysApp(store)
     try:
-        return list(app.export())
+        return list(export_lines(app))
     finally:
         app.close()
 

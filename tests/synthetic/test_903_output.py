@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from journeys import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.as_903 import corrected, write_903
 from journeys.synthetic.generator import generate
@@ -19,7 +20,9 @@ def test_imported_903_tables_give_the_same_scorecard_as_the_jsonl(tmp_path: Path
     lines = list(generate(1500, 5))
     write_903(lines, tmp_path / "903", 2024)
     from_jsonl = JourneysApp(str(tmp_path / "jsonl.db"))
-    loaded = from_jsonl.load(read_lines([json.dumps(line) for line in lines], None), recorded_by="t", source_name="s")
+    loaded = load_lines(
+        from_jsonl, read_lines([json.dumps(line) for line in lines], None), recorded_by="t", source_name="s"
+    )
     assert loaded.rejected == []
 
     imported = Cli(str(tmp_path / "903.db"))("import-903", str(tmp_path / "903" / "825"), "--la", "825", "--json")

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from journeys import JourneysApp
 from journeys.domain.identity import journey_id
 from journeys.domain.journey import Journey, entries_of
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.storage.decoding import entries_from_stored
 from journeys.synthetic.generator import generate
@@ -24,7 +25,7 @@ def _slow(app: JourneysApp, stream: object) -> list[object]:
 
 def test_fast_entries_equal_the_mappers_for_every_kind_of_event(app: JourneysApp) -> None:
     lines = [json.dumps(line) for line in generate(200, 17, las=2)]
-    app.load(read_lines(lines, None), recorded_by="bench", source_name="s.jsonl")
+    load_lines(app, read_lines(lines, None), recorded_by="bench", source_name="s.jsonl")
     with freeze_time("2024-05-01 10:00:00"):
         app.record("825", "X1", "child-details", date(2020, 1, 1),
                    {"date_of_birth": date(2019, 12, 1), "harder_to_place": ["disability", "age-5-plus"]},

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from journeys import JourneysApp
+from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate, la_codes
 from tests.conftest import Cli
@@ -30,8 +31,8 @@ def test_loading_a_generated_file_rejects_nothing(store: str) -> None:
     lines = [json.dumps(line) for line in generate(400, 5, las=3)]
     app = JourneysApp(store)
     try:
-        report = app.load(read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
-        again = app.load(read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
+        report = load_lines(app, read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
+        again = load_lines(app, read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
     finally:
         app.close()
     assert [r.reason for r in report.rejected] == []
@@ -42,7 +43,7 @@ def test_loading_a_generated_file_rejects_nothing(store: str) -> None:
 @pytest.mark.slow
 def test_a_larger_file_with_every_kind_of_line_loads_without_a_rejection(sqlite_app: JourneysApp) -> None:
     lines = [json.dumps(line) for line in generate(3000, 2024, las=4)]
-    report = sqlite_app.load(read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
+    report = load_lines(sqlite_app, read_lines(lines, None), recorded_by="bench", source_name="synthetic.jsonl")
     assert [r.reason for r in report.rejected] == []
     assert report.loaded == len(lines)
 

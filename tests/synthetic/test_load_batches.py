@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from journeys import JourneysApp
+from journeys.loading import export_lines, load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 
@@ -14,13 +15,17 @@ from journeys.synthetic.generator import generate
 def _export(store: str, lines: list[str], batch_size: int) -> list[dict[str, object]]:
     app = JourneysApp(store)
     try:
-        report = app.load(read_lines(lines, None), recorded_by="bench", source_name="s.jsonl", batch_size=batch_size)
+        report = load_lines(
+            app, read_lines(lines, None), recorded_by="bench", source_name="s.jsonl", batch_size=batch_size
+        )
         assert report.rejected == []
         assert report.loaded == len(lines)
-        again = app.load(read_lines(lines, None), recorded_by="bench", source_name="s.jsonl", batch_size=batch_size)
+        again = load_lines(
+            app, read_lines(lines, None), recorded_by="bench", source_name="s.jsonl", batch_size=batch_size
+        )
         assert (again.loaded, again.skipped) == (0, len(lines))
         assert app.verify().tampered == []
-        return sorted(app.export(), key=lambda line: (str(line["child"]), str(line["id"])))
+        return sorted(export_lines(app), key=lambda line: (str(line["child"]), str(line["id"])))
     finally:
         app.close()
 
