@@ -15,6 +15,7 @@ from journeys.domain.calendar import (
     add_working_days,
     load_bank_holidays,
 )
+from journeys.domain.entries import entries_of, entry_of
 from journeys.domain.errors import (
     ActionNotFound,
     ChildNotFound,
@@ -41,8 +42,6 @@ from journeys.domain.journey import (
     EVENT_CLASSES,
     Journey,
     SealedEvent,
-    entries_of,
-    entry_of,
 )
 from journeys.domain.milestones import (
     DEADLINE,

@@ -9,7 +9,7 @@ nothing. Each event is sealed (its stored JSON content and its chained hash, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
 from journeys.domain import payloads
+from journeys.domain.entries import entry_of
 from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
@@ -390,59 +391,3 @@ EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
 # The fields every decision has (the common fields of an event, and its date): the rest of
 # a decision's fields are its payload.
 COMMON_FIELDS = frozenset(Journey.Decided.model_fields)
-
-
-_PAYLOAD: dict[type[Journey.Event], tuple[str, ...]] = {
-    cls: tuple(name for name in cls.model_fields if name not in COMMON_FIELDS) for cls in EVENT_CLASSES.values()
-}
-
-
-def entry_of(event: Journey.Event, earlier: Iterable[Entry]) -> Entry:
-    """The domain view of one stored event; ``earlier`` gives a correction its target's kind."""
-    payload = _PAYLOAD.get(type(event))
-    if payload is not None:  # a decision (the common case, made short)
-        values = event.__dict__
-        return Entry(
-            event.originator_version,
-            event.KIND,
-            values["on"],
-            {name: values[name] for name in payload},
-            event.timestamp,
-            event.recorded_by,
-            event.source,
-            event.event_id,
-            event.hash,
-        )
-    common: dict[str, Any] = {
-        "seq": event.originator_version,
-        "recorded_at": event.timestamp,
-        "recorded_by": event.recorded_by,
-        "source": event.source,
-        "event_id": event.event_id,
-        "hash": event.hash,
-    }
-    if isinstance(event, Journey.Decided):
-        fields = {k: val for k, val in event.__dict__.items() if k not in COMMON_FIELDS}
-        return Entry(kind=event.KIND, on=event.on, fields=fields, **common)
-    if isinstance(event, Journey.Corrected):
-        kind = next(e.kind for e in earlier if e.seq == event.target)
-        fields = dict(payloads.FIELDS_BY_KIND[kind].model_validate(event.fields))
-        return Entry(kind=CORRECT, on=event.on, fields=fields, target=event.target, reason=event.reason, **common)
-    if isinstance(event, Journey.Retracted):
-        return Entry(kind=RETRACT, on=None, fields={}, target=event.target, reason=event.reason, **common)
-    if isinstance(event, Journey.ActionAdded):
-        fields = {"action_id": event.action_id, "text": event.text, "owner": event.owner, "due": event.due}
-        return Entry(kind=ACTION_ADDED, on=event.due, fields=fields, **common)
-    if isinstance(event, Journey.ActionDone):
-        fields = {"action_id": event.action_id, "note": event.note}
-        return Entry(kind=ACTION_DONE, on=None, fields=fields, **common)
-    assert isinstance(event, Journey.Opened)
-    return Entry(kind="opened", on=None, fields={"la": event.la, "child": event.child}, **common)
-
-
-def entries_of(events: Iterable[Journey.Event]) -> list[Entry]:
-    """The domain view of a whole stream, in recording order."""
-    entries: list[Entry] = []
-    for event in events:
-        entries.append(entry_of(event, entries))
-    return entries

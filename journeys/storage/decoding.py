@@ -10,7 +10,7 @@ tampering is caught there exactly as before.
 Anything not a plain decision or an opening (corrections, retractions, surgery actions, an
 event class that declares upcasting, a topic this module does not know) goes through the
 mapper as before, so the result is always the same list of entries as
-:func:`journeys.domain.journey.entries_of` gives.
+:func:`journeys.domain.entries.entries_of` gives.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, Journey, entry_of
+from journeys.domain.entries import entry_of
+from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, Journey
 from journeys.domain.payloads import FIELDS_BY_KIND
 from journeys.domain.timeline import CORRECT, RETRACT, Entry, new_entry
 
@@ -161,7 +162,7 @@ _CHANGES = frozenset(cls.TOPIC for cls in (Journey.Corrected, Journey.Retracted)
 
 
 def _change(topic: str, state: bytes, earlier: list[Entry]) -> Entry | None:
-    """A correction or retraction as :func:`journeys.domain.journey.entry_of` makes it from the
+    """A correction or retraction as :func:`journeys.domain.entries.entry_of` makes it from the
     decoded event: a correction's fields validated by its target's payload model (None when
     the target is not among ``earlier``: the mapper's path then says what is wrong)."""
     data: dict[str, Any] = orjson.loads(state)

@@ -9,8 +9,9 @@ from datetime import date
 from freezegun import freeze_time
 
 from journeys import JourneysApp
+from journeys.domain.entries import entries_of
 from journeys.domain.identity import journey_id
-from journeys.domain.journey import Journey, entries_of
+from journeys.domain.journey import Journey
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.storage.decoding import entries_from_stored
