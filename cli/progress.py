@@ -1,4 +1,5 @@
-"""A progress bar on standard error for long commands (load, import-903, export, verify)."""
+"""The progress bar on standard error that every long command draws (load, import-903, export,
+verify, catch-up, rebuild): fed by the project's one protocol, ``progress(done, total)``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 import click
 
 from journeys import Progress
+
+# Runs over fewer stored events than this finish too soon for a bar to help.
+PROGRESS_FROM = 1000
 
 
 @contextmanager
@@ -35,3 +39,11 @@ def progress_bar(label: str, show: bool) -> Iterator[Progress | None]:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@contextmanager
+def events_bar(label: str, events: int) -> Iterator[Progress | None]:
+    """:func:`progress_bar` for a run over ``events`` stored events: drawn only on a terminal,
+    and only for a run long enough to want one."""
+    with progress_bar(label, sys.stderr.isatty() and events >= PROGRESS_FROM) as progress:
+        yield progress

@@ -7,7 +7,8 @@ import click
 from cli.context import friendly, settings
 from cli.output import echo_json, echo_table
 from cli.params import json_option
-from cli.report_options import catch_up_progress, events_bar
+from cli.progress import events_bar
+from cli.report_options import catch_up_progress
 from projections import CatchUp, projection_catch_up, projection_rebuild, projection_status
 
 
@@ -91,7 +92,7 @@ def rebuild(workers: int | None, as_json: bool) -> None:
       journeys projections rebuild --workers 1 --json
     """
     app = settings().app()
-    with events_bar(projection_status(app).head, "rebuilding") as progress:
+    with events_bar("rebuilding", projection_status(app).head) as progress:
         result = projection_rebuild(app, progress=progress, workers=workers)
     _done(result, as_json, "Rebuilt from")
 

@@ -1,9 +1,9 @@
-"""Options, progress and rounding shared by the report commands (scorecard, cohort, ...)."""
+"""Options, the catch-up's progress and rounding shared by the report commands (scorecard, cohort, ...)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -12,6 +12,7 @@ import click
 
 from cli.context import default_la
 from cli.params import LA_CODE
+from cli.progress import events_bar
 from journeys import JourneysApp, Progress
 from projections import projection_status
 
@@ -23,7 +24,6 @@ las_option = click.option(
     multiple=True,
     help="Local authority code; repeat for a side-by-side comparison (default: JOURNEYS_LA, else every LA).",
 )
-PROGRESS_FROM = 1000
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 
 
@@ -44,43 +44,12 @@ def rounded(value: float | None, places: int = 0) -> float | int | None:
 
 
 @contextmanager
-def progress_bar(length: int, label: str) -> Iterator[Callable[[int], Any] | None]:
-    """A callback told each step's units, drawing a bar on stderr for a long run on a
-    terminal (else None)."""
-    if not sys.stderr.isatty() or length < PROGRESS_FROM:
-        yield None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        update: Callable[[int], Any] = bar.update
-        yield update
-
-
-@contextmanager
-def events_bar(length: int, label: str) -> Iterator[Progress | None]:
-    """A ``progress(done, total)`` callback drawing a bar of ``length`` on stderr for a long
-    run on a terminal (else None)."""
-    with progress_bar(length, label) as update:
-        if update is None:
-            yield None
-            return
-        step = update
-        seen = 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal seen
-            step(done - seen)
-            seen = done
-
-        yield progress
-
-
-@contextmanager
 def catch_up_progress(app: JourneysApp, label: str = "catching up") -> Iterator[Progress | None]:
     """A progress bar for the catch-up a report does first (only on a terminal)."""
     if not sys.stderr.isatty():
         yield None
         return
-    with events_bar(projection_status(app).behind, label) as progress:
+    with events_bar(label, projection_status(app).behind) as progress:
         yield progress
 
 

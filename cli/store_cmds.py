@@ -11,8 +11,7 @@ import click
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from cli.params import OUTPUT_FILE
-from cli.progress import progress_bar
-from cli.report_options import PROGRESS_FROM
+from cli.progress import events_bar, progress_bar
 from journeys import LOAD_BATCH, export_lines, load_file
 
 
@@ -106,7 +105,7 @@ def export(fmt: str, out: Path | None) -> None:
         for line in export_lines(app):
             click.echo(json.dumps(line, ensure_ascii=False))
         return
-    with out.open("w", encoding="utf-8") as handle, progress_bar("exporting", _long(app.head())) as progress:
+    with out.open("w", encoding="utf-8") as handle, events_bar("exporting", app.head()) as progress:
         count = 0
         for line in export_lines(app, progress):
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -125,7 +124,7 @@ def verify(as_json: bool) -> None:
       journeys verify
     """
     app = settings().app()
-    with progress_bar("verifying", _long(app.head())) as progress:
+    with events_bar("verifying", app.head()) as progress:
         report = app.verify(progress)
     problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
     if as_json:
@@ -137,11 +136,6 @@ def verify(as_json: bool) -> None:
         click.echo(f"verified {report.events} events in {report.streams} journeys: {verdict}")
     if problems:
         sys.exit(1)
-
-
-def _long(events: int) -> bool:
-    """Whether a whole-store command over ``events`` events draws a bar (on a terminal)."""
-    return sys.stderr.isatty() and events >= PROGRESS_FROM
 
 
 COMMANDS = [load, export, verify]
