@@ -23,7 +23,7 @@ from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.rules import TimelineCheck, check_timeline
-from journeys.domain.sealing import field_names, json_values, jsonable, sealed, stored_topic
+from journeys.domain.sealing import SealableEvent, jsonable, sealed, stored_topic
 from journeys.domain.timeline import (
     ACTION_ADDED,
     ACTION_DONE,
@@ -57,7 +57,7 @@ class PydanticAggregate(Aggregate):
 class Journey(PydanticAggregate):
     TOPIC = "journeys.journey.v1"
 
-    class Event(PydanticAggregate.Event):
+    class Event(PydanticAggregate.Event, SealableEvent):
         """Every event: when it was recorded (``timestamp``), by whom, from where, its hash."""
 
         TOPIC: ClassVar[str] = "journeys.event.v1"
@@ -69,14 +69,6 @@ class Journey(PydanticAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate._remember(self)
-
-        @classmethod
-        def content_of(cls, values: Mapping[str, Any]) -> dict[str, Any]:
-            """The one definition of an event's stored JSON content: ``values`` (already
-            validated, every field present) as JSON values, keyed in the model's field order,
-            as ``model_dump(mode="json")`` writes them, with or without an event object.
-            """
-            return json_values(field_names(cls), values)
 
     class Opened(Event, PydanticAggregate.Created):
         TOPIC: ClassVar[str] = "journeys.opened.v1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -17,9 +17,6 @@ from pydantic_core import to_jsonable_python
 
 from journeys.domain.hashing import chain
 from journeys.domain.payloads import FIELDS_BY_KIND
-
-if TYPE_CHECKING:
-    from journeys.domain.journey import Journey
 
 # The last value of each type turned into JSON by ``json_value``, held (so that ``is`` can
 # recognise it) with its JSON form: a batch's events share one recording time and a
@@ -90,12 +87,27 @@ def seal_content(previous: str, topic: str, content: dict[str, Any]) -> str:
     return event_hash
 
 
-def seal(previous: str, event: Journey.Event) -> str:
+class SealableEvent(BaseModel):
+    """An event that can be sealed: stored under its ``TOPIC``, as the JSON content
+    :meth:`content_of` makes (every journey event is one)."""
+
+    TOPIC: ClassVar[str]
+
+    @classmethod
+    def content_of(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The one definition of an event's stored JSON content: ``values`` (already
+        validated, every field present) as JSON values, keyed in the model's field order,
+        as ``model_dump(mode="json")`` writes them, with or without an event object.
+        """
+        return json_values(field_names(cls), values)
+
+
+def seal(previous: str, event: SealableEvent) -> str:
     """The chained hash of ``event`` after a predecessor with hash ``previous``."""
     return chain(previous, event.TOPIC, event.model_dump(mode="json"))
 
 
-E = TypeVar("E", bound="Journey.Event")
+E = TypeVar("E", bound=SealableEvent)
 
 
 def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tuple[E, dict[str, Any]]:
