@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Cli
-from tests.ssda903.helpers import RETURNS
+from tests.journeys.ssda903.helpers import RETURNS
 
 
 def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: Cli) -> None:

@@ -1,7 +1,7 @@
 """Each default rule across its boundary: the day before the due date, the due date and the
 day after, with the status changing exactly there; and when a rule stops applying.
 
-These call the pure evaluation with ``as_at`` given explicitly; test_cli_deadlines.py moves
+These call the pure evaluation with ``as_at`` given explicitly; tests/cli/test_cli_surgery.py moves
 the clock itself."""
 
 from __future__ import annotations
