@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Cli
-from tests.journeys.ssda903.helpers import RETURNS
+from tests.helpers import RETURNS, Cli
 
 
 def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: Cli) -> None:

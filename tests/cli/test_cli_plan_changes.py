@@ -9,8 +9,7 @@ import json
 import pytest
 
 from journeys import JourneysApp
-from tests.conftest import Cli
-from tests.plan_changes.journeys_for_tests import away, in_care_with_family_finding, rec
+from tests.helpers import Cli, away, in_care_with_family_finding, record
 
 TRACKING = ["tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30"]
 
@@ -20,8 +19,8 @@ def two_children(sqlite_store: str) -> None:
     app = JourneysApp(sqlite_store)
     try:
         in_care_with_family_finding(app, "C1", "2015-09-01", "2015-10-15")
-        rec(app, "C1", "adoption-decision", "2016-01-10")
-        rec(app, "C1", "placement-order", "2016-04-10")
+        record(app, "C1", "adoption-decision", "2016-01-10")
+        record(app, "C1", "placement-order", "2016-04-10")
         in_care_with_family_finding(app, "C2", "2015-09-01", "2015-11-01")
         away(app, "C2", "2016-02-01", reason="RD2", decided_by="court")
     finally:

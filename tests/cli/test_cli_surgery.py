@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 
 def record(run: Cli, child: str, *events: tuple[str, ...], la: str = "825") -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 
 def given_an_adopted_child(run: Cli, child: str = "C1") -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from journeys.domain.calendar import DEFAULT_BANK_HOLIDAYS
 from journeys.domain.milestones import DEFAULT_RULES, InvalidRules, load_rules
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 GOOD_RULE = """
 [[milestone]]

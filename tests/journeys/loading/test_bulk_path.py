@@ -25,7 +25,7 @@ from journeys.loading import load_lines
 from journeys.loading.jsonl import LoadLine, read_lines
 from journeys.loading.sealed import SealedJourney
 from journeys.synthetic.generator import generate
-from tests.conftest import _postgres_schema_url
+from tests.helpers import postgres_schema_url
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -67,7 +67,7 @@ def _fresh(backend: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield str(Path(folder) / "journeys.db")
     else:
-        yield from _postgres_schema_url()
+        yield from postgres_schema_url()
 
 
 def _everything(app: JourneysApp) -> tuple[Any, ...]:

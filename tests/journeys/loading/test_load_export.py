@@ -10,7 +10,7 @@ import pytest
 from journeys import JourneysApp, application
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
-from tests.conftest import FIXTURES, Cli
+from tests.helpers import FIXTURES, Cli
 
 EXAMPLES = sorted((FIXTURES / "examples").glob("*.jsonl"))
 

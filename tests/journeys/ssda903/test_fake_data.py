@@ -10,8 +10,7 @@ import pytest
 
 from journeys import JourneysApp
 from journeys.ssda903 import ImportReport
-from tests.conftest import Cli
-from tests.journeys.ssda903.helpers import FAKE, event_count, run_import
+from tests.helpers import FAKE, Cli, event_count, run_import
 
 pytestmark = pytest.mark.skipif(
     not FAKE.is_dir(), reason=f"the fake 903 data is not at {FAKE} (../shared/external/d2i-903-fake)"

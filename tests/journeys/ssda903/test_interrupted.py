@@ -11,8 +11,7 @@ from pathlib import Path
 
 from journeys import JourneysApp
 from journeys.loading import export_lines
-from tests.conftest import ROOT, Cli
-from tests.journeys.ssda903.helpers import RETURNS, event_count
+from tests.helpers import RETURNS, ROOT, Cli, event_count
 
 # Runs the import in its own process and kills that process (SIGKILL: no clean-up) when the
 # loader has pulled KILL_AT lines with batches of 4: two batches are committed and the third

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from journeys import JourneysApp
-from tests.journeys.ssda903.helpers import RETURNS, run_import, timelines
+from tests.helpers import RETURNS, run_import, timelines
 
 
 def test_two_returns_map_to_the_exact_decisions_of_each_child(memory_app: JourneysApp) -> None:

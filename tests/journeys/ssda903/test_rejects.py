@@ -6,7 +6,7 @@ from pathlib import Path
 
 from journeys import JourneysApp
 from journeys.ssda903 import ImportReport
-from tests.journeys.ssda903.helpers import run_import
+from tests.helpers import run_import
 
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from journeys import JourneysApp
-from tests.journeys.ssda903.helpers import RETURNS, event_count, run_import, timelines
+from tests.helpers import RETURNS, event_count, run_import, timelines
 
 
 def test_reimporting_the_same_returns_appends_nothing(app: JourneysApp) -> None:

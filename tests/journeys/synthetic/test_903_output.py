@@ -13,7 +13,7 @@ from journeys.loading.jsonl import read_lines
 from journeys.synthetic.as_903 import corrected, write_903
 from journeys.synthetic.generator import generate
 from projections import reports
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 
 def test_imported_903_tables_give_the_same_scorecard_as_the_jsonl(tmp_path: Path) -> None:

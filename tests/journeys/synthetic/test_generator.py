@@ -15,7 +15,7 @@ from journeys import JourneysApp
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate, la_codes
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 
 def lines_of(children: int, seed: int, las: int = 1) -> list[dict[str, Any]]:

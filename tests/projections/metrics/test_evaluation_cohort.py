@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, Cli
+from tests.helpers import FIXTURES, Cli
 
 BUCKINGHAMSHIRE = FIXTURES / "evaluation-2017" / "buckinghamshire.jsonl"
 TRACKING = ["tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30", "--la", "825"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cli.output import jsonable
-from tests.conftest import FIXTURES, Cli
+from tests.helpers import FIXTURES, Cli
 
 EVALUATION = FIXTURES / "evaluation-2017"
 FILES = [EVALUATION / "buckinghamshire.jsonl", EVALUATION / "northamptonshire.jsonl"]

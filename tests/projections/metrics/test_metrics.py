@@ -10,7 +10,7 @@ from projections.metrics import activity, cohorts
 from projections.metrics.periods import PeriodError, add_months, parse_period, window
 from projections.metrics.scorecard import a1_days, a2_days, a10_days, placed_in_time, scorecard
 from projections.metrics.thresholds import Thresholds, for_window
-from tests.projections.metrics.helpers import adopted, summaries
+from tests.helpers import adopted, summaries
 
 LIMITS = Thresholds("2012-15", 487, 121, 16, "test")
 

@@ -6,7 +6,7 @@ import pytest
 
 from journeys import JourneysApp
 from projections.metrics.plan_changes import InvalidWindow, plan_changes
-from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
+from tests.helpers import LA, away, d, in_care_with_family_finding, record
 
 
 def test_a_change_before_any_adoption_decision_counts_days_from_family_finding(memory_app: JourneysApp) -> None:
@@ -24,17 +24,17 @@ def test_a_change_before_any_adoption_decision_counts_days_from_family_finding(m
 
 
 def test_the_stage_is_how_far_the_adoption_plan_had_got(memory_app: JourneysApp) -> None:
-    rec(memory_app, "ADM", "entered-care", "2015-01-05")
-    rec(memory_app, "ADM", "adoption-decision", "2015-03-01")
+    record(memory_app, "ADM", "entered-care", "2015-01-05")
+    record(memory_app, "ADM", "adoption-decision", "2015-03-01")
     away(memory_app, "ADM", "2015-05-01", reason="RD2", decided_by="court")
-    rec(memory_app, "PO", "entered-care", "2015-01-05")
-    rec(memory_app, "PO", "adoption-decision", "2015-03-01")
-    rec(memory_app, "PO", "placement-order", "2015-04-01")
+    record(memory_app, "PO", "entered-care", "2015-01-05")
+    record(memory_app, "PO", "adoption-decision", "2015-03-01")
+    record(memory_app, "PO", "placement-order", "2015-04-01")
     away(memory_app, "PO", "2015-06-01", reason="RD1", outcome="long-term-fostering", to="long-term-fostering")
-    rec(memory_app, "MATCH", "entered-care", "2015-01-05")
-    rec(memory_app, "MATCH", "adoption-decision", "2015-03-01")
-    rec(memory_app, "MATCH", "placement-order", "2015-04-01")
-    rec(memory_app, "MATCH", "match", "2015-05-01")
+    record(memory_app, "MATCH", "entered-care", "2015-01-05")
+    record(memory_app, "MATCH", "adoption-decision", "2015-03-01")
+    record(memory_app, "MATCH", "placement-order", "2015-04-01")
+    record(memory_app, "MATCH", "match", "2015-05-01")
     away(memory_app, "MATCH", "2015-07-01", reason="RD3", outcome=None, to="long-term-fostering")
 
     stages = {c.child: c.stage for c in plan_changes(memory_app.streams()).changes}
@@ -43,8 +43,8 @@ def test_the_stage_is_how_far_the_adoption_plan_had_got(memory_app: JourneysApp)
 
 
 def test_days_since_the_adoption_decision_behind_the_abandoned_plan(memory_app: JourneysApp) -> None:
-    rec(memory_app, "C1", "entered-care", "2015-01-05")
-    rec(memory_app, "C1", "adoption-decision", "2015-03-01")
+    record(memory_app, "C1", "entered-care", "2015-01-05")
+    record(memory_app, "C1", "adoption-decision", "2015-03-01")
     away(memory_app, "C1", "2015-05-01")
 
     [change] = plan_changes(memory_app.streams()).changes
@@ -54,11 +54,11 @@ def test_days_since_the_adoption_decision_behind_the_abandoned_plan(memory_app: 
 
 
 def test_a_plan_changed_away_and_back_is_one_change_away_from_adoption(memory_app: JourneysApp) -> None:
-    rec(memory_app, "C1", "entered-care", "2015-01-05")
-    rec(memory_app, "C1", "adoption-decision", "2015-03-01")
+    record(memory_app, "C1", "entered-care", "2015-01-05")
+    record(memory_app, "C1", "adoption-decision", "2015-03-01")
     away(memory_app, "C1", "2015-04-15")
-    rec(memory_app, "C1", "plan-change", "2015-06-01", to="adoption", decided_by="agency")
-    rec(memory_app, "C1", "adoption-decision", "2015-06-20")
+    record(memory_app, "C1", "plan-change", "2015-06-01", to="adoption", decided_by="agency")
+    record(memory_app, "C1", "adoption-decision", "2015-06-20")
 
     report = plan_changes(memory_app.streams())
     everything = plan_changes(memory_app.streams(), everything=True)
@@ -72,8 +72,8 @@ def test_a_plan_changed_away_and_back_is_one_change_away_from_adoption(memory_ap
 
 
 def test_totals_list_every_rd_reason_decider_and_stage_even_when_zero(memory_app: JourneysApp) -> None:
-    rec(memory_app, "C1", "entered-care", "2015-01-05")
-    rec(memory_app, "C1", "adoption-decision", "2015-03-01")
+    record(memory_app, "C1", "entered-care", "2015-01-05")
+    record(memory_app, "C1", "adoption-decision", "2015-03-01")
     away(memory_app, "C1", "2015-05-01", reason="RD2", decided_by="court", outcome=None)
 
     data = plan_changes(memory_app.streams()).as_json()

@@ -11,8 +11,7 @@ from freezegun import freeze_time
 from journeys import JourneysApp
 from projections.metrics.plan_changes import plan_changes
 from projections.metrics.tracking_cohort import tracking_cohort
-from tests.conftest import Cli
-from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
+from tests.helpers import LA, Cli, away, d, in_care_with_family_finding, record
 
 TRACKING = ["tracking-cohort", "--from", "2015-10-01", "--to", "2016-03-31", "--census", "2016-09-30", "--json"]
 CHANGES = ["plan-changes", "--from", "2015-04-01", "--to", "2016-09-30", "--json"]
@@ -21,7 +20,7 @@ CHANGES = ["plan-changes", "--from", "2015-04-01", "--to", "2016-09-30", "--json
 def record_what_was_known_in_october(app: JourneysApp) -> int:
     with freeze_time("2016-06-01 10:00:00"):
         in_care_with_family_finding(app, "C1", "2015-09-01", "2015-10-15")
-        rec(app, "C1", "adoption-decision", "2016-01-10")
+        record(app, "C1", "adoption-decision", "2016-01-10")
         in_care_with_family_finding(app, "C2", "2015-09-01", "2015-11-01")
         return away(app, "C2", "2016-02-01").seq
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from journeys import JourneyError, JourneysApp
 from projections.metrics.plan_changes import InvalidWindow
 from projections.metrics.tracking_cohort import CLASSES, TrackedChild, TrackingReport, tracking_cohort
-from tests.plan_changes.journeys_for_tests import LA, away, d, in_care_with_family_finding, rec
+from tests.helpers import LA, away, d, in_care_with_family_finding, record
 
 
 def in_window(app: JourneysApp, la: str | None = None) -> TrackingReport:
@@ -26,12 +26,12 @@ def cohort(app: JourneysApp) -> dict[str, TrackedChild]:
 
 def test_a_child_with_an_adoption_decision_proceeded(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "ADM", "2015-09-01", "2015-10-15")
-    rec(memory_app, "ADM", "adoption-decision", "2016-02-01")
+    record(memory_app, "ADM", "adoption-decision", "2016-02-01")
     in_care_with_family_finding(memory_app, "PLACED", "2015-09-01", "2015-10-15")
-    rec(memory_app, "PLACED", "adoption-decision", "2015-12-01")
-    rec(memory_app, "PLACED", "placement-order", "2016-03-01")
-    rec(memory_app, "PLACED", "match", "2016-05-01")
-    rec(memory_app, "PLACED", "placed", "2016-05-20")
+    record(memory_app, "PLACED", "adoption-decision", "2015-12-01")
+    record(memory_app, "PLACED", "placement-order", "2016-03-01")
+    record(memory_app, "PLACED", "match", "2016-05-01")
+    record(memory_app, "PLACED", "placed", "2016-05-20")
 
     children = cohort(memory_app)
 
@@ -44,14 +44,14 @@ def test_a_child_with_an_adoption_decision_proceeded(memory_app: JourneysApp) ->
 
 def test_a_child_with_no_adoption_decision_by_the_census_is_under_consideration(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-11-01")
-    rec(memory_app, "C1", "adoption-decision", "2016-10-03")  # after the census: does not count
+    record(memory_app, "C1", "adoption-decision", "2016-10-03")  # after the census: does not count
 
     assert cohort(memory_app)["C1"].status == "under_consideration"
 
 
 def test_a_plan_changed_by_the_court_ceased_with_its_outcome(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-11-01")
-    rec(memory_app, "C1", "adoption-decision", "2016-01-10")
+    record(memory_app, "C1", "adoption-decision", "2016-01-10")
     away(
         memory_app,
         "C1",
@@ -61,7 +61,7 @@ def test_a_plan_changed_by_the_court_ceased_with_its_outcome(memory_app: Journey
         decided_by="court",
         outcome="sgo-paternal-grandparents",
     )
-    rec(memory_app, "C1", "left-care", "2016-04-20", reason_code="E45")
+    record(memory_app, "C1", "left-care", "2016-04-20", reason_code="E45")
 
     child = cohort(memory_app)["C1"]
 
@@ -71,7 +71,7 @@ def test_a_plan_changed_by_the_court_ceased_with_its_outcome(memory_app: Journey
 
 def test_a_plan_change_after_the_census_does_not_count(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-11-01")
-    rec(memory_app, "C1", "adoption-decision", "2016-01-10")
+    record(memory_app, "C1", "adoption-decision", "2016-01-10")
     away(memory_app, "C1", "2016-10-01")
 
     assert cohort(memory_app)["C1"].status == "proceeded"
@@ -79,10 +79,10 @@ def test_a_plan_change_after_the_census_does_not_count(memory_app: JourneysApp) 
 
 def test_a_plan_changed_away_and_back_with_a_new_decision_proceeded(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-10-20")
-    rec(memory_app, "C1", "adoption-decision", "2015-11-20")
+    record(memory_app, "C1", "adoption-decision", "2015-11-20")
     away(memory_app, "C1", "2016-01-05", decided_by="court", reason="RD2")
-    rec(memory_app, "C1", "plan-change", "2016-02-20", to="adoption", decided_by="agency")
-    rec(memory_app, "C1", "adoption-decision", "2016-03-10")
+    record(memory_app, "C1", "plan-change", "2016-02-20", to="adoption", decided_by="agency")
+    record(memory_app, "C1", "adoption-decision", "2016-03-10")
 
     child = cohort(memory_app)["C1"]
 
@@ -92,8 +92,8 @@ def test_a_plan_changed_away_and_back_with_a_new_decision_proceeded(memory_app: 
 
 
 def test_an_unborn_child_whose_pregnancy_ended_is_other(memory_app: JourneysApp) -> None:
-    rec(memory_app, "U1", "child-details", "2015-10-01", expected_date="2016-04-15")
-    rec(memory_app, "U1", "family-finding", "2015-12-01")
+    record(memory_app, "U1", "child-details", "2015-10-01", expected_date="2016-04-15")
+    record(memory_app, "U1", "family-finding", "2015-12-01")
     away(memory_app, "U1", "2016-01-20", to="other", outcome="pregnancy-ended")
 
     child = cohort(memory_app)["U1"]
@@ -102,11 +102,11 @@ def test_an_unborn_child_whose_pregnancy_ended_is_other(memory_app: JourneysApp)
 
 
 def test_an_unborn_child_tracked_before_birth_can_proceed(memory_app: JourneysApp) -> None:
-    rec(memory_app, "U2", "child-details", "2015-10-01", expected_date="2016-01-15")
-    rec(memory_app, "U2", "family-finding", "2015-12-01")
-    rec(memory_app, "U2", "child-details", "2016-01-12", date_of_birth="2016-01-12")
-    rec(memory_app, "U2", "entered-care", "2016-01-13")
-    rec(memory_app, "U2", "adoption-decision", "2016-03-01")
+    record(memory_app, "U2", "child-details", "2015-10-01", expected_date="2016-01-15")
+    record(memory_app, "U2", "family-finding", "2015-12-01")
+    record(memory_app, "U2", "child-details", "2016-01-12", date_of_birth="2016-01-12")
+    record(memory_app, "U2", "entered-care", "2016-01-13")
+    record(memory_app, "U2", "adoption-decision", "2016-03-01")
 
     child = cohort(memory_app)["U2"]
 
@@ -116,7 +116,7 @@ def test_an_unborn_child_tracked_before_birth_can_proceed(memory_app: JourneysAp
 def test_permanence_abroad_is_other_with_its_reason(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-11-01")
     away(memory_app, "C1", "2016-02-01", to="permanence-abroad", outcome="permanence-country-of-origin")
-    rec(memory_app, "C1", "left-care", "2016-02-10", reason_code="E16")
+    record(memory_app, "C1", "left-care", "2016-02-10", reason_code="E16")
 
     child = cohort(memory_app)["C1"]
 
@@ -125,7 +125,7 @@ def test_permanence_abroad_is_other_with_its_reason(memory_app: JourneysApp) -> 
 
 def test_leaving_care_with_adoption_still_the_plan_is_other(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "C1", "2015-09-01", "2015-11-01")
-    rec(memory_app, "C1", "left-care", "2016-02-10", reason_code="E4B")
+    record(memory_app, "C1", "left-care", "2016-02-10", reason_code="E4B")
 
     assert cohort(memory_app)["C1"].reason == "left-care-with-adoption-plan"
 
@@ -133,14 +133,14 @@ def test_leaving_care_with_adoption_still_the_plan_is_other(memory_app: Journeys
 def test_only_family_finding_in_the_window_and_before_any_placement_order_joins(memory_app: JourneysApp) -> None:
     in_care_with_family_finding(memory_app, "BEFORE", "2015-01-05", "2015-09-30")
     in_care_with_family_finding(memory_app, "AFTER", "2015-01-05", "2016-04-01")
-    rec(memory_app, "LATE", "entered-care", "2015-01-05")
-    rec(memory_app, "LATE", "adoption-decision", "2015-06-01")
-    rec(memory_app, "LATE", "placement-order", "2015-10-01")
-    rec(memory_app, "LATE", "family-finding", "2015-10-05")
-    rec(memory_app, "SAME_DAY", "entered-care", "2015-01-05")
-    rec(memory_app, "SAME_DAY", "adoption-decision", "2015-06-01")
-    rec(memory_app, "SAME_DAY", "placement-order", "2015-11-02")
-    rec(memory_app, "SAME_DAY", "family-finding", "2015-11-02")
+    record(memory_app, "LATE", "entered-care", "2015-01-05")
+    record(memory_app, "LATE", "adoption-decision", "2015-06-01")
+    record(memory_app, "LATE", "placement-order", "2015-10-01")
+    record(memory_app, "LATE", "family-finding", "2015-10-05")
+    record(memory_app, "SAME_DAY", "entered-care", "2015-01-05")
+    record(memory_app, "SAME_DAY", "adoption-decision", "2015-06-01")
+    record(memory_app, "SAME_DAY", "placement-order", "2015-11-02")
+    record(memory_app, "SAME_DAY", "family-finding", "2015-11-02")
     in_care_with_family_finding(memory_app, "FIRST", "2015-01-05", "2015-10-01")
     in_care_with_family_finding(memory_app, "LAST", "2015-01-05", "2016-03-31")
     in_care_with_family_finding(memory_app, "ELSEWHERE", "2015-01-05", "2015-11-01", la="928")
@@ -186,7 +186,7 @@ def test_every_tracked_child_is_in_exactly_one_class(children: list[Story]) -> N
         for number, (offset, gaps, steps) in enumerate(children):
             child = f"H{number}"
             found = date.fromordinal(d("2015-10-01").toordinal() + offset)
-            rec(app, child, "entered-care", "2015-09-01")
+            record(app, child, "entered-care", "2015-09-01")
             app.record(LA, child, "family-finding", found, {}, recorded_by="sw")
             on = found
             for gap, (kind, fields) in zip(gaps, steps, strict=False):

@@ -26,7 +26,7 @@ from projections.metrics.summary import PeriodSummary
 from projections.metrics.thresholds import for_window
 from projections.views.adoption_months import TABLE, edges, whole_months
 from projections.views.store import open_views
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 EVALUATION = [FIXTURES / "evaluation-2017" / name for name in ("buckinghamshire.jsonl", "northamptonshire.jsonl")]
 

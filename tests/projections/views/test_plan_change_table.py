@@ -20,7 +20,7 @@ from projections.views import catchup
 from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views.store import JourneysViews, open_views
-from tests.conftest import load_generated
+from tests.helpers import load_generated
 
 
 @pytest.fixture

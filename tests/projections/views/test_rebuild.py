@@ -23,7 +23,7 @@ from projections.views.dialect import PostgresDialect
 from projections.views.rebuild import rebuild_windows
 from projections.views.store import JourneysViews, open_views
 from projections.views.summary_table import INDEXED
-from tests.conftest import load_generated
+from tests.helpers import load_generated
 
 
 @pytest.fixture
