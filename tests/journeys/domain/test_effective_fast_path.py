@@ -14,7 +14,7 @@ from journeys.domain.timeline import (
     RETRACT,
     Decision,
     Entry,
-    _apply_changes,
+    apply_changes,
     decisions_at,
     effective_decisions,
 )
@@ -59,10 +59,10 @@ def test_fast_and_general_paths_agree(steps: list[tuple[str, int, dict[str, Any]
     shuffled = list(entries)
     rnd.shuffle(shuffled)
     for history in (entries, plain, shuffled, tuple(plain)):
-        assert effective_decisions(history) == _apply_changes(history)
+        assert effective_decisions(history) == apply_changes(history)
     # and decisions_at at dates in between still filters what the general path gives
     as_at = START + timedelta(days=30)
-    assert decisions_at(entries, as_at=as_at) == [d for d in _apply_changes(entries) if d.on <= as_at]
+    assert decisions_at(entries, as_at=as_at) == [d for d in apply_changes(entries) if d.on <= as_at]
 
 
 def test_a_repeated_seq_takes_the_general_path() -> None:
