@@ -1,22 +1,15 @@
 """Shared fixtures: an in-memory app, a SQLite app, a PostgreSQL app when the server is there,
-and a CLI runner bound to a store in tmp_path."""
+and a CLI runner bound to a store in tmp_path. What the tests import lives in tests/helpers.py."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from cli.main import cli
 from journeys import JourneysApp
-
-POSTGRES_URL = os.environ.get("JOURNEYS_TEST_POSTGRES")
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+from tests.helpers import Cli, postgres_schema_url
 
 
 @pytest.fixture
@@ -38,26 +31,9 @@ def sqlite_app(sqlite_store: str) -> Iterator[JourneysApp]:
     app.close()
 
 
-def _postgres_schema_url() -> Iterator[str]:
-    """A fresh schema per test, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("JOURNEYS_TEST_POSTGRES is not set")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}schema={schema}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 @pytest.fixture
 def postgres_store() -> Iterator[str]:
-    yield from _postgres_schema_url()
+    yield from postgres_schema_url()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -66,22 +42,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "journeys.db")
     else:
-        yield from _postgres_schema_url()
-
-
-def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batch_size: int) -> JourneysApp:
-    """``app`` with generated journeys loaded (late keying, corrections, plan changes), in
-    batches of ``batch_size`` lines; every line must load."""
-    import json
-
-    from journeys.loading import load_lines
-    from journeys.loading.jsonl import read_lines
-    from journeys.synthetic.generator import generate
-
-    lines = [json.dumps(line) for line in generate(children, seed, las=las)]
-    report = load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
-    assert not report.rejected
-    return app
+        yield from postgres_schema_url()
 
 
 @pytest.fixture
@@ -89,20 +50,6 @@ def app(store: str) -> Iterator[JourneysApp]:
     application = JourneysApp(store)
     yield application
     application.close()
-
-
-class Cli:
-    """Runs `journeys` against one store, as a user would."""
-
-    def __init__(self, store: str) -> None:
-        self.store = store
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, user: str = "tester", la: str | None = "825") -> Result:
-        env = {"JOURNEYS_USER": user}
-        if la:
-            env["JOURNEYS_LA"] = la
-        return self.runner.invoke(cli, ["--store", self.store, *args], env=env, catch_exceptions=False)
 
 
 @pytest.fixture

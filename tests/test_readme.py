@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _console_lines() -> list[str]:

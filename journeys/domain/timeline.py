@@ -134,7 +134,7 @@ def effective_decisions(entries: Iterable[Entry]) -> list[Decision]:
     for entry in entries:
         kind = entry.kind
         if kind in _CHANGES or entry.seq <= previous:
-            return _apply_changes(entries)
+            return apply_changes(entries)
         previous = entry.seq
         if kind in KIND_RANK:
             assert entry.on is not None
@@ -147,9 +147,9 @@ def _effective_order(decision: Decision) -> tuple[date, int, int]:
     return (decision.on, KIND_RANK[decision.kind], decision.seq)
 
 
-def _apply_changes(entries: Iterable[Entry]) -> list[Decision]:
+def apply_changes(entries: Iterable[Entry]) -> list[Decision]:
     """The general path of :func:`effective_decisions`: entries in any order, with
-    corrections and retractions."""
+    corrections and retractions (public so that the fast path can be held to it)."""
     current: dict[int, Decision] = {}
     for entry in sorted(entries, key=lambda e: e.seq):
         if entry.is_decision:

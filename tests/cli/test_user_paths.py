@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.helpers import FIXTURES, Cli
 
 
 def _record_child(run: Cli, child: str = "C1") -> None:
@@ -207,7 +207,7 @@ def test_generate_into_a_missing_folder_is_a_one_line_error(run: Cli, tmp_path: 
 def test_import_with_rejects_in_a_missing_folder_is_refused_before_anything_is_imported(
     run: Cli, tmp_path: Path
 ) -> None:
-    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "ssda903"
+    fixtures = FIXTURES / "ssda903"
 
     result = run("import-903", str(fixtures), "--rejects", str(tmp_path / "missing" / "rejects.csv"))
 
@@ -241,7 +241,7 @@ def test_import_of_a_csv_that_is_not_utf8_is_a_one_line_error_that_imports_nothi
     ],
 )
 def test_report_csv_headers_are_the_json_keys(run: Cli, command: list[str], keys_from: str) -> None:
-    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
+    fixtures = FIXTURES / "examples"
     assert run("load", *(str(p) for p in sorted(fixtures.glob("*.jsonl")))).exit_code == 0
 
     header = next(csv.reader(io.StringIO(run(*command, "--csv", la=None).output)))

@@ -12,7 +12,7 @@ from journeys import JourneysApp
 from journeys.loading import export_lines, load_lines
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 
 def _history(app: JourneysApp) -> None:

@@ -1,0 +1,64 @@
+"""`journeys import-903` as a user runs it: summary, JSON, clear errors, and reports fed directly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import RETURNS, Cli
+
+
+def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: Cli) -> None:
+    result = run("import-903", str(RETURNS), "--quiet")
+    assert result.exit_code == 0
+    assert "rows read" in result.output and "already present" in result.output
+    assert "5 children: 23 events appended" in result.output
+
+
+def test_json_summary_keys(run: Cli) -> None:
+    data = json.loads(run("import-903", str(RETURNS), "--json").output)
+    assert set(data) >= {"tables", "children", "events_appended", "corrections", "rows_rejected", "rejects"}
+    for table in data["tables"].values():
+        assert table["read"] == table["accepted"] + table["present"] + table["rejected"]
+
+
+def test_files_without_a_year_are_refused_and_nothing_is_imported(run: Cli, tmp_path: Path) -> None:
+    loose = tmp_path / "returns"
+    loose.mkdir()
+    (loose / "header.csv").write_text((RETURNS / "2015" / "header.csv").read_text())
+    result = run("import-903", str(loose / "header.csv"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot tell which year's return")
+    assert "--year" in result.output
+    assert run("show", "S001").exit_code == 1
+    assert run("import-903", str(loose / "header.csv"), "--year", "2015", "--quiet").exit_code == 0
+
+
+def test_a_csv_that_is_not_a_903_table_is_refused(run: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "2016" / "reviews.csv"
+    other.parent.mkdir()
+    other.write_text("CHILD,DOB,REVIEW\nS1,01/01/2015,02/02/2016\n")
+    result = run("import-903", str(other))
+    assert result.exit_code == 1
+    assert "is not one of the 903 tables read" in result.output
+
+
+def test_imported_journeys_feed_the_scorecard_cohort_and_counts(run: Cli) -> None:
+    assert run("import-903", str(RETURNS), "--quiet").exit_code == 0
+    exported = [json.loads(line) for line in run("export").output.splitlines()]
+    adopted = [e for e in exported if e["event"] == "adoption-order" and "2015-04-01" <= e["on"] <= "2016-03-31"]
+    card = json.loads(run("scorecard", "--from", "2015-04-01", "--to", "2016-03-31", "--json").output)
+    assert card["adopted"] == len(adopted) > 0
+    assert card["A1"]["children"] == len(adopted)
+    cohort = json.loads(run("cohort", "--census", "2016-09-30", "--json").output)
+    orders = [e for e in exported if e["event"] == "placement-order"]
+    assert sum(row["placement_orders"] for row in cohort["rows"]) == len(orders) > 0
+    assert sum(row["disrupted"] for row in cohort["rows"]) == sum(1 for e in exported if e["event"] == "disruption")
+    counts = json.loads(run("counts", "--by", "year", "--json").output)
+    for column, kind in (
+        ("adoption_decisions", "adoption-decision"),
+        ("reversals", "plan-change"),
+        ("placements", "placed"),
+        ("adoption_orders", "adoption-order"),
+    ):
+        assert sum(row[column] for row in counts["rows"]) == sum(1 for e in exported if e["event"] == kind), column

@@ -1,0 +1,190 @@
+"""What the tests share, in one importable module (``from tests.helpers import ...``):
+paths, the PostgreSQL schema of a test, the CLI runner, small journeys recorded through the
+app, generated journeys, 903 imports, and summary rows built without a store.
+
+tests/conftest.py holds only fixtures, built from these; no test imports from it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+from journeys import JourneysApp
+from journeys.domain.payloads import parse_fields
+from journeys.domain.rules import replay
+from journeys.domain.timeline import Decision, Entry, effective_decisions
+from journeys.loading import load_lines
+from journeys.loading.jsonl import read_lines
+from journeys.ssda903 import ImportReport, import_903
+from journeys.synthetic.generator import generate
+from projections.metrics.summary import PeriodSummary, summarise_state
+
+# -- paths and stores ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+POSTGRES_URL = os.environ.get("JOURNEYS_TEST_POSTGRES")
+
+
+def postgres_schema_url() -> Iterator[str]:
+    """A store URL naming a fresh schema on the server of JOURNEYS_TEST_POSTGRES, dropped
+    afterwards (a generator: ``yield from postgres_schema_url()``); skips the test when no
+    server is configured."""
+    if not POSTGRES_URL:
+        pytest.skip("JOURNEYS_TEST_POSTGRES is not set")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}schema={schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# -- the CLI ------------------------------------------------------------------------
+
+
+class Cli:
+    """Runs `journeys` against one store, as a user would."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, user: str = "tester", la: str | None = "825") -> Result:
+        env = {"JOURNEYS_USER": user}
+        if la:
+            env["JOURNEYS_LA"] = la
+        return self.runner.invoke(cli, ["--store", self.store, *args], env=env, catch_exceptions=False)
+
+
+# -- small journeys, recorded through the app (children are made up) ----------------
+
+LA = "825"
+
+
+def d(text: str) -> date:
+    """The date of an ISO text."""
+    return date.fromisoformat(text)
+
+
+def record(
+    app: JourneysApp,
+    child: str,
+    kind: str,
+    on: str | date,
+    *,
+    la: str = LA,
+    recorded_by: str = "tester",
+    **fields: Any,
+) -> Entry:
+    """Record one decision of ``kind`` effective ``on`` (ISO text or a date) for ``child``;
+    the keyword arguments other than ``la`` and ``recorded_by`` are the decision's fields."""
+    return app.record(la, child, kind, d(on) if isinstance(on, str) else on, fields, recorded_by=recorded_by)
+
+
+def away(
+    app: JourneysApp,
+    child: str,
+    on: str,
+    to: str = "reunification",
+    reason: str = "RD4",
+    decided_by: str = "agency",
+    outcome: str | None = "home-with-mother",
+    la: str = LA,
+) -> Entry:
+    """A plan change away from adoption."""
+    fields = {"to": to, "reason": reason, "decided_by": decided_by}
+    if outcome:
+        fields["outcome"] = outcome
+    return record(app, child, "plan-change", on, la=la, **fields)
+
+
+def in_care_with_family_finding(app: JourneysApp, child: str, entered: str, found: str, la: str = LA) -> None:
+    record(app, child, "entered-care", entered, la=la)
+    record(app, child, "family-finding", found, la=la)
+
+
+def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batch_size: int) -> JourneysApp:
+    """``app`` with generated journeys loaded (late keying, corrections, plan changes), in
+    batches of ``batch_size`` lines; every line must load."""
+    lines = [json.dumps(line) for line in generate(children, seed, las=las)]
+    report = load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
+    assert not report.rejected
+    return app
+
+
+# -- 903 returns --------------------------------------------------------------------
+
+RETURNS = FIXTURES / "ssda903"
+FAKE = ROOT.parent / "shared" / "external" / "d2i-903-fake"
+
+Timeline = list[tuple[str, str, dict[str, Any]]]
+
+
+def run_import(app: JourneysApp, *paths: Path, year: int | None = None) -> ImportReport:
+    return import_903(app, list(paths), la="825", recorded_by="tester", year=year, batch_size=7)
+
+
+def timelines(app: JourneysApp) -> dict[str, Timeline]:
+    """Each child's effective decisions (kind, date, fields set), as `journeys export` would replay them."""
+    out: dict[str, Timeline] = {}
+    for _la, child, entries in app.streams():
+        out[child] = [
+            (d.kind, d.on.isoformat(), {k: v for k, v in d.fields.items() if v not in (None, (), [])})
+            for d in effective_decisions(entries)
+        ]
+    return out
+
+
+def event_count(app: JourneysApp) -> int:
+    return sum(1 for _ in app.notifications())
+
+
+# -- summary rows from a few decisions, without a store -----------------------------
+
+
+def summaries(child: str, *events: tuple[Any, ...], la: str = "825") -> list[PeriodSummary]:
+    """``("placement-order", "2015-01-02", {"authority": "consent"})`` ... -> summary rows."""
+    decisions = []
+    for seq, event in enumerate(events, start=2):
+        kind, on = event[0], date.fromisoformat(event[1])
+        fields = parse_fields(kind, event[2] if len(event) > 2 else {})
+        decisions.append(Decision(seq, kind, on, fields))
+    decisions.sort(key=Decision.sort_key)
+    return summarise_state(la, child, replay(decisions))
+
+
+def adopted(
+    child: str,
+    entered: str,
+    po: str | None,
+    match: str,
+    placed: str,
+    ao: str,
+    *,
+    authority: str = "placement-order",
+    la: str = "825",
+    placed_fields: dict[str, Any] | None = None,
+) -> PeriodSummary:
+    """The one summary row of a child adopted along the usual path."""
+    events: list[tuple[Any, ...]] = [("entered-care", entered), ("adoption-decision", entered)]
+    if po:
+        events.append(("placement-order", po, {"authority": authority}))
+    events += [("match", match), ("placed", placed, placed_fields or {}), ("adoption-order", ao)]
+    (row,) = summaries(child, *events, la=la)
+    return row

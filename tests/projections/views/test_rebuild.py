@@ -1,0 +1,148 @@
+"""The windowed rebuild: each child derived once, the same tables as the incremental catch-up
+however the log is cut into windows, a rebuild stopped part way finished by catching up, and
+no reference cycle left behind (the rebuild pauses the cycle collector)."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeys import StoreError
+from journeys.application import JourneysApp
+from journeys.loading import load_lines
+from journeys.loading.jsonl import read_lines
+from journeys.synthetic.generator import generate
+from projections.views import catchup
+from projections.views.adoption_months import TABLE
+from projections.views.dialect import PostgresDialect
+from projections.views.rebuild import rebuild_windows
+from projections.views.store import JourneysViews, open_views
+from projections.views.summary_table import INDEXED
+from tests.helpers import load_generated
+
+
+@pytest.fixture
+def loaded(app: JourneysApp) -> JourneysApp:
+    # generated histories have late keying (a child's lines far apart in the log) and corrections
+    return load_generated(app, 120, 2017, las=2, batch_size=37)
+
+
+@pytest.fixture
+def views(loaded: JourneysApp) -> Iterator[JourneysViews]:
+    store = open_views(loaded.store)
+    yield store
+    store.close()
+
+
+def sums(views: JourneysViews) -> list[tuple[Any, ...]]:
+    """The aggregate's non-zero rows (a child re-derived can leave a row of zeros behind)."""
+    with views.datastore.transaction(commit=False) as c:
+        c.execute(f"SELECT * FROM {views.dialect.qualified(TABLE)} WHERE n <> 0 ORDER BY la, month, placed, k")
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in c.fetchall()]
+
+
+def incremental(app: JourneysApp, views: JourneysViews) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The tables as small catch-up batches leave them."""
+    views.reset()
+    catchup.catch_up(app, views, batch=23)
+    return views.rows(), sums(views)
+
+
+@pytest.mark.parametrize("window", [1, 97, 10_000])
+def test_a_rebuild_in_any_window_gives_the_catch_up_tables(
+    loaded: JourneysApp, views: JourneysViews, window: int
+) -> None:
+    expected = incremental(loaded, views)
+    done = catchup.rebuild(loaded, views, window=window)
+    assert (views.rows(), sums(views)) == expected
+    assert done.position == done.head == loaded.head()
+    # every event read once, every child derived once
+    assert done.events == loaded.head()
+    assert done.children == len({r.stream_id for r in views.rows()})
+    assert sums(views), f"no adoption in the generated history: {TABLE} is empty"
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_rebuild_in_several_processes_gives_the_tables_of_one(
+    loaded: JourneysApp, views: JourneysViews, workers: int
+) -> None:
+    expected = incremental(loaded, views)
+    ticks: list[tuple[int, int]] = []
+    done = catchup.rebuild(loaded, views, window=97, workers=workers, progress=lambda *told: ticks.append(told))
+    assert (views.rows(), sums(views)) == expected
+    assert done.position == done.head == views.position() == loaded.head()
+    assert done.events == loaded.head()  # every event read once, every child derived once
+    assert done.children == len({r.stream_id for r in views.rows()})
+    assert [done for done, _ in ticks] == sorted({done for done, _ in ticks})  # done only grows
+    assert ticks[-1] == (loaded.head(), loaded.head())  # progress told of every window
+
+
+def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(tmp_path: Path) -> None:
+    store = tmp_path / "store.db"
+    app = JourneysApp(str(store))
+    try:
+        lines = [json.dumps(line) for line in generate(30, 1)]
+        load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test")
+        views = open_views(app.store)
+        try:
+            store.write_text("not a database")  # what each rebuilding process will find
+            with pytest.raises(StoreError, match=r"the rebuild stopped: .*not a SQLite database") as caught:
+                catchup.rebuild(app, views, window=10, workers=2)
+            assert "--store" in caught.value.remedy  # the rebuilding process's own remedy
+        finally:
+            views.close()
+    finally:
+        app.close()
+
+
+def test_a_rebuild_stopped_part_way_is_finished_by_catching_up(loaded: JourneysApp, views: JourneysViews) -> None:
+    expected = incremental(loaded, views)
+    views.reset()
+    half = loaded.head() // 2
+    rebuild_windows(loaded, views, half, 50, None)
+    assert 0 < views.position() <= half
+    assert len(views.rows()) < len(expected[0])
+    catchup.catch_up(loaded, views)
+    assert (views.rows(), sums(views)) == expected
+
+
+def test_a_rebuild_leaves_no_reference_cycle_behind(loaded: JourneysApp, views: JourneysViews) -> None:
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        catchup.rebuild(loaded, views, window=100)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+    assert gc.isenabled() == enabled
+
+
+def index_names(views: JourneysViews) -> set[str]:
+    with views.datastore.transaction(commit=False) as c:
+        if isinstance(views.dialect, PostgresDialect):
+            schema = views.datastore.schema
+            c.execute(
+                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'child_summary' AND schemaname = %s",
+                [schema],
+            )
+        else:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'child_summary'")
+        return {str(r["name"]) for r in c.fetchall()}
+
+
+def test_the_indexes_a_rebuild_drops_are_there_again_after_it(loaded: JourneysApp, views: JourneysViews) -> None:
+    wanted = {f"child_summary_{column}" for column in INDEXED}
+    assert wanted <= index_names(views)
+    catchup.rebuild(loaded, views, window=100)
+    assert wanted <= index_names(views)
+    views.reset(drop_indexes=True)
+    assert not wanted & index_names(views)
+    open_views(loaded.store).close()  # opening the view store creates any that are missing
+    assert wanted <= index_names(views)
