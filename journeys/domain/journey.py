@@ -309,6 +309,12 @@ class Journey(PydanticAggregate):
 
     # -- queries ----------------------------------------------------------------------
 
+    @property
+    def keeps_rules_walk(self) -> bool:
+        """Whether the rules' walk over the decisions in force is kept, so that a next decision
+        dated last is checked in one step rather than by walking the whole timeline again."""
+        return self._check is not None
+
     def decisions(self) -> list[Decision]:
         """The decisions in force now (corrections applied), in effective order."""
         if self._decisions is None:

@@ -107,6 +107,6 @@ def test_decisions_in_date_order_keep_the_check() -> None:
         journey.record(
             kind, on, parse_fields(kind, {}), recorded_at=at, recorded_by="t", source="t", event_id=str(number)
         )
-        assert journey._check is not None  # the next decision in date order takes the one-step check
+        assert journey.keeps_rules_walk  # the next decision in date order takes the one-step check
     assert [d.kind for d in journey.decisions()] == ["entered-care", "adoption-decision", "match"]
     assert journey.decisions() == effective_decisions(journey.entries)
