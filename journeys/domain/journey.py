@@ -190,7 +190,7 @@ class Journey(PydanticAggregate):
 
     @staticmethod
     def _opening(la: str, child: str, recorded_at: datetime, recorded_by: str, source: str) -> dict[str, Any]:
-        """The values of a new journey's ``opened`` event (all but its hash)."""
+        """The values of a new journey's ``opened`` event, its hash still empty."""
         return {
             "originator_id": journey_id(la, child),
             "originator_version": 1,
@@ -201,6 +201,7 @@ class Journey(PydanticAggregate):
             "recorded_by": recorded_by,
             "source": source,
             "event_id": f"opened:{la}:{child}",
+            "hash": "",  # sealed in when the event is appended
         }
 
     # -- commands ---------------------------------------------------------------------
@@ -334,7 +335,7 @@ class Journey(PydanticAggregate):
     def _values(
         self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
     ) -> dict[str, Any]:
-        """The values of the next event (all but its hash): the common ones and ``payload``."""
+        """The values of the next event, its hash still empty: the common ones and ``payload``."""
         return {
             "originator_id": self.id,
             "originator_version": self.version + 1,
@@ -342,13 +343,14 @@ class Journey(PydanticAggregate):
             "recorded_by": recorded_by,
             "source": source,
             "event_id": event_id,
+            "hash": "",  # sealed in when the event is appended
             **payload,
         }
 
     def _append(
         self, event_class: type[Journey.Event], values: dict[str, Any], entry_fields: Mapping[str, Any] | None = None
     ) -> None:
-        """Append the next event, of ``event_class`` with ``values`` (all but its hash),
+        """Append the next event, of ``event_class`` with ``values`` (its hash still empty),
         sealed into the stream's chain: the one way a command changes the journey.
 
         Here the event is a pydantic model (validated once), applied by ``mutate`` and left

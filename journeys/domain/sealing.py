@@ -111,11 +111,11 @@ E = TypeVar("E", bound=SealableEvent)
 
 
 def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tuple[E, dict[str, Any]]:
-    """A new event of ``event_class`` (validated once), its hash chained on ``previous``, and
-    its JSON content (hash included): the content it is stored as and hashed from, as
-    :func:`seal` (and so ``verify``) derives it from a stored event.
+    """A new event of ``event_class`` made from ``values`` (its hash empty; validated once),
+    its hash chained on ``previous``, and its JSON content (hash included): the content it is
+    stored as and hashed from, as :func:`seal` (and so ``verify``) derives it from a stored event.
     """
-    event = event_class(hash="", **values)
+    event = event_class(**values)
     content = event_class.content_of(event.__dict__)
     seal_content(previous, event_class.TOPIC, content)
     # The event is new and seen by nobody yet: set its hash in place rather than copy it.

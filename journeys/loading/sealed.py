@@ -64,7 +64,7 @@ class SealedJourney(Journey):
         """A new journey, its ``opened`` event sealed and pending: the journey built as the
         event's ``mutate`` builds it (the library's base init, then ours)."""
         values = cls._opening(la, child, recorded_at, recorded_by, source)
-        content = Journey.Opened.content_of({**values, "hash": ""})
+        content = Journey.Opened.content_of(values)
         event_hash = seal_content(GENESIS, Journey.Opened.TOPIC, content)
         journey = cls.__new__(cls)
         journey.__base_init__(values["originator_id"], 1, recorded_at)
@@ -96,7 +96,7 @@ class SealedJourney(Journey):
         if entry_fields is None:
             super()._append(event_class, values)
             return
-        content = event_class.content_of({**values, "hash": ""})
+        content = event_class.content_of(values)
         event_hash = seal_content(self.head_hash, event_class.TOPIC, content)
         correction = event_class is Journey.Corrected
         entry = new_entry(
