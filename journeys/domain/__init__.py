@@ -6,14 +6,14 @@ It reads no clock and knows no store.
 """
 
 from journeys.domain.calendar import (
-    DEFAULT_BANK_HOLIDAYS,
+    ENGLAND,
     BankHolidays,
     CalendarError,
     Duration,
     InvalidDuration,
     add_months,
     add_working_days,
-    load_bank_holidays,
+    bank_holidays,
 )
 from journeys.domain.entries import entries_of, entry_of
 from journeys.domain.errors import (
@@ -135,9 +135,9 @@ __all__ = [
     "COURT_ORDERS",
     "DEADLINE",
     "DECIDERS",
-    "DEFAULT_BANK_HOLIDAYS",
     "DEFAULT_RULES",
     "DUE_SOON",
+    "ENGLAND",
     "EVENT_CLASSES",
     "EVENT_KINDS",
     "FIELDS_BY_KIND",
@@ -192,6 +192,7 @@ __all__ = [
     "add_months",
     "add_working_days",
     "apply_changes",
+    "bank_holidays",
     "canonical",
     "chain",
     "check_timeline",
@@ -207,7 +208,6 @@ __all__ = [
     "journey_id",
     "jsonable",
     "known_by",
-    "load_bank_holidays",
     "load_rules",
     "most_urgent",
     "new_entry",

@@ -1,25 +1,29 @@
 """Calendar arithmetic for deadlines: days, weeks, months and working days.
 
-Working days skip Saturdays, Sundays and the bank holidays of England and Wales, read from a
-list shipped with the rules (``journeys/rules/bank_holidays_england_wales.toml``). A month
-added to the 31st lands on the last day of a shorter month (31 January + 1 month = 28 or
-29 February). Nothing here reads a clock.
+Working days skip Saturdays, Sundays and the bank holidays of England, which come from the
+`holidays` package (offline data, maintained upstream: ``holidays.country_holidays("GB",
+subdiv="ENG")``, the England-and-Wales calendar of GOV.UK with the one-off days proclaimed since
+1872). A year outside the years that package covers (1872-2100 in 0.x) has no bank holidays to
+skip, so its working days are its weekdays: such a date is nonsense in a child's record, and
+one nonsense date must never stop a whole agenda. A month added to the 31st lands on the last
+day of a shorter month (31 January + 1 month = 28 or 29 February). Nothing here reads a clock.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
+import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from journeys.domain.errors import JourneyError
 
-RULES_DIR: Final = Path(__file__).resolve().parent.parent / "rules"
-DEFAULT_BANK_HOLIDAYS: Final = RULES_DIR / "bank_holidays_england_wales.toml"
+ENGLAND: Final = "england"
+# rules files copied from the defaults before the `holidays` package named the shipped table
+LEGACY_ENGLAND_FILE: Final = "bank_holidays_england_wales.toml"
+CALENDARS: Final[dict[str, tuple[str, str]]] = {ENGLAND: ("GB", "ENG"), LEGACY_ENGLAND_FILE: ("GB", "ENG")}
 
 UNITS: Final[dict[str, str]] = {
     "day": "days",
@@ -35,9 +39,9 @@ _STEP = re.compile(r"^\s*(\d+)\s+(working\s+days?|days?|weeks?|months?)\s*$", re
 
 
 class CalendarError(JourneyError):
-    """A bank holiday list cannot be read, or a date falls outside the years it covers."""
+    """A rules file names a bank holiday calendar that is not known."""
 
-    remedy = "add the missing years to the bank holiday list named by the rules file"
+    remedy = f'leave out `bank_holidays`, or write `bank_holidays = "{ENGLAND}"`'
 
 
 class InvalidDuration(JourneyError):
@@ -46,59 +50,71 @@ class InvalidDuration(JourneyError):
     remedy = "write a duration as `N days`, `N weeks`, `N months` or `N working days`, joined with `+`"
 
 
+# bank holidays by (country, subdivision, year), read from `holidays` once per process
+_YEARS: dict[tuple[str, str, int], frozenset[date]] = {}
+
+
 @dataclass(frozen=True)
 class BankHolidays:
-    """The bank holidays of the years a list covers, and where the list came from."""
+    """A bank holiday calendar of the `holidays` package, read a year at a time when first needed.
 
-    dates: frozenset[date]
-    years: frozenset[int]
-    source: str
-    path: str
+    Building one imports nothing: `holidays` (some 70 ms to import) is loaded by the first
+    working-day question, so commands that never ask one start without it.
+    """
+
+    country: str = "GB"
+    subdiv: str = "ENG"
+    name: str = ENGLAND
+
+    @property
+    def source(self) -> str:
+        from importlib.metadata import version
+
+        return f'holidays {version("holidays")}: country_holidays("{self.country}", subdiv="{self.subdiv}")'
+
+    @property
+    def years(self) -> range:
+        """The years the package has a calendar for (outside them only weekends are skipped)."""
+        return _years_of(self.country, self.subdiv)
 
     def covers(self, day: date) -> bool:
         return day.year in self.years
 
+    def dates(self, year: int) -> frozenset[date]:
+        """The bank holidays of one year (empty outside :attr:`years`)."""
+        key = (self.country, self.subdiv, year)
+        found = _YEARS.get(key)
+        if found is None:
+            if year in self.years:
+                import holidays
+
+                found = frozenset(holidays.country_holidays(self.country, subdiv=self.subdiv, years=year))
+            else:
+                found = frozenset()
+            _YEARS[key] = found
+        return found
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self.dates(day.year)
+
     def is_working_day(self, day: date) -> bool:
-        if not self.covers(day):
-            first, last = min(self.years), max(self.years)
-            raise CalendarError(f"{day} is outside the years {first}-{last} of the bank holiday list {self.path}")
-        return day.weekday() < 5 and day not in self.dates
+        return day.weekday() < 5 and not self.is_holiday(day)
 
 
-def load_bank_holidays(path: Path | str = DEFAULT_BANK_HOLIDAYS) -> BankHolidays:
-    """Read a bank holiday list: ``source = "..."`` and ``[years]`` of ``{date, name}`` lists."""
-    where = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise CalendarError(f"cannot read the bank holiday list {where}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CalendarError(f"bank holiday list {where} is not valid TOML: {error}") from None
-    source = data.get("source")
-    years = data.get("years")
-    if not isinstance(source, str) or not source.strip():
-        raise CalendarError(f'bank holiday list {where} does not name its source (`source = "..."`)')
-    if not isinstance(years, dict) or not years:
-        raise CalendarError(f"bank holiday list {where} has no [years] table")
-    dates: set[date] = set()
-    covered: set[int] = set()
-    for year_text, items in years.items():
-        if not str(year_text).isdigit():
-            raise CalendarError(f"bank holiday list {where}: {year_text!r} is not a year")
-        year = int(year_text)
-        covered.add(year)
-        for item in _as_list(items, where, year):
-            if not isinstance(item.get("date"), date) or item["date"].year != year:
-                raise CalendarError(f"bank holiday list {where}: {item!r} is not a date in {year}")
-            dates.add(item["date"])
-    return BankHolidays(frozenset(dates), frozenset(covered), source.strip(), where)
+@functools.cache
+def _years_of(country: str, subdiv: str) -> range:
+    import holidays
+
+    calendar = holidays.country_holidays(country, subdiv=subdiv)
+    return range(int(calendar.start_year), int(calendar.end_year) + 1)
 
 
-def _as_list(items: Any, where: str, year: int) -> list[dict[str, Any]]:
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise CalendarError(f"bank holiday list {where}: year {year} must be a list of {{ date, name }}")
-    return items
+def bank_holidays(name: str = ENGLAND) -> BankHolidays:
+    """The calendar a rules file's ``bank_holidays`` key names (``"england"``, the default)."""
+    if name not in CALENDARS:
+        raise CalendarError(f"bank holiday calendar {name!r} is not known (known: {ENGLAND})")
+    country, subdiv = CALENDARS[name]
+    return BankHolidays(country, subdiv, ENGLAND)
 
 
 def add_months(start: date, months: int) -> date:

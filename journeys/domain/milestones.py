@@ -23,13 +23,12 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from journeys.domain.calendar import (
-    DEFAULT_BANK_HOLIDAYS,
-    RULES_DIR,
+    ENGLAND,
     BankHolidays,
     CalendarError,
     Duration,
     InvalidDuration,
-    load_bank_holidays,
+    bank_holidays,
 )
 from journeys.domain.errors import JourneyError
 from journeys.domain.payloads import FIELDS_BY_KIND
@@ -37,6 +36,7 @@ from journeys.domain.rules import Period, replay
 from journeys.domain.timeline import Decision
 from journeys.domain.vocabulary import ADOPTION, EVENT_KINDS
 
+RULES_DIR: Final = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES: Final = RULES_DIR / "milestones.toml"
 
 MET, MET_LATE, OVERDUE, DUE_SOON, OPEN, ON_TRACK = "met", "met-late", "overdue", "due-soon", "open", "on-track"
@@ -142,13 +142,12 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
         raise InvalidRules(where, None, f"cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidRules(where, None, f"is not valid TOML ({error})") from None
-    # a rules file that names no bank holiday list uses the shipped one, wherever the rules file is
-    holidays_name = data.get("bank_holidays")
-    if holidays_name is not None and not isinstance(holidays_name, str):
-        raise InvalidRules(where, None, "bank_holidays must be a file name")
-    holidays_file = path.parent / holidays_name if holidays_name else DEFAULT_BANK_HOLIDAYS
+    # a rules file that names no calendar uses England's, as the shipped rules do
+    holidays_name = data.get("bank_holidays", ENGLAND)
+    if not isinstance(holidays_name, str):
+        raise InvalidRules(where, None, f'bank_holidays must be a calendar name ("{ENGLAND}")')
     try:
-        holidays = load_bank_holidays(holidays_file)
+        holidays = bank_holidays(holidays_name)
     except CalendarError as error:
         raise InvalidRules(where, None, str(error)) from None
     return parse_rules(data, where, holidays)

@@ -61,6 +61,18 @@ def test_the_clock_crossing_a_bank_holiday_window(run: Cli) -> None:
     }
 
 
+def test_a_child_who_entered_care_in_1998_leaves_the_agenda_answering(run: Cli) -> None:
+    # the old bank holiday table began in 2000 and failed the whole agenda (issue 19)
+    record(run, "OLD", ("entered-care", "1998-12-21"), ("adoption-decision", "1999-01-04"))
+    record(run, "C1", *PO)
+    agenda = as_json(run, "surgery", "--as-at", "2015-07-01")
+    assert {row["child"] for row in agenda["children"]} == {"OLD", "C1"}
+    milestones = as_json(run, "deadlines", "OLD", "--as-at", "1999-01-04")["milestones"]
+    [plan] = [m for m in milestones if m["id"] == "permanence-plan"]
+    assert plan["status"] == "met"
+    assert run("surgery", "--as-at", "2015-07-01").exit_code == 0
+
+
 def test_the_agenda_lists_overdue_first_then_due_soon_then_on_track(run: Cli) -> None:
     # On 2015-09-01: A's match is overdue by far, B's family-finding a little, C's match is due soon,
     # D's permanence plan is on track; E's plan left adoption and F was adopted, so neither is listed.

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from journeys.domain.calendar import DEFAULT_BANK_HOLIDAYS
 from journeys.domain.milestones import DEFAULT_RULES, InvalidRules, load_rules
 from tests.helpers import Cli
 
@@ -41,7 +40,6 @@ def test_the_defaults_are_the_seven_milestones_each_with_its_source() -> None:
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "local.toml"
     path.write_text(text)
-    (tmp_path / "bank_holidays_england_wales.toml").write_bytes(DEFAULT_BANK_HOLIDAYS.read_bytes())
     return path
 
 
@@ -80,7 +78,8 @@ def test_a_local_rules_file_naming_no_bank_holiday_list_uses_the_shipped_one(tmp
         ),
         (GOOD_RULE + 'kind = "soon"\n', "match", "kind 'soon' is not"),
         (GOOD_RULE + "adoption = 1\n", "match", "adoption must be true or false"),
-        ('bank_holidays = "none.toml"\n' + GOOD_RULE, None, "cannot read the bank holiday list"),
+        ('bank_holidays = "none.toml"\n' + GOOD_RULE, None, "bank holiday calendar 'none.toml' is not known"),
+        ("bank_holidays = 1\n" + GOOD_RULE, None, "bank_holidays must be a calendar name"),
         ("[[milestone]\n", None, "is not valid TOML"),
         ("", None, "no [[milestone]] rules"),
     ],
