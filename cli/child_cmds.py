@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import cell, echo_csv, echo_json, echo_table, jsonable, known_phrase
+from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option
 from journeys import CORRECT, RETRACT, ChildView, HistoryRow, today
 
@@ -102,9 +102,9 @@ HISTORY_KEYS = ["seq", "event", "on", "recorded_at", "recorded_by", "source", "c
 @child_argument
 @with_la
 @json_option
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per event; fields as JSON).")
+@csv_option("Print CSV (one row per event; fields as JSON).")
 @friendly
-def history(child: str, la: str | None, as_json: bool, as_csv: bool) -> None:
+def history(child: str, la: str | None, as_json: bool, as_csv: str | None) -> None:
     """Every event of CHILD's journey in recording order, corrections and all.
 
     Superseded events (corrected or retracted later) stay visible and are marked. --csv gives

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
-from cli.output import echo_json, echo_table
+from cli.output import echo_json, echo_table, safe_cell
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar
 from journeys import ImportReport, import_903
@@ -41,7 +41,9 @@ def _write_rejects(path: Path, report: ImportReport) -> None:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "table", "column", "reason"])
         for r in report.rejects:
-            writer.writerow([r.file, r.row, r.table, r.column, r.reason])
+            # a reason quotes the cell it refuses, which may look like a formula to a spreadsheet
+            cells = (r.file, r.row, r.table, r.column, r.reason)
+            writer.writerow([safe_cell(v, "" if v is None else str(v)) for v in cells])
 
 
 @click.command("import-903")

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final, TypeVar
 
 import click
 
 from journeys import Entry
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXCEL: Final = "excel"
 
 
 def jsonable(value: Any) -> Any:
@@ -99,10 +103,64 @@ def echo_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     click.echo(table(headers, list(rows)))
 
 
-def echo_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+# a spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection")
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+BOM: Final = "\ufeff"
+_ASCII: Final = {"→": "->", "←": "<-", "–": "-", "—": "-", "≤": "<=", "≥": ">=", "…": "..."}
+
+
+def csv_option(help_text: str = "Print CSV instead of a table.") -> Callable[[F], F]:
+    """``--csv`` and ``--excel`` (the same CSV with a UTF-8 BOM, for Excel) into ``as_csv``.
+
+    ``as_csv`` is None, ``"csv"`` or ``"excel"``: truthy for either, and :func:`echo_csv` reads
+    which from the running command, so a command only tests ``if as_csv``.
+    """
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--excel", "as_csv", flag_value=EXCEL, help="CSV for Excel: --csv with a UTF-8 byte-order mark."
+        )(command)
+        return click.option("--csv", "as_csv", flag_value="csv", help=help_text)(command)
+
+    return decorate
+
+
+def safe_cell(value: Any, text: str) -> str:
+    """``text`` (the written form of ``value``) with a leading ``'`` if a spreadsheet would
+    take it for a formula. Numbers stay as they are (``-3`` is a number, not a formula)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def ascii_label(text: str) -> str:
+    """A label or header for CSV, in ASCII (``care → placed`` becomes ``care -> placed``)."""
+    for char, plain in _ASCII.items():
+        text = text.replace(char, plain)
+    return text
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, exact_floats: bool = False) -> str:
+    """The CSV of a table: ASCII headers, empty cells for None, formula-like text cells quoted
+    with ``'``; floats as :func:`cell` shows them, or in full with ``exact_floats``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
+    writer.writerow([safe_cell(h, ascii_label(str(h))) for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else cell(v) for v in row])
-    click.echo(buffer.getvalue(), nl=False)
+        writer.writerow(
+            [
+                "" if v is None else safe_cell(v, repr(v) if exact_floats and isinstance(v, float) else cell(v))
+                for v in row
+            ]
+        )
+    return buffer.getvalue()
+
+
+def echo_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, exact_floats: bool = False, excel: bool | None = None
+) -> None:
+    """Print :func:`csv_text`, after a UTF-8 BOM when the command was given ``--excel``."""
+    if excel is None:
+        context = click.get_current_context(silent=True)
+        excel = context is not None and context.params.get("as_csv") == EXCEL
+    click.echo((BOM if excel else "") + csv_text(headers, rows, exact_floats=exact_floats), nl=False)

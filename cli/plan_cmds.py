@@ -9,13 +9,14 @@ import click
 
 import projections
 from cli.context import default_la, friendly, settings, with_la
+from cli.output import csv_option as output_csv_option
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress
 from journeys import OUTCOMES, RD_REASONS
 from projections import STAGE_AT_CHANGE
 
-csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
+csv_option = output_csv_option("Print the list as CSV.")
 
 
 def _scope(la: str | None, known_at: datetime | None) -> str:
@@ -72,7 +73,7 @@ def plan_changes(
     known_at: datetime | None,
     everything: bool,
     as_json: bool,
-    as_csv: bool,
+    as_csv: str | None,
 ) -> None:
     """Why adoption plans changed: totals by RD reason, decider, stage and outcome, and the list.
 
@@ -179,7 +180,7 @@ def _breakdown(data: dict[str, Any]) -> list[str]:
 @csv_option
 @friendly
 def tracking_cohort(
-    start: date, end: date, census: date, la: str | None, known_at: datetime | None, as_json: bool, as_csv: bool
+    start: date, end: date, census: date, la: str | None, known_at: datetime | None, as_json: bool, as_csv: str | None
 ) -> None:
     """Children tracked from early family-finding, and where each stood at the census.
 

@@ -14,8 +14,8 @@ import click
 
 import projections
 from cli.context import friendly, settings
+from cli.output import ascii_label, echo_json, echo_table
 from cli.output import echo_csv as _echo_csv
-from cli.output import echo_json, echo_table
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress, chosen_las, csv_option, json_of, las_option, rounded
 from journeys import today
@@ -29,10 +29,10 @@ to_option = click.option("--to", "end", type=DATE, metavar="DATE", help="Window 
 
 def echo_csv(headers: list[str], rows: list[list[Any]]) -> None:
     """CSV keeps full precision: floats are written as they are, not rounded for display."""
-    _echo_csv(headers, [[repr(v) if isinstance(v, float) else v for v in row] for row in rows])
+    _echo_csv(headers, rows, exact_floats=True)
 
 
-def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: bool) -> bool:
+def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: str | None) -> bool:
     """Print JSON when asked; True when done."""
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
@@ -42,10 +42,10 @@ def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: bool) -> bo
     return False
 
 
-def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]], as_csv: bool) -> None:
+def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]], as_csv: str | None) -> None:
     """Rows of (measure, getter) with one column per local authority."""
     headers = ["measure", *by_la]
-    rows = [[label, *(get(report) for report in by_la.values())] for label, get in lines]
+    rows = [[ascii_label(label) if as_csv else label, *(get(r) for r in by_la.values())] for label, get in lines]
     (echo_csv if as_csv else echo_table)(headers, rows)
 
 
@@ -77,7 +77,7 @@ def scorecard(
     las: tuple[str, ...],
     known_at: datetime | None,
     as_json: bool,
-    as_csv: bool,
+    as_csv: str | None,
 ) -> None:
     """The adoption scorecard (A1, A2, A3, A10) for children adopted in a window.
 
@@ -177,7 +177,7 @@ def cohort(
     las: tuple[str, ...],
     known_at: datetime | None,
     as_json: bool,
-    as_csv: bool,
+    as_csv: str | None,
 ) -> None:
     """Prospective placement-order cohorts: POs per financial year (or in a window), how many
     were matched by the census and how fast, and how many are still waiting.
@@ -232,7 +232,9 @@ WAITING_KEYS = [
 @json_option
 @csv_option
 @friendly
-def waiting(as_at: date | None, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+def waiting(
+    as_at: date | None, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None
+) -> None:
     """Children waiting at a date: an adoption decision or placement order, not yet placed,
     adoption still the plan; flags over 90 days waiting and 18+ months in care.
 
@@ -296,7 +298,7 @@ COUNT_HEADERS = [
 @json_option
 @csv_option
 @friendly
-def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None) -> None:
     """Decisions per financial quarter or year: adoption decisions, court placement orders
     (consents apart), matches, placements, adoption orders and decisions reversed.
 
@@ -331,7 +333,7 @@ def stages(
     las: tuple[str, ...],
     known_at: datetime | None,
     as_json: bool,
-    as_csv: bool,
+    as_csv: str | None,
 ) -> None:
     """Mean and median days in each stage (care → ADM → PO → match → placed → AO), with the
     slowest stage named. With a window, the cohort is the children adopted in it.

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from cli.context import default_la
+from cli.output import csv_option as output_csv_option
 from cli.params import LA_CODE
 from cli.progress import events_bar
 from journeys import JourneysApp, Progress
@@ -24,7 +25,7 @@ las_option = click.option(
     multiple=True,
     help="Local authority code; repeat for a side-by-side comparison (default: JOURNEYS_LA, else every LA).",
 )
-csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+csv_option = output_csv_option()
 
 
 def chosen_las(las: tuple[str, ...]) -> list[str]:

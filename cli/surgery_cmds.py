@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.context import default_la, friendly, resolve_la, settings, with_la
-from cli.output import echo_csv, echo_json, echo_table, entry_json, known_phrase
+from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys import OPEN, Milestone, RuleSet, load_rules, today
 from projections import Action, AgendaRow, deadlines_for, surgery
@@ -76,7 +76,7 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
 @click.option("--owner", metavar="NAME", default=None, help="Only children with an open action owned by NAME.")
 @rules_option
 @json_option
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@csv_option()
 @friendly
 def surgery_cmd(
     as_at: date | None,
@@ -85,7 +85,7 @@ def surgery_cmd(
     owner: str | None,
     rules_file: Path | None,
     as_json: bool,
-    as_csv: bool,
+    as_csv: str | None,
 ) -> None:
     """The performance surgery agenda: every open child with an adoption plan (or tracked for
     early family-finding), its next milestone, and the actions agreed; overdue first.
