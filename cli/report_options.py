@@ -55,7 +55,6 @@ def catch_up_progress(app: JourneysApp, label: str = "catching up") -> Iterator[
 
 
 def json_of(by_la: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One LA (or all together): the report itself; several: ``{"by_la": {code: report}}``."""
-    if len(by_la) == 1:
-        return next(iter(by_la.values()))
-    return {"by_la": by_la}
+    """A report's JSON, one shape for one LA or many: ``{"las": [code, ...], "by_la": {code:
+    report}}``, the codes in the order asked (``"all"`` when no LA was named)."""
+    return {"las": list(by_la), "by_la": by_la}

@@ -188,3 +188,12 @@ def adopted(
     events += [("match", match), ("placed", placed, placed_fields or {}), ("adoption-order", ao)]
     (row,) = summaries(child, *events, la=la)
     return row
+
+
+def only_la(data: dict[str, Any]) -> dict[str, Any]:
+    """The one LA's report in a report's JSON (``{"las": [code], "by_la": {code: report}}``)."""
+    assert set(data) == {"las", "by_la"}, data
+    [la] = data["las"]
+    assert list(data["by_la"]) == [la]
+    report: dict[str, Any] = data["by_la"][la]
+    return report

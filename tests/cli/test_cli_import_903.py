@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers import RETURNS, Cli
+from tests.helpers import RETURNS, Cli, only_la
 
 
 def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: Cli) -> None:
@@ -47,14 +47,14 @@ def test_imported_journeys_feed_the_scorecard_cohort_and_counts(run: Cli) -> Non
     assert run("import-903", str(RETURNS), "--quiet").exit_code == 0
     exported = [json.loads(line) for line in run("export").output.splitlines()]
     adopted = [e for e in exported if e["event"] == "adoption-order" and "2015-04-01" <= e["on"] <= "2016-03-31"]
-    card = json.loads(run("scorecard", "--from", "2015-04-01", "--to", "2016-03-31", "--json").output)
+    card = only_la(json.loads(run("scorecard", "--from", "2015-04-01", "--to", "2016-03-31", "--json").output))
     assert card["adopted"] == len(adopted) > 0
     assert card["A1"]["children"] == len(adopted)
-    cohort = json.loads(run("cohort", "--census", "2016-09-30", "--json").output)
+    cohort = only_la(json.loads(run("cohort", "--census", "2016-09-30", "--json").output))
     orders = [e for e in exported if e["event"] == "placement-order"]
     assert sum(row["placement_orders"] for row in cohort["rows"]) == len(orders) > 0
     assert sum(row["disrupted"] for row in cohort["rows"]) == sum(1 for e in exported if e["event"] == "disruption")
-    counts = json.loads(run("counts", "--by", "year", "--json").output)
+    counts = only_la(json.loads(run("counts", "--by", "year", "--json").output))
     for column, kind in (
         ("adoption_decisions", "adoption-decision"),
         ("reversals", "plan-change"),

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Cli
+from tests.helpers import Cli, only_la
 
 
-def given_an_adopted_child(run: Cli, child: str = "C1") -> None:
+def given_an_adopted_child(run: Cli, child: str = "C1", la: str = "825") -> None:
     for kind, on in [
         ("entered-care", "2012-01-10"),
         ("adoption-decision", "2012-05-01"),
@@ -20,7 +20,7 @@ def given_an_adopted_child(run: Cli, child: str = "C1") -> None:
         ("placed", "2013-02-01"),
         ("adoption-order", "2013-06-01"),
     ]:
-        result = run("record", kind, child, "--on", on)
+        result = run("record", kind, child, "--on", on, la=la)
         assert result.exit_code == 0, result.output
 
 
@@ -40,10 +40,35 @@ def as_json(run: Cli, *args: str) -> dict[str, Any]:
     return data
 
 
+def report(run: Cli, *args: str) -> dict[str, Any]:
+    """The report of the test's one LA (the only entry under ``by_la``)."""
+    return only_la(as_json(run, *args))
+
+
+def test_every_report_json_has_one_shape_for_one_la_or_many(run: Cli) -> None:
+    given_an_adopted_child(run)
+    given_an_adopted_child(run, "N1", la="928")
+    for command in (
+        ["scorecard", "--period", "2012-15"],
+        ["cohort", "--census", "2015-09-30"],
+        ["waiting", "--as-at", "2013-01-01"],
+        ["counts"],
+        ["stages"],
+    ):
+        one = json.loads(run(*command, "--json", "--la", "928", la=None).output)
+        two = json.loads(run(*command, "--json", "--la", "928", "--la", "825", la=None).output)
+        every = json.loads(run(*command, "--json", la=None).output)
+        assert set(one) == set(two) == set(every) == {"las", "by_la"}, command
+        assert (one["las"], two["las"], every["las"]) == (["928"], ["928", "825"], ["all"])
+        assert list(two["by_la"]) == two["las"]
+        assert two["by_la"]["928"] == one["by_la"]["928"]
+        assert set(every["by_la"]["all"]) == set(one["by_la"]["928"])
+
+
 def test_scorecard_json_keys_are_the_documented_contract(run: Cli) -> None:
     given_an_adopted_child(run)
 
-    card = as_json(run, "scorecard", "--period", "2012-15")
+    card = report(run, "scorecard", "--period", "2012-15")
 
     assert set(card) == {"from", "to", "adopted", "A1", "A2", "A3", "A10", "thresholds_source"}
     assert set(card["A1"]) == set(card["A2"]) == {"mean_days", "children", "threshold", "distance"}
@@ -57,7 +82,7 @@ def test_cohort_json_keys_are_the_documented_contract(run: Cli) -> None:
     given_an_adopted_child(run)
     given_a_waiting_child(run)
 
-    cohort = as_json(run, "cohort", "--by", "po-year", "--census", "2015-09-30")
+    cohort = report(run, "cohort", "--by", "po-year", "--census", "2015-09-30")
 
     assert set(cohort) == {"census", "rows"}
     assert [r["year"] for r in cohort["rows"]] == ["2012-13", "2014-15"]
@@ -79,7 +104,7 @@ def test_cohort_json_keys_are_the_documented_contract(run: Cli) -> None:
 def test_counts_json_rows_carry_every_count(run: Cli) -> None:
     given_an_adopted_child(run)
 
-    counts = as_json(run, "counts", "--by", "quarter")
+    counts = report(run, "counts", "--by", "quarter")
 
     assert set(counts["rows"][0]) == {
         "period",
@@ -98,8 +123,8 @@ def test_waiting_and_stages_answer_in_json_and_csv(run: Cli) -> None:
     given_an_adopted_child(run)
     given_a_waiting_child(run)
 
-    waiting = as_json(run, "waiting", "--as-at", "2015-01-01")
-    stages = as_json(run, "stages")
+    waiting = report(run, "waiting", "--as-at", "2015-01-01")
+    stages = report(run, "stages")
     csv = run("waiting", "--as-at", "2015-01-01", "--csv")
 
     assert [c["child"] for c in waiting["children"]] == ["C2"]
@@ -143,7 +168,7 @@ def test_a_thresholds_file_overrides_the_shipped_thresholds(run: Cli, tmp_path: 
     custom = tmp_path / "thresholds.toml"
     custom.write_text('[periods."2012-15"]\nA1 = 400\nA2 = 100\nA3_months = 12\nsource = "local target"\n')
 
-    card = as_json(run, "scorecard", "--period", "2012-15", "--thresholds", str(custom))
+    card = report(run, "scorecard", "--period", "2012-15", "--thresholds", str(custom))
 
     assert (card["A1"]["threshold"], card["A2"]["threshold"], card["A3"]["months"]) == (400, 100, 12)
     assert card["thresholds_source"] == "local target"
@@ -177,18 +202,18 @@ def test_projections_status_catch_up_and_rebuild(run: Cli) -> None:
 
 def test_a_report_catches_up_before_answering(run: Cli) -> None:
     given_an_adopted_child(run)
-    as_json(run, "scorecard", "--period", "2012-15")
+    report(run, "scorecard", "--period", "2012-15")
 
     given_an_adopted_child(run, "C9")
 
-    assert as_json(run, "scorecard", "--period", "2012-15")["adopted"] == 2
+    assert report(run, "scorecard", "--period", "2012-15")["adopted"] == 2
     assert as_json(run, "projections", "status")["behind"] == 0
 
 
 def test_reports_accept_known_at(run: Cli) -> None:
     given_an_adopted_child(run)
 
-    result = as_json(run, "scorecard", "--period", "2012-15", "--known-at", "2000-01-01")
+    result = report(run, "scorecard", "--period", "2012-15", "--known-at", "2000-01-01")
 
     assert result["adopted"] == 0
 
@@ -210,7 +235,7 @@ def test_cohort_csv_keeps_full_precision(run: Cli) -> None:
 
     row = run("cohort", "--census", "2015-09-30", "--csv").output.splitlines()[1].split(",")
 
-    mean = as_json(run, "cohort", "--census", "2015-09-30")["rows"][0]["mean_days_po_to_match"]
+    mean = report(run, "cohort", "--census", "2015-09-30")["rows"][0]["mean_days_po_to_match"]
     assert round(mean, 1) != mean
     assert float(row[4]) == mean
 
@@ -229,4 +254,4 @@ def test_a_read_model_ahead_of_a_replaced_store_is_refused_with_a_remedy(run: Cl
     assert refused.output.startswith("Error: the read model ")
     assert "run `journeys projections rebuild`" in refused.output
     assert rebuilt["position"] == rebuilt["head"]
-    assert as_json(run, "scorecard", "--period", "2012-15")["adopted"] == 1
+    assert report(run, "scorecard", "--period", "2012-15")["adopted"] == 1

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cli.output import jsonable
-from tests.helpers import FIXTURES, Cli
+from tests.helpers import FIXTURES, Cli, only_la
 
 EVALUATION = FIXTURES / "evaluation-2017"
 FILES = [EVALUATION / "buckinghamshire.jsonl", EVALUATION / "northamptonshire.jsonl"]
@@ -31,6 +31,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Cli:
 
 
 def report(run: Cli, *args: str) -> dict[str, Any]:
+    """One LA's report (the JSON's only entry under ``by_la``)."""
+    return only_la(report_json(run, *args))
+
+
+def report_json(run: Cli, *args: str) -> dict[str, Any]:
     result = run(*args, "--json", la=None)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.output)
@@ -119,10 +124,10 @@ def test_harder_to_place_children_in_the_buckinghamshire_2015_16_cohort(run: Cli
 
 
 def test_two_authorities_side_by_side(run: Cli) -> None:
-    both = report(run, "scorecard", "--period", "2012-15", "--la", "825", "--la", "928")
+    both = report_json(run, "scorecard", "--period", "2012-15", "--la", "825", "--la", "928")
     alone = report(run, "scorecard", "--period", "2012-15", "--la", "928")
 
-    assert list(both["by_la"]) == ["825", "928"]
+    assert both["las"] == list(both["by_la"]) == ["825", "928"]
     assert both["by_la"]["928"] == jsonable(alone)
     table = run("scorecard", "--period", "2012-15", "--la", "825", "--la", "928", la=None)
     assert table.exit_code == 0
