@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import click
 
 from cli.context import friendly, settings
@@ -44,9 +47,11 @@ def status(as_json: bool) -> None:
     )
 
 
-def _done(result: CatchUp, as_json: bool, verb: str) -> None:
+def _done(result: CatchUp, as_json: bool, verb: str, *, one_line: bool = False) -> None:
     data = {"events": result.events, "children": result.children, "position": result.position, "head": result.head}
-    if as_json:
+    if as_json and one_line:
+        click.echo(json.dumps(data))
+    elif as_json:
         echo_json(data)
     else:
         click.echo(
@@ -55,19 +60,50 @@ def _done(result: CatchUp, as_json: bool, verb: str) -> None:
 
 
 @projections.command("catch-up")
+@click.option("--watch", is_flag=True, help="Keep the tables fresh: catch up, sleep, again, until Ctrl-C.")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch: seconds to sleep between catch-ups.",
+)
+@click.option(
+    "--times", type=click.IntRange(min=1), default=None, metavar="N", help="With --watch: stop after N catch-ups."
+)
 @json_option
 @friendly
-def catch_up(as_json: bool) -> None:
+def catch_up(watch: bool, every: float, times: int | None, as_json: bool) -> None:
     """Apply the events recorded since the last catch-up (reports do this themselves).
+
+    With --watch it keeps doing so (one line per catch-up, one JSON object a line with --json)
+    until Ctrl-C, which stops it cleanly (exit 0) between or inside a catch-up: what a stopped
+    catch-up had not committed is applied by the next one.
 
     \b
     Example:
       journeys projections catch-up
+      journeys projections catch-up --watch --every 30
     """
+    if not watch and times is not None:
+        raise click.UsageError("--times needs --watch")
     app = settings().app()
-    with catch_up_progress(app) as progress:
-        result = projection_catch_up(app, progress=progress)
-    _done(result, as_json, "Applied")
+    if not watch:
+        with catch_up_progress(app) as progress:
+            result = projection_catch_up(app, progress=progress)
+        _done(result, as_json, "Applied")
+        return
+    rounds = 0
+    try:
+        while times is None or rounds < times:
+            if rounds:
+                time.sleep(every)
+            _done(projection_catch_up(app), as_json, "Applied", one_line=True)
+            rounds += 1
+    except KeyboardInterrupt:
+        # Ctrl-C is how a watch ends: a catch-up stopped inside commits nothing, the next one resumes
+        click.echo(f"Stopped after {rounds} catch-ups.", err=True)
 
 
 @projections.command()
