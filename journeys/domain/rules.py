@@ -282,6 +282,14 @@ class TimelineRules:
                 f"adoption order on {d.on}, but the placement disrupted on {self.disrupted.on} "
                 "and no new placement followed",
             )
+        elif self.placed is None:
+            # the README's rule: an adoption order is made for a child placed for adoption
+            # (with adopters, or with its foster carers: `placed --with-foster-carers`)
+            self.refuse(
+                "adoption-order-placement",
+                f"adoption order on {d.on}, but no placement for adoption is in force then: "
+                "record the placement (`placed`) first",
+            )
         self._end(d)
 
     def _left_care(self, d: Decision) -> None:
