@@ -139,3 +139,35 @@ def parse_date(value: Any, what: str = "date") -> date:
         except ValueError:
             raise InvalidEvent(f"{what} {value!r} is not a real calendar date", DATE_REMEDY) from None
     raise InvalidEvent(f"{what} {value!r} is not a date in the form {DATE_FORMS}", DATE_REMEDY)
+
+
+# How many cased letters of a reference have every one of their spellings looked up; a longer
+# reference has its usual spellings looked up (as given, upper, lower, title, swapped).
+_ALL_SPELLINGS_UP_TO = 8
+
+
+def case_variants(reference: str) -> set[str]:
+    """The spellings of ``reference`` that differ from it only by case (itself left out), so
+    that a store can be asked whether it holds one (a stream id is made from the reference as
+    spelt, so a different case is a different stream)."""
+    cased = [i for i, ch in enumerate(reference) if ch.lower() != ch.upper()]
+    if len(cased) <= _ALL_SPELLINGS_UP_TO:
+        spellings = {""}
+        for ch in reference:
+            if ch.lower() != ch.upper():
+                spellings = {s + c for s in spellings for c in (ch.lower(), ch.upper())}
+            else:
+                spellings = {s + ch for s in spellings}
+    else:
+        spellings = {reference.upper(), reference.lower(), reference.title(), reference.swapcase()}
+    spellings.discard(reference)
+    return spellings
+
+
+def case_clash(la: str, reference: str, other: str) -> InvalidEvent:
+    """The refusal of a new reference that differs only by case from one already recorded."""
+    return InvalidEvent(
+        f"child {reference!r} differs only by case from child {other!r} already recorded in local authority {la}",
+        f"use the reference as recorded ({other!r}); references are told apart by case, so a new "
+        "child needs a reference that differs by more than case",
+    )
