@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from journeys.domain import inputs, payloads
 from journeys.domain.entries import entry_of
-from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
+from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, RuleBroken
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.rules import TimelineCheck, check_timeline
@@ -302,6 +302,16 @@ class Journey(PydanticAggregate):
         inputs.free_text(text, "the action's text")
         inputs.free_text(owner, "the action's owner")
         due = payloads.parse_date(due, "due")
+        decisions = self.decisions()
+        if decisions and due < decisions[0].on:
+            # an action is for a journey under way: one due before its first decision (a 1999
+            # date for a child in care since 2014) is a typing error, and overdue at once
+            raise RuleBroken(
+                "action-due",
+                f"the action's due date {due} is before the child's first decision "
+                f"({decisions[0].kind} on {decisions[0].on})",
+                "check the due date",
+            )
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
         event_id = f"action:{action_id}"
