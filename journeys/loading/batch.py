@@ -275,7 +275,9 @@ def fields_of_correction(journey: Journey, entry: Entry, line: LoadLine) -> dict
     if target is None or not line.fields:
         return dict(line.fields)
     try:
-        return {k: v for k, v in parse_fields(target.kind, {**target.fields, **line.fields}).items() if k in line.fields}
+        return {
+            k: v for k, v in parse_fields(target.kind, {**target.fields, **line.fields}).items() if k in line.fields
+        }
     except JourneyError:
         return dict(line.fields)
 

@@ -108,7 +108,9 @@ def _action_fields(kind: str, rest: Mapping[str, Any]) -> dict[str, Any]:
     required, optional = _ACTION_KEYS[kind], _ACTION_OPTIONAL[kind]
     extra = sorted(set(rest) - set(required) - set(optional))
     if extra:
-        raise InvalidEvent(f"{kind} has no field {extra[0]!r}", f"an {kind} line carries {', '.join(required + optional)}")
+        raise InvalidEvent(
+            f"{kind} has no field {extra[0]!r}", f"an {kind} line carries {', '.join(required + optional)}"
+        )
     values: dict[str, Any] = {}
     for key in required:
         value = rest.get(key)

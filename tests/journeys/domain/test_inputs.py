@@ -60,14 +60,14 @@ def test_case_variants_spell_every_case_of_a_short_reference() -> None:
     assert "ABCDEFGHIJK" in case_variants("abcdefghijk")  # a long one: its usual spellings
 
 
-@pytest.mark.parametrize(("text", "day"), [("2014-06-02", date(2014, 6, 2)), ("02/06/2014", date(2014, 6, 2)),
-                                           ("2/6/2014", date(2014, 6, 2)), (" 2014-06-02 ", date(2014, 6, 2))])  # fmt: skip
-def test_dates_are_read_in_the_documented_forms(text: str, day: date) -> None:
-    assert parse_date(text) == day
+@pytest.mark.parametrize("text", ["2014-06-02", "02/06/2014", "2/6/2014", " 2014-06-02 "])
+def test_dates_are_read_in_the_documented_forms(text: str) -> None:
+    assert parse_date(text) == date(2014, 6, 2)
 
 
 @pytest.mark.parametrize(
-    "value", ["20140602", "", " ", "None", "1", "-1", "1.5", {}, [], 1, None, "2014-6-2", "06/02/14", "2014-06-02T00:00"]
+    "value",
+    ["20140602", "", " ", "None", "1", "-1", "1.5", {}, [], 1, None, "2014-6-2", "06/02/14", "2014-06-02T00:00"],
 )
 def test_other_date_forms_are_refused_with_the_same_message(value: object) -> None:
     with pytest.raises(InvalidEvent, match="is not a date in the form YYYY-MM-DD or dd/mm/yyyy"):
