@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from journeys.domain.errors import InvalidEvent
+from journeys.domain.errors import InvalidEvent, RuleBroken
+from journeys.domain.timeline import Decision
 
 LA_CODES_FILE: Final = Path(__file__).resolve().parent.parent / "rules" / "la_codes.toml"
 
@@ -97,6 +98,18 @@ _REFERENCE_REMEDY = (
 )
 
 
+def check_opening(la: str, child: str, recorded_by: str) -> None:
+    """Refuse a new journey whose reference is not given as :func:`child_reference` makes it
+    (a caller that skipped it), or whose LA code or user holds a control character."""
+    if child_reference(child) != child:
+        raise InvalidEvent(
+            f"the child reference {child!r} is not in its normal form",
+            "give it without surrounding spaces, in Unicode NFKC form",
+        )
+    free_text(la, "the local authority code")
+    free_text(recorded_by, "the user")
+
+
 def case_key(reference: str) -> str:
     """What two references that differ only by case have in common."""
     return reference.casefold()
@@ -171,3 +184,21 @@ def case_clash(la: str, reference: str, other: str) -> InvalidEvent:
         f"use the reference as recorded ({other!r}); references are told apart by case, so a new "
         "child needs a reference that differs by more than case",
     )
+
+
+def check_action(action_id: str, text: str, owner: str, due: date, decisions: list[Decision]) -> date:
+    """A surgery action's due date, its id, text and owner checked as free text. The due date
+    is refused when it is before the child's first decision in force: an action is for a
+    journey under way, and one due in 1999 for a child in care since 2014 is a typing error,
+    overdue at once. (Not "before today": a load carries actions recorded earlier, and the
+    README's walkthrough is dated 2016.)"""
+    for value, what in ((action_id, "the action id"), (text, "the action's text"), (owner, "the action's owner")):
+        free_text(value, what)
+    if decisions and due < decisions[0].on:
+        first = decisions[0]
+        raise RuleBroken(
+            "action-due",
+            f"the action's due date {due} is before the child's first decision ({first.kind} on {first.on})",
+            "check the due date",
+        )
+    return due

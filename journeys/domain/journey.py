@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from journeys.domain import inputs, payloads
 from journeys.domain.entries import entry_of
-from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, RuleBroken
+from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.rules import TimelineCheck, check_timeline
@@ -190,15 +190,8 @@ class Journey(PydanticAggregate):
 
     @staticmethod
     def _opening(la: str, child: str, recorded_at: datetime, recorded_by: str, source: str) -> dict[str, Any]:
-        """The values of a new journey's ``opened`` event, its hash still empty. The child
-        reference must be given as :func:`inputs.child_reference` normalises it."""
-        if inputs.child_reference(child) != child:
-            raise InvalidEvent(
-                f"the child reference {child!r} is not in its normal form",
-                "give it without surrounding spaces, in Unicode NFKC form",
-            )
-        inputs.free_text(la, "the local authority code")
-        inputs.free_text(recorded_by, "the user")
+        """The values of a new journey's ``opened`` event, its hash still empty."""
+        inputs.check_opening(la, child, recorded_by)
         return {
             "originator_id": journey_id(la, child),
             "originator_version": 1,
@@ -297,21 +290,7 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
     ) -> Entry:
-        """Record a surgery action: its text, owner and due date (checked as text and a date)."""
-        inputs.free_text(action_id, "the action id")
-        inputs.free_text(text, "the action's text")
-        inputs.free_text(owner, "the action's owner")
-        due = payloads.parse_date(due, "due")
-        decisions = self.decisions()
-        if decisions and due < decisions[0].on:
-            # an action is for a journey under way: one due before its first decision (a 1999
-            # date for a child in care since 2014) is a typing error, and overdue at once
-            raise RuleBroken(
-                "action-due",
-                f"the action's due date {due} is before the child's first decision "
-                f"({decisions[0].kind} on {decisions[0].on})",
-                "check the due date",
-            )
+        due = inputs.check_action(action_id, text, owner, payloads.parse_date(due, "due"), self.decisions())
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
         event_id = f"action:{action_id}"
@@ -324,9 +303,7 @@ class Journey(PydanticAggregate):
     def complete_action(
         self, action_id: str, *, note: str | None, recorded_at: datetime, recorded_by: str, source: str
     ) -> Entry:
-        """Mark a surgery action done, with an optional note."""
-        if note is not None:
-            inputs.free_text(note, "the note")
+        inputs.free_text(note or "", "the note")
         if not any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise ActionNotFound(f"child {self.child} has no action {action_id}")
         if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
@@ -364,8 +341,7 @@ class Journey(PydanticAggregate):
         self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
     ) -> dict[str, Any]:
         """The values of the next event, its hash still empty: the common ones and ``payload``."""
-        if not recorded_by.isprintable():  # checked for every event: who recorded it is free text too
-            inputs.free_text(recorded_by, "the user")
+        inputs.free_text(recorded_by, "the user")  # for every event: who recorded it is free text too
         return {
             "originator_id": self.id,
             "originator_version": self.version + 1,

@@ -282,9 +282,7 @@ class TimelineRules:
                 f"adoption order on {d.on}, but the placement disrupted on {self.disrupted.on} "
                 "and no new placement followed",
             )
-        elif self.placed is None:
-            # the README's rule: an adoption order is made for a child placed for adoption
-            # (with adopters, or with its foster carers: `placed --with-foster-carers`)
+        elif self.placed is None:  # the README's rule (foster carers' `placed` counts too)
             self.refuse(
                 "adoption-order-placement",
                 f"adoption order on {d.on}, but no placement for adoption is in force then: "
