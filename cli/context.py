@@ -11,7 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from cli.params import LA_CODE
+from cli.params import ALLOW_UNKNOWN_LA_META, LA_CODE
 from journeys import JourneyError, JourneysApp, is_missing_file
 
 P = ParamSpec("P")
@@ -41,7 +41,9 @@ class Settings:
                     f"there is no store at {self.store!r} — record or load events first, "
                     "or check --store (JOURNEYS_STORE)"
                 )
-            self._app = JourneysApp(self.store)
+            ctx = click.get_current_context(silent=True)
+            allow = True if ctx is not None and ctx.meta.get(ALLOW_UNKNOWN_LA_META) else None
+            self._app = JourneysApp(self.store, allow_unknown_la=allow)
         return self._app
 
     def close(self) -> None:
@@ -66,6 +68,8 @@ def resolve_la(la: str | None) -> str:
     value = default_la(la)
     if not value:
         raise click.UsageError("no local authority: pass --la CODE or set JOURNEYS_LA (e.g. JOURNEYS_LA=825)")
+    if not la:  # JOURNEYS_LA is checked as --la is
+        value = LA_CODE.convert(value, None, click.get_current_context(silent=True))
     return value
 
 
@@ -87,5 +91,20 @@ la_option = click.option(
 )
 
 
+def _allow_unknown_la(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[ALLOW_UNKNOWN_LA_META] = True
+
+
+allow_unknown_la_option = click.option(
+    "--allow-unknown-la",
+    is_flag=True,
+    is_eager=True,  # before --la, which it lets through
+    expose_value=False,
+    callback=_allow_unknown_la,
+    help="Accept an LA code outside the DfE list (a test store; or set JOURNEYS_ALLOW_UNKNOWN_LA=1).",
+)
+
+
 def with_la(func: Callable[..., Any]) -> Callable[..., Any]:
-    return la_option(func)
+    return allow_unknown_la_option(la_option(func))

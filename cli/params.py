@@ -11,20 +11,20 @@ import click
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
-    """A calendar date: YYYY-MM-DD (or dd/mm/yyyy as in SSDA903 files)."""
+    """A calendar date in the documented forms, YYYY-MM-DD or dd/mm/yyyy: the parser a load
+    and every other entry point use (``journeys.parse_date``)."""
 
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        text = str(value).strip()
+        from journeys import JourneyError, parse_date  # when a date is given: the face is heavy to import
+
         try:
-            if "/" in text:
-                return datetime.strptime(text, "%d/%m/%Y").date()
-            return date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} is not a real calendar date (use YYYY-MM-DD)", param, ctx)
+            return parse_date(str(value), "the date")
+        except JourneyError as error:
+            self.fail(error.full_message(), param, ctx)
 
 
 class KnownAtType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -77,10 +77,40 @@ class OutputFileType(click.Path):
         return path
 
 
+class ChildReferenceType(TextType):
+    """A child reference, normalised and checked as every entry point checks one."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from journeys import JourneyError, child_reference
+
+        text = super().convert(value, param, ctx)
+        try:
+            return child_reference(text)
+        except JourneyError as error:
+            self.fail(error.full_message(), param, ctx)
+
+
+class LaCodeType(TextType):
+    """A DfE LA code (any printable code with --allow-unknown-la or JOURNEYS_ALLOW_UNKNOWN_LA)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from journeys import ALLOW_UNKNOWN_LA_ENV, JourneyError, check_la, is_truthy
+
+        text = super().convert(value, param, ctx)
+        allow = is_truthy(os.environ.get(ALLOW_UNKNOWN_LA_ENV)) or bool(ctx and ctx.meta.get(ALLOW_UNKNOWN_LA_META))
+        try:
+            return check_la(text, allow_unknown=allow)
+        except JourneyError as error:
+            self.fail(error.full_message(), param, ctx)
+
+
+# Where --allow-unknown-la leaves its word for the --la option and the store (ctx.meta).
+ALLOW_UNKNOWN_LA_META = "journeys.allow_unknown_la"
+
 DATE = DateType()
 KNOWN_AT = KnownAtType()
-CHILD_REFERENCE = TextType("the child reference")
-LA_CODE = TextType("the local authority code")
+CHILD_REFERENCE = ChildReferenceType("the child reference")
+LA_CODE = LaCodeType("the local authority code")
 REASON = TextType("the reason")
 OUTPUT_FILE = OutputFileType()
 

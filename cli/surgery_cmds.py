@@ -211,7 +211,7 @@ def action() -> None:
 @with_la
 @click.option("--text", required=True, help="What is to be done.")
 @click.option("--owner", required=True, help="Who does it.")
-@click.option("--due", type=DATE, required=True, help="By when (YYYY-MM-DD).")
+@click.option("--due", type=DATE, required=True, help="By when (YYYY-MM-DD or dd/mm/yyyy).")
 @json_option
 @friendly
 def action_add(child: str, la: str | None, text: str, owner: str, due: date, as_json: bool) -> None:

@@ -16,6 +16,7 @@ from journeys.domain.errors import (
     RuleBroken,
     StoreError,
 )
+from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, DATE_FORMS, check_la, child_reference, is_truthy, parse_date
 from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
 from journeys.domain.timeline import CORRECT, RETRACT, Entry
 from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
@@ -30,8 +31,10 @@ from journeys.synthetic.generator import DEFAULT_END
 from journeys.synthetic.generator import generate as generate_journeys
 
 __all__ = [
+    "ALLOW_UNKNOWN_LA_ENV",
     "CHILD_STAGES",
     "CORRECT",
+    "DATE_FORMS",
     "DEFAULT_END",
     "DEFAULT_STORE",
     "EVENT_KINDS",
@@ -58,13 +61,17 @@ __all__ = [
     "RuleSet",
     "StoreError",
     "VerifyReport",
+    "check_la",
+    "child_reference",
     "export_lines",
     "generate_journeys",
     "import_903",
     "is_missing_file",
+    "is_truthy",
     "load_file",
     "load_lines",
     "load_rules",
+    "parse_date",
     "read_lines",
     "today",
     "write_903",

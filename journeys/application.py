@@ -8,6 +8,7 @@ here (through :mod:`journeys.clock`) once per command. The SQL lives behind its 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,8 +19,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
 
 from journeys.clock import recording_time
-from journeys.domain.errors import ChildNotFound, StoreError
+from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, journey_id
+from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import ChildState, replay
@@ -71,10 +73,17 @@ class JourneysApp(Application[UUID]):
     name = "journeys"
     recorder: JourneysRecorder
 
-    def __init__(self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None, *, allow_unknown_la: bool | None = None
+    ) -> None:
         self.store = store
         settings = store_env(store)
         settings.update(env or {})
+        # LA codes outside the DfE list are refused for a new journey unless the store is a
+        # test store (the option, or JOURNEYS_ALLOW_UNKNOWN_LA in the environment)
+        if allow_unknown_la is None:
+            allow_unknown_la = is_truthy(settings.get(ALLOW_UNKNOWN_LA_ENV) or os.environ.get(ALLOW_UNKNOWN_LA_ENV))
+        self.allow_unknown_la = allow_unknown_la
         try:
             super().__init__(env=settings)
         except PersistenceError as error:
@@ -104,6 +113,7 @@ class JourneysApp(Application[UUID]):
         source: str = "cli",
     ) -> Entry:
         """Record one decision for a child (opening its journey if it is new)."""
+        child = child_reference(child)
         now = recording_time()
         journey = self._get_or_open(la, child, now, recorded_by, source)
         values = parse_fields(kind, fields)  # validated once: the journey takes them as they are
@@ -126,6 +136,7 @@ class JourneysApp(Application[UUID]):
         recorded_by: str,
         source: str = "cli",
     ) -> Entry:
+        child = child_reference(child)
         now = recording_time()
         journey = self._get(la, child)
         event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
@@ -143,6 +154,7 @@ class JourneysApp(Application[UUID]):
         return entry
 
     def retract(self, la: str, child: str, seq: int, *, reason: str, recorded_by: str, source: str = "cli") -> Entry:
+        child = child_reference(child)
         now = recording_time()
         journey = self._get(la, child)
         event_id = content_id(la, child, RETRACT, None, {"target": seq})
@@ -156,6 +168,7 @@ class JourneysApp(Application[UUID]):
         self, la: str, child: str, *, text: str, owner: str, due: date, recorded_by: str, source: str = "cli"
     ) -> Entry:
         """Record a surgery action; its id (A1, A2, ...) is numbered per child."""
+        child = child_reference(child)
         now = recording_time()
         journey = self._get(la, child)
         number = 1 + sum(1 for e in journey.entries if e.kind == ACTION_ADDED)
@@ -168,6 +181,7 @@ class JourneysApp(Application[UUID]):
     def complete_action(
         self, la: str, child: str, action_id: str, *, note: str | None, recorded_by: str, source: str = "cli"
     ) -> Entry:
+        child = child_reference(child)
         now = recording_time()
         journey = self._get(la, child)
         entry = journey.complete_action(
@@ -180,6 +194,7 @@ class JourneysApp(Application[UUID]):
 
     def entries(self, la: str, child: str) -> list[Entry]:
         """Every recorded entry of a child's stream, in recording order."""
+        child = _as_reference(child)
         entries = self.stream_entries(journey_id(la, child))
         if not entries:
             raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
@@ -192,6 +207,7 @@ class JourneysApp(Application[UUID]):
 
     def find(self, la: str, child: str) -> Journey | None:
         """A child's journey as stored, or None when none was opened."""
+        child = _as_reference(child)
         try:
             journey: object = self.repository.get(journey_id(la, child))
         except AggregateNotFoundError:
@@ -303,7 +319,22 @@ class JourneysApp(Application[UUID]):
         return journey
 
     def _get_or_open(self, la: str, child: str, now: datetime, recorded_by: str, source: str) -> Journey:
-        return self.find(la, child) or Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+        journey = self.find(la, child)
+        if journey is not None:
+            return journey
+        la = self.check_new_child(la, child)
+        return Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+
+    def check_new_child(self, la: str, child: str) -> str:
+        """The LA code of a journey about to be opened for ``child`` (normalised), refused
+        when the code is not a DfE one (unless ``allow_unknown_la``) or when the LA already
+        has a child whose reference differs from ``child`` only by case."""
+        la = check_la(la, allow_unknown=self.allow_unknown_la)
+        spellings = {journey_id(la, other): other for other in case_variants(child)}
+        found = self.recorder.stored_streams(set(spellings)) if spellings else set()
+        if found:
+            raise case_clash(la, child, min(spellings[stream] for stream in found))
+        return la
 
 
 # How many events `verify` checks between two calls of its progress callback.
@@ -315,6 +346,15 @@ STREAMS_READ_TOGETHER = 1000
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
+
+
+def _as_reference(child: str) -> str:
+    """A reference as a journey is looked up by: normalised when it can be (one that cannot is
+    looked up as given, and found nowhere)."""
+    try:
+        return child_reference(child)
+    except JourneyError:
+        return child
 
 
 def _fresh_id(journey: Journey, base: str) -> str:

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
-from journeys.domain import payloads
+from journeys.domain import inputs, payloads
 from journeys.domain.entries import entry_of
 from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
 from journeys.domain.hashing import GENESIS
@@ -191,6 +191,7 @@ class Journey(PydanticAggregate):
     @staticmethod
     def _opening(la: str, child: str, recorded_at: datetime, recorded_by: str, source: str) -> dict[str, Any]:
         """The values of a new journey's ``opened`` event, its hash still empty."""
+        inputs.check_opening(la, child, recorded_by)
         return {
             "originator_id": journey_id(la, child),
             "originator_version": 1,
@@ -244,6 +245,7 @@ class Journey(PydanticAggregate):
         event_id: str,
     ) -> Entry:
         """Supersede decision ``seq`` with a new date and/or fields; the original stays."""
+        inputs.free_text(reason, "the reason")
         target = self._current_decision(seq)
         merged = payloads.parse_fields(target.kind, {**target.fields, **fields})
         new_on = on or target.on
@@ -269,6 +271,7 @@ class Journey(PydanticAggregate):
         self, seq: int, *, reason: str, recorded_at: datetime, recorded_by: str, source: str, event_id: str
     ) -> Entry:
         """Withdraw decision ``seq`` (recorded in error); the original stays in the history."""
+        inputs.free_text(reason, "the reason")
         self._current_decision(seq)
         check_timeline([d for d in self.decisions() if d.seq != seq], today=recorded_at.date())
         self._append(
@@ -287,6 +290,7 @@ class Journey(PydanticAggregate):
         recorded_by: str,
         source: str,
     ) -> Entry:
+        due = inputs.check_action(action_id, text, owner, payloads.parse_date(due, "due"), self.decisions())
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
         event_id = f"action:{action_id}"
@@ -299,6 +303,7 @@ class Journey(PydanticAggregate):
     def complete_action(
         self, action_id: str, *, note: str | None, recorded_at: datetime, recorded_by: str, source: str
     ) -> Entry:
+        inputs.free_text(note or "", "the note")
         if not any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise ActionNotFound(f"child {self.child} has no action {action_id}")
         if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
@@ -336,6 +341,7 @@ class Journey(PydanticAggregate):
         self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
     ) -> dict[str, Any]:
         """The values of the next event, its hash still empty: the common ones and ``payload``."""
+        inputs.free_text(recorded_by, "the user")  # for every event: who recorded it is free text too
         return {
             "originator_id": self.id,
             "originator_version": self.version + 1,

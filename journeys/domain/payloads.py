@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from journeys.domain import vocabulary
+from journeys.domain import inputs, vocabulary
 from journeys.domain.errors import InvalidEvent
 
 
@@ -23,6 +23,18 @@ def _one_of(value: str | None, allowed: Mapping[str, str] | tuple[str, ...], wha
         choices = ", ".join(allowed)
         raise ValueError(f"{what} {value!r} is not one of {choices}")
     return value
+
+
+def _date(cls: type, value: Any) -> Any:
+    """A date field's value in one of the documented forms, as every entry point reads dates."""
+    if isinstance(value, str):
+        try:
+            return inputs.parse_date(value)
+        except InvalidEvent as error:
+            raise ValueError(str(error)) from None
+    if isinstance(value, date) or value is None:
+        return value
+    raise ValueError(f"{value!r} is not a date in the form {inputs.DATE_FORMS}")
 
 
 class Fields(BaseModel):
@@ -36,6 +48,10 @@ class ChildDetailsFields(Fields):
     expected_date: date | None = None
     sibling_group: str | None = None
     harder_to_place: tuple[str, ...] = ()
+
+    # a date read as every entry point reads one (the annotation stays ``date``: the decoder
+    # of stored events reads it)
+    _dates = field_validator("date_of_birth", "expected_date", mode="before")(_date)
 
     @field_validator("harder_to_place")
     @classmethod
@@ -114,6 +130,8 @@ class MatchFields(Fields):
 class PlacedFields(Fields):
     with_foster_carers: bool = False
     carers_since: date | None = None
+
+    _dates = field_validator("carers_since", mode="before")(_date)
 
     @model_validator(mode="after")
     def _carers(self) -> PlacedFields:
@@ -205,7 +223,17 @@ def parse_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidEvent(describe_validation_error(kind, error)) from None
     if not data:
         _DEFAULTS[kind] = dict(parsed.__dict__)
+    else:
+        _check_text(kind, parsed.__dict__)
     return ParsedFields(kind, parsed.__dict__)  # the fields (no extras: they are forbidden)
+
+
+def _check_text(kind: str, values: Mapping[str, Any]) -> None:
+    """Refuse a control character in any text field (checked here, on input, rather than on
+    the models, so that an event stored before the check still reads)."""
+    for key, value in values.items():
+        if type(value) is str and not value.isprintable():
+            inputs.free_text(value, f"{kind} {key}")
 
 
 # What each kind's fields validate to when none is given (a kind that requires a field is
@@ -214,12 +242,5 @@ _DEFAULTS: dict[str, dict[str, Any]] = {}
 
 
 def parse_date(value: Any, what: str = "date") -> date:
-    """A calendar date from an ISO string (or a date); InvalidEvent if impossible."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise InvalidEvent(f"{what} {value!r} is not a date", "write dates as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidEvent(f"{what} {value!r} is not a real calendar date", "write dates as YYYY-MM-DD") from None
+    """A calendar date in one of the documented forms (see :func:`journeys.domain.inputs.parse_date`)."""
+    return inputs.parse_date(value, what)

@@ -282,6 +282,12 @@ class TimelineRules:
                 f"adoption order on {d.on}, but the placement disrupted on {self.disrupted.on} "
                 "and no new placement followed",
             )
+        elif self.placed is None:  # the README's rule (foster carers' `placed` counts too)
+            self.refuse(
+                "adoption-order-placement",
+                f"adoption order on {d.on}, but no placement for adoption is in force then: "
+                "record the placement (`placed`) first",
+            )
         self._end(d)
 
     def _left_care(self, d: Decision) -> None:

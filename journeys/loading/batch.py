@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -21,8 +21,10 @@ from eventsourcing.persistence import IntegrityError
 from journeys.clock import recording_time
 from journeys.domain.errors import EventNotFound, JourneyError, StoreError
 from journeys.domain.identity import journey_id
+from journeys.domain.inputs import case_clash, case_key, case_variants, check_la
 from journeys.domain.journey import Journey
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT
+from journeys.domain.payloads import parse_fields
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine, Rejected
 from journeys.loading.sealed import SealedJourney
 from journeys.workers import collection_paused
@@ -119,6 +121,8 @@ class BatchLoad:
         journeys: dict[UUID, Journey] = {}
         keys = _journey_ids(batch)
         stored = app.recorder.stored_streams({key for key in keys if key not in kept})
+        clashes = self._case_clashes(batch, keys, stored)
+        opened: dict[tuple[str, str], str] = {}  # the children this batch opens, by LA and case-folded reference
         for key, line in zip(keys, batch, strict=True):
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{self.source_name}:{line.line_no}"
@@ -127,14 +131,21 @@ class BatchLoad:
                 if journey is None and key in stored:
                     journey = app.find(line.la, line.child)
                 if journey is None:
-                    opening = SealedJourney if bulk else Journey
-                    journey = opening.open(line.la, line.child, recorded_at=now, recorded_by=recorded_by, source=source)
+                    try:
+                        journey = self._open(line, clashes.get(key), opened, now, source)
+                    except JourneyError as error:
+                        report.rejected.append(Rejected(line.line_no, error.full_message()))
+                        continue
                 elif bulk:
                     journey = SealedJourney.of(journey)  # read from the store: what it records now is sealed too
                 journeys[key] = journey
             if line.event_id in journey.event_ids:
-                report.skipped += 1
-                report.skipped_lines.append(line.line_no)
+                clash = _clash(journey, line)
+                if clash is None:
+                    report.skipped += 1
+                    report.skipped_lines.append(line.line_no)
+                else:
+                    report.rejected.append(Rejected(line.line_no, clash))
                 continue
             try:
                 _apply_line(journey, line, now, recorded_by, source)
@@ -157,6 +168,36 @@ class BatchLoad:
             recent = list(kept.items())[-KEPT_JOURNEYS:]
             kept.clear()
             kept.update(recent)
+
+    def _case_clashes(self, batch: list[LoadLine], keys: list[UUID], stored: set[UUID]) -> dict[UUID, str]:
+        """For each child the batch would open, a stored reference of its LA that differs from
+        it only by case: every spelling of every new child looked up in one query."""
+        spellings: dict[UUID, tuple[UUID, str]] = {}  # a spelling's stream: the new child's, and the spelling
+        seen: set[UUID] = set()
+        for key, line in zip(keys, batch, strict=True):
+            if key in stored or key in self.kept or key in seen:
+                continue
+            seen.add(key)
+            for other in case_variants(line.child):
+                spellings[journey_id(line.la, other)] = (key, other)
+        if not spellings:
+            return {}
+        return {spellings[s][0]: spellings[s][1] for s in self.app.recorder.stored_streams(set(spellings))}
+
+    def _open(
+        self, line: LoadLine, clash: str | None, opened: dict[tuple[str, str], str], now: datetime, source: str
+    ) -> Journey:
+        """A new journey for a line's child, refused when its LA code is not a DfE one (unless
+        the app allows unknown codes) or its reference differs only by case from a stored one
+        or from one this batch opens."""
+        la = check_la(line.la, allow_unknown=self.app.allow_unknown_la)
+        folded = (la, case_key(line.child))
+        other = clash or opened.get(folded)
+        if other is not None and other != line.child:
+            raise case_clash(la, line.child, other)
+        opened[folded] = line.child
+        opening = SealedJourney if self.bulk else Journey
+        return opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
 
     def _insert(self, rows: list[Row]) -> None:
         """Insert a load batch's events (stream, version, topic, state) in one transaction,
@@ -194,18 +235,51 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
             journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
     elif line.kind == ACTION_ADDED:
         f = line.fields
-        journey.add_action(
-            str(f["action_id"]),
-            text=str(f["text"]),
-            owner=str(f["owner"]),
-            due=date.fromisoformat(str(f["due"])),
-            **meta,
-        )
+        journey.add_action(f["action_id"], text=f["text"], owner=f["owner"], due=f["due"], **meta)
     elif line.kind == ACTION_DONE:
-        journey.complete_action(str(line.fields["action_id"]), note=line.fields.get("note"), **meta)
+        journey.complete_action(line.fields["action_id"], note=line.fields.get("note"), **meta)
     else:
         assert line.on is not None
         journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
+
+
+def _clash(journey: Journey, line: LoadLine) -> str | None:
+    """Why a line whose id is already in its child's stream is not that stored event (None
+    when it is: the line is already present). Only an explicit ``id`` can clash: a content id
+    is the same for the same content."""
+    entry = next(e for e in journey.entries if e.event_id == line.event_id)
+    if line.kind in (CORRECT, RETRACT):
+        by_seq = {e.seq: e.event_id for e in journey.entries}
+        same = (
+            entry.kind == line.kind
+            and entry.target is not None
+            and by_seq.get(entry.target) == line.target_id
+            and (line.on is None or entry.on == line.on)
+            and all(entry.fields.get(k) == v for k, v in fields_of_correction(journey, entry, line).items())
+        )
+    else:
+        same = entry.kind == line.kind and entry.on == line.on and dict(entry.fields) == dict(line.fields)
+    if same:
+        return None
+    return (
+        f"the id {line.event_id!r} is already used for child {line.child} by a different event "
+        f"(event {entry.seq}, {entry.kind}{' on ' + str(entry.on) if entry.on else ''}) — "
+        "give this line a new id, or drop the id to have one made from its content"
+    )
+
+
+def fields_of_correction(journey: Journey, entry: Entry, line: LoadLine) -> dict[str, Any]:
+    """A correction line's fields as its stored correction holds them (validated for the
+    corrected decision's kind); the line's own fields when they cannot be validated."""
+    target = next((e for e in journey.entries if e.seq == entry.target), None)
+    if target is None or not line.fields:
+        return dict(line.fields)
+    try:
+        return {
+            k: v for k, v in parse_fields(target.kind, {**target.fields, **line.fields}).items() if k in line.fields
+        }
+    except JourneyError:
+        return dict(line.fields)
 
 
 def _journey_ids(batch: list[LoadLine]) -> list[UUID]:

@@ -19,6 +19,7 @@ import orjson
 
 from journeys.domain.errors import InvalidEvent, JourneyError
 from journeys.domain.identity import content_id
+from journeys.domain.inputs import child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.progress import Progress
@@ -70,29 +71,63 @@ def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
     la = _text(data, "la", required=False) or default_la
     if not la:
         raise InvalidEvent("no 'la' on the line and no default local authority (--la)")
-    child = _text(data, "child")
+    child = child_reference(_text(data, "child"))
     kind = _text(data, "event")
-    assert child is not None and kind is not None
+    assert kind is not None
     rest = {k: val for k, val in data.items() if k not in META_KEYS}
     explicit_id = _text(data, "id", required=False)
     if kind in (CORRECT, RETRACT):
         target = _text(rest, "corrects" if kind == CORRECT else "retracts")
-        reason = _text(rest, "reason")
+        reason = free_text(_text(rest, "reason"), "the reason")
         values = {k: val for k, val in rest.items() if k not in ("corrects", "retracts", "reason")}
-        on = parse_date(data["on"], "on") if data.get("on") else None
+        on = parse_date(data["on"], "on") if "on" in data and data["on"] is not None else None
         if kind == RETRACT and (values or on):
             raise InvalidEvent("a retraction carries only 'retracts' and 'reason'")
         event_id = explicit_id or content_id(la, child, kind, on, {**values, "target": target})
         return LoadLine(line_no, la, child, kind, event_id, on, values, target, reason)
     if kind in ("action", ACTION_DONE):
+        values = _action_fields(kind, rest)
         event_id = explicit_id or content_id(la, child, kind, None, rest)
-        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, rest)
+        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, values)
     if "on" not in data:
         raise InvalidEvent("missing 'on' (the date the decision took effect)")
     on = parse_date(data["on"], "on")
     values = parse_fields(kind, rest)
     event_id = explicit_id or content_id(la, child, kind, on, values)
     return LoadLine(line_no, la, child, kind, event_id, on, values)
+
+
+# What an action line carries: its keys, and which of them it needs.
+_ACTION_KEYS = {"action": ("action_id", "text", "owner", "due"), ACTION_DONE: ("action_id",)}
+_ACTION_OPTIONAL = {"action": (), ACTION_DONE: ("note",)}
+
+
+def _action_fields(kind: str, rest: Mapping[str, Any]) -> dict[str, Any]:
+    """An ``action`` or ``action-done`` line's fields, checked as the journey's commands check
+    them (text without control characters, the due date in a documented form)."""
+    required, optional = _ACTION_KEYS[kind], _ACTION_OPTIONAL[kind]
+    extra = sorted(set(rest) - set(required) - set(optional))
+    if extra:
+        raise InvalidEvent(
+            f"{kind} has no field {extra[0]!r}", f"an {kind} line carries {', '.join(required + optional)}"
+        )
+    values: dict[str, Any] = {}
+    for key in required:
+        value = rest.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidEvent(f"{kind}: missing {key!r}" if value is None else f"{kind}: {key!r} must be text")
+        values[key] = value.strip() if key != "text" else value
+    for key in optional:
+        value = rest.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InvalidEvent(f"{kind}: {key!r} must be text")
+        values[key] = value
+    for key, value in values.items():
+        if key != "due" and value is not None:
+            free_text(value, f"{kind} {key}")
+    if "due" in values:
+        values["due"] = parse_date(values["due"], "due")
+    return values
 
 
 def read_lines(

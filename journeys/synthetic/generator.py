@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-# Local authority codes (public DfE codes) used in turn; more LAs get made-up 9xx codes.
+from journeys.domain.inputs import la_codes as known_la_codes
+
+# Local authority codes (public DfE codes) used in turn; more LAs get the other DfE codes, in order.
 LA_CODES: tuple[str, ...] = (
     "825", "928", "909", "213", "305", "340", "886", "380", "350", "873",
     "893", "841", "926", "940", "352", "866", "330", "855", "916", "856",
@@ -61,11 +63,15 @@ class _Child:
 
 
 def la_codes(count: int) -> list[str]:
-    """``count`` local authority codes: the listed ones first, then made-up ones."""
+    """``count`` local authority codes: the listed ones first, then the other DfE codes (so
+    that every generated line loads into a store that accepts only DfE codes)."""
     if count < 1:
         raise ValueError("at least one local authority is needed")
-    extra = [f"9{i:02d}" for i in range(100) if f"9{i:02d}" not in LA_CODES]
-    return [*LA_CODES, *extra][:count]
+    extra = [code for code in sorted(known_la_codes()) if code not in LA_CODES]
+    codes = [*LA_CODES, *extra]
+    if count > len(codes):
+        raise ValueError(f"at most {len(codes)} local authorities (the DfE's codes)")
+    return codes[:count]
 
 
 class _Journeys:
