@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from cli.context import friendly, settings
@@ -9,7 +11,9 @@ from cli.output import echo_json, echo_table
 from cli.params import json_option
 from cli.progress import events_bar
 from cli.report_options import catch_up_progress
-from projections import CatchUp, projection_catch_up, projection_rebuild, projection_status
+
+if TYPE_CHECKING:
+    from projections import CatchUp
 
 
 @click.group()
@@ -33,6 +37,10 @@ def status(as_json: bool) -> None:
     Example:
       journeys projections status --json
     """
+    # Imported in each command: the group below is named `projections`, and the read side is
+    # for the command that runs, not for `--help`.
+    from projections import projection_status
+
     st = projection_status(settings().app())
     data = {"position": st.position, "head": st.head, "behind": st.behind, "rows": st.rows, "location": st.location}
     if as_json:
@@ -64,6 +72,8 @@ def catch_up(as_json: bool) -> None:
     Example:
       journeys projections catch-up
     """
+    from projections import projection_catch_up
+
     app = settings().app()
     with catch_up_progress(app) as progress:
         result = projection_catch_up(app, progress=progress)
@@ -91,6 +101,8 @@ def rebuild(workers: int | None, as_json: bool) -> None:
       journeys projections rebuild
       journeys projections rebuild --workers 1 --json
     """
+    from projections import projection_rebuild, projection_status
+
     app = settings().app()
     with events_bar("rebuilding", projection_status(app).head) as progress:
         result = projection_rebuild(app, progress=progress, workers=workers)
