@@ -1,4 +1,4 @@
-"""Run the benchmark: six figures, each a ratio measured in this run on this machine.
+"""Run the benchmark: seven figures, each a ratio measured in this run on this machine.
 
     python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
     BENCH_SCALE=national python -m bench.run # about 300,000 children
@@ -29,6 +29,7 @@ import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from bench.measure import latency, run_process
+from bench.startup import report as startup_report
 from journeys import JourneysApp
 from journeys.loading.parallel import workers_for
 from journeys.synthetic.generator import generate
@@ -50,10 +51,11 @@ class Scale:
     cli_calls: int = 10
     incremental_calls: int = 20
     report_runs: int = 3
+    start_runs: int = 21  # of each start-up command, and as many of the yardstick
 
 
 SCALES = {
-    "smoke": Scale("smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1),
+    "smoke": Scale("smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1, start_runs=1),
     "default": Scale("default", 2150, 21600),
     "national": Scale("national", 2150, 300_000, show_calls=300, cli_calls=5, incremental_calls=20, report_runs=1),
 }
@@ -386,6 +388,10 @@ def measure(scale: Scale, work: Path) -> Results:
     finally:
         for app in apps.values():
             app.close()
+
+    # 7. start-up: what each call of a loop over children pays before any work
+    la, child, _ = sample_children(files["full"], 1)[0]
+    startup_report(res, journeys_command(), stores["full"], child, la, scale.start_runs)
     return res
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option
-from journeys import CORRECT, RETRACT, ChildView, HistoryRow, today
+from journeys import CORRECT, RETRACT, today
+
+if TYPE_CHECKING:
+    from journeys import ChildView, HistoryRow
 
 
 def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:

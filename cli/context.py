@@ -7,12 +7,15 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
 from cli.params import ALLOW_UNKNOWN_LA_META, LA_CODE
-from journeys import JourneyError, JourneysApp, is_missing_file
+from journeys import JourneyError, is_missing_file
+
+if TYPE_CHECKING:
+    from journeys import JourneysApp
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +44,10 @@ class Settings:
                     f"there is no store at {self.store!r} — record or load events first, "
                     "or check --store (JOURNEYS_STORE)"
                 )
+            # Imported here: the application (eventsourcing, pydantic) is for the commands that open the
+            # store, not for `--help` or `--version`.
+            from journeys import JourneysApp
+
             ctx = click.get_current_context(silent=True)
             allow = True if ctx is not None and ctx.meta.get(ALLOW_UNKNOWN_LA_META) else None
             self._app = JourneysApp(self.store, allow_unknown_la=allow)

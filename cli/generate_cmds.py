@@ -8,11 +8,9 @@ from pathlib import Path
 import click
 import orjson
 
+import journeys
 from cli.context import friendly
 from cli.output import echo_json
-from journeys import DEFAULT_END, generate_journeys, write_903
-
-RETURN_YEAR = DEFAULT_END.year  # the return the generated history is filed as (the year ending 31 March)
 
 
 @click.command()
@@ -61,7 +59,9 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
             raise click.BadParameter(
                 f"{str(out)!r} is a file: --format 903 writes a folder of tables", param_hint="--out"
             )
-        rows = write_903(generate_journeys(children, seed, las=las), out, RETURN_YEAR)
+        # The return the generated history is filed as (the year ending 31 March).
+        return_year = journeys.DEFAULT_END.year
+        rows = journeys.write_903(journeys.generate_journeys(children, seed, las=las), out, return_year)
         if as_json:
             echo_json({"out": str(out), "children": children, "las": las, "seed": seed, "rows": rows})
         else:
@@ -72,7 +72,7 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
         raise click.BadParameter(f"{str(out)!r} is a folder: give a file name for the JSONL", param_hint="--out")
     kinds: Counter[str] = Counter()
     with out.open("wb") as handle:
-        for line in generate_journeys(children, seed, las=las):
+        for line in journeys.generate_journeys(children, seed, las=las):
             handle.write(orjson.dumps(line) + b"\n")
             kinds[line["event"]] += 1
     events = sum(kinds.values())

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+import journeys
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, echo_table, safe_cell
 from cli.params import OUTPUT_FILE
 from cli.progress import progress_bar
-from journeys import ImportReport, import_903
+
+if TYPE_CHECKING:
+    from journeys import ImportReport
 
 
 def _summary(report: ImportReport) -> dict[str, Any]:
@@ -92,7 +95,7 @@ def import_903_command(
     code = resolve_la(la)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     with progress_bar("importing", show_bar) as progress:
-        report = import_903(
+        report = journeys.import_903(
             s.app(create=True),
             paths,
             la=code,

@@ -14,7 +14,6 @@ from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
 from cli.report_options import catch_up_progress
 from journeys import OUTCOMES, RD_REASONS
-from projections import STAGE_AT_CHANGE
 
 csv_option = output_csv_option("Print the list as CSV.")
 
@@ -107,7 +106,7 @@ def plan_changes(
         click.echo(f"({_changes(data['other_plan_changes'], 'other ')} not counted: use --all to list them)")
     _totals("By reason", "reason", data["by_reason"], RD_REASONS)
     _totals("By decider", "decided by", data["by_decider"])
-    _totals("By stage reached", "stage", data["by_stage"], STAGE_AT_CHANGE)
+    _totals("By stage reached", "stage", data["by_stage"], projections.STAGE_AT_CHANGE)
     _totals("By outcome", "outcome", data["by_outcome"], OUTCOMES)
     click.echo("")
     echo_table(

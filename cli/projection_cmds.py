@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,7 +13,9 @@ from cli.output import echo_json, echo_table
 from cli.params import json_option
 from cli.progress import events_bar
 from cli.report_options import catch_up_progress
-from projections import CatchUp, projection_catch_up, projection_rebuild, projection_status
+
+if TYPE_CHECKING:
+    from projections import CatchUp
 
 
 @click.group()
@@ -36,6 +39,10 @@ def status(as_json: bool) -> None:
     Example:
       journeys projections status --json
     """
+    # Imported in each command: the group below is named `projections`, and the read side is
+    # for the command that runs, not for `--help`.
+    from projections import projection_status
+
     st = projection_status(settings().app())
     data = {"position": st.position, "head": st.head, "behind": st.behind, "rows": st.rows, "location": st.location}
     if as_json:
@@ -88,6 +95,8 @@ def catch_up(watch: bool, every: float, times: int | None, as_json: bool) -> Non
     """
     if not watch and times is not None:
         raise click.UsageError("--times needs --watch")
+    from projections import projection_catch_up
+
     app = settings().app()
     if not watch:
         with catch_up_progress(app) as progress:
@@ -127,6 +136,8 @@ def rebuild(workers: int | None, as_json: bool) -> None:
       journeys projections rebuild
       journeys projections rebuild --workers 1 --json
     """
+    from projections import projection_rebuild, projection_status
+
     app = settings().app()
     with events_bar("rebuilding", projection_status(app).head) as progress:
         result = projection_rebuild(app, progress=progress, workers=workers)

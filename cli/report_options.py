@@ -6,16 +6,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+import projections
 from cli.context import default_la
 from cli.output import csv_option as output_csv_option
 from cli.params import LA_CODE
 from cli.progress import events_bar
-from journeys import JourneysApp, Progress
-from projections import projection_status
+from journeys import Progress
+
+if TYPE_CHECKING:
+    from journeys import JourneysApp
 
 las_option = click.option(
     "--la",
@@ -50,7 +53,7 @@ def catch_up_progress(app: JourneysApp, label: str = "catching up") -> Iterator[
     if not sys.stderr.isatty():
         yield None
         return
-    with events_bar(label, projection_status(app).behind) as progress:
+    with events_bar(label, projections.projection_status(app).behind) as progress:
         yield progress
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
+import journeys
 from cli.context import default_la, friendly, settings, with_la
 from cli.output import echo_json
 from cli.params import OUTPUT_FILE
 from cli.progress import events_bar, progress_bar
-from journeys import LOAD_BATCH, export_lines, load_file
+from journeys import LOAD_BATCH
 
 
 @click.command()
@@ -58,7 +59,7 @@ def load(
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     for path in files:
         with progress_bar(f"loading {path.name}", show_bar) as progress:
-            report = load_file(
+            report = journeys.load_file(
                 app,
                 path,
                 default_la=default_la(la),
@@ -102,12 +103,12 @@ def export(fmt: str, out: Path | None) -> None:
     """
     app = settings().app()
     if out is None:
-        for line in export_lines(app):
+        for line in journeys.export_lines(app):
             click.echo(json.dumps(line, ensure_ascii=False))
         return
     with out.open("w", encoding="utf-8") as handle, events_bar("exporting", app.head()) as progress:
         count = 0
-        for line in export_lines(app, progress):
+        for line in journeys.export_lines(app, progress):
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
     click.echo(f"exported {count} events to {out}", err=True)

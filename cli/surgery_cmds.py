@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+import journeys
+import projections
 from cli.context import default_la, friendly, resolve_la, settings, with_la
 from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
-from journeys import OPEN, Milestone, RuleSet, load_rules, today
-from projections import Action, AgendaRow, deadlines_for, surgery
+from journeys import today
+
+if TYPE_CHECKING:
+    from journeys import Milestone, RuleSet
+    from projections import Action, AgendaRow
 
 rules_option = click.option(
     "--rules",
@@ -37,7 +42,7 @@ AGENDA_HEADERS = [
 
 
 def _rules(path: Path | None) -> RuleSet:
-    return load_rules(path)
+    return journeys.load_rules(path)
 
 
 def _actions_text(actions: list[Action]) -> str:
@@ -101,7 +106,9 @@ def surgery_cmd(
     """
     day = as_at or today()
     la = default_la(la)
-    result = surgery(settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner)
+    result = projections.surgery(
+        settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner
+    )
     if as_json:
         echo_json(result.as_json())
         return
@@ -112,7 +119,7 @@ def surgery_cmd(
     click.echo(f"Surgery agenda as at {day}, {known_phrase(known_at)}" + (f", local authority {la}" if la else ""))
     echo_table(AGENDA_HEADERS, rows)
     s = result.summary()
-    opened = sum(1 for r in result.rows if r.status == OPEN)
+    opened = sum(1 for r in result.rows if r.status == journeys.OPEN)
     click.echo(
         f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track"
         + (f" (of which {opened} open: a step now possible, e.g. applying for the adoption order)" if opened else "")
@@ -164,7 +171,9 @@ def deadlines(
     """
     code = resolve_la(la)
     day = as_at or today()
-    result = deadlines_for(settings().app(), code, child, as_at=day, known_at=known_at, rules=_rules(rules_file))
+    result = projections.deadlines_for(
+        settings().app(), code, child, as_at=day, known_at=known_at, rules=_rules(rules_file)
+    )
     milestones = [milestone_json(m) for m in result.milestones]
     data: dict[str, Any] = {
         "la": code,

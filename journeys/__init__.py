@@ -2,33 +2,85 @@
 
 This module is the write side's face: what a caller outside ``journeys`` (the CLI, the read
 side, a script) uses is named here. The wings inside ``journeys`` import one another by
-module path, never through this face, so importing it closes no circle.
+module path, never through this face, so importing it closes no circle. Each name is imported
+from its wing when it is first used (:mod:`journeys.faces`): ``from journeys import today``
+loads the clock, not the application.
 """
 
-from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
-from journeys.clock import today
-from journeys.domain.errors import (
-    ChildNotFound,
-    DuplicateEvent,
-    EventNotFound,
-    InvalidEvent,
-    JourneyError,
-    RuleBroken,
-    StoreError,
-)
-from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, DATE_FORMS, check_la, child_reference, is_truthy, parse_date
-from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
-from journeys.domain.timeline import CORRECT, RETRACT, Entry
-from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
-from journeys.loading.batch import LOAD_BATCH, LoadReport, load_lines
-from journeys.loading.jsonl import export_lines, read_lines
-from journeys.loading.parallel import load_file
-from journeys.progress import Progress
-from journeys.ssda903 import ImportReport, import_903
-from journeys.storage.location import DEFAULT_STORE, is_missing_file
-from journeys.synthetic.as_903 import write_903
-from journeys.synthetic.generator import DEFAULT_END
-from journeys.synthetic.generator import generate as generate_journeys
+from typing import TYPE_CHECKING
+
+from journeys.faces import lazy_face
+
+if TYPE_CHECKING:
+    from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
+    from journeys.clock import today
+    from journeys.domain.errors import (
+        ChildNotFound,
+        DuplicateEvent,
+        EventNotFound,
+        InvalidEvent,
+        JourneyError,
+        RuleBroken,
+        StoreError,
+    )
+    from journeys.domain.inputs import (
+        ALLOW_UNKNOWN_LA_ENV,
+        DATE_FORMS,
+        check_la,
+        child_reference,
+        is_truthy,
+        parse_date,
+    )
+    from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+    from journeys.domain.timeline import CORRECT, RETRACT, Entry
+    from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
+    from journeys.loading.batch import LoadReport, load_lines
+    from journeys.loading.jsonl import export_lines, read_lines
+    from journeys.loading.parallel import load_file
+    from journeys.loading.sizes import LOAD_BATCH
+    from journeys.progress import Progress
+    from journeys.ssda903 import ImportReport, import_903
+    from journeys.storage.location import DEFAULT_STORE, is_missing_file
+    from journeys.synthetic.as_903 import write_903
+    from journeys.synthetic.generator import DEFAULT_END
+    from journeys.synthetic.generator import generate as generate_journeys
+else:
+    __getattr__, __dir__ = lazy_face(
+        __name__,
+        {
+            "journeys.application": ("ChildView", "HistoryRow", "JourneysApp", "VerifyReport"),
+            "journeys.clock": ("today",),
+            "journeys.domain.errors": (
+                "ChildNotFound",
+                "DuplicateEvent",
+                "EventNotFound",
+                "InvalidEvent",
+                "JourneyError",
+                "RuleBroken",
+                "StoreError",
+            ),
+            "journeys.domain.inputs": (
+                "ALLOW_UNKNOWN_LA_ENV",
+                "DATE_FORMS",
+                "check_la",
+                "child_reference",
+                "is_truthy",
+                "parse_date",
+            ),
+            "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
+            "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
+            "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
+            "journeys.loading.batch": ("LoadReport", "load_lines"),
+            "journeys.loading.sizes": ("LOAD_BATCH",),
+            "journeys.loading.jsonl": ("export_lines", "read_lines"),
+            "journeys.loading.parallel": ("load_file",),
+            "journeys.progress": ("Progress",),
+            "journeys.ssda903": ("ImportReport", "import_903"),
+            "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
+            "journeys.synthetic.as_903": ("write_903",),
+            "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
+        },
+    )
 
 __all__ = [
     "ALLOW_UNKNOWN_LA_ENV",

@@ -3,27 +3,58 @@
 This is the face callers (the CLI) use. Behind it, :mod:`projections.metrics` holds the pure
 report functions over summary rows and :mod:`projections.views` the view store (the read
 model's tables, caught up from the event store); :mod:`projections.reports` joins them.
+Each name is imported when it is first used (:mod:`journeys.faces`).
 """
 
-from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
-from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
-from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
-from projections.reports import (
-    cohort,
-    counts,
-    deadlines_for,
-    plan_change_report,
-    projection_catch_up,
-    projection_rebuild,
-    projection_status,
-    scorecard,
-    stages,
-    summaries,
-    surgery,
-    tracking_cohort_report,
-    waiting,
-)
-from projections.views.catchup import CatchUp, Status, ViewsAhead
+from typing import TYPE_CHECKING
+
+from journeys.faces import lazy_face
+
+if TYPE_CHECKING:
+    from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
+    from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
+    from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
+    from projections.reports import (
+        cohort,
+        counts,
+        deadlines_for,
+        plan_change_report,
+        projection_catch_up,
+        projection_rebuild,
+        projection_status,
+        scorecard,
+        stages,
+        summaries,
+        surgery,
+        tracking_cohort_report,
+        waiting,
+    )
+    from projections.views.catchup import CatchUp, Status, ViewsAhead
+else:
+    __getattr__, __dir__ = lazy_face(
+        __name__,
+        {
+            "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
+            "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
+            "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
+            "projections.reports": (
+                "cohort",
+                "counts",
+                "deadlines_for",
+                "plan_change_report",
+                "projection_catch_up",
+                "projection_rebuild",
+                "projection_status",
+                "scorecard",
+                "stages",
+                "summaries",
+                "surgery",
+                "tracking_cohort_report",
+                "waiting",
+            ),
+            "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
+        },
+    )
 
 __all__ = [
     "STAGE_AT_CHANGE",

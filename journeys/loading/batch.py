@@ -27,16 +27,11 @@ from journeys.domain.payloads import parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine, Rejected
 from journeys.loading.sealed import SealedJourney
+from journeys.loading.sizes import LOAD_BATCH
 from journeys.workers import collection_paused
 
 if TYPE_CHECKING:
     from journeys.application import JourneysApp
-
-# Lines a load saves per transaction by default. Fewer, larger transactions commit less often
-# and, with several loading processes, take turns at the store less often (national-scale
-# loads in two processes, alternating: 10,000 per batch 49.0 s and 46.0 s, 5,000 49.3 s
-# and 52.0 s; a process's peak memory about 190 MB against 145 MB).
-LOAD_BATCH = 10_000
 
 # Lines between two collections of the young objects while the cycle collector is paused.
 COLLECT_EVERY = 100_000

@@ -25,8 +25,9 @@ from typing import Any
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError, StoreError
-from journeys.loading.batch import LOAD_BATCH, LoadReport, load_lines
+from journeys.loading.batch import LoadReport, load_lines
 from journeys.loading.jsonl import LoadLine, Rejected, read_lines
+from journeys.loading.sizes import LOAD_BATCH
 from journeys.progress import Progress  # (lines read, lines in the file)
 from journeys.workers import MAX_WORKERS, cpus, process_context
 

@@ -8,15 +8,41 @@ factory imports the one a store's ``PERSISTENCE_MODULE`` names, so a SQLite stor
 imports psycopg.
 """
 
-from journeys.storage.decoding import (
-    entries_from_rows,
-    entries_from_stored,
-    entries_of_interleaved_rows,
-    entries_of_rows,
-)
-from journeys.storage.location import DEFAULT_STORE, is_missing_file, is_postgres, store_env
-from journeys.storage.mapper import OrjsonTranscoder, PydanticMapper, journeys_mapper
-from journeys.storage.recorders import STREAMS_PER_QUERY, JourneysRecorder, NewRow, StoredRow, journeys_recorder
+from typing import TYPE_CHECKING
+
+from journeys.faces import lazy_face
+
+if TYPE_CHECKING:
+    from journeys.storage.decoding import (
+        entries_from_rows,
+        entries_from_stored,
+        entries_of_interleaved_rows,
+        entries_of_rows,
+    )
+    from journeys.storage.location import DEFAULT_STORE, is_missing_file, is_postgres, store_env
+    from journeys.storage.mapper import OrjsonTranscoder, PydanticMapper, journeys_mapper
+    from journeys.storage.recorders import STREAMS_PER_QUERY, JourneysRecorder, NewRow, StoredRow, journeys_recorder
+else:
+    __getattr__, __dir__ = lazy_face(
+        __name__,
+        {
+            "journeys.storage.decoding": (
+                "entries_from_rows",
+                "entries_from_stored",
+                "entries_of_interleaved_rows",
+                "entries_of_rows",
+            ),
+            "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file", "is_postgres", "store_env"),
+            "journeys.storage.mapper": ("OrjsonTranscoder", "PydanticMapper", "journeys_mapper"),
+            "journeys.storage.recorders": (
+                "STREAMS_PER_QUERY",
+                "JourneysRecorder",
+                "NewRow",
+                "StoredRow",
+                "journeys_recorder",
+            ),
+        },
+    )
 
 __all__ = [
     "DEFAULT_STORE",
