@@ -89,8 +89,19 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except JourneyError as error:
             raise click.ClickException(error.full_message()) from None
+        finally:
+            _warn_unreadable()
 
     return wrapper
+
+
+def _warn_unreadable() -> None:
+    """One `Warning:` line on stderr per child a command's reads left out as unreadable."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Settings) if ctx is not None else None
+    if found is not None and found._app is not None:
+        for stream in found._app.unreadable.values():
+            click.echo(f"Warning: {stream.describe()}", err=True)
 
 
 la_option = click.option(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
-    from journeys.application import ChildView, HistoryRow, JourneysApp, VerifyReport
+    from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
     from journeys.domain.errors import (
         ChildNotFound,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from journeys.progress import Progress
     from journeys.ssda903 import ImportReport, import_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
+    from journeys.storage.verification import VerifyReport
     from journeys.synthetic.as_903 import write_903
     from journeys.synthetic.generator import DEFAULT_END
     from journeys.synthetic.generator import generate as generate_journeys
@@ -48,7 +49,8 @@ else:
     __getattr__, __dir__ = lazy_face(
         __name__,
         {
-            "journeys.application": ("ChildView", "HistoryRow", "JourneysApp", "VerifyReport"),
+            "journeys.application": ("ChildView", "HistoryRow", "JourneysApp"),
+            "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
             "journeys.domain.errors": (
                 "ChildNotFound",

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Mapper, Notification, PersistenceError, StoredEvent
+from eventsourcing.persistence import (
+    Mapper,
+    Notification,
+    PersistenceError,
+    StoredEvent,
+)
 
 from journeys.clock import recording_time
 from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
@@ -25,13 +30,19 @@ from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_varian
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.sealing import seal
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 from journeys.progress import Progress
-from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
+from journeys.storage.conflicts import saved
+from journeys.storage.decoding import (
+    entries_from_stored,
+    entries_of_interleaved_rows,
+    entries_of_rows,
+)
 from journeys.storage.location import DEFAULT_STORE, store_env
 from journeys.storage.mapper import journeys_mapper
 from journeys.storage.recorders import JourneysRecorder, journeys_recorder
+from journeys.storage.unreadable import UnreadableStream, locate_unreadable
+from journeys.storage.verification import VerifyReport, verify_chains
 
 
 @dataclass(frozen=True)
@@ -52,21 +63,6 @@ class HistoryRow:
     superseded: bool
 
 
-@dataclass(frozen=True)
-class TamperedEvent:
-    la: str
-    child: str
-    seq: int
-    problem: str
-
-
-@dataclass
-class VerifyReport:
-    streams: int = 0
-    events: int = 0
-    tampered: list[TamperedEvent] = field(default_factory=list)
-
-
 class JourneysApp(Application[UUID]):
     """Records children's journeys and answers questions about them."""
 
@@ -77,6 +73,8 @@ class JourneysApp(Application[UUID]):
         self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None, *, allow_unknown_la: bool | None = None
     ) -> None:
         self.store = store
+        # The streams reads have left out as unreadable (by stream id), for the CLI to warn of.
+        self.unreadable: dict[UUID, UnreadableStream] = {}
         settings = store_env(store)
         settings.update(env or {})
         # LA codes outside the DfE list are refused for a new journey unless the store is a
@@ -114,15 +112,19 @@ class JourneysApp(Application[UUID]):
     ) -> Entry:
         """Record one decision for a child (opening its journey if it is new)."""
         child = child_reference(child)
-        now = recording_time()
-        journey = self._get_or_open(la, child, now, recorded_by, source)
         values = parse_fields(kind, fields)  # validated once: the journey takes them as they are
-        event_id = _fresh_id(journey, content_id(la, child, kind, on, values))
-        entry = journey.record(
-            kind, on, values, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
-        )
-        self.save(journey)
-        return entry
+
+        def attempt() -> Entry:
+            now = recording_time()
+            journey = self._get_or_open(la, child, now, recorded_by, source)
+            event_id = _fresh_id(journey, content_id(la, child, kind, on, values))
+            entry = journey.record(
+                kind, on, values, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
 
     def correct(
         self,
@@ -137,58 +139,75 @@ class JourneysApp(Application[UUID]):
         source: str = "cli",
     ) -> Entry:
         child = child_reference(child)
-        now = recording_time()
-        journey = self._get(la, child)
-        event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
-        entry = journey.correct(
-            seq,
-            on=on,
-            fields=fields,
-            reason=reason,
-            recorded_at=now,
-            recorded_by=recorded_by,
-            source=source,
-            event_id=event_id,
-        )
-        self.save(journey)
-        return entry
+
+        def attempt() -> Entry:
+            now = recording_time()
+            journey = self._get(la, child)
+            event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
+            entry = journey.correct(
+                seq,
+                on=on,
+                fields=fields,
+                reason=reason,
+                recorded_at=now,
+                recorded_by=recorded_by,
+                source=source,
+                event_id=event_id,
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
 
     def retract(self, la: str, child: str, seq: int, *, reason: str, recorded_by: str, source: str = "cli") -> Entry:
         child = child_reference(child)
-        now = recording_time()
-        journey = self._get(la, child)
-        event_id = content_id(la, child, RETRACT, None, {"target": seq})
-        entry = journey.retract(
-            seq, reason=reason, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
-        )
-        self.save(journey)
-        return entry
+
+        def attempt() -> Entry:
+            now = recording_time()
+            journey = self._get(la, child)
+            event_id = content_id(la, child, RETRACT, None, {"target": seq})
+            entry = journey.retract(
+                seq, reason=reason, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
 
     def add_action(
         self, la: str, child: str, *, text: str, owner: str, due: date, recorded_by: str, source: str = "cli"
     ) -> Entry:
         """Record a surgery action; its id (A1, A2, ...) is numbered per child."""
+
         child = child_reference(child)
-        now = recording_time()
-        journey = self._get(la, child)
-        number = 1 + sum(1 for e in journey.entries if e.kind == ACTION_ADDED)
-        entry = journey.add_action(
-            f"A{number}", text=text, owner=owner, due=due, recorded_at=now, recorded_by=recorded_by, source=source
-        )
-        self.save(journey)
-        return entry
+
+        def attempt() -> Entry:
+            now = recording_time()
+            journey = self._get(la, child)
+            number = 1 + sum(1 for e in journey.entries if e.kind == ACTION_ADDED)
+            entry = journey.add_action(
+                f"A{number}", text=text, owner=owner, due=due, recorded_at=now, recorded_by=recorded_by, source=source
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
 
     def complete_action(
         self, la: str, child: str, action_id: str, *, note: str | None, recorded_by: str, source: str = "cli"
     ) -> Entry:
         child = child_reference(child)
-        now = recording_time()
-        journey = self._get(la, child)
-        entry = journey.complete_action(
-            action_id.upper(), note=note, recorded_at=now, recorded_by=recorded_by, source=source
-        )
-        self.save(journey)
-        return entry
+
+        def attempt() -> Entry:
+            now = recording_time()
+            journey = self._get(la, child)
+            entry = journey.complete_action(
+                action_id.upper(), note=note, recorded_at=now, recorded_by=recorded_by, source=source
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -215,19 +234,51 @@ class JourneysApp(Application[UUID]):
         assert isinstance(journey, Journey)
         return journey
 
-    def streams_entries(self, streams: Iterable[UUID]) -> dict[UUID, list[Entry]]:
+    def streams_entries(
+        self, streams: Iterable[UUID], unreadable: list[UnreadableStream] | None = None
+    ) -> dict[UUID, list[Entry]]:
         """The entries of many streams by id, read in a few queries (a stream with no events
         is left out). Same entries as :meth:`stream_entries` gives one stream at a time."""
         wanted = list(dict.fromkeys(streams))
-        found = entries_of_rows(self.recorder.select_streams(wanted), self._decode)
+        try:
+            found = entries_of_rows(self.recorder.select_streams(wanted), self._decode)
+        except PersistenceError:
+            raise
+        except Exception:  # one unreadable stored event: read them one by one, leaving it out
+            found = self._readable(wanted, unreadable)
         return {s: found[s] for s in wanted if s in found}
 
-    def streams_ending(self, first: int, last: int) -> dict[UUID, list[Entry]]:
+    def streams_ending(
+        self, first: int, last: int, unreadable: list[UnreadableStream] | None = None
+    ) -> dict[UUID, list[Entry]]:
         """The entries of every stream whose latest event has a notification id from ``first``
         to ``last``. Each stream belongs to the one window that holds its latest event, so
         walking the log in windows reads (and a rebuild derives) every child once (see
         :meth:`JourneysRecorder.select_streams_ending`)."""
-        return entries_of_interleaved_rows(self.recorder.select_streams_ending(first, last), self._decode)
+        try:
+            return entries_of_interleaved_rows(self.recorder.select_streams_ending(first, last), self._decode)
+        except PersistenceError:
+            raise
+        except Exception:  # one unreadable stored event: leave its stream out, read the others
+            ending = {raw for raw, *_ in self.recorder.select_streams_ending(first, last)}
+            return self._readable([_uuid(raw) for raw in ending], unreadable)
+
+    def _readable(self, streams: Iterable[UUID], noted: list[UnreadableStream] | None) -> dict[UUID, list[Entry]]:
+        """The entries of ``streams``, each read on its own; a stream with an event that cannot
+        be read is left out and noted in :attr:`unreadable`."""
+        found: dict[UUID, list[Entry]] = {}
+        for stream in streams:
+            stored = list(self.recorder.select_events(stream))
+            try:
+                entries = entries_from_stored(stored, self._decode)
+            except Exception:  # any failure to decode stored bytes makes that stream unreadable
+                self.unreadable[stream] = found_out = locate_unreadable(stream, stored, self._decode)
+                if noted is not None:
+                    noted.append(found_out)
+                continue
+            if entries:
+                found[stream] = entries
+        return found
 
     def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
         decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
@@ -263,42 +314,16 @@ class JourneysApp(Application[UUID]):
         """(la, child, entries) of the given streams, in their order, read in a few queries."""
         found = self.streams_entries(streams)
         for stream in streams:
-            entries = found[stream]
+            entries = found.get(stream)
+            if entries is None:
+                continue  # unreadable: left out (see `unreadable`)
             yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
     def verify(self, progress: Progress | None = None) -> VerifyReport:
         """Re-check every stream's hash chain against the stored content; ``progress`` is told
         now and then how far the check is through the log (in notification ids, of
         :meth:`head` in all)."""
-        report = VerifyReport()
-        heads: dict[UUID, tuple[int, str, str, str]] = {}
-        total = self.head() if progress is not None else 0
-        for note in self.notifications():
-            report.events += 1
-            if progress is not None and report.events % PROGRESS_EVERY == 0:
-                progress(min(note.id, total), total)
-            stream = _uuid(note.originator_id)
-            version, previous, la, child = heads.get(stream, (0, "", "?", "?"))
-            try:
-                event = self.mapper.to_domain_event(note)
-                assert isinstance(event, Journey.Event)
-            except Exception as error:
-                report.tampered.append(TamperedEvent(la, child, note.originator_version, f"unreadable: {error}"))
-                heads[stream] = (note.originator_version, "!", la, child)
-                continue
-            if isinstance(event, Journey.Opened):
-                la, child = event.la, event.child
-                report.streams += 1
-            if note.originator_version != version + 1:
-                report.tampered.append(TamperedEvent(la, child, note.originator_version, f"follows event {version}"))
-            if seal(previous, event) != event.hash:
-                report.tampered.append(
-                    TamperedEvent(la, child, note.originator_version, "content does not match its hash")
-                )
-            heads[stream] = (note.originator_version, event.hash, la, child)
-        if progress is not None:
-            progress(total, total)
-        return report
+        return verify_chains(self.notifications(), self.mapper.to_domain_event, self.head(), progress)
 
     def head(self) -> int:
         """The notification id of the latest stored event (0 for an empty store): how many
@@ -336,9 +361,6 @@ class JourneysApp(Application[UUID]):
             raise case_clash(la, child, min(spellings[stream] for stream in found))
         return la
 
-
-# How many events `verify` checks between two calls of its progress callback.
-PROGRESS_EVERY = 10_000
 
 # How many children `streams()` reads in one go (one query per 500 of them).
 STREAMS_READ_TOGETHER = 1000

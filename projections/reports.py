@@ -87,9 +87,19 @@ def summaries(
     """The summary rows, caught up (or as known at ``known_at``)."""
     views = open_views(app.store)
     try:
-        return current_summaries(app, views, known_at=known_at, las=las, progress=progress)
+        found = current_summaries(app, views, known_at=known_at, las=las, progress=progress)
+        if known_at is None:
+            _note_unreadable(app, views)
+        return found
     finally:
         views.close()
+
+
+def _note_unreadable(app: JourneysApp, views: JourneysViews) -> None:
+    """Tell ``app`` (and so the CLI, which warns of them) which children the read model leaves
+    out because their stored events cannot be read."""
+    for found in views.unreadable_streams():
+        app.unreadable.setdefault(found.stream, found)
 
 
 def _per_la(
@@ -110,6 +120,7 @@ def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None,
     views = open_views(app.store)
     try:
         _catch_up(app, views, progress=progress)
+        _note_unreadable(app, views)
         missing = set(las) - views.las_present(las)
         if missing:
             refuse_unknown(missing, views.all_las(), "no child in care")
@@ -275,6 +286,7 @@ def _caught_up(app: JourneysApp, la: str | None, progress: Progress | None, read
     views = open_views(app.store)
     try:
         _catch_up(app, views, progress=progress)
+        _note_unreadable(app, views)
         if la is not None and not views.las_present([la]):
             refuse_unknown([la], views.all_las(), "no journey")
         return read(views)
@@ -337,7 +349,9 @@ def projection_status(app: JourneysApp) -> Status:
 def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
     views = open_views(app.store)
     try:
-        return _catch_up(app, views, progress=progress)
+        done = _catch_up(app, views, progress=progress)
+        _note_unreadable(app, views)
+        return done
     finally:
         views.close()
 
@@ -345,7 +359,9 @@ def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -
 def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None, workers: int | None = None) -> CatchUp:
     views = open_views(app.store)
     try:
-        return rebuild(app, views, progress=progress, workers=workers)
+        done = rebuild(app, views, progress=progress, workers=workers)
+        _note_unreadable(app, views)
+        return done
     finally:
         views.close()
 

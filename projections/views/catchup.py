@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.progress import Progress
+from journeys.storage.unreadable import UnreadableStream
 from journeys.workers import collection_paused
 from projections.metrics.summary import PeriodSummary, summarise
 from projections.views.derivation import ViewRows, derive_streams
@@ -64,8 +65,10 @@ def _stream_uuid(value: UUID | str) -> UUID:
 
 
 def view_rows_of(app: JourneysApp, streams: Iterable[UUID]) -> ViewRows:
-    """The view store's rows of the given streams, each read once (many streams to a query)."""
-    return derive_streams(app.streams_entries(streams))
+    """The view store's rows of the given streams, each read once (many streams to a query);
+    a stream whose stored events cannot be read has no rows, and is remembered as unreadable."""
+    unreadable: list[UnreadableStream] = []
+    return derive_streams(app.streams_entries(streams, unreadable), unreadable)
 
 
 def catch_up(

@@ -12,9 +12,10 @@ from uuid import UUID
 
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Entry, decisions_at
+from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange, child_plan_changes
 from projections.metrics.summary import PeriodSummary, child_ids, summarise_state
-from projections.views import adoption_months, family_finding_table, plan_change_table, summary_table
+from projections.views import adoption_months, family_finding_table, plan_change_table, summary_table, unreadable_table
 from projections.views.dialect import Dialect
 from projections.views.family_finding_table import FamilyFinding
 
@@ -27,6 +28,7 @@ class TableRecords:
     month_changes: list[tuple[Any, ...]]  # what the summaries add to adoption_months
     plan_changes: list[tuple[Any, ...]]
     family_finding: list[tuple[Any, ...]]
+    unreadable: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ViewRows:
     rows: list[PeriodSummary] = field(default_factory=list)
     changes: list[PlanChange] = field(default_factory=list)
     family_finding: list[FamilyFinding] = field(default_factory=list)
+    unreadable: list[UnreadableStream] = field(default_factory=list)  # streams left out
 
     def add(self, stream_id: str, entries: Sequence[Entry]) -> None:
         """Derive one more child from its entries (nothing for an empty stream)."""
@@ -61,12 +64,14 @@ class ViewRows:
             adoption_months.changes([], self.rows) if with_months else [],
             [plan_change_table.to_record(change, dialect) for change in self.changes],
             [family_finding_table.to_record(found, dialect) for found in self.family_finding],
+            [unreadable_table.to_record(found) for found in self.unreadable],
         )
 
 
-def derive_streams(found: Mapping[UUID, Sequence[Entry]]) -> ViewRows:
-    """The view store's rows of many children (``found``: each stream's entries)."""
-    view_rows = ViewRows()
+def derive_streams(found: Mapping[UUID, Sequence[Entry]], unreadable: Sequence[UnreadableStream] = ()) -> ViewRows:
+    """The view store's rows of many children (``found``: each stream's entries; ``unreadable``:
+    the streams that could not be read, remembered as such)."""
+    view_rows = ViewRows(unreadable=list(unreadable))
     for stream, entries in found.items():
         view_rows.add(str(stream), entries)
     return view_rows

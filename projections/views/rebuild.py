@@ -28,6 +28,7 @@ from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError, StoreError
 from journeys.domain.timeline import Entry
 from journeys.progress import Progress
+from journeys.storage.unreadable import UnreadableStream
 from journeys.workers import MAX_WORKERS, cpus, process_context
 from projections.views.derivation import TableRecords, ViewRows, derive_streams
 from projections.views.dialect import Dialect
@@ -49,9 +50,10 @@ def workers_for_events(events: int) -> int:
     return 1 if events < PARALLEL_FROM_EVENTS else max(1, min(MAX_WORKERS, cpus()))
 
 
-def window_rows(found: Mapping[UUID, Sequence[Entry]]) -> ViewRows:
-    """The view store's rows of a window's children, each table's in its key order."""
-    rows = derive_streams(found)
+def window_rows(found: Mapping[UUID, Sequence[Entry]], unreadable: Sequence[UnreadableStream] = ()) -> ViewRows:
+    """The view store's rows of a window's children, each table's in its key order (and the
+    window's streams that could not be read)."""
+    rows = derive_streams(found, unreadable)
     rows.sort()
     return rows
 
@@ -65,11 +67,10 @@ def rebuild_windows(
     position = events = children = 0
     while position < last:
         upto = min(position + window, last)
-        found = app.streams_ending(position + 1, upto)
-        if found is None:
-            break
+        unreadable: list[UnreadableStream] = []
+        found = app.streams_ending(position + 1, upto, unreadable)
         try:
-            views.insert(window_rows(found), upto)
+            views.insert(window_rows(found, unreadable), upto)
         except IntegrityError:
             break
         events += sum(len(entries) for entries in found.values())
@@ -127,12 +128,12 @@ def _derive(first: int, upto: int) -> _WindowRecords | tuple[str, str | None]:
         assert _worker.failure is not None
         return _worker.failure
     try:
-        found = app.streams_ending(first, upto)
-        assert found is not None  # only stores with SQL are rebuilt by several processes
+        unreadable: list[UnreadableStream] = []
+        found = app.streams_ending(first, upto, unreadable)
         return _WindowRecords(
             first,
             upto,
-            window_rows(found).records(dialect),
+            window_rows(found, unreadable).records(dialect),
             sum(len(entries) for entries in found.values()),
             len(found),
         )

@@ -6,11 +6,12 @@ table's existence, the settings of a write, what follows a reset)."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
+from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
@@ -18,12 +19,13 @@ from projections.views import adoption_months as months
 from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views import summary_table as summary
+from projections.views import unreadable_table as unreadable
 from projections.views.derivation import TableRecords, ViewRows
 from projections.views.store import VIEWS_NAME, JourneysViews
 from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
 
 # The tables a row of a stream lives in (each has a stream_id column).
-_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT)
+_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT)
 
 
 class SQLJourneysViews(JourneysViews):
@@ -40,7 +42,15 @@ class SQLJourneysViews(JourneysViews):
 
     @abstractmethod
     def _writing(self) -> AbstractContextManager[Any]:
-        """A transaction writing rows and the position."""
+        """A transaction writing rows and the position, holding the view store's write lock
+        from its start: writers of the read model (catch-ups, rebuilds, opening) queue one
+        after another rather than interleave (which deadlocks on PostgreSQL and is refused as
+        "locked" on SQLite)."""
+
+    def _write(self, body: Callable[[Any], None]) -> None:
+        """Run ``body`` in one :meth:`_writing` transaction (SQLite tries again when locked)."""
+        with self._writing() as c:
+            body(c)
 
     @abstractmethod
     def _record_position(self, c: Any, position: int) -> None:
@@ -57,29 +67,48 @@ class SQLJourneysViews(JourneysViews):
 
     def prepare(self, location: str) -> None:
         self.location = location
+        # Every command opens the view store: when everything is there, only the catalog is
+        # read, so opening never waits on (or deadlocks with) another process's write.
+        if not self._missing(self._objects()):
+            return
+        self._write(self._create)
+
+    def _objects(self) -> list[str]:
+        """Every table and index the view store needs."""
+        layouts = (summary.LAYOUT, months.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT)
+        return [name for layout in layouts for name in (layout.name, *layout.index_names())]
+
+    def _missing(self, names: Sequence[str]) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            return [name for name in names if not self._exists(c, name)]
+
+    def _create(self, c: Any) -> None:
+        """Create what is missing (in the caller's write transaction)."""
         d = self.dialect
-        statements = [summary.LAYOUT.create_sql(d), *summary.LAYOUT.create_indexes_sql(d)]
-        with self.datastore.transaction(commit=True) as c:
-            for statement in statements:
-                c.execute(statement)
-            if not self._exists(c, months.TABLE):
-                # A view store made before the table existed: add up the rows it holds.
-                c.execute(months.LAYOUT.create_sql(d))
-                old = self._summaries(c, months.SOURCE_COLUMNS, "adoption_order IS NOT NULL")
-                self._apply_months(c, [], old)
-            added = [name for name in (changes_table.TABLE, finding_table.TABLE) if not self._exists(c, name)]
-            c.execute(changes_table.LAYOUT.create_sql(d))
-            for statement in [finding_table.LAYOUT.create_sql(d), *finding_table.LAYOUT.create_indexes_sql(d)]:
-                c.execute(statement)
-            if added:
-                # A view store made before these tables existed: their rows cannot be made
-                # from the other tables, so everything is derived again by the next catch-up.
-                self._forget_all(c)
+        for statement in [summary.LAYOUT.create_sql(d), *summary.LAYOUT.create_indexes_sql(d)]:
+            c.execute(statement)
+        if not self._exists(c, months.TABLE):
+            # A view store made before the table existed: add up the rows it holds.
+            c.execute(months.LAYOUT.create_sql(d))
+            old = self._summaries(c, months.SOURCE_COLUMNS, "adoption_order IS NOT NULL")
+            self._apply_months(c, [], old)
+        derived = (changes_table.TABLE, finding_table.TABLE, unreadable.TABLE)
+        added = [name for name in derived if not self._exists(c, name)]
+        c.execute(changes_table.LAYOUT.create_sql(d))
+        c.execute(unreadable.LAYOUT.create_sql(d))
+        for statement in [finding_table.LAYOUT.create_sql(d), *finding_table.LAYOUT.create_indexes_sql(d)]:
+            c.execute(statement)
+        if added:
+            # A view store made before these tables existed: their rows cannot be made
+            # from the other tables, so everything is derived again by the next catch-up.
+            self._forget_all(c)
 
     def create_indexes(self) -> None:
-        with self.datastore.transaction(commit=True) as c:
+        def create(c: Any) -> None:
             for statement in summary.LAYOUT.create_indexes_sql(self.dialect):
                 c.execute(statement)
+
+        self._write(create)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -198,11 +227,17 @@ class SQLJourneysViews(JourneysViews):
             c.execute(sql, [d.date(start), d.date(end), *wanted])
             return [str(d.values(r)[0]) for r in c.fetchall()]
 
+    def unreadable_streams(self) -> list[UnreadableStream]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(unreadable.LAYOUT.select_sql(self.dialect))
+            return [unreadable.from_record(self.dialect.values(r)) for r in c.fetchall()]
+
     # -- writing --------------------------------------------------------------------------
 
     def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
         records = rows.records(self.dialect, with_months=False)
-        with self._writing() as c:
+
+        def replace(c: Any) -> None:
             old = self._adopted_rows(c, streams)
             keys = [(s,) for s in streams]
             for table in _STREAM_TABLES:
@@ -214,21 +249,26 @@ class SQLJourneysViews(JourneysViews):
             self._apply_months(c, old, rows.rows)
             self._record_position(c, position)
 
+        self._write(replace)
+
     def insert(self, rows: ViewRows, position: int) -> None:
         self.insert_records(rows.records(self.dialect), position)
 
     def insert_records(self, records: TableRecords, position: int) -> None:
-        with self._writing() as c:
+        def add(c: Any) -> None:
             self._insert_records(c, records)
             if records.month_changes:
                 c.executemany(months.upsert_sql(self.dialect), records.month_changes)
             self._record_position(c, position)
+
+        self._write(add)
 
     def _insert_records(self, c: Any, records: TableRecords) -> None:
         for table, rows in (
             (summary.LAYOUT, records.summaries),
             (changes_table.LAYOUT, records.plan_changes),
             (finding_table.LAYOUT, records.family_finding),
+            (unreadable.LAYOUT, records.unreadable),
         ):
             if rows:
                 c.executemany(table.insert_sql(self.dialect), rows)
@@ -249,20 +289,21 @@ class SQLJourneysViews(JourneysViews):
         return found
 
     def reset(self, *, drop_indexes: bool = False) -> None:
-        with self.datastore.transaction(commit=True) as c:
+        def empty(c: Any) -> None:
             if drop_indexes:
                 for statement in summary.LAYOUT.drop_indexes_sql(self.dialect):
                     c.execute(statement)
             self._forget_all(c)
+
+        self._write(empty)
         self._after_reset()
 
     def forget_position(self) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            self._forget_position(c)
+        self._write(self._forget_position)
 
     def _forget_all(self, c: Any) -> None:
         """Every row of every table gone and the position forgotten (in the caller's transaction)."""
-        for name in (summary.TABLE, months.TABLE, changes_table.TABLE, finding_table.TABLE):
+        for name in (summary.TABLE, months.TABLE, changes_table.TABLE, finding_table.TABLE, unreadable.TABLE):
             c.execute(f"DELETE FROM {self.dialect.qualified(name)}")
         self._forget_position(c)
 

@@ -3,16 +3,21 @@ recorder with the view store's tables (in their own file beside the event store'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from projections.views.dialect import SQLITE
 from projections.views.sql import SQLJourneysViews
 from projections.views.store import VIEWS_NAME
+
+# How many times a write the database refuses as locked is tried (each attempt first waits
+# up to the busy timeout for the lock, see views_env).
+ATTEMPTS = 5
 
 
 class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
@@ -23,22 +28,60 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
         self.dialect = SQLITE
         self.forget_tracking_statement = "DELETE FROM tracking WHERE application_name = ?"
 
+    def create_table(self) -> None:
+        """The library's tracking table, created only when missing (opening an existing view
+        store writes nothing); two processes creating it at once both go on."""
+        if not self._missing(["tracking"]):
+            return
+        try:
+            super().create_table()
+        except PersistenceError:
+            if self._missing(["tracking"]):
+                raise  # not another process's creation: a real failure
+
     def _exists(self, c: Any, name: str) -> bool:
-        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
+        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index') AND name = ?", [name])
         return int(self.dialect.values(c.fetchone())[0]) > 0
+
+    def _write(self, body: Callable[[Any], None]) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._writing() as c:
+                    body(c)
+                return
+            except OperationalError as error:
+                if attempt == ATTEMPTS or not _locked(error):
+                    raise
 
     @contextmanager
     def _writing(self) -> Iterator[Any]:
-        """A transaction writing rows and the position. A SQLite view store commits without
-        waiting for the disk (``synchronous=NORMAL``; the library opens it in WAL mode): each
-        commit is still atomic with its position, so after a power cut the read model is at an
-        earlier position, consistent, and catches up again. It is derived data."""
+        """A transaction writing rows and the position. It begins IMMEDIATE: it takes the write
+        lock before it reads, so a second writer waits for the first (the busy timeout) instead
+        of failing when it finds its snapshot out of date.
+
+        A SQLite view store commits without waiting for the disk (``synchronous=NORMAL``; the
+        library opens it in WAL mode): each commit is still atomic with its position, so after
+        a power cut the read model is at an earlier position, consistent, and catches up
+        again. It is derived data."""
         with self.datastore.get_connection(commit=True) as connection:
-            setting = connection.cursor()
-            setting.execute("PRAGMA synchronous=NORMAL")  # not allowed inside a transaction
-            setting.sqlite_cursor.close()
-            with connection.transaction(commit=True) as c:
-                yield c
+            c = connection.cursor()
+            try:
+                c.execute("PRAGMA synchronous=NORMAL")  # not allowed inside a transaction
+                c.execute("BEGIN IMMEDIATE")
+                try:
+                    yield c
+                    connection.commit()
+                except BaseException:
+                    connection.rollback()
+                    raise
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(error) from error
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
+            except sqlite3.Error as error:
+                raise PersistenceError(error) from error
+            finally:
+                c.sqlite_cursor.close()
 
     def _record_position(self, c: SQLiteCursor, position: int) -> None:
         self._insert_tracking(c, Tracking(VIEWS_NAME, position))
@@ -54,3 +97,9 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
             checkpoint = connection.cursor()
             checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             checkpoint.sqlite_cursor.close()
+
+
+def _locked(error: Exception) -> bool:
+    """Whether SQLite refused for a lock another connection holds (worth trying again)."""
+    text = str(error).lower()
+    return "locked" in text or "busy" in text

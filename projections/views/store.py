@@ -31,6 +31,7 @@ from eventsourcing.utils import Environment, resolve_topic
 
 from journeys.domain.errors import StoreError
 from journeys.storage.location import is_postgres, store_env
+from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
@@ -39,6 +40,7 @@ from projections.views.dialect import Dialect
 from projections.views.summary_table import COLUMN_NAMES
 
 VIEWS_NAME = "journeys_views"
+VIEWS_LOCK_TIMEOUT = 15  # seconds (SQLite)
 
 # The view store's class for each of the library's persistence modules (imported only when
 # such a store is opened: a SQLite store never imports psycopg, to keep the CLI quick to start).
@@ -123,6 +125,10 @@ class JourneysViews(TrackingRecorder):
         """The stream ids of the children with a family-finding decision in force dated from
         ``start`` to ``end`` (of the given local authorities)."""
 
+    @abstractmethod
+    def unreadable_streams(self) -> list[UnreadableStream]:
+        """The streams left out of the tables because their stored events could not be read."""
+
     # -- writing ----------------------------------------------------------------------
 
     @abstractmethod
@@ -183,7 +189,13 @@ def views_env(store: str) -> dict[str, str]:
     """The library's environment for the view store of ``store``."""
     if is_postgres(store):  # the event store's connection, with the library's own tracking recorders
         return {**store_env(store), "PERSISTENCE_MODULE": "eventsourcing.postgres"}
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": views_location(store)}
+    # A write waits this many seconds for another's lock before SQLite says "locked" (and
+    # SQLiteJourneysViews tries again): reports at once queue for the read model's writes.
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": views_location(store),
+        "SQLITE_LOCK_TIMEOUT": str(VIEWS_LOCK_TIMEOUT),
+    }
 
 
 def views_class(store: str) -> type[JourneysViews]:
