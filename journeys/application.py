@@ -27,7 +27,7 @@ from journeys.domain.sealing import seal
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 from journeys.progress import Progress
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
-from journeys.storage.location import DEFAULT_STORE, store_env
+from journeys.storage.location import DEFAULT_STORE, shown_store, store_env
 from journeys.storage.mapper import journeys_mapper
 from journeys.storage.recorders import JourneysRecorder, journeys_recorder
 
@@ -78,7 +78,7 @@ class JourneysApp(Application[UUID]):
         try:
             super().__init__(env=settings)
         except PersistenceError as error:
-            raise StoreError(f"cannot open the store {store!r}: {error}") from None
+            raise StoreError(f"cannot open the store {shown_store(store)!r}: {error}") from None
 
     def construct_mapper(self) -> Mapper[UUID]:
         return journeys_mapper(self.factory)
