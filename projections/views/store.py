@@ -30,7 +30,7 @@ from eventsourcing.persistence import InfrastructureFactory, PersistenceError, T
 from eventsourcing.utils import Environment, resolve_topic
 
 from journeys.domain.errors import StoreError
-from journeys.storage.location import is_postgres, store_env
+from journeys.storage.location import is_postgres, shown_store, store_env
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
@@ -170,9 +170,10 @@ class JourneysViews(TrackingRecorder):
 
 
 def views_location(store: str) -> str:
-    """Where the view store of an event store lives (a file path, ':memory:' or the URL)."""
+    """Where the view store of an event store lives (a file path, ':memory:' or the URL, shown
+    without its password)."""
     if is_postgres(store):
-        return store
+        return shown_store(store)
     if store == ":memory:":
         return ":memory:"
     path = Path(store)
