@@ -26,7 +26,7 @@ def _server() -> tuple[str, int, str]:
 def password_store() -> Iterator[str]:
     """The test server's schema URL with a password in it (the server trusts, and ignores it)."""
     for url in postgres_schema_url():
-        host, port, user = _server()
+        user = _server()[2]
         yield url.replace(f"{user}@", f"{user}:s3cret@", 1)
 
 
