@@ -63,9 +63,10 @@ class OneLineGroup(click.Group):
 @click.option(
     "--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user)."
 )
+@click.option("--quiet", is_flag=True, help="No notice on stderr when a command creates a new store.")
 @click.version_option(package_name="journeys")
 @click.pass_context
-def cli(ctx: click.Context, store: str, user: str | None) -> None:
+def cli(ctx: click.Context, store: str, user: str | None, quiet: bool) -> None:
     """Children's journeys to permanence, as append-only streams of decisions.
 
     \b
@@ -73,7 +74,7 @@ def cli(ctx: click.Context, store: str, user: str | None) -> None:
       journeys --store demo.db load fixtures/examples/*.jsonl
       journeys --store demo.db show C001 --la 825
     """
-    settings = Settings(store=store, user=user)
+    settings = Settings(store=store, user=user, quiet=quiet)
     ctx.obj = settings
     ctx.call_on_close(settings.close)
 

@@ -105,3 +105,31 @@ def _check_writable(store: str, path: Path) -> None:
             "SQLite writes PATH-wal and PATH-shm beside the store: ask for write access to the folder, "
             "or work on a copy elsewhere",
         )
+
+
+def sqlite_files(store: str) -> list[Path]:
+    """The files of a SQLite store: the database and its write-ahead log and index."""
+    path = Path(store)
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def create_private(store: str) -> bool:
+    """Create the (empty) file of a new SQLite store, readable and writable by its owner only
+    (SQLite gives the -wal and -shm files the database's mode); False if it exists already
+    or the store is not a SQLite file."""
+    if is_postgres(store) or store == ":memory:" or _SCHEME.match(store):
+        return False
+    try:
+        os.close(os.open(store, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise StoreError(f"cannot create the store {store!r}: {error.strerror}") from None
+    os.chmod(store, 0o600)  # whatever the umask
+    return True
+
+
+def remove_sqlite_files(store: str) -> None:
+    """Remove a SQLite store's files (those of a store a failed command created)."""
+    for path in sqlite_files(store):
+        path.unlink(missing_ok=True)
