@@ -25,6 +25,7 @@ R = TypeVar("R")
 class Settings:
     store: str
     user: str | None
+    quiet: bool = False
     _app: JourneysApp | None = field(default=None, repr=False)
 
     @property
@@ -36,14 +37,19 @@ class Settings:
         except (KeyError, OSError):
             return "unknown"
 
-    def app(self, *, create: bool = False) -> JourneysApp:
-        """The application on the store; only commands that write may ``create`` a new store."""
+    def app(self, *, create: bool = False, quiet: bool = False) -> JourneysApp:
+        """The application on the store; only commands that write may ``create`` a new store,
+        and say so on stderr (unless ``quiet``). A new store that nothing was written to is
+        removed when the command ends (see :meth:`close`)."""
         if self._app is None:
-            if not create and is_missing_file(self.store):
-                raise click.ClickException(
-                    f"there is no store at {self.store!r} — record or load events first, "
-                    "or check --store (JOURNEYS_STORE)"
-                )
+            if is_missing_file(self.store):
+                if not create:
+                    raise click.ClickException(
+                        f"there is no store at {self.store!r} — record or load events first, "
+                        "or check --store (JOURNEYS_STORE)"
+                    )
+                if not (quiet or self.quiet):
+                    click.echo(f"journeys: creating a new store at {self.store}", err=True)
             # Imported here: the application (eventsourcing, pydantic) is for the commands that open the
             # store, not for `--help` or `--version`.
             from journeys import JourneysApp
@@ -55,7 +61,7 @@ class Settings:
 
     def close(self) -> None:
         if self._app is not None:
-            self._app.close()
+            self._app.close_discarding_if_empty()
             self._app = None
 
 

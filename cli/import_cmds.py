@@ -96,7 +96,7 @@ def import_903_command(
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     with progress_bar("importing", show_bar) as progress:
         report = journeys.import_903(
-            s.app(create=True),
+            s.app(create=True, quiet=quiet or as_json),
             paths,
             la=code,
             recorded_by=s.recorded_by,

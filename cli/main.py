@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
 import click
 
@@ -11,8 +12,46 @@ import cli as package
 from cli.context import Settings
 from journeys import DEFAULT_STORE
 
+EXIT_CODES = """\b
+Exit codes: 0 done; 1 refused (one `Error: …` line with a remedy, nothing changed);
+2 a usage error (a bad option or value), or a load that rejected lines."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class UsageLine(click.ClickException):
+    """A usage error as one line, `Error: <what>. Try 'journeys CMD --help'.`, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        path = error.ctx.command_path if error.ctx is not None else "journeys"
+        message = error.format_message().rstrip()
+        stop = "" if message.endswith((".", "?", "!")) else "."
+        super().__init__(f"{message}{stop} Try '{path} --help'.")
+
+
+class OneLineGroup(click.Group):
+    """The root group: every usage error, at any level, is printed as one line (not click's
+    Usage, Try and Error lines); other errors keep click's `Error: …` line and exit code 1."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            raise UsageLine(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise UsageLine(error) from None
+
+
+@click.group(
+    name="journeys",
+    cls=OneLineGroup,
+    epilog=EXIT_CODES,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--store",
     envvar="JOURNEYS_STORE",
@@ -24,9 +63,10 @@ from journeys import DEFAULT_STORE
 @click.option(
     "--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user)."
 )
+@click.option("--quiet", is_flag=True, help="No notice on stderr when a command creates a new store.")
 @click.version_option(package_name="journeys")
 @click.pass_context
-def cli(ctx: click.Context, store: str, user: str | None) -> None:
+def cli(ctx: click.Context, store: str, user: str | None, quiet: bool) -> None:
     """Children's journeys to permanence, as append-only streams of decisions.
 
     \b
@@ -34,7 +74,7 @@ def cli(ctx: click.Context, store: str, user: str | None) -> None:
       journeys --store demo.db load fixtures/examples/*.jsonl
       journeys --store demo.db show C001 --la 825
     """
-    settings = Settings(store=store, user=user)
+    settings = Settings(store=store, user=user, quiet=quiet)
     ctx.obj = settings
     ctx.call_on_close(settings.close)
 

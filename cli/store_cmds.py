@@ -53,7 +53,7 @@ def load(
       journeys load national.jsonl --workers 2 --json
     """
     s = settings()
-    app = s.app(create=True)
+    app = s.app(create=True, quiet=quiet or as_json)
     totals = {"loaded": 0, "skipped": 0, "rejected": 0}
     rejects: list[dict[str, object]] = []
     show_bar = not quiet and not as_json and sys.stderr.isatty()

@@ -33,12 +33,8 @@ from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 from journeys.progress import Progress
 from journeys.storage.conflicts import saved
-from journeys.storage.decoding import (
-    entries_from_stored,
-    entries_of_interleaved_rows,
-    entries_of_rows,
-)
-from journeys.storage.location import DEFAULT_STORE, store_env
+from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
+from journeys.storage.location import DEFAULT_STORE, create_private, remove_sqlite_files, shown_store, store_env
 from journeys.storage.mapper import journeys_mapper
 from journeys.storage.recorders import JourneysRecorder, journeys_recorder
 from journeys.storage.unreadable import UnreadableStream, locate_unreadable
@@ -82,10 +78,28 @@ class JourneysApp(Application[UUID]):
         if allow_unknown_la is None:
             allow_unknown_la = is_truthy(settings.get(ALLOW_UNKNOWN_LA_ENV) or os.environ.get(ALLOW_UNKNOWN_LA_ENV))
         self.allow_unknown_la = allow_unknown_la
+        #: whether this app made its store (a new SQLite file, created 0600)
+        self.created = create_private(store) if settings.get("SQLITE_DBNAME") == store else False
         try:
             super().__init__(env=settings)
-        except PersistenceError as error:
-            raise StoreError(f"cannot open the store {store!r}: {error}") from None
+        except (PersistenceError, StoreError) as error:
+            if self.created:
+                remove_sqlite_files(store)
+            if isinstance(error, StoreError):
+                raise
+            raise StoreError(f"cannot open the store {shown_store(store)!r}: {error}") from None
+
+    def close_discarding_if_empty(self) -> bool:
+        """Close; and if this app created its store and nothing was written to it (a command
+        that failed or read nothing), remove the store's files. True if they were removed."""
+        try:
+            empty = self.created and self.head() == 0
+        except StoreError:  # a store that cannot say what it holds is kept, for a look
+            empty = False
+        self.close()
+        if empty:
+            remove_sqlite_files(self.store)
+        return empty
 
     def construct_mapper(self) -> Mapper[UUID]:
         return journeys_mapper(self.factory)

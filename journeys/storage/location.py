@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -15,6 +17,14 @@ def is_postgres(store: str) -> bool:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+SCHEMES = "a file path or `:memory:` for SQLite, a postgresql:// (or postgres://) URL for PostgreSQL"
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@?#]*):[^@/?#]*@")
+
+
+def shown_store(store: str) -> str:
+    """The store as it may be shown: a URL without its password (``user:***@host``)."""
+    return _PASSWORD.sub(r"\1:***@", store)
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -43,7 +53,7 @@ def store_env(store: str) -> dict[str, str]:
     if is_postgres(store):
         url = urlparse(store)
         if not url.path.strip("/"):
-            raise StoreError(f"the PostgreSQL URL {store!r} names no database")
+            raise StoreError(f"the PostgreSQL URL {shown_store(store)!r} names no database")
         env = {
             "PERSISTENCE_MODULE": "journeys.storage.postgres",
             "POSTGRES_DBNAME": unquote(url.path.strip("/")),
@@ -61,6 +71,12 @@ def store_env(store: str) -> dict[str, str]:
         return env
     if store == ":memory:":
         return {"PERSISTENCE_MODULE": "journeys.storage.popo"}
+    scheme = _SCHEME.match(store)
+    if scheme:
+        raise StoreError(
+            f"the store {shown_store(store)!r} is a {scheme.group(1)}:// URL, which journeys does not read",
+            f"give --store (or JOURNEYS_STORE) as {SCHEMES}",
+        )
     path = Path(store)
     if path.exists() and path.is_dir():
         raise StoreError(f"the store {store!r} is a folder, not a database file")
@@ -68,4 +84,52 @@ def store_env(store: str) -> dict[str, str]:
         raise StoreError(f"the folder of the store {store!r} does not exist")
     if path.is_file() and not _is_sqlite(path):
         raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
+    _check_writable(store, path)
     return {"PERSISTENCE_MODULE": "journeys.storage.sqlite", "SQLITE_DBNAME": str(path)}
+
+
+def _check_writable(store: str, path: Path) -> None:
+    """Refuse a store that SQLite could not write before it leaves -wal and -shm files about:
+    every command writes (a reading one, the write-ahead log's index)."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(
+            f"the store {store!r} is read-only",
+            "ask for write access to the file and its folder (SQLite writes PATH-wal and PATH-shm beside it), "
+            "or work on a copy",
+        )
+    logs = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    if not all(log.exists() for log in logs) and not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"the folder of the store {store!r} is read-only",
+            "SQLite writes PATH-wal and PATH-shm beside the store: ask for write access to the folder, "
+            "or work on a copy elsewhere",
+        )
+
+
+def sqlite_files(store: str) -> list[Path]:
+    """The files of a SQLite store: the database and its write-ahead log and index."""
+    path = Path(store)
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def create_private(store: str) -> bool:
+    """Create the (empty) file of a new SQLite store, readable and writable by its owner only
+    (SQLite gives the -wal and -shm files the database's mode); False if it exists already
+    or the store is not a SQLite file."""
+    if is_postgres(store) or store == ":memory:" or _SCHEME.match(store):
+        return False
+    try:
+        os.close(os.open(store, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise StoreError(f"cannot create the store {store!r}: {error.strerror}") from None
+    os.chmod(store, 0o600)  # whatever the umask
+    return True
+
+
+def remove_sqlite_files(store: str) -> None:
+    """Remove a SQLite store's files (those of a store a failed command created)."""
+    for path in sqlite_files(store):
+        path.unlink(missing_ok=True)

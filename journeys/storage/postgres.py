@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing import postgres
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, PersistenceError, StoredEvent
 from psycopg.rows import tuple_row
 
+from journeys.domain.errors import StoreError
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
 
 
@@ -50,3 +52,37 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
 
 class PostgresJourneysFactory(postgres.PostgresFactory):
     application_recorder_class = PostgresJourneysRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        """The recorder, its table made ready; when the pool cannot connect, the server's own
+        reason (the pool says only that it waited), found by one direct connection."""
+        try:
+            return super().application_recorder()
+        except PersistenceError as error:
+            raise self._connection_error(error) from None
+
+    def _connection_error(self, error: Exception) -> StoreError:
+        get = self.env.get
+        dbname, host = get(self.POSTGRES_DBNAME) or "", get(self.POSTGRES_HOST) or ""
+        port, user = get(self.POSTGRES_PORT) or "5432", get(self.POSTGRES_USER) or ""
+        password = get(self.POSTGRES_PASSWORD) or ""
+        where = f"the PostgreSQL store {dbname!r} on {host}:{port} as {user!r}"
+        try:
+            psycopg.connect(
+                dbname=dbname,
+                host=host,
+                port=port,
+                user=user,
+                password=password or None,
+                connect_timeout=int(get(self.POSTGRES_CONNECT_TIMEOUT) or "5"),
+            ).close()
+        except psycopg.Error as direct:
+            reason = " ".join(str(direct).split())
+        else:
+            reason = " ".join(str(error).split())
+        if password:
+            reason = reason.replace(password, "***")
+        return StoreError(
+            f"cannot open {where}: {reason}",
+            "check --store (or JOURNEYS_STORE): the server, port, database and user of the postgresql:// URL",
+        )

@@ -3,13 +3,16 @@ and a load's bulk insert (``PERSISTENCE_MODULE=journeys.storage.sqlite``)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from eventsourcing import sqlite
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
+from journeys.domain.errors import StoreError
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
 
 # Set on the connection that saves a load's batches. A batch's new streams land on index
@@ -62,8 +65,78 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
+# What SQLite's own words mean for the person at the keyboard: (words in the error, what is
+# wrong, what to do). The first that matches wins.
+SQLITE_CONDITIONS = (
+    (
+        ("readonly", "read-only"),
+        "the store {path!r} is read-only",
+        "ask for write access to the file and its folder (SQLite writes PATH-wal and PATH-shm beside it), "
+        "or work on a copy",
+    ),
+    (
+        ("locked", "busy"),
+        "the store {path!r} is locked by another process",
+        "wait for the other command (a load, an import or a rebuild) to finish, then try again",
+    ),
+    (
+        ("not a database", "malformed", "disk image"),
+        "the store {path!r} is damaged ({reason})",
+        "restore it from a backup, or load its events again into a new store (`journeys load`)",
+    ),
+    (
+        ("full",),
+        "there is no room to write the store {path!r} ({reason})",
+        "free some disk space (or move the store), then try again",
+    ),
+    (
+        ("unable to open",),
+        "cannot open the store {path!r} ({reason})",
+        "check that the file and its folder exist and that you may read and write them",
+    ),
+)
+
+
+def sqlite_store_error(path: str, error: BaseException) -> StoreError:
+    """The typed error for a failure of SQLite on the store ``path``."""
+    reason = str(error)
+    words = reason.lower()
+    for keys, message, remedy in SQLITE_CONDITIONS:
+        if any(key in words for key in keys):
+            return StoreError(message.format(path=path, reason=reason), remedy)
+    return StoreError(f"the store {path!r} failed: {reason}")
+
+
+class SQLiteJourneysDatastore(sqlite.SQLiteDatastore):
+    """The library's datastore, whose every failure of the database (opening it included: the
+    library's pool sets the journal mode on a new connection outside its own conversion) is a
+    :class:`StoreError` saying what is wrong. A conflict of versions stays the library's
+    ``IntegrityError``: the application answers that one."""
+
+    @contextmanager
+    def get_connection(self, *, commit: bool) -> Iterator[sqlite.SQLiteConnection]:
+        try:
+            with super().get_connection(commit=commit) as connection:
+                yield connection
+        except IntegrityError:
+            raise
+        except (sqlite3.Error, PersistenceError) as error:
+            raise sqlite_store_error(self.pool.db_name, error) from None
+
+
 class SQLiteJourneysFactory(sqlite.SQLiteFactory):
     application_recorder_class = SQLiteJourneysRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        library = self.datastore
+        self.datastore = SQLiteJourneysDatastore(
+            db_name=library.pool.db_name,
+            lock_timeout=library.pool.lock_timeout,
+            single_row_tracking=library.single_row_tracking,
+            originator_id_type=library.originator_id_type,
+        )
+        library.close()
 
 
 def _hex_rows(rows: Sequence[NewRow]) -> list[tuple[str, int, str, bytes]]:

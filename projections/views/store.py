@@ -30,7 +30,7 @@ from eventsourcing.persistence import InfrastructureFactory, PersistenceError, T
 from eventsourcing.utils import Environment, resolve_topic
 
 from journeys.domain.errors import StoreError
-from journeys.storage.location import is_postgres, store_env
+from journeys.storage.location import create_private, is_postgres, shown_store, store_env
 from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
@@ -176,9 +176,10 @@ class JourneysViews(TrackingRecorder):
 
 
 def views_location(store: str) -> str:
-    """Where the view store of an event store lives (a file path, ':memory:' or the URL)."""
+    """Where the view store of an event store lives (a file path, ':memory:' or the URL, shown
+    without its password)."""
     if is_postgres(store):
-        return store
+        return shown_store(store)
     if store == ":memory:":
         return ":memory:"
     path = Path(store)
@@ -208,6 +209,7 @@ def open_views(store: str, views: type[JourneysViews] | None = None) -> Journeys
     """The view store of the event store ``store``, its tables made ready; ``views``: a
     subclass of :func:`views_class` to open instead."""
     location = views_location(store)
+    create_private(location)  # a new SQLite view store is its owner's only, as the event store is
     try:
         factory = InfrastructureFactory[TrackingRecorder].construct(Environment(VIEWS_NAME, views_env(store)))
         opened: Any = factory.tracking_recorder(cast(Any, views or views_class(store)))

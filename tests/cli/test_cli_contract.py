@@ -160,3 +160,44 @@ def test_recording_into_a_new_store_creates_it(tmp_path: Path) -> None:
     store = tmp_path / "new.db"
     assert Cli(str(store))("record", "entered-care", "C1", "--on", "2015-01-05").exit_code == 0
     assert store.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["record", "entered-care", "C1", "--on", "2014-13-01"],
+            "Error: Invalid value for '--on': '2014-13-01' is not a real calendar date (use YYYY-MM-DD)."
+            " Try 'journeys record --help'.",
+        ),
+        (["record", "entered-care", "C1"], "Error: Missing option '--on'. Try 'journeys record --help'."),
+        (["show"], "Error: Missing argument 'CHILD'. Try 'journeys show --help'."),
+        (["show", "C1", "--bogus"], "Error: No such option '--bogus'. Try 'journeys show --help'."),
+        (["nosuch"], "Error: No such command 'nosuch'. Try 'journeys --help'."),
+        (
+            ["projections", "status", "--x"],
+            "Error: No such option '--x'. Try 'journeys projections status --help'.",
+        ),
+        (
+            ["cohort", "--by", "year"],
+            "Error: Invalid value for '--by': 'year' is not 'po-year'. Try 'journeys cohort --help'.",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_with_the_help_hint_and_exit_2(run: Cli, args: list[str], line: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == line + "\n"
+    assert result.stdout == ""
+
+
+def test_a_usage_error_of_the_top_level_names_the_top_level_help() -> None:
+    result = CliRunner().invoke(cli, ["--bogus"])
+    assert result.exit_code == 2
+    assert result.output == "Error: No such option '--bogus'. Did you mean '--user'? Try 'journeys --help'.\n"
+
+
+def test_a_refusal_exits_1_and_a_usage_error_2_as_the_help_says() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "Exit codes: 0 done; 1 refused" in result.output
+    assert "2 a usage error" in result.output
