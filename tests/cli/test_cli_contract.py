@@ -167,8 +167,8 @@ def test_recording_into_a_new_store_creates_it(tmp_path: Path) -> None:
     [
         (
             ["record", "entered-care", "C1", "--on", "2014-13-01"],
-            "Error: Invalid value for '--on': '2014-13-01' is not a real calendar date (use YYYY-MM-DD)."
-            " Try 'journeys record --help'.",
+            "Error: Invalid value for '--on': the date '2014-13-01' is not a real calendar date — write dates as"
+            " YYYY-MM-DD or dd/mm/yyyy (e.g. 2014-06-02 or 02/06/2014). Try 'journeys record --help'.",
         ),
         (["record", "entered-care", "C1"], "Error: Missing option '--on'. Try 'journeys record --help'."),
         (["show"], "Error: Missing argument 'CHILD'. Try 'journeys show --help'."),
