@@ -58,15 +58,21 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
     return thread, done
 
 
-def _wait_for_lock_waiter(conn: Any) -> None:
-    """Until another session waits for a lock (the insert has reached the server)."""
-    for _ in range(HANG_GUARD * 10):
-        waiting = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
-        if waiting:
-            return
-        time.sleep(0.1)
+def _wait_for_lock_waiter(store: str) -> None:
+    """Until a session waits for a lock on ``store``'s tables (the insert has reached the server). Read on a
+    connection of its own: within a transaction pg_stat_activity keeps the view of its first read."""
+    import psycopg
+
+    assert POSTGRES_URL
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        for _ in range(HANG_GUARD * 10):
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                (f'%"{_schema(store)}"%',),
+            ).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.1)
     pytest.fail("the insert never reached the lock")
 
 
@@ -89,9 +95,9 @@ def test_a_bulk_insert_that_waited_for_the_lock_finishes_when_it_is_released(pos
     rows = [(uuid.uuid4(), 1, "journeys.test.v1", b'{"text":"' + b"x" * 400 + b'"}') for _ in range(50_000)]
     app = JourneysApp(postgres_store)
     try:
-        with _events_locked(postgres_store) as conn:
+        with _events_locked(postgres_store):
             thread, done = _in_thread(lambda: app.recorder.insert_bulk(rows))
-            _wait_for_lock_waiter(conn)
+            _wait_for_lock_waiter(postgres_store)
             time.sleep(1)  # let the client fill the socket while the server waits
         thread.join(HANG_GUARD)
         if thread.is_alive():
