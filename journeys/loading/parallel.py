@@ -15,7 +15,9 @@ interrupted single-process load does; running it again skips what is already sto
 
 from __future__ import annotations
 
+import os
 import queue
+import time
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,12 +31,17 @@ from journeys.loading.batch import LoadReport, load_lines
 from journeys.loading.jsonl import LoadLine, Rejected, read_lines
 from journeys.loading.sizes import LOAD_BATCH
 from journeys.progress import Progress  # (lines read, lines in the file)
-from journeys.workers import MAX_WORKERS, cpus, process_context
+from journeys.workers import MAX_WORKERS, cpus, die_with_parent, process_context
 
 # A file this many lines long or longer is loaded by several processes when workers is not
 # given: starting a process costs a few tenths of a second, about 10,000 lines' work.
 PARALLEL_FROM_LINES = 20_000
 _POLL_SECONDS = 0.2
+# A loading process whose line has not moved for this long is stuck (waiting for a lock another
+# session holds, or a connection that no longer answers): the load stops with an error. A batch
+# of LOAD_BATCH lines takes seconds to apply and store even on a busy machine, and waiting its
+# turn for the events table behind the other processes' batches a few times that.
+STALL_SECONDS = 600.0
 
 
 def default_workers(app: JourneysApp, lines: int) -> int:
@@ -57,9 +64,11 @@ def load_file(
     batch_size: int = LOAD_BATCH,
     workers: int | None = None,
     progress: Progress | None = None,
+    stall_seconds: float = STALL_SECONDS,
 ) -> LoadReport:
     """Load one JSONL file into ``app``'s store; ``workers`` processes (default: see
-    :func:`default_workers`) each take a part of the children."""
+    :func:`default_workers`) each take a part of the children. A process that reads no line
+    for ``stall_seconds`` stops the load (:class:`StoreError`); the processes end with this one."""
     total = count_lines(path)
     parts = default_workers(app, total) if workers is None else workers
     if parts > 1 and not app.is_shared_store():
@@ -78,8 +87,8 @@ def load_file(
     # the tables exist (this process's app made them): the processes do not make them again,
     # which PostgreSQL can refuse when several try at once
     env = {**app.env, "CREATE_TABLE": "no"}
-    job = _Job(app.store, env, str(path), default_la, recorded_by, path.name, batch_size, parts)
-    return _run(job, total, progress)
+    job = _Job(app.store, env, str(path), default_la, recorded_by, path.name, batch_size, parts, os.getpid())
+    return _run(job, total, progress, stall_seconds)
 
 
 def count_lines(path: Path) -> int:
@@ -102,9 +111,10 @@ class _Job:
     source_name: str
     batch_size: int
     parts: int
+    parent: int  # the pid of the process that runs the load
 
 
-def _run(job: _Job, total: int, progress: Progress | None) -> LoadReport:
+def _run(job: _Job, total: int, progress: Progress | None, stall_seconds: float) -> LoadReport:
     context = process_context()
     reached = context.Array("q", job.parts, lock=False)  # the line each process has read to
     results = context.Queue()
@@ -117,12 +127,17 @@ def _run(job: _Job, total: int, progress: Progress | None) -> LoadReport:
     reports: dict[int, LoadReport] = {}
     failures: list[tuple[int, str, str | None]] = []
     silent: dict[int, int] = {}  # polls since a process ended without a word
+    watch = _Watch(job.parts, stall_seconds)
+    stuck = False
     try:
         while len(reports) + len(failures) < job.parts:
             try:
                 index, report, failure = results.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 _check_ended(processes, reports, failures, silent)
+                stuck = watch.stuck(reached, set(reports) | {index for index, *_ in failures}, failures)
+                if stuck:
+                    break
             else:
                 if failure is None:
                     reports[index] = report
@@ -132,7 +147,8 @@ def _run(job: _Job, total: int, progress: Progress | None) -> LoadReport:
                 progress(min(total, min(reached)), total)
     finally:
         for process in processes:
-            process.join(timeout=5)
+            if not stuck:  # a stuck process never ends by itself; the others are not waited for
+                process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
                 process.join()
@@ -160,8 +176,46 @@ def _check_ended(
                 failures.append((index, f"loading process {index} ended with exit code {process.exitcode}", None))
 
 
+class _Watch:
+    """When each process's line last moved; a process whose line has not moved for
+    ``stall_seconds`` is stuck."""
+
+    def __init__(self, parts: int, stall_seconds: float) -> None:
+        self.stall_seconds = stall_seconds
+        now = time.monotonic()
+        self.seen: list[tuple[int, float]] = [(0, now)] * parts  # (line reached, when it was seen to move)
+
+    def stuck(self, reached: Any, said: set[int], failures: list[Any]) -> bool:
+        """Whether a process that has not yet said how it ended is stuck (its failure added)."""
+        now = time.monotonic()
+        for index, (line, since) in enumerate(self.seen):
+            if index in said:
+                continue
+            if reached[index] != line:
+                self.seen[index] = (reached[index], now)
+            elif now - since >= self.stall_seconds:
+                failures.append((index, _stalled(index, line, self.stall_seconds), _STALLED_REMEDY))
+                return True
+        return False
+
+
+def _stalled(index: int, line: int, seconds: float) -> str:
+    where = f"after line {line}" if line else "before its first line"
+    return (
+        f"loading process {index} made no progress for {seconds:g} seconds ({where}): "
+        "it is waiting for the store, most likely for a lock another session holds"
+    )
+
+
+_STALLED_REMEDY = (
+    "look for another load or a long transaction on the store and let it finish (on PostgreSQL, "
+    "pg_stat_activity shows it), then run the same load again: what is already stored is skipped"
+)
+
+
 def _work(job: _Job, index: int, reached: Any, results: Any) -> None:
     """One process's share of a load: the children of part ``index``."""
+    die_with_parent(job.parent)
     try:
         app = JourneysApp(job.store, env=job.env)
         try:

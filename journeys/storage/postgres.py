@@ -20,12 +20,46 @@ from psycopg.rows import tuple_row
 from journeys.domain.errors import StoreError
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
 
+# Whether the store's schema already holds what the library's DDL makes: the events table, its
+# notification index, the composite type and the insert function. A catalog read takes no lock
+# on the events table, where CREATE INDEX IF NOT EXISTS takes a SHARE lock before it looks, and so
+# waits behind any load's EXCLUSIVE lock.
+_MADE = """
+SELECT
+  (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid AND c.relname IN (%s, %s)) AS relations,
+  (SELECT count(*) FROM pg_catalog.pg_type t WHERE t.typnamespace = n.oid AND t.typname = %s) AS types,
+  (SELECT count(*) FROM pg_catalog.pg_proc p WHERE p.pronamespace = n.oid AND p.proname = %s) AS functions
+FROM pg_catalog.pg_namespace n WHERE n.nspname = %s
+"""
+
 
 class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplicationRecorder):
     """Tables live in the store's schema; the log is numbered by ``notification_id``."""
 
     _mark = "%s"
     _number = "notification_id"
+
+    def create_table(self) -> None:
+        """The library's DDL, run only when the store does not hold its tables yet: opening an
+        existing store (``show``, a report) never waits on a running load's lock."""
+        if not self.tables_made():
+            super().create_table()
+            return
+        self.datastore.register_type_adapters()
+
+    def tables_made(self) -> bool:
+        """Whether the schema holds everything the library's DDL makes, read from the catalog."""
+        names = (
+            self.events_table_name,
+            self.notification_id_index_name,
+            self.stored_event_type_name,
+            self.pg_function_name_insert_events,
+            self.datastore.schema,
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_MADE, names)
+            row = cursor.fetchone()
+        return row is not None and tuple(row.values()) == (2, 1, 1)
 
     @property
     def _table(self) -> str:
@@ -42,9 +76,22 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
             yield reading
 
     def insert_bulk(self, rows: Sequence[NewRow]) -> None:
-        self.insert_events(
-            [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
-        )
+        """The library's insert (lock the table, notify, insert the rows), in one transaction
+        of plain round trips rather than the library's pipeline.
+
+        Why not the library's ``insert_events``: it sends the statements in psycopg's pipeline
+        mode, and psycopg (3.3.9) stops sending a pipeline's last command once the socket is not
+        writable, then waits only to read. A batch of several megabytes sent while another
+        process holds the table's lock fills the socket; once the lock is released the server
+        waits for the rest of the INSERT (``ClientRead``) and the client for its results, for
+        ever, holding the table's lock (psycopg issue #685 is the same shape). A plain execute
+        flushes everything before it waits for a result.
+        """
+        events = [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
+        if not events:
+            return
+        with self.datastore.transaction(commit=True) as cursor:
+            self._insert_stored_events(cursor, events)
 
     def end_bulk(self) -> None:
         """Nothing: a load changes no setting of PostgreSQL's."""
