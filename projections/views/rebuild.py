@@ -12,6 +12,7 @@ recorded position are the same and a rebuild stopped part way resumes the same w
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ from journeys.domain.errors import JourneyError, StoreError
 from journeys.domain.timeline import Entry
 from journeys.progress import Progress
 from journeys.storage.unreadable import UnreadableStream
-from journeys.workers import MAX_WORKERS, cpus, process_context
+from journeys.workers import MAX_WORKERS, cpus, die_with_parent, process_context
 from projections.views.derivation import TableRecords, ViewRows, derive_streams
 from projections.views.dialect import Dialect
 from projections.views.store import JourneysViews
@@ -88,6 +89,7 @@ class _RebuildJob:
     store: str
     env: dict[str, str]
     dialect: Dialect
+    parent: int  # the rebuilding process: a deriving process ends with it
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ _worker = _Worker()
 
 
 def _start(job: _RebuildJob) -> None:
+    die_with_parent(job.parent)
     _worker.dialect = job.dialect
     try:
         _worker.app = JourneysApp(job.store, env=job.env)
@@ -150,7 +153,7 @@ def rebuild_windows_in_processes(
     """:func:`rebuild_windows` with the windows derived by ``workers`` processes (a few
     windows ahead of the one being written, so memory stays bounded) and written here."""
     windows = [(start + 1, min(start + window, last)) for start in range(0, last, window)]
-    job = _RebuildJob(app.store, {**app.env, "CREATE_TABLE": "no"}, views.dialect)
+    job = _RebuildJob(app.store, {**app.env, "CREATE_TABLE": "no"}, views.dialect, os.getpid())
     events = children = 0
     ahead: deque[Future[Any]] = deque()
     with ProcessPoolExecutor(workers, mp_context=process_context(), initializer=_start, initargs=(job,)) as pool:
