@@ -25,7 +25,7 @@ from eventsourcing.persistence import (
 
 from journeys.clock import recording_time
 from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
-from journeys.domain.identity import content_id, journey_id
+from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
@@ -131,7 +131,7 @@ class JourneysApp(Application[UUID]):
         def attempt() -> Entry:
             now = recording_time()
             journey = self._get_or_open(la, child, now, recorded_by, source)
-            event_id = _fresh_id(journey, content_id(la, child, kind, on, values))
+            event_id = fresh_event_id(journey.event_ids, content_id(la, child, kind, on, values))
             entry = journey.record(
                 kind, on, values, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
             )
@@ -391,13 +391,3 @@ def _as_reference(child: str) -> str:
         return child_reference(child)
     except JourneyError:
         return child
-
-
-def _fresh_id(journey: Journey, base: str) -> str:
-    """The content id, numbered when the same content was recorded before and retracted
-    (a true duplicate of a decision in force is refused by the rules, not here)."""
-    event_id, number = base, 1
-    while event_id in journey.event_ids:
-        number += 1
-        event_id = f"{base}#{number}"
-    return event_id

@@ -4,7 +4,7 @@ own references, never UUIDs), event ids from an event's content."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -41,3 +41,14 @@ def uuid5_text(name: bytes) -> str:
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def fresh_event_id(taken: Collection[str], base: str) -> str:
+    """The content id ``base``, numbered when the same content was recorded before and
+    retracted (its id is ``taken``; a true duplicate of a decision in force is refused by the
+    rules, not here)."""
+    event_id, number = base, 1
+    while event_id in taken:
+        number += 1
+        event_id = f"{base}#{number}"
+    return event_id
