@@ -71,9 +71,15 @@ def child_reference(value: Any) -> str:
     """A child reference as stored: Unicode NFKC (fullwidth ``Ｃ００１`` is ``C001``), no
     surrounding spaces, printable (no control, zero-width or bidi characters), at most
     :data:`MAX_REFERENCE` characters."""
-    if not isinstance(value, str | int) or isinstance(value, bool):
+    if isinstance(value, str):
+        return _reference_of_text(value)
+    if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidEvent(f"the child reference {value!r} is not text", _REFERENCE_REMEDY)
-    text = str(value)
+    return _reference_of_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # a load asks for the same child's reference once per line
+def _reference_of_text(text: str) -> str:
     if not (text.isascii() and text.isprintable()):  # most references: plain ASCII, nothing to normalise
         text = unicodedata.normalize("NFKC", text)
     text = text.strip()
@@ -140,18 +146,27 @@ def parse_date(value: Any, what: str = "date") -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if (found := _ISO.fullmatch(text)) is not None:
-            year, month, day = found.groups()
-        elif (found := _UK.fullmatch(text)) is not None:
-            day, month, year = found.groups()
-        else:
-            raise InvalidEvent(f"{what} {value!r} is not a date in the form {DATE_FORMS}", DATE_REMEDY)
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise InvalidEvent(f"{what} {value!r} is not a real calendar date", DATE_REMEDY) from None
+        return date(*_date_parts(value, what))
     raise InvalidEvent(f"{what} {value!r} is not a date in the form {DATE_FORMS}", DATE_REMEDY)
+
+
+# A load's lines share their dates. The parts are kept, not the date: under a test's frozen clock
+# ``date`` is another class, whose objects must not outlive it. (A refusal raises, and is not kept.)
+@lru_cache(maxsize=1 << 14)
+def _date_parts(value: str, what: str) -> tuple[int, int, int]:
+    text = value.strip()
+    if (found := _ISO.fullmatch(text)) is not None:
+        year, month, day = found.groups()
+    elif (found := _UK.fullmatch(text)) is not None:
+        day, month, year = found.groups()
+    else:
+        raise InvalidEvent(f"{what} {value!r} is not a date in the form {DATE_FORMS}", DATE_REMEDY)
+    parts = int(year), int(month), int(day)
+    try:
+        date(*parts)
+    except ValueError:
+        raise InvalidEvent(f"{what} {value!r} is not a real calendar date", DATE_REMEDY) from None
+    return parts
 
 
 # How many cased letters of a reference have every one of their spellings looked up; a longer
