@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -197,3 +198,28 @@ def only_la(data: dict[str, Any]) -> dict[str, Any]:
     assert list(data["by_la"]) == [la]
     report: dict[str, Any] = data["by_la"][la]
     return report
+
+
+# Seconds a test waits for work that must not hang: far beyond what each step needs, so only a hang reaches it.
+HANG_GUARD = 60
+
+
+def store_schema(store: str) -> str:
+    """The schema a PostgreSQL store URL names (``?schema=``)."""
+    from urllib.parse import parse_qs, urlparse
+
+    return parse_qs(urlparse(store).query)["schema"][0]
+
+
+@contextmanager
+def events_locked(store: str) -> Iterator[Any]:
+    """The PostgreSQL store's events table locked as a load's insert locks it, until the block ends."""
+    import psycopg
+
+    assert POSTGRES_URL
+    with psycopg.connect(POSTGRES_URL) as conn:
+        conn.execute(f'LOCK TABLE "{store_schema(store)}"."journeys_events" IN EXCLUSIVE MODE')
+        try:
+            yield conn
+        finally:
+            conn.rollback()

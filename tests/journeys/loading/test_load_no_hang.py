@@ -15,21 +15,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from journeys import JourneysApp, StoreError
 from journeys.loading.parallel import load_file
 from journeys.synthetic.generator import generate
-from tests.helpers import POSTGRES_URL, ROOT
+from tests.helpers import HANG_GUARD, POSTGRES_URL, ROOT, events_locked, store_schema
 
 pytestmark = pytest.mark.postgres
 
-HANG_GUARD = 60.0  # seconds: far beyond what each step needs, so only a hang reaches it
 JOURNEYS = str(Path(sys.executable).parent / "journeys")
 
 
@@ -37,24 +33,6 @@ def _generated(tmp_path: Path, children: int) -> Path:
     path = tmp_path / "journeys.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in generate(children, 1, las=3)))
     return path
-
-
-def _schema(store: str) -> str:
-    return parse_qs(urlparse(store).query)["schema"][0]
-
-
-@contextmanager
-def _events_locked(store: str) -> Iterator[Any]:
-    """The store's events table locked as a load's insert locks it, until the block ends."""
-    import psycopg
-
-    assert POSTGRES_URL
-    with psycopg.connect(POSTGRES_URL) as conn:
-        conn.execute(f'LOCK TABLE "{_schema(store)}"."journeys_events" IN EXCLUSIVE MODE')
-        try:
-            yield conn
-        finally:
-            conn.rollback()
 
 
 def _stored(store: str) -> int:
@@ -71,7 +49,7 @@ def test_a_loading_process_that_cannot_progress_stops_the_load_with_an_error(
     path = _generated(tmp_path, 200)
     app = JourneysApp(postgres_store)
     try:
-        with _events_locked(postgres_store), pytest.raises(StoreError) as stopped:
+        with events_locked(postgres_store), pytest.raises(StoreError) as stopped:
             load_file(app, path, default_la=None, recorded_by="test", batch_size=50, workers=2, stall_seconds=5)
         assert "made no progress for 5 seconds" in str(stopped.value)
         assert "run the same load again" in stopped.value.remedy
@@ -113,7 +91,7 @@ def _waiting_for_locks(store: str) -> int:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         row = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
-            (f'%"{_schema(store)}"%',),
+            (f'%"{store_schema(store)}"%',),
         ).fetchone()
     return int(row[0]) if row else 0
 
@@ -123,7 +101,7 @@ def test_the_loading_processes_end_when_the_load_is_killed(postgres_store: str, 
     path = _generated(tmp_path, 200)
     _stored(postgres_store)  # the tables, made before the lock is taken
     workers: list[int] = []
-    with _events_locked(postgres_store):  # the workers wait for it: alone they would never end
+    with events_locked(postgres_store):  # the workers wait for it: alone they would never end
         load = subprocess.Popen(
             [JOURNEYS, "--store", postgres_store, "load", str(path), "--workers", "2", "--batch-size", "50"],
             cwd=ROOT,

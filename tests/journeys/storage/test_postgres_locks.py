@@ -11,37 +11,15 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from journeys import JourneysApp
-from tests.helpers import LA, POSTGRES_URL, record
+from tests.helpers import HANG_GUARD, LA, POSTGRES_URL, events_locked, record, store_schema
 
 pytestmark = pytest.mark.postgres
-
-HANG_GUARD = 60  # seconds: far beyond what each step needs, so only a hang reaches it
-
-
-def _schema(store: str) -> str:
-    return parse_qs(urlparse(store).query)["schema"][0]
-
-
-@contextmanager
-def _events_locked(store: str) -> Iterator[Any]:
-    """The store's events table locked as a load's insert locks it, until the block ends."""
-    import psycopg
-
-    assert POSTGRES_URL
-    with psycopg.connect(POSTGRES_URL) as conn:
-        conn.execute(f'LOCK TABLE "{_schema(store)}"."journeys_events" IN EXCLUSIVE MODE')
-        try:
-            yield conn
-        finally:
-            conn.rollback()
 
 
 def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
@@ -68,7 +46,7 @@ def _wait_for_lock_waiter(store: str) -> None:
         for _ in range(HANG_GUARD * 10):
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
-                (f'%"{_schema(store)}"%',),
+                (f'%"{store_schema(store)}"%',),
             ).fetchone()
             if row and row[0]:
                 return
@@ -85,7 +63,7 @@ def _end_stuck_sessions(store: str) -> None:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE %s",
-            (f'%"{_schema(store)}"%',),
+            (f'%"{store_schema(store)}"%',),
         )
 
 
@@ -95,7 +73,7 @@ def test_a_bulk_insert_that_waited_for_the_lock_finishes_when_it_is_released(pos
     rows = [(uuid.uuid4(), 1, "journeys.test.v1", b'{"text":"' + b"x" * 400 + b'"}') for _ in range(50_000)]
     app = JourneysApp(postgres_store)
     try:
-        with _events_locked(postgres_store):
+        with events_locked(postgres_store):
             thread, done = _in_thread(lambda: app.recorder.insert_bulk(rows))
             _wait_for_lock_waiter(postgres_store)
             time.sleep(1)  # let the client fill the socket while the server waits
@@ -121,7 +99,7 @@ def test_opening_the_store_and_showing_a_child_do_not_wait_for_a_load(postgres_s
         finally:
             reader.close()
 
-    with _events_locked(postgres_store):
+    with events_locked(postgres_store):
         thread, done = _in_thread(open_and_show)
         thread.join(HANG_GUARD)
         assert not thread.is_alive(), "opening the store waited for the events table's lock"
