@@ -118,8 +118,8 @@ def rebuild(
     latest event lies in it, once each from their whole stream, and inserts their rows with
     the window's end as the position. A child with an event after that position is derived
     in a later window, so a rebuild stopped part way resumes correctly by catching up. What
-    was recorded since the rebuild began (or everything, for a store without SQL, or if
-    another process catches up at the same time) is applied by the ordinary catch-up.
+    was recorded since the rebuild began (or what another process caught up at the same
+    time left) is applied by the ordinary catch-up.
 
     ``workers`` processes derive the windows (default: :func:`rebuild_workers`); this one
     writes them in order, so the result is the same with any number. ``progress`` is told
