@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
     from journeys.ssda903 import ImportReport, import_903
+    from journeys.ssda903 import read_returns as read_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.verification import VerifyReport
     from journeys.synthetic.as_903 import write_903
@@ -77,7 +78,7 @@ else:
             "journeys.loading.jsonl": ("export_lines", "read_lines"),
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
-            "journeys.ssda903": ("ImportReport", "import_903"),
+            "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.synthetic.as_903": ("write_903",),
             "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
@@ -126,6 +127,7 @@ __all__ = [
     "load_lines",
     "load_rules",
     "parse_date",
+    "read_903",
     "read_lines",
     "today",
     "write_903",
