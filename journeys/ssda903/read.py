@@ -159,7 +159,35 @@ def _tables(paths: Iterable[Path], year: int | None, into: Returns) -> list[tupl
                 into.ignored.append((str(path), table.why))
             else:
                 found.append((table, folder_year))
-    return found
+    return _once_each(found)
+
+
+def _once_each(found: list[tuple[TableFile, int]]) -> list[tuple[TableFile, int]]:
+    """The tables, a file given twice (a folder and its year folder) read once; refused when two
+    files would be shown alike (two returns of the same year given together)."""
+    kept: list[tuple[TableFile, int]] = []
+    seen: set[Path] = set()
+    shown: dict[str, Path] = {}
+    for table, year in found:
+        real = table.path.resolve()
+        if real in seen:
+            continue
+        name = shown_name(table.path, year)
+        if name in shown:
+            raise ReturnError(
+                f"{shown[name]} and {table.path} are both the file {name}: two returns of {year} given at once",
+                "import one return of a year at a time (the next import merges with it), or put the "
+                "files of one return in one folder",
+            )
+        seen.add(real)
+        shown[name] = table.path
+        kept.append((table, year))
+    return kept
+
+
+def shown_name(path: Path, year: int) -> str:
+    """A table file as rejects and sources name it: ``2016/episodes.csv``."""
+    return f"{year}/{path.name}"
 
 
 def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
@@ -168,7 +196,7 @@ def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
     returns = Returns()
     try:
         for table, table_year in _tables(paths, year, returns):
-            shown = f"{table_year}/{table.path.name}"
+            shown = shown_name(table.path, table_year)
             returns.files.append((shown, table.table, table_year))
             for row in _rows(table, shown, table_year):
                 returns.by_child.add(row)
