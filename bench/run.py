@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
+from bench.import_903 import report as import_903_report
 from bench.measure import latency, run_process
 from bench.startup import report as startup_report
 from journeys import JourneysApp
@@ -310,6 +311,8 @@ def measure(scale: Scale, work: Path) -> Results:
         "rebuild memory at full scale < 2 × at 10k", rss_ratio, "< 2", rss_ratio < 2,
         "one process at both scales", always=True,
     )  # fmt: skip
+    # 6. import-903's memory: a generated return at two sizes, each imported by a fresh process
+    import_903_report(res, work, scale.name)
 
     apps = {size: JourneysApp(str(stores[size])) for size in stores}
     try:

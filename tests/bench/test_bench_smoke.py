@@ -29,7 +29,8 @@ def test_the_smoke_benchmark_prints_every_figure_and_writes_the_report(tmp_path:
     text = report.read_text()
     assert "## Goals" in text and "commit `" in text and "CPUs" in text
     assert "## Where the goals stand, and why" in text  # the hand-written notes follow the figures
-    assert len(results.goals) == 10
+    assert len(results.goals) == 11
+    assert any(figure.startswith("6. import-903 peak RSS") for figure, _ in results.rows)
 
 
 def test_pandas_computes_the_same_scorecard_and_cohorts_as_the_read_models(tmp_path: Path) -> None:
