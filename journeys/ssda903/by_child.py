@@ -20,7 +20,7 @@ from typing import Any, Final
 import orjson
 
 from journeys.ssda903.codes import RECOGNISING_COLUMNS, TABLES
-from journeys.ssda903.tables import Row
+from journeys.ssda903.tables import ReturnError, Row
 
 # Rows sorted in memory before a run is written to disk.
 RUN_ROWS: Final = 20_000
@@ -73,12 +73,20 @@ class RowsByChild:
 
     def _write_run(self) -> None:
         self._run.sort()
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="journeys-903-"))
-        path = self._folder / f"run-{len(self._runs)}.jsonl"
-        with path.open("wb") as handle:
-            for length, child, order, body in self._run:
-                handle.write(orjson.dumps([length, child, order]) + b"\t" + str(body).encode() + b"\n")
+        try:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="journeys-903-"))
+            path = self._folder / f"run-{len(self._runs)}.jsonl"
+            with path.open("wb") as handle:
+                for length, child, order, body in self._run:
+                    handle.write(orjson.dumps([length, child, order]) + b"\t" + str(body).encode() + b"\n")
+        except OSError as error:
+            where = self._folder or tempfile.gettempdir()
+            self.close()
+            raise ReturnError(
+                f"cannot keep the rows read in the temporary folder {where}: {error.strerror or error}",
+                "free some space there, or set TMPDIR to a folder with room; nothing was imported",
+            ) from None
         self._runs.append(path)
         self._run = []
 
