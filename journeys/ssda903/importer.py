@@ -5,6 +5,11 @@ present* (everything it says is in the store already, or a newer return says it)
 *rejected* (with file, row, column and reason). Decisions are appended through
 :func:`journeys.loading.load_lines` in batches, each one transaction, with deterministic ids: an
 interrupted import is completed by running it again, and nothing is recorded twice.
+
+The returns are read to their end first (:mod:`journeys.ssda903.read`: a file that cannot be
+read refuses the import before anything is written), their rows kept on disk sorted by child.
+Children are then imported a chunk at a time, in the order of their references: what the
+import holds in memory is one chunk's rows, facts and decisions, whatever the return's size.
 """
 
 from __future__ import annotations
@@ -179,8 +184,9 @@ def import_903(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
-    """Import the 903 returns under the paths ``source`` (or those already read, see
-    :func:`journeys.ssda903.read.read_returns`) for local authority ``la``; see the module doc.
+    """Import the 903 returns under the paths ``source`` (their year from ``year`` or their
+    folders' names), or those already read with :func:`journeys.ssda903.read.read_returns`,
+    for local authority ``la``; see the module doc.
 
     Children are taken a chunk at a time (whole children, about ``chunk_rows`` rows), each
     chunk checked, reconciled with the store and loaded before the next is read from disk.

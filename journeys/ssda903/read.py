@@ -21,7 +21,7 @@ from types import TracebackType
 
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
-from journeys.ssda903.by_child import RowsByChild
+from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
 from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS
 from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
 
@@ -30,10 +30,10 @@ class Returns:
     """The rows of the 903 tables read, child by child, and which files were read or not.
     A context manager: leaving it removes the rows kept on disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_rows: int = RUN_ROWS) -> None:
         self.files: list[tuple[str, str, int]] = []  # (file, table, year)
         self.ignored: list[tuple[str, str]] = []  # (path, why)
-        self.by_child = RowsByChild()
+        self.by_child = RowsByChild(run_rows)
 
     @property
     def rows_read(self) -> int:
@@ -190,10 +190,11 @@ def shown_name(path: Path, year: int) -> str:
     return f"{year}/{path.name}"
 
 
-def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
+def read_returns(paths: Iterable[Path], year: int | None = None, *, run_rows: int = RUN_ROWS) -> Returns:
     """Read every 903 table under ``paths`` (folders of one return, folders of year folders, or
-    files) to its end; a :class:`ReturnError` when one cannot be read, and nothing kept."""
-    returns = Returns()
+    files) to its end; a :class:`ReturnError` when one cannot be read, and nothing kept. The rows
+    are kept on disk in sorted runs of ``run_rows``."""
+    returns = Returns(run_rows)
     try:
         for table, table_year in _tables(paths, year, returns):
             shown = shown_name(table.path, table_year)
