@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cli.context import Settings
+from cli.params import USER
 from journeys import DEFAULT_STORE
 
 EXIT_CODES = """\b
@@ -99,7 +100,12 @@ class OneLineGroup(click.Group):
     help="SQLite file, or postgresql://user@host:port/db (env JOURNEYS_STORE).",
 )
 @click.option(
-    "--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user)."
+    "--user",
+    envvar="JOURNEYS_USER",
+    type=USER,
+    default=None,
+    metavar="NAME",
+    help="Who is recording: printable, at most 64 characters (env JOURNEYS_USER; default: the OS user).",
 )
 @click.option("--quiet", is_flag=True, help="No notice on stderr when a command creates a new store.")
 @click.version_option(package_name="journeys")

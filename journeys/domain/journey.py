@@ -341,7 +341,7 @@ class Journey(PydanticAggregate):
         self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
     ) -> dict[str, Any]:
         """The values of the next event, its hash still empty: the common ones and ``payload``."""
-        inputs.free_text(recorded_by, "the user")  # for every event: who recorded it is free text too
+        inputs.check_user(recorded_by)  # for every event: who recorded it is checked too
         return {
             "originator_id": self.id,
             "originator_version": self.version + 1,
