@@ -77,6 +77,9 @@ class Results:
     ) -> None:
         """A goal's row; its note is shown when it is not met, or always."""
         self.goals.append((name, ratio, target, met, note, always))
+        value = "—" if ratio is None else f"{ratio:.3f}"
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[met]
+        print(f"goal: {name}: {value} (target {target}) {verdict}", flush=True)
 
 
 def journeys_command() -> list[str]:
