@@ -18,9 +18,10 @@ The JSON of one figure (docs/explain.md)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from journeys.application import JourneysApp
@@ -29,23 +30,35 @@ from journeys.domain.rules import replay
 from journeys.domain.timeline import CORRECT, Decision, Entry, decisions_at
 from projections.figure_ids import FigureRef
 from projections.metrics.figures import KM_MEDIAN, Fact, Figure, Part
+from projections.metrics.summary import PeriodSummary
+
+# A report of summary rows with the figures it is made of, each with the children it counts.
+Explained = Callable[[list[PeriodSummary]], tuple[dict[str, Any], Sequence[Figure[Any]]]]
 
 
-@dataclass(frozen=True)
+ENTERED_CARE = "entered-care"
+
+
+@dataclass
 class ChildEvents:
     """One child's stream as the report read it: its entries by number, and its decisions as
     known at the report's time, all of them and by period of care."""
 
     entries: dict[int, Entry]
     decisions: list[Decision]
-    periods: list[list[Decision]]
     _dated: dict[int | None, dict[tuple[str, date], list[Decision]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entries: Sequence[Entry], known_at: datetime | None) -> ChildEvents:
-        decisions = decisions_at(entries, known_at=known_at)
-        periods = [period.decisions for period in replay(decisions).periods]
-        return cls({e.seq: e for e in entries}, decisions, periods)
+        return cls({e.seq: e for e in entries}, decisions_at(entries, known_at=known_at))
+
+    @cached_property
+    def periods(self) -> list[list[Decision]]:
+        """The decisions of each period of care, as the summary rows' periods are made (a
+        child that entered care once has one period, holding every decision)."""
+        if sum(1 for d in self.decisions if d.kind == ENTERED_CARE) <= 1:
+            return [self.decisions]
+        return [period.decisions for period in replay(self.decisions).periods]
 
     def _by_kind_and_date(self, period: int | None) -> dict[tuple[str, date], list[Decision]]:
         """The decisions of a period of care (None: of all) by kind and date, made once."""
@@ -137,3 +150,28 @@ def explanation(
         }
         for f in figures
     }
+
+
+@dataclass(frozen=True)
+class Explaining:
+    """How a report run explains its figures: the report with its figures, and the report's
+    name and options as its figure ids write them."""
+
+    report: Explained
+    name: str
+    options: Mapping[str, object]
+    known_at: datetime | None
+
+    def ref(self, la: str | None) -> FigureRef:
+        return FigureRef.of(self.name, la, {**self.options, "known": self.known_at})
+
+    def run(self, app: JourneysApp, la: str | None, rows: list[PeriodSummary]) -> dict[str, Any]:
+        """The report of ``rows`` (those of ``la``; None: of every LA), its figures under ``"explain"``."""
+        data, figures = self.report(rows)
+        return {**data, "explain": explanation(app, figures, self.ref(la), self.known_at)}
+
+
+def explaining_if(
+    explain: bool, report: Explained, name: str, options: Mapping[str, object], known_at: datetime | None
+) -> Explaining | None:
+    return Explaining(report, name, options, known_at) if explain else None

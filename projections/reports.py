@@ -16,8 +16,8 @@ return the report and its figures together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,11 +26,10 @@ from uuid import UUID
 from journeys.application import JourneysApp
 from journeys.domain.milestones import DEFAULT_RULES, RuleSet, load_rules
 from journeys.progress import Progress
-from projections.explanation import explanation
+from projections.explanation import Explained, Explaining, explaining_if, explanation
 from projections.figure_ids import FigureRef
 from projections.metrics import activity, cohorts
 from projections.metrics import scorecard as card
-from projections.metrics.figures import Figure
 from projections.metrics.periods import PeriodError, window
 from projections.metrics.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
 from projections.metrics.scope import refuse_unknown
@@ -45,8 +44,6 @@ from projections.views.store import JourneysViews, open_views
 
 ALL = "all"
 Report = Callable[[list[PeriodSummary]], dict[str, Any]]
-# A report with the figures it is made of, each with the children it counts.
-Explained = Callable[[list[PeriodSummary]], tuple[dict[str, Any], Sequence[Figure[Any]]]]
 Current = Callable[[JourneysViews, Sequence[str]], dict[str, dict[str, Any]]]
 # Which summary rows a report reads (only some columns of them), of the local authorities named.
 Selection = Callable[[JourneysViews, Sequence[str]], list[PeriodSummary]]
@@ -114,20 +111,6 @@ def _note_unreadable(app: JourneysApp, views: JourneysViews) -> None:
         app.unreadable.setdefault(found.stream, found)
 
 
-@dataclass(frozen=True)
-class Explaining:
-    """How a report run explains its figures: the report with its figures, and the report's
-    name and options as its figure ids write them."""
-
-    report: Explained
-    name: str
-    options: Mapping[str, object]
-    known_at: datetime | None
-
-    def ref(self, la: str | None) -> FigureRef:
-        return FigureRef.of(self.name, la, {**self.options, "known": self.known_at})
-
-
 def _plain(explained: Explained) -> Report:
     return lambda rows: explained(rows)[0]
 
@@ -137,10 +120,7 @@ def _run(
 ) -> dict[str, Any]:
     """``report`` of ``rows`` (the rows of ``la``; None: of every LA), with its figures explained
     under ``"explain"`` when ``explaining``."""
-    if explaining is None:
-        return report(rows)
-    data, figures = explaining.report(rows)
-    return {**data, "explain": explanation(app, figures, explaining.ref(la), explaining.known_at)}
+    return report(rows) if explaining is None else explaining.run(app, la, rows)
 
 
 def _per_la(
@@ -258,12 +238,6 @@ def _report_on_selected_rows(
     return _from_views(app, las, progress, current)
 
 
-def _explaining(
-    explain: bool, explained: Explained, name: str, options: Mapping[str, object], known_at: datetime | None
-) -> Explaining | None:
-    return Explaining(explained, name, options, known_at) if explain else None
-
-
 def cohort(
     app: JourneysApp,
     *,
@@ -292,11 +266,11 @@ def cohort(
             known_at,
             las,
             progress,
-            _explaining(explain, windowed, "cohort", options, known_at),
+            explaining_if(explain, windowed, "cohort", options, known_at),
         )
     by_year: Explained = lambda rows: cohorts.by_po_year_explained(rows, census)  # noqa: E731
     by_census: Selection = lambda views, las: views.placement_orders_by(census, None, COHORT_COLUMNS, las)  # noqa: E731
-    explaining = _explaining(explain, by_year, "cohort", options, known_at)
+    explaining = explaining_if(explain, by_year, "cohort", options, known_at)
     return _report_on_selected_rows(app, _plain(by_year), by_census, known_at, las, progress, explaining)
 
 
@@ -317,7 +291,7 @@ def waiting(
         known_at,
         las,
         progress,
-        _explaining(explain, explained, "waiting", {"as-at": as_at}, known_at),
+        explaining_if(explain, explained, "waiting", {"as-at": as_at}, known_at),
     )
 
 
@@ -332,7 +306,7 @@ def counts(
 ) -> dict[str, dict[str, Any]]:
     explained: Explained = lambda rows: activity.counts_explained(rows, by)  # noqa: E731
     every: Selection = lambda views, las: views.every_row(COUNTS_COLUMNS, las)  # noqa: E731
-    explaining = _explaining(explain, explained, "counts", {"by": by}, known_at)
+    explaining = explaining_if(explain, explained, "counts", {"by": by}, known_at)
     return _report_on_selected_rows(app, _plain(explained), every, known_at, las, progress, explaining)
 
 
@@ -352,7 +326,7 @@ def stages(
     if period is not None or start is not None or end is not None:
         first, last = window(period, start, end)
     explained: Explained = lambda rows: activity.stages_explained(rows, first, last)  # noqa: E731
-    explaining = _explaining(explain, explained, "stages", {"from": first, "to": last}, known_at)
+    explaining = explaining_if(explain, explained, "stages", {"from": first, "to": last}, known_at)
     if first is None or last is None:
         every: Selection = lambda views, las: views.every_row(STAGES_COLUMNS, las)  # noqa: E731
         return _report_on_selected_rows(app, _plain(explained), every, known_at, las, progress, explaining)
