@@ -1,4 +1,4 @@
-"""Run the benchmark: seven figures, each a ratio measured in this run on this machine.
+"""Run the benchmark: eight figures, each a ratio measured in this run on this machine.
 
     python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
     BENCH_SCALE=national python -m bench.run # about 300,000 children
@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
+from bench.explain import report as explain_report
 from bench.measure import latency, run_process
 from bench.startup import report as startup_report
 from journeys import JourneysApp
@@ -391,6 +392,9 @@ def measure(scale: Scale, work: Path) -> Results:
     finally:
         for app in apps.values():
             app.close()
+
+    # 8. what --explain costs a scorecard
+    explain_report(res, journeys_command(), stores["full"], PERIOD, scale.cli_calls)
 
     # 7. start-up: what each call of a loop over children pays before any work
     la, child, _ = sample_children(files["full"], 1)[0]

@@ -50,6 +50,7 @@ COMMAND_MODULES: dict[str, str] = {
     "stages": "cli.report_cmds",
     "load": "cli.store_cmds",
     "export": "cli.store_cmds",
+    "explain": "cli.explain_cmds",
     "verify": "cli.store_cmds",
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
