@@ -26,6 +26,7 @@ HEAVY = (
     "projections.views",
     "projections.reports",
     "projections.metrics",
+    "cryptography",
 )
 
 
