@@ -158,8 +158,8 @@ def _print_against(report: AgainstReport, as_json: bool, *, pinned: bool) -> Non
     for old, new in pairwise(report.checked):
         click.echo(f"{new.name} extends {old.name}: every journey of {old.name} is in it at or beyond its version")
     signer = report.checked[0].checkpoint.public_key
-    how = "the key expected" if pinned else "the key the checkpoint carries (--public-key holds it to yours)"
-    click.echo(f"signed by {signer} ({how})")
+    how = "the key expected" if pinned else "the key it carries: --public-key holds it to the key you expect"
+    click.echo(f"signed by {signer}, {how}")
 
 
 @click.group(invoke_without_command=True, subcommand_metavar="[keygen --out KEYFILE]")

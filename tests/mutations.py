@@ -19,12 +19,15 @@ import copy
 import hashlib
 import random
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
 
+from journeys import JourneysApp, verify_against
 from journeys.domain.hashing import chain
 
 # (notification id, or None for one the database gives; version; topic; JSON content)
@@ -58,6 +61,7 @@ class SQLiteTable:
         import sqlite3
 
         self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA synchronous = OFF")  # a test's copy: no need to wait for the disk
 
     def streams(self) -> list[Any]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT originator_id FROM stored_events ORDER BY 1")]
@@ -299,3 +303,25 @@ def _forgery(table: Table, rng: random.Random, opened: dict[str, Any]) -> tuple[
 
 def restore(table: Table, mutation: Mutation) -> None:
     table.put(mutation.stream, mutation.original)
+
+
+def undetected(
+    app: JourneysApp, table: Table, checkpoint: Path, count: int, seed: int
+) -> tuple[list[str], Counter[str]]:
+    """``count`` mutations of ``app``'s store (each kind in turn, of a random journey), each
+    checked with ``verify_against`` and undone before the next: those not found, or found
+    without naming (only) their child; and how many of each kind were made."""
+    rng = random.Random(seed)
+    missed: list[str] = []
+    kinds: Counter[str] = Counter()
+    for i in range(count):
+        mutation = mutate(table, rng, KINDS[i % len(KINDS)])
+        kinds[mutation.kind] += 1
+        try:
+            report = verify_against(app, [checkpoint])
+        finally:
+            restore(table, mutation)
+        named = {(f.la, f.child) for f in report.findings}
+        if report.ok or named != {(mutation.la, mutation.child)}:
+            missed.append(f"{mutation.kind} of {mutation.child} ({mutation.detail}): named {sorted(named)}")
+    return missed, kinds

@@ -5,14 +5,13 @@ untouched store passes. (The benchmark runs 10,000 of them: docs/performance.md.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from journeys import JourneysApp, generate_key, load_signing_key, save_checkpoint, verify_against
 from tests.helpers import load_generated
-from tests.mutations import KINDS, Table, mutate, restore, table_of
+from tests.mutations import KINDS, mutate, table_of, undetected
 
 # How many mutations a run of `make test` makes; the benchmark makes 10,000.
 ON_SQLITE = 270
@@ -26,27 +25,6 @@ def checkpointed(store: str, folder: Path) -> tuple[JourneysApp, Path]:
     checkpoint = folder / "checkpoint.json"
     save_checkpoint(app, load_signing_key(folder / "key.pem"), checkpoint)
     return app, checkpoint
-
-
-def undetected(
-    app: JourneysApp, table: Table, checkpoint: Path, count: int, seed: int
-) -> tuple[list[str], Counter[str]]:
-    """``count`` mutations, each undone before the next: those not found, or found without
-    naming (only) their child; and how many of each kind were made."""
-    rng = random.Random(seed)
-    missed: list[str] = []
-    kinds: Counter[str] = Counter()
-    for i in range(count):
-        mutation = mutate(table, rng, KINDS[i % len(KINDS)])
-        kinds[mutation.kind] += 1
-        try:
-            report = verify_against(app, [checkpoint])
-        finally:
-            restore(table, mutation)
-        named = {(f.la, f.child) for f in report.findings}
-        if report.ok or named != {(mutation.la, mutation.child)}:
-            missed.append(f"{mutation.kind} of {mutation.child} ({mutation.detail}): named {sorted(named)}")
-    return missed, kinds
 
 
 def _mutations_are_all_found(store: str, folder: Path, count: int, seed: int) -> None:
