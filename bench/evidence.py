@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     journeys = [found] if found else [sys.executable, "-c", "from cli.main import main; main()"]
     with tempfile.TemporaryDirectory(prefix="journeys-evidence-") as work:
         verify_figures(Printed(), journeys, args.store, Path(work), national=args.national)
-        mutation_figures(Printed(), Path(work), args.mutations)
+        if args.mutations:
+            mutation_figures(Printed(), Path(work), args.mutations)
 
 
 if __name__ == "__main__":

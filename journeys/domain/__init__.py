@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         JOURNEYS_NAMESPACE,
         content_id,
         journey_id,
+        journey_key,
         uuid5_text,
     )
     from journeys.domain.journey import (
@@ -156,7 +157,7 @@ else:
                 "StoreError",
             ),
             "journeys.domain.hashing": ("GENESIS", "canonical", "chain"),
-            "journeys.domain.identity": ("JOURNEYS_NAMESPACE", "content_id", "journey_id", "uuid5_text"),
+            "journeys.domain.identity": ("JOURNEYS_NAMESPACE", "content_id", "journey_id", "journey_key", "uuid5_text"),
             "journeys.domain.journey": ("COMMON_FIELDS", "EVENT_CLASSES", "Journey", "SealedEvent"),
             "journeys.domain.merkle": (
                 "Leaf",
@@ -329,6 +330,7 @@ __all__ = [
     "fields_of",
     "in_effect_by",
     "journey_id",
+    "journey_key",
     "jsonable",
     "known_by",
     "leaf_bytes",

@@ -15,14 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from uuid import UUID
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import CheckpointError
-from journeys.domain.identity import journey_id
+from journeys.domain.identity import journey_key
 from journeys.domain.merkle import leaf_order
 from journeys.evidence.document import Checkpoint, read_checkpoint
-from journeys.evidence.heads import HeadsSeen
 from journeys.progress import Progress
 from journeys.storage.verification import VerifyReport
 
@@ -85,21 +83,25 @@ def verify_against(
                 f" ({first.known_at or first.created_at}), which is given before it",
                 "give the older checkpoint first: --against OLD --against NEW",
             )
-    wanted: dict[UUID, set[int]] = {}
+    # Each journey's stream, by its id's integer (as the store's pass keys them), once.
+    ids: dict[tuple[str, str], int] = {}
+    wanted: dict[int, set[int]] = {}
     for _, checkpoint in named:
         for leaf in checkpoint.leaves:
-            wanted.setdefault(journey_id(leaf.la, leaf.child), set()).add(leaf.version)
-    seen = HeadsSeen(wanted=wanted)
-    verified = app.verify(progress, seen)
+            stream = ids.get((leaf.la, leaf.child))
+            if stream is None:
+                stream = ids[leaf.la, leaf.child] = journey_key(leaf.la, leaf.child)
+            wanted.setdefault(stream, set()).add(leaf.version)
+    verified = app.verify(progress, wanted=wanted)
     report = AgainstReport(verified)
     # A stream a checkpoint holds is named as the checkpoint names it, not as the store (which
     # may have been altered) does.
-    names = {journey_id(leaf.la, leaf.child): (leaf.la, leaf.child) for _, cp in named for leaf in cp.leaves}
+    names = {stream: name for name, stream in ids.items()}
     for t in verified.tampered:
-        la, child = names.get(t.stream, (t.la, t.child)) if t.stream is not None else (t.la, t.child)
+        la, child = names.get(t.stream.int, (t.la, t.child)) if t.stream is not None else (t.la, t.child)
         report.findings.append(Finding(la, child, t.seq, t.problem))
     for name, checkpoint in named:
-        found = store_findings(name, checkpoint, seen)
+        found = store_findings(name, checkpoint, verified, ids)
         report.findings += found
         report.checked.append(Checked(name, checkpoint, len(found)))
     for (old_name, old), (new_name, new) in pairwise(named):
@@ -123,14 +125,17 @@ def _check_signers(named: list[tuple[str, Checkpoint]], public_key: str | None) 
         )
 
 
-def store_findings(name: str, checkpoint: Checkpoint, seen: HeadsSeen) -> list[Finding]:
-    """What of ``checkpoint`` the store (as ``seen`` in one pass) no longer holds: a journey
-    gone, a journey shorter than its checkpointed version, a different hash at that version.
-    A :class:`CheckpointError` when none of its journeys is in the store as it pinned them."""
+def store_findings(
+    name: str, checkpoint: Checkpoint, seen: VerifyReport, ids: dict[tuple[str, str], int]
+) -> list[Finding]:
+    """What of ``checkpoint`` the store (as ``seen`` in one pass of `verify`; ``ids`` its
+    journeys' streams) no longer holds: a journey gone, a journey shorter than its checkpointed version,
+    a different hash at that version. A :class:`CheckpointError` when none of its journeys is
+    in the store as it pinned them."""
     findings: list[Finding] = []
     matched = 0
     for leaf in checkpoint.leaves:
-        stream = journey_id(leaf.la, leaf.child)
+        stream = ids[leaf.la, leaf.child]
         head = seen.heads.get(stream)
         if head is None:
             problem = f"the journey is not in the store; {name} holds {leaf.version} event(s) of it"

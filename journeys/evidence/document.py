@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from journeys.domain.errors import CheckpointError
-from journeys.domain.merkle import Leaf, leaf_order, merkle_root
+from journeys.domain.merkle import Leaf, leaf_bytes, leaf_hash, leaf_order, tree_root
 from journeys.evidence.files import CHECKPOINT, write_new
 from journeys.evidence.keys import signature_holds
 
@@ -106,7 +106,8 @@ def parse_checkpoint(data: bytes, name: str) -> Checkpoint:
     checkpoint = _shaped(found, name)
     if not signature_holds(checkpoint.public_key, checkpoint.signature, signed_bytes(checkpoint.header())):
         raise CheckpointError(f"the checkpoint {name!r} was altered: its signature does not match its header", _ALTERED)
-    if merkle_root(checkpoint.leaves) != checkpoint.root:
+    # (the leaves are in the canonical order, checked as they were read)
+    if tree_root([leaf_hash(leaf_bytes(leaf)) for leaf in checkpoint.leaves]).hex() != checkpoint.root:
         raise CheckpointError(f"the checkpoint {name!r} was altered: its journeys do not hash to its root", _ALTERED)
     leaves, events = len(checkpoint.leaves), sum(leaf.version for leaf in checkpoint.leaves)
     if (checkpoint.streams, checkpoint.events) != (leaves, events):
@@ -151,8 +152,9 @@ def _shaped(found: Any, name: str) -> Checkpoint:
     if not isinstance(raw_leaves, list):
         raise bad("'leaves' is missing or not a list")
     leaves = tuple(_leaf(raw, bad) for raw in raw_leaves)
-    for before, after in pairwise(leaves):
-        if leaf_order(before) >= leaf_order(after):
+    keys = [leaf_order(leaf) for leaf in leaves]
+    for (before, after), (first, then) in zip(pairwise(leaves), pairwise(keys), strict=True):
+        if first >= then:
             raise CheckpointError(
                 f"the checkpoint {name!r} was altered: its journeys are not in their order "
                 f"(child {after.child} ({after.la}) after child {before.child} ({before.la}))",

@@ -16,7 +16,6 @@ from journeys.domain.errors import CheckpointError
 from journeys.domain.merkle import Leaf, merkle_root, ordered
 from journeys.evidence.document import Checkpoint, signed_bytes, write_checkpoint
 from journeys.evidence.files import CHECKPOINT, refuse_existing
-from journeys.evidence.heads import HeadsSeen
 from journeys.evidence.keys import public_hex, sign
 from journeys.progress import Progress
 
@@ -45,8 +44,7 @@ def make_checkpoint(
     ``known_at``, as known at that recording time), read in one pass that also re-checks every
     hash chain. A store that does not verify is refused (a :class:`CheckpointError`): a
     checkpoint pins only a state that is whole."""
-    seen = HeadsSeen(known_at=known_at)
-    report = app.verify(progress, seen)
+    report = app.verify(progress, known_at=known_at)
     # Read after the pass: every event the checkpoint holds was stored before its time.
     created_at = utc_text(recording_time())
     if report.tampered:
@@ -57,13 +55,12 @@ def make_checkpoint(
             "run `journeys verify` to see them; a checkpoint pins only a store that verifies",
         )
     leaves = []
-    for stream, (head_version, head_hash) in seen.heads.items():
-        if stream not in seen.names:
+    for head_version, head_hash, la, child in report.heads.values():
+        if la == "?":
             raise CheckpointError(
-                f"the store does not verify: the stream {stream} has no opening event",
+                "the store does not verify: a stream has no opening event",
                 "run `journeys verify`; a checkpoint pins only a store that verifies",
             )
-        la, child = seen.names[stream]
         leaves.append(Leaf(la, child, head_version, head_hash))
     leaves = ordered(leaves)
     unsigned = Checkpoint(
