@@ -7,12 +7,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from journeys.application import JourneysApp
 from journeys.clock import recording_time
 from journeys.domain.errors import CheckpointError
+from journeys.domain.identity import journey_key
 from journeys.domain.merkle import Leaf, merkle_root, ordered
 from journeys.evidence.document import Checkpoint, signed_bytes, write_checkpoint
 from journeys.evidence.files import CHECKPOINT, refuse_existing
@@ -55,11 +57,13 @@ def make_checkpoint(
             "run `journeys verify` to see them; a checkpoint pins only a store that verifies",
         )
     leaves = []
-    for head_version, head_hash, la, child in report.heads.values():
-        if la == "?":
+    for stream, (head_version, head_hash, la, child) in report.heads.items():
+        # A journey is found by its LA and child (docs/evidence.md): its stream must be theirs.
+        if la == "?" or stream != journey_key(la, child):
+            named = "has no opening event" if la == "?" else f"names child {child} ({la}), whose journey is another"
             raise CheckpointError(
-                "the store does not verify: a stream has no opening event",
-                "run `journeys verify`; a checkpoint pins only a store that verifies",
+                f"the store does not hold its journeys as the engine does: the stream {UUID(int=stream)} {named}",
+                "run `journeys verify`, and find out who changed the store; a checkpoint pins only a whole store",
             )
         leaves.append(Leaf(la, child, head_version, head_hash))
     leaves = ordered(leaves)

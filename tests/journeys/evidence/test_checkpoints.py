@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from journeys.domain.merkle import merkle_root
 from journeys.evidence.document import checkpoint_text, signed_bytes
 from journeys.evidence.keys import public_hex, sign
 from tests.helpers import load_generated, record
-from tests.mutations import mutate, table_of
+from tests.mutations import mutate, rechained, table_of
 
 
 @pytest.fixture
@@ -260,3 +261,25 @@ def test_an_empty_store_has_an_empty_checkpoint_that_every_store_extends(
     assert made.root == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     _two_children(sqlite_app)
     assert verify_against(sqlite_app, [tmp_path / "empty.json"]).ok
+
+
+def test_a_journey_copied_into_a_stream_of_its_own_is_not_checkpointed(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    # A stream whose id is not its child's (a copy of C1's journey under a new id, re-chained):
+    # its chain holds, but the store no longer holds its journeys as the engine does.
+    store = str(tmp_path / "journeys.db")
+    app = JourneysApp(store)
+    _two_children(app)
+    table = table_of(store)
+    stream = next(s for s in table.streams() if table.rows(s)[0][3]["child"] == "C1")
+    copy_id = uuid.uuid4()
+    rows = [(None, v, topic, {**state, "originator_id": str(copy_id)}) for _, v, topic, state in table.rows(stream)]
+    table.put(copy_id.hex, rechained(rows))
+    table.close()
+    assert app.verify().tampered == []
+
+    with pytest.raises(
+        CheckpointError, match=f"the stream {copy_id} names child C1 \\(825\\), whose journey is another"
+    ):
+        save_checkpoint(app, key, tmp_path / "never.json")
+    app.close()
+    assert not (tmp_path / "never.json").exists()
