@@ -9,7 +9,7 @@ here (through :mod:`journeys.clock`) once per command. The SQL lives behind its 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -343,13 +343,23 @@ class JourneysApp(Application[UUID]):
                 continue  # unreadable: left out (see `unreadable`)
             yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
-    def verify(self, progress: Progress | None = None) -> VerifyReport:
-        """Re-check every stream's hash chain against the stored content; ``progress`` is told
-        now and then how far the check is through the log (in notification ids, of
-        :meth:`head` in all)."""
+    def verify(
+        self,
+        progress: Progress | None = None,
+        *,
+        wanted: Mapping[int, Collection[int]] | None = None,
+        known_at: datetime | None = None,
+    ) -> VerifyReport:
+        """Re-check every stream's hash chain against the stored content, up to the latest
+        event stored when the check begins; ``progress`` is told now and then how far the
+        check is through the log (in notification ids, of :meth:`head` in all). The report
+        holds each stream's head (as known at ``known_at``, if given) and the hashes of the
+        events ``wanted`` names (see :func:`verify_chains`)."""
         from journeys.storage.verification import verify_chains
 
-        return verify_chains(self.notifications(), self.mapper.to_domain_event, self.head(), progress)
+        head = self.head()
+        notes = self.notifications(stop=head)
+        return verify_chains(notes, self.mapper.to_domain_event, head, progress, wanted=wanted, known_at=known_at)
 
     def head(self) -> int:
         """The notification id of the latest stored event (0 for an empty store): how many

@@ -34,6 +34,7 @@ HEAVY = (
     "projections.views",
     "projections.reports",
     "projections.metrics",
+    "cryptography",
 )
 # The command modules a start may load (none, or the one of the command it runs).
 COMMAND_MODULE_NAMES = sorted(set(COMMAND_MODULES.values()))
