@@ -125,7 +125,7 @@ def bundle_commands(options: BundleOptions) -> list[Command]:
             [(la, ["--la", la]) for la in options.las] if report in ONE_LA and options.las else [(None, [])]
         )
         for la, scope in scopes:
-            args = [*(many.get(report) or one[report]), *scope, *known]
+            args = [*(many[report] if report in many else one[report]), *scope, *known]
             stem = f"{report}.{la}" if la else report
             for suffix, flags in OUTPUTS:
                 commands.append(Command(f"{stem}.{suffix}", ("journeys", report, *args, *flags)))
