@@ -53,6 +53,7 @@ COMMAND_MODULES: dict[str, str] = {
     "explain": "cli.explain_cmds",
     "verify": "cli.evidence_cmds",
     "checkpoint": "cli.evidence_cmds",
+    "bundle": "cli.bundle_cmds",
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",

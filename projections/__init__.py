@@ -2,7 +2,8 @@
 
 This is the face callers (the CLI) use. Behind it, :mod:`projections.metrics` holds the pure
 report functions over summary rows and :mod:`projections.views` the view store (the read
-model's tables, caught up from the event store); :mod:`projections.reports` joins them.
+model's tables, caught up from the event store); :mod:`projections.reports` joins them;
+:mod:`projections.bundles` writes every report as known at a time into a bundle, and checks one.
 Each name is imported when it is first used (:mod:`journeys.faces`).
 """
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
+    from projections.bundles import BundleCheck, BundleError, BundleOptions, check_bundle, write_bundle
     from projections.figure_ids import MalformedFigureId
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
@@ -37,6 +39,7 @@ else:
     __getattr__, __dir__ = lazy_face(
         __name__,
         {
+            "projections.bundles": ("BundleCheck", "BundleError", "BundleOptions", "check_bundle", "write_bundle"),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
@@ -68,6 +71,9 @@ __all__ = [
     "Action",
     "Agenda",
     "AgendaRow",
+    "BundleCheck",
+    "BundleError",
+    "BundleOptions",
     "CatchUp",
     "ChildDeadlines",
     "MalformedFigureId",
@@ -79,6 +85,7 @@ __all__ = [
     "TrackingReport",
     "UnknownFigure",
     "ViewsAhead",
+    "check_bundle",
     "cohort",
     "counts",
     "deadlines_for",
@@ -93,4 +100,5 @@ __all__ = [
     "surgery",
     "tracking_cohort_report",
     "waiting",
+    "write_bundle",
 ]
