@@ -10,6 +10,9 @@ or in a commit.
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
 import signal
 import subprocess
 import time
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journeys import JourneysApp, export_lines
-from tests.cli.processes import TIMEOUT, start
+from tests.cli.processes import JOURNEYS, TIMEOUT, start
 from tests.helpers import POSTGRES_URL, Cli, store_schema
 
 _POLL_SECONDS = 0.002
@@ -52,6 +55,7 @@ def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> str:
             time.sleep(_POLL_SECONDS)
         process.send_signal(signal.SIGKILL)
         _, err = process.communicate(timeout=TIMEOUT)
+        err = err or ""
     finally:
         if process.poll() is None:
             process.kill()
@@ -69,6 +73,33 @@ def kill_at_stored(store: str, events: int, *args: str, env: dict[str, str] | No
         return Killed(stored_events(watcher), err)
     finally:
         watcher.close()
+
+
+class OnTerminal:
+    """``journeys --store STORE ARGS...`` started with its standard error on a pseudo-terminal, so
+    that it draws its progress bar there, as for a person at the keyboard; :meth:`percent` is the
+    most the bar has shown so far."""
+
+    def __init__(self, store: str, *args: str) -> None:
+        self._terminal, their_end = pty.openpty()
+        settings = {**os.environ, "JOURNEYS_USER": "tester", "JOURNEYS_LA": "825"}
+        self.process = subprocess.Popen(
+            [JOURNEYS, "--store", store, *args], stdout=subprocess.PIPE, stderr=their_end, text=True, env=settings
+        )
+        os.close(their_end)
+        os.set_blocking(self._terminal, False)
+        self.shown = b""
+
+    def percent(self) -> int:
+        try:
+            while chunk := os.read(self._terminal, 4096):
+                self.shown += chunk
+        except (BlockingIOError, OSError):  # nothing more yet, or (EIO) the process has closed its end
+            pass
+        return max((int(p) for p in re.findall(rb"(\d+)%", self.shown)), default=0)
+
+    def close(self) -> None:
+        os.close(self._terminal)
 
 
 def store_begun(store: str) -> Callable[[], bool]:

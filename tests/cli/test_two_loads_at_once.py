@@ -17,7 +17,7 @@ from tests.cli.processes import TIMEOUT, Done, at_once, generated, run, start
 from tests.helpers import Cli
 
 CHILDREN = 300
-ROUNDS = 3  # of reports at most, two at once, while the load runs
+ROUNDS = 2  # of reports at most, two at once, while the load runs
 
 
 @pytest.fixture(scope="module")
