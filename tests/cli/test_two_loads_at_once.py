@@ -1,7 +1,8 @@
 """Loads that meet other work on one store, as real processes, on SQLite and PostgreSQL: two loads
 of the same file at once store every event once (a load that finds the other's events under its
-batch says so in one `Error:` line, and running it again completes nothing more than the other
-did), and reports run while a load is under way all answer, and answer alike once it is done."""
+batch says so in one `Error:` line, and running it again adds nothing to what the other stored),
+and so do two imports of one 903 return; reports run while a load is under way all answer, and
+answer alike once it is done."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp
-from tests.cli.faults import REPORTS, Whole, same_as_whole, whole_run
+from tests.cli.faults import REPORTS, Whole, generated_returns, same_as_whole, whole_run
 from tests.cli.processes import TIMEOUT, Done, at_once, generated, run, start
 from tests.helpers import Cli
 
@@ -28,6 +29,17 @@ def jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def whole_load(jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Whole:
     return whole_run(str(tmp_path_factory.mktemp("whole-load") / "whole.db"), "load", str(jsonl), "--quiet")
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated_returns(tmp_path_factory.mktemp("two-imports"), CHILDREN)
+
+
+@pytest.fixture(scope="module")
+def whole_import(returns: Path, tmp_path_factory: pytest.TempPathFactory) -> Whole:
+    store = str(tmp_path_factory.mktemp("whole-import") / "whole.db")
+    return whole_run(store, "import-903", str(returns), "--la", "825", "--quiet")
 
 
 def _answered_or_refused_in_one_line(done: Done) -> bool:
@@ -54,6 +66,23 @@ def test_two_loads_of_one_file_at_once_store_every_event_once(store: str, jsonl:
     same_as_whole(store, whole_load)
     again = Cli(store)("load", str(jsonl), "--json")
     assert again.exit_code == 0 and json.loads(again.output)["loaded"] == 0, again.output
+
+
+def test_two_imports_of_one_return_at_once_store_every_event_once(
+    store: str, returns: Path, whole_import: Whole
+) -> None:
+    command = ["import-903", str(returns), "--la", "825", "--batch-size", "20", "--json"]
+
+    both = at_once(store, [command] * 2)
+
+    finished = [done for done in both if _answered_or_refused_in_one_line(done)]
+    assert finished, [done.err for done in both]
+    for done in both:
+        if done.code:  # the refusal names the command that was run, not another
+            assert "run the same command again" in done.err and "load" not in done.err, done.err
+    same_as_whole(store, whole_import)
+    again = Cli(store)(*command)
+    assert again.exit_code == 0 and json.loads(again.output)["events_appended"] == 0, again.output
 
 
 def test_reports_run_while_a_load_is_under_way_all_answer(store: str, jsonl: Path, whole_load: Whole) -> None:
