@@ -1,4 +1,5 @@
-"""Run the benchmark: ten figures, each a ratio measured in this run on this machine.
+"""Run the benchmark: ten figures, each a ratio measured in this run on this machine, and an
+eleventh counted (faults and load: nothing lost or stored twice, bench/faults.py).
 
     python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
     BENCH_SCALE=national python -m bench.run # about 300,000 children
@@ -30,6 +31,7 @@ import orjson
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from bench.evidence import MUTATIONS, mutation_figures, verify_figures
 from bench.explain import report as explain_report
+from bench.faults import report as faults_report
 from bench.import_903 import report as import_903_report
 from bench.measure import latency, run_process
 from bench.startup import report as startup_report
@@ -410,6 +412,9 @@ def measure(scale: Scale, work: Path) -> Results:
     # 9 and 10. tamper evidence: verify and verify --against on the full store; the mutation test
     verify_figures(res, journeys_command(), stores["full"], work, national=scale.name == "national")
     mutation_figures(res, work, scale.mutations)
+
+    # 11. faults and load: concurrent writers, two loads at once, a load among reports, kill -9 (counted)
+    faults_report(res, scale.name, work)
     return res
 
 

@@ -201,9 +201,10 @@ class BatchLoad:
             self.app.recorder.insert_bulk(rows)
         except IntegrityError:
             raise StoreError(
-                "another process recorded events for a child of this batch while the load ran; "
+                # a load's or an import's batch (import-903 saves its events through this load)
+                "another process recorded events for a child of this batch at the same time; "
                 "nothing of this batch was stored",
-                "run the same load again: what is already stored is skipped",
+                "run the same command again: what is already stored is skipped",
             ) from None
 
     def _end_load(self) -> None:

@@ -63,6 +63,9 @@ def store_env(store: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             # fail within seconds, not the pool's default half minute, when the server is not there
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # one connection opened with the store (the library's pool opens five at once, which
+            # used up a server's connections when a dozen commands ran); another only when needed
+            "POSTGRES_POOL_SIZE": "1",
         }
         for part in url.query.split("&"):
             key, _, value = part.partition("=")

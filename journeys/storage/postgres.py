@@ -41,11 +41,30 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
 
     def create_table(self) -> None:
         """The library's DDL, run only when the store does not hold its tables yet: opening an
-        existing store (``show``, a report) never waits on a running load's lock."""
+        existing store (``show``, a report) never waits on a running load's lock. Commands that
+        open a new store at once make its tables one after the other: made at the same moment,
+        the catalog refuses all but one ("duplicate key value violates unique constraint
+        pg_type_typname_nsp_index", "tuple concurrently updated")."""
         if not self.tables_made():
-            super().create_table()
-            return
+            with self._one_at_a_time():
+                if not self.tables_made():  # not made by another while this one waited
+                    super().create_table()
+                    return
         self.datastore.register_type_adapters()
+
+    @contextmanager
+    def _one_at_a_time(self) -> Iterator[None]:
+        """An advisory lock on the store's schema, held by a connection of its own (outside any
+        transaction, so that no idle-in-transaction timeout ends it) while the DDL runs on another."""
+        key = f"journeys tables of {self.datastore.schema}"
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+                conn.commit()
 
     def tables_made(self) -> bool:
         """Whether the schema holds everything the library's DDL makes, read from the catalog."""

@@ -88,7 +88,7 @@ def test_a_child_written_by_another_process_during_a_load_stops_it_with_a_remedy
 
     with pytest.raises(StoreError, match="another process recorded events") as refused:
         load_lines(loader, interleaved(), recorded_by="loader", source_name="test", batch_size=1)
-    assert "run the same load again" in refused.value.remedy
+    assert "run the same command again" in refused.value.remedy
     report = load_lines(loader, read_lines(lines, None), recorded_by="loader", source_name="test", batch_size=1)
     assert (report.loaded, report.skipped) == (1, 1)
     loader.close()
