@@ -161,7 +161,7 @@ class RacedWrite(JourneysViews):
     app: JourneysApp
     raced = False
 
-    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int, *, after: int) -> None:
         if not self.raced:
             self.raced = True
             other = open_views(self.app.store)
@@ -169,7 +169,7 @@ class RacedWrite(JourneysViews):
                 catch_up(self.app, other)
             finally:
                 other.close()
-        super().write(streams, rows, position)
+        super().write(streams, rows, position, after=after)
 
 
 def raced_views(app: JourneysApp) -> RacedWrite:
