@@ -132,23 +132,23 @@ def rebuild(
     rebuilt = views.rebuilding()
     last = app.head()
     parts = rebuild_workers(app, last) if workers is None else workers
-    with collection_paused():
-        if parts > 1 and app.is_shared_store() and last > window:
-            events, children = rebuild_windows_in_processes(app, rebuilt, last, window, parts, progress)
-        else:
-            events, children = rebuild_windows(app, rebuilt, last, window, progress)
-    while True:
-        try:
+    events = children = 0
+    try:
+        with collection_paused():
+            if parts > 1 and app.is_shared_store() and last > window:
+                events, children = rebuild_windows_in_processes(app, rebuilt, last, window, parts, progress)
+            else:
+                events, children = rebuild_windows(app, rebuilt, last, window, progress)
+        while True:
             rebuilt.create_indexes()
             reached = rebuilt.position()
             rest = catch_up(app, rebuilt, batch=batch, progress=_from(reached, progress) if progress else None)
-            swapped = views.swap_in(rebuilt, rest.position)
-        except RebuildTablesGone:
-            break  # another rebuild, run at the same time, swapped its tables in first
-        events, children = events + rest.events, children + rest.children
-        if swapped:
-            break
-        # another rebuild wrote to these tables meanwhile (what they hold is still sound): again
+            events, children = events + rest.events, children + rest.children
+            if views.swap_in(rebuilt, rest.position):
+                break
+            # another rebuild wrote to these tables meanwhile (what they hold is sound): again
+    except RebuildTablesGone:
+        pass  # another rebuild, run at the same time, swapped its tables in first
     after = catch_up(app, views, batch=batch)
     return CatchUp(events + after.events, children + after.children, after.position, after.head)
 

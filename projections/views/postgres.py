@@ -85,9 +85,13 @@ class PostgresJourneysViews(SQLJourneysViews, PostgresTrackingRecorder):
         c.execute(f"LOCK TABLE {live} IN ACCESS EXCLUSIVE MODE")
         for layout in LAYOUTS:
             c.execute(f"DROP TABLE {self.dialect.qualified(layout.name)}")
-            c.execute(f"ALTER TABLE {rebuilt.dialect.qualified(layout.name)} RENAME TO {self.dialect.named(layout.name)}")
+            c.execute(
+                f"ALTER TABLE {rebuilt.dialect.qualified(layout.name)} RENAME TO {self.dialect.named(layout.name)}"
+            )
             for index in (f"{layout.name}_pkey", *layout.index_names()):
-                c.execute(f"ALTER INDEX IF EXISTS {rebuilt.dialect.qualified(index)} RENAME TO {self.dialect.named(index)}")
+                c.execute(
+                    f"ALTER INDEX IF EXISTS {rebuilt.dialect.qualified(index)} RENAME TO {self.dialect.named(index)}"
+                )
 
 
 def _waited_too_long(error: Exception) -> bool:

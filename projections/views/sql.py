@@ -26,8 +26,8 @@ from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views import summary_table as summary
 from projections.views import unreadable_table as unreadable
-from projections.views.derivation import TableRecords, ViewRows
 from projections.views.columns import Table
+from projections.views.derivation import TableRecords, ViewRows
 from projections.views.store import REBUILD_NAME, JourneysViews, RebuildTablesGone
 from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
 

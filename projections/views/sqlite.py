@@ -100,7 +100,9 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
             c.execute(f"DROP TABLE IF EXISTS {self.dialect.qualified(layout.name)}")
             for index in layout.index_names():
                 c.execute(f"DROP INDEX IF EXISTS {rebuilt.dialect.qualified(index)}")
-            c.execute(f"ALTER TABLE {rebuilt.dialect.qualified(layout.name)} RENAME TO {self.dialect.named(layout.name)}")
+            c.execute(
+                f"ALTER TABLE {rebuilt.dialect.qualified(layout.name)} RENAME TO {self.dialect.named(layout.name)}"
+            )
         for statement in self._indexes_sql():
             c.execute(statement)
 

@@ -83,7 +83,9 @@ def test_a_rebuild_in_several_processes_gives_the_tables_of_one(
     assert ticks[-1] == (loaded.head(), loaded.head())  # progress told of every window
 
 
-def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(tmp_path: Path) -> None:
+def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason_and_the_tables_as_they_were(
+    tmp_path: Path,
+) -> None:
     store = tmp_path / "store.db"
     app = JourneysApp(str(store))
     try:
@@ -91,17 +93,22 @@ def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(
         load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test")
         views = open_views(app.store)
         try:
+            catchup.catch_up(app, views)
+            before = (views.rows(), sums(views), views.position())
+            assert before[0] and before[2] == app.head()
             store.write_text("not a database")  # what each rebuilding process will find
             with pytest.raises(StoreError, match=r"the rebuild stopped: .*not a SQLite database") as caught:
                 catchup.rebuild(app, views, window=10, workers=2)
             assert "--store" in caught.value.remedy  # the rebuilding process's own remedy
+            assert (views.rows(), sums(views), views.position()) == before  # the reports read them still
         finally:
             views.close()
     finally:
         app.close()
 
 
-def test_a_rebuild_stopped_part_way_is_finished_by_catching_up(loaded: JourneysApp, views: JourneysViews) -> None:
+def test_windows_stopped_part_way_are_finished_by_catching_up(loaded: JourneysApp, views: JourneysViews) -> None:
+    # what a rebuild relies on to bring its tables up to what was recorded while it ran
     expected = incremental(loaded, views)
     views.reset()
     half = loaded.head() // 2
