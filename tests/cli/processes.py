@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import textwrap
@@ -116,6 +117,10 @@ class SteppedRebuild:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
+        # one line is written at each step at most, so none waits in the reader's buffer
+        if not select.select([self.process.stdout], [], [], TIMEOUT)[0]:
+            self.process.kill()
+            raise AssertionError(f"the rebuild said nothing for {TIMEOUT} s: hung")
         line = self.process.stdout.readline()
         self.said.append(line.strip())
         words = line.split()
