@@ -140,8 +140,9 @@ def rebuild(
             else:
                 events, children = rebuild_windows(app, rebuilt, last, window, progress)
         while True:
-            rebuilt.create_indexes()
             reached = rebuilt.position()
+            if app.head() > reached:
+                rebuilt.create_indexes()  # the catch-up finds a child's rows to replace by them
             rest = catch_up(app, rebuilt, batch=batch, progress=_from(reached, progress) if progress else None)
             events, children = events + rest.events, children + rest.children
             if views.swap_in(rebuilt, rest.position):

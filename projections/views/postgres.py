@@ -14,6 +14,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 
 from projections.views.dialect import PostgresDialect
 from projections.views.sql import LAYOUTS, SQLJourneysViews
+from projections.views.store import JourneysViews
 
 # A swap waits this long for the read model's tables (a query elsewhere holds them), and a
 # write that waited too long, or was chosen to break a deadlock, is tried this many times.
@@ -74,6 +75,10 @@ class PostgresJourneysViews(SQLJourneysViews, PostgresTrackingRecorder):
 
     def _forget_position(self, c: Any) -> None:
         c.execute(self.forget_tracking_statement, [self.tracking_name])
+
+    def swap_in(self, rebuilt: JourneysViews, position: int) -> bool:
+        rebuilt.create_indexes()  # before, in their own transaction: the swap renames them
+        return super().swap_in(rebuilt, position)
 
     def _swap_tables(self, c: Any, rebuilt: SQLJourneysViews) -> None:
         # Renames are quick: readers wait only for this transaction, and a reader that waited

@@ -24,7 +24,7 @@ from projections.views.rebuild import rebuild_windows
 from projections.views.store import JourneysViews, open_views
 from projections.views.summary_table import INDEXED
 from projections.views.summary_table import LAYOUT as summary_layout
-from tests.helpers import load_generated
+from tests.helpers import load_generated, record
 
 
 @pytest.fixture
@@ -81,6 +81,22 @@ def test_a_rebuild_in_several_processes_gives_the_tables_of_one(
     assert done.children == len({r.stream_id for r in views.rows()})
     assert [done for done, _ in ticks] == sorted({done for done, _ in ticks})  # done only grows
     assert ticks[-1] == (loaded.head(), loaded.head())  # progress told of every window
+
+
+def test_what_is_recorded_while_a_rebuild_runs_is_in_the_tables_it_swaps_in(
+    loaded: JourneysApp, views: JourneysViews
+) -> None:
+    recorded: list[object] = []
+
+    def record_once(done: int, total: int) -> None:  # told after the first window is written
+        if not recorded:
+            recorded.append(record(loaded, "Z001", "entered-care", "2014-01-06"))
+
+    done = catchup.rebuild(loaded, views, window=97, progress=record_once)
+    rebuilt = (views.rows(), sums(views))
+    assert recorded and done.position == views.position() == loaded.head()
+    assert "Z001" in {row.child for row in rebuilt[0]}
+    assert rebuilt == incremental(loaded, views)
 
 
 def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason_and_the_tables_as_they_were(
