@@ -1,4 +1,4 @@
-"""Run the benchmark: seven figures, each a ratio measured in this run on this machine.
+"""Run the benchmark: ten figures, each a ratio measured in this run on this machine.
 
     python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
     BENCH_SCALE=national python -m bench.run # about 300,000 children
@@ -28,6 +28,9 @@ from typing import Any
 import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
+from bench.evidence import MUTATIONS, mutation_figures, verify_figures
+from bench.explain import report as explain_report
+from bench.import_903 import report as import_903_report
 from bench.measure import latency, run_process
 from bench.startup import report as startup_report
 from journeys import JourneysApp
@@ -52,10 +55,13 @@ class Scale:
     incremental_calls: int = 20
     report_runs: int = 3
     start_runs: int = 21  # of each start-up command, and as many of the yardstick
+    mutations: int = MUTATIONS  # single mutations of a checkpointed store (figure 10)
 
 
 SCALES = {
-    "smoke": Scale("smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1, start_runs=1),
+    "smoke": Scale(
+        "smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1, start_runs=1, mutations=90
+    ),
     "default": Scale("default", 2150, 21600),
     "national": Scale("national", 2150, 300_000, show_calls=300, cli_calls=5, incremental_calls=20, report_runs=1),
 }
@@ -77,6 +83,9 @@ class Results:
     ) -> None:
         """A goal's row; its note is shown when it is not met, or always."""
         self.goals.append((name, ratio, target, met, note, always))
+        value = "—" if ratio is None else f"{ratio:.3f}"
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[met]
+        print(f"goal: {name}: {value} (target {target}) {verdict}", flush=True)
 
 
 def journeys_command() -> list[str]:
@@ -310,6 +319,8 @@ def measure(scale: Scale, work: Path) -> Results:
         "rebuild memory at full scale < 2 × at 10k", rss_ratio, "< 2", rss_ratio < 2,
         "one process at both scales", always=True,
     )  # fmt: skip
+    # 6. import-903's memory: a generated return at two sizes, each imported by a fresh process
+    import_903_report(res, work, scale.name)
 
     apps = {size: JourneysApp(str(stores[size])) for size in stores}
     try:
@@ -389,9 +400,16 @@ def measure(scale: Scale, work: Path) -> Results:
         for app in apps.values():
             app.close()
 
+    # 8. what --explain costs a scorecard
+    explain_report(res, journeys_command(), stores["full"], PERIOD, scale.cli_calls)
+
     # 7. start-up: what each call of a loop over children pays before any work
     la, child, _ = sample_children(files["full"], 1)[0]
     startup_report(res, journeys_command(), stores["full"], child, la, scale.start_runs)
+
+    # 9 and 10. tamper evidence: verify and verify --against on the full store; the mutation test
+    verify_figures(res, journeys_command(), stores["full"], work, national=scale.name == "national")
+    mutation_figures(res, work, scale.mutations)
     return res
 
 

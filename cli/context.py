@@ -30,12 +30,21 @@ class Settings:
 
     @property
     def recorded_by(self) -> str:
+        """--user (checked when the option is read), else the OS user, checked as it is."""
         if self.user:
             return self.user
         try:
-            return getpass.getuser()
+            name = getpass.getuser()
         except (KeyError, OSError):
             return "unknown"
+        from journeys import check_user
+
+        try:
+            return check_user(name)
+        except JourneyError as error:
+            raise click.UsageError(
+                f"the OS user cannot be recorded as who records: {error}; pass --user NAME (or set JOURNEYS_USER)"
+            ) from None
 
     def app(self, *, create: bool = False, quiet: bool = False) -> JourneysApp:
         """The application on the store; only commands that write may ``create`` a new store,

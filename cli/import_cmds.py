@@ -94,13 +94,13 @@ def import_903_command(
     s = settings()
     code = resolve_la(la)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
-    with progress_bar("importing", show_bar) as progress:
+    # Every file is read to its end (and refused if it cannot be) before the store is opened.
+    with journeys.read_903(paths, year) as returns, progress_bar("importing", show_bar) as progress:
         report = journeys.import_903(
             s.app(create=True, quiet=quiet or as_json),
-            paths,
+            returns,
             la=code,
             recorded_by=s.recorded_by,
-            year=year,
             batch_size=batch_size,
             progress=progress,
         )

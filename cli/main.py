@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from typing import Any
 
 import click
 
-import cli as package
 from cli.context import Settings
+from cli.params import USER
 from journeys import DEFAULT_STORE
 
 EXIT_CODES = """\b
@@ -29,9 +28,51 @@ class UsageLine(click.ClickException):
         super().__init__(f"{message}{stop} Try '{path} --help'.")
 
 
+# Each command's module (``cli/*_cmds.py``, which lists its commands in COMMANDS), by the
+# command's name. A command's module, and what it imports, is loaded when the command runs
+# (or a help lists it), so `journeys show` does not pay for the reports, the load and the
+# importer. tests/cli/test_start.py holds this table to the modules.
+COMMAND_MODULES: dict[str, str] = {
+    "show": "cli.child_cmds",
+    "history": "cli.child_cmds",
+    "generate": "cli.generate_cmds",
+    "import-903": "cli.import_cmds",
+    "plan-changes": "cli.plan_cmds",
+    "tracking-cohort": "cli.plan_cmds",
+    "projections": "cli.projection_cmds",
+    "record": "cli.record_cmds",
+    "correct": "cli.record_cmds",
+    "retract": "cli.record_cmds",
+    "scorecard": "cli.report_cmds",
+    "cohort": "cli.report_cmds",
+    "waiting": "cli.report_cmds",
+    "counts": "cli.report_cmds",
+    "stages": "cli.report_cmds",
+    "load": "cli.store_cmds",
+    "export": "cli.store_cmds",
+    "explain": "cli.explain_cmds",
+    "verify": "cli.evidence_cmds",
+    "checkpoint": "cli.evidence_cmds",
+    "surgery": "cli.surgery_cmds",
+    "deadlines": "cli.surgery_cmds",
+    "action": "cli.surgery_cmds",
+}
+
+
 class OneLineGroup(click.Group):
     """The root group: every usage error, at any level, is printed as one line (not click's
-    Usage, Try and Error lines); other errors keep click's `Error: …` line and exit code 1."""
+    Usage, Try and Error lines); other errors keep click's `Error: …` line and exit code 1.
+    Its commands are those of :data:`COMMAND_MODULES`, each module imported when one of its
+    commands is first looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            for command in importlib.import_module(COMMAND_MODULES[cmd_name]).COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -61,7 +102,12 @@ class OneLineGroup(click.Group):
     help="SQLite file, or postgresql://user@host:port/db (env JOURNEYS_STORE).",
 )
 @click.option(
-    "--user", envvar="JOURNEYS_USER", default=None, help="Who is recording (env JOURNEYS_USER; default: the OS user)."
+    "--user",
+    envvar="JOURNEYS_USER",
+    type=USER,
+    default=None,
+    metavar="NAME",
+    help="Who is recording: printable, at most 64 characters (env JOURNEYS_USER; default: the OS user).",
 )
 @click.option("--quiet", is_flag=True, help="No notice on stderr when a command creates a new store.")
 @click.version_option(package_name="journeys")
@@ -77,18 +123,6 @@ def cli(ctx: click.Context, store: str, user: str | None, quiet: bool) -> None:
     settings = Settings(store=store, user=user, quiet=quiet)
     ctx.obj = settings
     ctx.call_on_close(settings.close)
-
-
-def _register() -> None:
-    """Add the commands of every ``cli/*_cmds.py`` module (each lists them in COMMANDS)."""
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.endswith("_cmds"):
-            module = importlib.import_module(f"cli.{info.name}")
-            for command in module.COMMANDS:
-                cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

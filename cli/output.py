@@ -18,7 +18,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXCEL: Final = "excel"
 
 
+_PLAIN: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first: a report's JSON is mostly these
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):

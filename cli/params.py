@@ -90,6 +90,20 @@ class ChildReferenceType(TextType):
             self.fail(error.full_message(), param, ctx)
 
 
+class UserType(TextType):
+    """Who records (``--user``, JOURNEYS_USER): printable text of at most ``journeys.MAX_USER``
+    characters, checked as the engine checks every event's ``recorded_by``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from journeys import JourneyError, check_user
+
+        text = super().convert(value, param, ctx)
+        try:
+            return check_user(text)
+        except JourneyError as error:
+            self.fail(error.full_message(), param, ctx)
+
+
 class LaCodeType(TextType):
     """A DfE LA code (any printable code with --allow-unknown-la or JOURNEYS_ALLOW_UNKNOWN_LA)."""
 
@@ -112,6 +126,7 @@ KNOWN_AT = KnownAtType()
 CHILD_REFERENCE = ChildReferenceType("the child reference")
 LA_CODE = LaCodeType("the local authority code")
 REASON = TextType("the reason")
+USER = UserType("the user")
 OUTPUT_FILE = OutputFileType()
 
 child_argument = click.argument("child", type=CHILD_REFERENCE)

@@ -9,6 +9,7 @@ import click
 
 import projections
 from cli.context import default_la, friendly, settings, with_la
+from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option as output_csv_option
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
@@ -64,6 +65,7 @@ CHANGE_COLUMNS = [
 @click.option("--all", "everything", is_flag=True, help="List every plan change, not only those away from adoption.")
 @json_option
 @csv_option
+@explain_option
 @friendly
 def plan_changes(
     start: date | None,
@@ -73,6 +75,7 @@ def plan_changes(
     everything: bool,
     as_json: bool,
     as_csv: str | None,
+    explain: bool,
 ) -> None:
     """Why adoption plans changed: totals by RD reason, decider, stage and outcome, and the list.
 
@@ -90,11 +93,21 @@ def plan_changes(
     app = settings().app()
     with catch_up_progress(app) as progress:
         report = projections.plan_change_report(
-            app, start=start, end=end, la=code, known_at=known_at, everything=everything, progress=progress
+            app,
+            start=start,
+            end=end,
+            la=code,
+            known_at=known_at,
+            everything=everything,
+            progress=progress,
+            explain=explain,
         )
     data = report.as_json()
     if as_json:
         echo_json(data)
+        return
+    if as_csv and explain:
+        echo_figures_csv(data["explain"].values())
         return
     if as_csv:
         echo_csv(CHANGE_COLUMNS, [[row[c] for c in CHANGE_COLUMNS] for row in data["changes"]])
@@ -127,6 +140,8 @@ def plan_changes(
             for r in data["changes"]
         ],
     )
+    if explain:
+        echo_figures(data["explain"].values())
 
 
 CHILD_COLUMNS = [
@@ -177,9 +192,17 @@ def _breakdown(data: dict[str, Any]) -> list[str]:
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
 def tracking_cohort(
-    start: date, end: date, census: date, la: str | None, known_at: datetime | None, as_json: bool, as_csv: str | None
+    start: date,
+    end: date,
+    census: date,
+    la: str | None,
+    known_at: datetime | None,
+    as_json: bool,
+    as_csv: str | None,
+    explain: bool,
 ) -> None:
     """Children tracked from early family-finding, and where each stood at the census.
 
@@ -199,11 +222,14 @@ def tracking_cohort(
     app = settings().app()
     with catch_up_progress(app) as progress:
         report = projections.tracking_cohort_report(
-            app, start=start, end=end, census=census, la=code, known_at=known_at, progress=progress
+            app, start=start, end=end, census=census, la=code, known_at=known_at, progress=progress, explain=explain
         )
     data = report.as_json()
     if as_json:
         echo_json(data)
+        return
+    if as_csv and explain:
+        echo_figures_csv(data["explain"].values())
         return
     if as_csv:
         echo_csv(CHILD_COLUMNS, [[row[c] for c in CHILD_COLUMNS] for row in data["children"]])
@@ -245,6 +271,8 @@ def tracking_cohort(
                 for r in data["children"]
             ],
         )
+    if explain:
+        echo_figures(data["explain"].values())
 
 
 COMMANDS = [plan_changes, tracking_cohort]

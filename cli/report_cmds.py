@@ -14,6 +14,7 @@ import click
 
 import projections
 from cli.context import friendly, settings
+from cli.explain_output import echo_figures, echo_figures_csv, explain_option, explained_figures
 from cli.output import ascii_label, echo_json, echo_table
 from cli.output import echo_csv as _echo_csv
 from cli.params import DATE, json_option, known_at_option
@@ -32,14 +33,23 @@ def echo_csv(headers: list[str], rows: list[list[Any]]) -> None:
     _echo_csv(headers, rows, exact_floats=True)
 
 
-def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: str | None) -> bool:
-    """Print JSON when asked; True when done."""
+def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: str | None, explain: bool) -> bool:
+    """Print JSON when asked (and, explained, the figures' CSV); True when done."""
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     if as_json:
         echo_json(json_of(by_la))
         return True
+    if explain and as_csv:
+        echo_figures_csv(explained_figures(by_la))
+        return True
     return False
+
+
+def _explained(by_la: dict[str, dict[str, Any]], explain: bool) -> None:
+    """After the report's table, each figure's children (under --explain)."""
+    if explain:
+        echo_figures(explained_figures(by_la))
 
 
 def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]], as_csv: str | None) -> None:
@@ -67,6 +77,7 @@ def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]]
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
 def scorecard(
     period: str | None,
@@ -78,6 +89,7 @@ def scorecard(
     known_at: datetime | None,
     as_json: bool,
     as_csv: str | None,
+    explain: bool,
 ) -> None:
     """The adoption scorecard (A1, A2, A3, A10) for children adopted in a window.
 
@@ -89,6 +101,7 @@ def scorecard(
     Example:
       journeys scorecard --period 2012-15 --la 825 --la 928
       journeys scorecard --from 2015-04-01 --to 2015-09-30 --a3-months 16 --json
+      journeys scorecard --period 2012-15 --la 825 --explain
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -102,8 +115,9 @@ def scorecard(
             known_at=known_at,
             las=chosen_las(las),
             progress=progress,
+            explain=explain,
         )
-    if _output(by_la, as_json, as_csv):
+    if _output(by_la, as_json, as_csv, explain):
         return
     first = next(iter(by_la.values()))
     if not as_csv:
@@ -127,6 +141,7 @@ def scorecard(
     )
     if not as_csv:
         click.echo(f"Thresholds: {first['thresholds_source']}")
+    _explained(by_la, explain)
 
 
 COHORT_HEADERS = [
@@ -168,6 +183,7 @@ COHORT_KEYS = [
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
 def cohort(
     by: str,
@@ -178,6 +194,7 @@ def cohort(
     known_at: datetime | None,
     as_json: bool,
     as_csv: str | None,
+    explain: bool,
 ) -> None:
     """Prospective placement-order cohorts: POs per financial year (or in a window), how many
     were matched by the census and how fast, and how many are still waiting.
@@ -193,9 +210,16 @@ def cohort(
     app = settings().app()
     with catch_up_progress(app) as progress:
         by_la = projections.cohort(
-            app, census=census, start=start, end=end, known_at=known_at, las=chosen_las(las), progress=progress
+            app,
+            census=census,
+            start=start,
+            end=end,
+            known_at=known_at,
+            las=chosen_las(las),
+            progress=progress,
+            explain=explain,
         )
-    if _output(by_la, as_json, as_csv):
+    if _output(by_la, as_json, as_csv, explain):
         return
     means = {"mean_days_po_to_match", "mean_days_with_waiting"}  # rounded for display, full precision in CSV
     rows = [
@@ -208,6 +232,7 @@ def cohort(
         return
     click.echo(f"Placement-order cohorts observed at {census}")
     echo_table(COHORT_HEADERS, rows)
+    _explained(by_la, explain)
 
 
 WAITING_KEYS = [
@@ -231,9 +256,15 @@ WAITING_KEYS = [
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
 def waiting(
-    as_at: date | None, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None
+    as_at: date | None,
+    las: tuple[str, ...],
+    known_at: datetime | None,
+    as_json: bool,
+    as_csv: str | None,
+    explain: bool,
 ) -> None:
     """Children waiting at a date: an adoption decision or placement order, not yet placed,
     adoption still the plan; flags over 90 days waiting and 18+ months in care.
@@ -246,8 +277,10 @@ def waiting(
     app = settings().app()
     day = as_at or today()
     with catch_up_progress(app) as progress:
-        by_la = projections.waiting(app, as_at=day, known_at=known_at, las=chosen_las(las), progress=progress)
-    if _output(by_la, as_json, as_csv):
+        by_la = projections.waiting(
+            app, as_at=day, known_at=known_at, las=chosen_las(las), progress=progress, explain=explain
+        )
+    if _output(by_la, as_json, as_csv, explain):
         return
     headers = [
         "la",
@@ -272,6 +305,7 @@ def waiting(
             f"{report['over_18_months_in_care']} 18+ months in care"
         )
     echo_table(headers, rows)
+    _explained(by_la, explain)
 
 
 COUNT_HEADERS = [
@@ -297,8 +331,11 @@ COUNT_HEADERS = [
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
-def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None) -> None:
+def counts(
+    by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None, explain: bool
+) -> None:
     """Decisions per financial quarter or year: adoption decisions, court placement orders
     (consents apart), matches, placements, adoption orders and decisions reversed.
 
@@ -309,12 +346,16 @@ def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bo
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
-        by_la = projections.counts(app, by=by, known_at=known_at, las=chosen_las(las), progress=progress)
-    if _output(by_la, as_json, as_csv):
+        by_la = projections.counts(
+            app, by=by, known_at=known_at, las=chosen_las(las), progress=progress, explain=explain
+        )
+    if _output(by_la, as_json, as_csv, explain):
         return
     headers = ["la", "period", *COUNT_HEADERS]
     rows = [[la, r["period"], *(r[k] for k in COUNT_HEADERS)] for la, report in by_la.items() for r in report["rows"]]
     (echo_csv if as_csv else echo_table)([h.replace("_", " ") for h in headers] if not as_csv else headers, rows)
+    if not as_csv:
+        _explained(by_la, explain)
 
 
 @click.command()
@@ -325,6 +366,7 @@ def counts(by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bo
 @known_at_option
 @json_option
 @csv_option
+@explain_option
 @friendly
 def stages(
     period: str | None,
@@ -334,6 +376,7 @@ def stages(
     known_at: datetime | None,
     as_json: bool,
     as_csv: str | None,
+    explain: bool,
 ) -> None:
     """Mean and median days in each stage (care → ADM → PO → match → placed → AO), with the
     slowest stage named. With a window, the cohort is the children adopted in it.
@@ -349,9 +392,16 @@ def stages(
     app = settings().app()
     with catch_up_progress(app) as progress:
         by_la = projections.stages(
-            app, period=period, start=start, end=end, known_at=known_at, las=chosen_las(las), progress=progress
+            app,
+            period=period,
+            start=start,
+            end=end,
+            known_at=known_at,
+            las=chosen_las(las),
+            progress=progress,
+            explain=explain,
         )
-    if _output(by_la, as_json, as_csv):
+    if _output(by_la, as_json, as_csv, explain):
         return
     headers = ["la", "stage", "children", "mean days", "median days", "max days"]
     rows = [
@@ -376,6 +426,7 @@ def stages(
             click.echo(f"{la}: no period of care in the cohort, so no slowest stage")
         else:
             click.echo(f"{la}: slowest stage {label} ({report['cohort']} periods of care)")
+    _explained(by_la, explain)
 
 
 COMMANDS = [scorecard, cohort, waiting, counts, stages]

@@ -1,4 +1,4 @@
-"""Commands over the whole store: load, export, verify."""
+"""Commands over the whole store: load and export (verify is in evidence_cmds)."""
 
 from __future__ import annotations
 
@@ -114,29 +114,4 @@ def export(fmt: str, out: Path | None) -> None:
     click.echo(f"exported {count} events to {out}", err=True)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@friendly
-def verify(as_json: bool) -> None:
-    """Re-check every stream's hash chain; exit 1 naming each altered event.
-
-    \b
-    Example:
-      journeys verify
-    """
-    app = settings().app()
-    with events_bar("verifying", app.head()) as progress:
-        report = app.verify(progress)
-    problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
-    if as_json:
-        echo_json({"streams": report.streams, "events": report.events, "ok": not problems, "problems": problems})
-    else:
-        for p in problems:
-            click.echo(f"child {p['child']} ({p['la']}) event {p['seq']}: {p['problem']}")
-        verdict = "all hashes match" if not problems else f"{len(problems)} event(s) do not match"
-        click.echo(f"verified {report.events} events in {report.streams} journeys: {verdict}")
-    if problems:
-        sys.exit(1)
-
-
-COMMANDS = [load, export, verify]
+COMMANDS = [load, export]

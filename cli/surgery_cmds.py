@@ -11,6 +11,7 @@ import click
 import journeys
 import projections
 from cli.context import default_la, friendly, resolve_la, settings, with_la
+from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
 from journeys import today
@@ -82,6 +83,7 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
 @rules_option
 @json_option
 @csv_option()
+@explain_option
 @friendly
 def surgery_cmd(
     as_at: date | None,
@@ -91,6 +93,7 @@ def surgery_cmd(
     rules_file: Path | None,
     as_json: bool,
     as_csv: str | None,
+    explain: bool,
 ) -> None:
     """The performance surgery agenda: every open child with an adoption plan (or tracked for
     early family-finding), its next milestone, and the actions agreed; overdue first.
@@ -107,10 +110,13 @@ def surgery_cmd(
     day = as_at or today()
     la = default_la(la)
     result = projections.surgery(
-        settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner
+        settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner, explain=explain
     )
     if as_json:
         echo_json(result.as_json())
+        return
+    if as_csv and explain:
+        echo_figures_csv((result.explain or {}).values())
         return
     rows = [_agenda_cells(r) for r in result.rows]
     if as_csv:
@@ -124,6 +130,8 @@ def surgery_cmd(
         f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track"
         + (f" (of which {opened} open: a step now possible, e.g. applying for the adoption order)" if opened else "")
     )
+    if explain:
+        echo_figures((result.explain or {}).values())
 
 
 def milestone_json(m: Milestone) -> dict[str, Any]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
     from journeys.domain.errors import (
+        CheckpointError,
         ChildNotFound,
         DuplicateEvent,
         EventNotFound,
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from journeys.domain.inputs import (
         ALLOW_UNKNOWN_LA_ENV,
         DATE_FORMS,
+        MAX_USER,
         check_la,
+        check_user,
         child_reference,
         is_truthy,
         parse_date,
@@ -34,12 +37,18 @@ if TYPE_CHECKING:
     from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
+    from journeys.evidence.checking import AgainstReport, Finding, verify_against
+    from journeys.evidence.document import Checkpoint, read_checkpoint, write_checkpoint
+    from journeys.evidence.keys import generate_key, load_signing_key, parse_public_key, public_hex
+    from journeys.evidence.making import make_checkpoint, save_checkpoint
+    from journeys.evidence.options import SIGNING_KEY_ENV
     from journeys.loading.batch import LoadReport, load_lines
     from journeys.loading.jsonl import export_lines, read_lines
     from journeys.loading.parallel import load_file
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
     from journeys.ssda903 import ImportReport, import_903
+    from journeys.ssda903 import read_returns as read_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.verification import VerifyReport
     from journeys.synthetic.as_903 import write_903
@@ -53,6 +62,7 @@ else:
             "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
             "journeys.domain.errors": (
+                "CheckpointError",
                 "ChildNotFound",
                 "DuplicateEvent",
                 "EventNotFound",
@@ -64,7 +74,9 @@ else:
             "journeys.domain.inputs": (
                 "ALLOW_UNKNOWN_LA_ENV",
                 "DATE_FORMS",
+                "MAX_USER",
                 "check_la",
+                "check_user",
                 "child_reference",
                 "is_truthy",
                 "parse_date",
@@ -72,12 +84,17 @@ else:
             "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
+            "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
+            "journeys.evidence.document": ("Checkpoint", "read_checkpoint", "write_checkpoint"),
+            "journeys.evidence.keys": ("generate_key", "load_signing_key", "parse_public_key", "public_hex"),
+            "journeys.evidence.making": ("make_checkpoint", "save_checkpoint"),
+            "journeys.evidence.options": ("SIGNING_KEY_ENV",),
             "journeys.loading.batch": ("LoadReport", "load_lines"),
             "journeys.loading.sizes": ("LOAD_BATCH",),
             "journeys.loading.jsonl": ("export_lines", "read_lines"),
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
-            "journeys.ssda903": ("ImportReport", "import_903"),
+            "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.synthetic.as_903": ("write_903",),
             "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
@@ -94,15 +111,21 @@ __all__ = [
     "EVENT_KINDS",
     "HARDER_TO_PLACE",
     "LOAD_BATCH",
+    "MAX_USER",
     "OPEN",
     "OUTCOMES",
     "RD_REASONS",
     "RETRACT",
+    "SIGNING_KEY_ENV",
+    "AgainstReport",
+    "Checkpoint",
+    "CheckpointError",
     "ChildNotFound",
     "ChildView",
     "DuplicateEvent",
     "Entry",
     "EventNotFound",
+    "Finding",
     "HistoryRow",
     "ImportReport",
     "InvalidEvent",
@@ -116,17 +139,28 @@ __all__ = [
     "StoreError",
     "VerifyReport",
     "check_la",
+    "check_user",
     "child_reference",
     "export_lines",
     "generate_journeys",
+    "generate_key",
     "import_903",
     "is_missing_file",
     "is_truthy",
     "load_file",
     "load_lines",
     "load_rules",
+    "load_signing_key",
+    "make_checkpoint",
     "parse_date",
+    "parse_public_key",
+    "public_hex",
+    "read_903",
+    "read_checkpoint",
     "read_lines",
+    "save_checkpoint",
     "today",
+    "verify_against",
     "write_903",
+    "write_checkpoint",
 ]

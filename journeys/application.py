@@ -9,10 +9,10 @@ here (through :mod:`journeys.clock`) once per command. The SQL lives behind its 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,8 +27,6 @@ from journeys.clock import recording_time
 from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
-from journeys.domain.journey import Journey
-from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
 from journeys.progress import Progress
@@ -38,7 +36,15 @@ from journeys.storage.location import DEFAULT_STORE, create_private, remove_sqli
 from journeys.storage.mapper import journeys_mapper
 from journeys.storage.recorders import JourneysRecorder, journeys_recorder
 from journeys.storage.unreadable import UnreadableStream, locate_unreadable
-from journeys.storage.verification import VerifyReport, verify_chains
+
+if TYPE_CHECKING:
+    from journeys.domain.journey import Journey
+    from journeys.storage.verification import VerifyReport
+
+# The event models (pydantic, and the library's aggregate) are imported by the methods that
+# write or decode through them, not here: reading a child's decisions (`show`, the reports)
+# needs neither (see journeys.storage.decoding), and a command line that reads one child
+# starts without building them.
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,8 @@ class JourneysApp(Application[UUID]):
         source: str = "cli",
     ) -> Entry:
         """Record one decision for a child (opening its journey if it is new)."""
+        from journeys.domain.payloads import parse_fields
+
         child = child_reference(child)
         values = parse_fields(kind, fields)  # validated once: the journey takes them as they are
 
@@ -240,6 +248,8 @@ class JourneysApp(Application[UUID]):
 
     def find(self, la: str, child: str) -> Journey | None:
         """A child's journey as stored, or None when none was opened."""
+        from journeys.domain.journey import Journey
+
         child = _as_reference(child)
         try:
             journey: object = self.repository.get(journey_id(la, child))
@@ -333,11 +343,23 @@ class JourneysApp(Application[UUID]):
                 continue  # unreadable: left out (see `unreadable`)
             yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
-    def verify(self, progress: Progress | None = None) -> VerifyReport:
-        """Re-check every stream's hash chain against the stored content; ``progress`` is told
-        now and then how far the check is through the log (in notification ids, of
-        :meth:`head` in all)."""
-        return verify_chains(self.notifications(), self.mapper.to_domain_event, self.head(), progress)
+    def verify(
+        self,
+        progress: Progress | None = None,
+        *,
+        wanted: Mapping[int, Collection[int]] | None = None,
+        known_at: datetime | None = None,
+    ) -> VerifyReport:
+        """Re-check every stream's hash chain against the stored content, up to the latest
+        event stored when the check begins; ``progress`` is told now and then how far the
+        check is through the log (in notification ids, of :meth:`head` in all). The report
+        holds each stream's head (as known at ``known_at``, if given) and the hashes of the
+        events ``wanted`` names (see :func:`verify_chains`)."""
+        from journeys.storage.verification import verify_chains
+
+        head = self.head()
+        notes = self.notifications(stop=head)
+        return verify_chains(notes, self.mapper.to_domain_event, head, progress, wanted=wanted, known_at=known_at)
 
     def head(self) -> int:
         """The notification id of the latest stored event (0 for an empty store): how many
@@ -347,6 +369,8 @@ class JourneysApp(Application[UUID]):
     # -- helpers ----------------------------------------------------------------------
 
     def _decode(self, stored: StoredEvent) -> Journey.Event:
+        from journeys.domain.journey import Journey
+
         event = self.mapper.to_domain_event(stored)
         assert isinstance(event, Journey.Event)
         return event
@@ -361,6 +385,8 @@ class JourneysApp(Application[UUID]):
         journey = self.find(la, child)
         if journey is not None:
             return journey
+        from journeys.domain.journey import Journey
+
         la = self.check_new_child(la, child)
         return Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
 

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
+    from projections.figure_ids import MalformedFigureId
+    from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
+    from projections.one_figure import OneFigure, UnknownFigure, explain_figure
     from projections.reports import (
         cohort,
         counts,
@@ -34,9 +37,12 @@ else:
     __getattr__, __dir__ = lazy_face(
         __name__,
         {
+            "projections.figure_ids": ("MalformedFigureId",),
+            "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
+            "projections.one_figure": ("OneFigure", "UnknownFigure", "explain_figure"),
             "projections.reports": (
                 "cohort",
                 "counts",
@@ -57,21 +63,26 @@ else:
     )
 
 __all__ = [
+    "AGGREGATES",
     "STAGE_AT_CHANGE",
     "Action",
     "Agenda",
     "AgendaRow",
     "CatchUp",
     "ChildDeadlines",
+    "MalformedFigureId",
+    "OneFigure",
     "PlanChange",
     "PlanChangeReport",
     "Status",
     "TrackedChild",
     "TrackingReport",
+    "UnknownFigure",
     "ViewsAhead",
     "cohort",
     "counts",
     "deadlines_for",
+    "explain_figure",
     "plan_change_report",
     "projection_catch_up",
     "projection_rebuild",

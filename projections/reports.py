@@ -6,19 +6,28 @@ Each function returns ``{la: report}`` in the order the local authorities were a
 The plan-change and tracking-cohort reports return their report objects; the surgery's
 agenda and one child's deadlines are read from the journey streams themselves. The read
 model is reached only through the view store's named queries (no SQL here).
+
+With ``explain=True`` each report also carries, under ``"explain"`` (in each local
+authority's report, or on the report object), every figure with its id and the children it
+counts, each with the events that gave its dates (:mod:`projections.explanation`). The
+figures are those the report is computed from: the metric functions' ``*_explained`` forms
+return the report and its figures together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
 from journeys.application import JourneysApp
-from journeys.domain.milestones import RuleSet
+from journeys.domain.milestones import DEFAULT_RULES, RuleSet, load_rules
 from journeys.progress import Progress
+from projections.explanation import Explained, Explaining, explaining_if, explanation
+from projections.figure_ids import FigureRef
 from projections.metrics import activity, cohorts
 from projections.metrics import scorecard as card
 from projections.metrics.periods import PeriodError, window
@@ -102,17 +111,34 @@ def _note_unreadable(app: JourneysApp, views: JourneysViews) -> None:
         app.unreadable.setdefault(found.stream, found)
 
 
+def _plain(explained: Explained) -> Report:
+    return lambda rows: explained(rows)[0]
+
+
+def _run(
+    app: JourneysApp, report: Report, explaining: Explaining | None, la: str | None, rows: list[PeriodSummary]
+) -> dict[str, Any]:
+    """``report`` of ``rows`` (the rows of ``la``; None: of every LA), with its figures explained
+    under ``"explain"`` when ``explaining``."""
+    return report(rows) if explaining is None else explaining.run(app, la, rows)
+
+
 def _per_la(
-    app: JourneysApp, report: Report, known_at: datetime | None, las: Sequence[str], progress: Progress | None
+    app: JourneysApp,
+    report: Report,
+    known_at: datetime | None,
+    las: Sequence[str],
+    progress: Progress | None,
+    explaining: Explaining | None = None,
 ) -> dict[str, dict[str, Any]]:
     rows = summaries(app, known_at=known_at, las=las, progress=progress)
     if not las:
-        return {ALL: report(rows)}
+        return {ALL: _run(app, report, explaining, None, rows)}
     missing = set(las) - {r.la for r in rows}
     if missing:
         # the caught-up read model says which local authorities the store holds, whatever --known-at says
         refuse_unknown(missing, {r.la for r in summaries(app)}, "no child in care")
-    return {la: report([r for r in rows if r.la == la]) for la in las}
+    return {la: _run(app, report, explaining, la, [r for r in rows if r.la == la]) for la in las}
 
 
 def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None, current: Current) -> dict[str, Any]:
@@ -129,10 +155,16 @@ def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None,
         views.close()
 
 
-def _grouped(rows: list[PeriodSummary], las: Sequence[str], report: Report) -> dict[str, dict[str, Any]]:
+def _grouped(
+    app: JourneysApp,
+    rows: list[PeriodSummary],
+    las: Sequence[str],
+    report: Report,
+    explaining: Explaining | None = None,
+) -> dict[str, dict[str, Any]]:
     if not las:
-        return {ALL: report(rows)}
-    return {la: report([r for r in rows if r.la == la]) for la in las}
+        return {ALL: _run(app, report, explaining, None, rows)}
+    return {la: _run(app, report, explaining, la, [r for r in rows if r.la == la]) for la in las}
 
 
 def _scorecard_of(
@@ -159,12 +191,24 @@ def scorecard(
     known_at: datetime | None = None,
     las: Sequence[str] = (),
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> dict[str, dict[str, Any]]:
+    """The scorecard per local authority. Explained, it is computed from the summary rows of
+    the children adopted in the window (not the monthly sums), as the figures list them."""
     first, last = window(period, start, end)
     limits = for_window(first, last, thresholds_file)
+    n = a3_months if a3_months is not None else limits.a3_months
+    if explain:
+        explaining = Explaining(
+            lambda rows: card.explained(rows, first, last, limits, n),
+            "scorecard",
+            {"from": first, "to": last, "a3": n},
+            known_at,
+        )
+        adopted: Selection = lambda views, las: views.adopted_between(first, last, SCORECARD_COLUMNS, las)  # noqa: E731
+        return _report_on_selected_rows(app, _plain(explaining.report), adopted, known_at, las, progress, explaining)
     if known_at is not None:
         return _per_la(app, lambda rows: card.scorecard(rows, first, last, limits, a3_months), known_at, las, progress)
-    n = a3_months if a3_months is not None else limits.a3_months
 
     def current(views: JourneysViews, las: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not las:
@@ -181,14 +225,15 @@ def _report_on_selected_rows(
     known_at: datetime | None,
     las: Sequence[str],
     progress: Progress | None,
+    explaining: Explaining | None = None,
 ) -> dict[str, dict[str, Any]]:
     """``report`` on the summary rows ``selection`` reads from the caught-up read model (only
     the columns the report needs); as known at ``known_at``, on every replayed row."""
     if known_at is not None:
-        return _per_la(app, report, known_at, las, progress)
+        return _per_la(app, report, known_at, las, progress, explaining)
 
     def current(views: JourneysViews, las: Sequence[str]) -> dict[str, dict[str, Any]]:
-        return _grouped(selection(views, las), las, report)
+        return _grouped(app, selection(views, las), las, report, explaining)
 
     return _from_views(app, las, progress, current)
 
@@ -202,7 +247,9 @@ def cohort(
     known_at: datetime | None = None,
     las: Sequence[str] = (),
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> dict[str, dict[str, Any]]:
+    options = {"census": census, "from": start, "to": end}
     if start is not None or end is not None:
         if start is None or end is None:
             raise PeriodError(
@@ -211,17 +258,20 @@ def cohort(
         if end < start:
             raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
         first, last = start, end
+        windowed: Explained = lambda rows: cohorts.in_window_explained(rows, census, first, last)  # noqa: E731
         return _report_on_selected_rows(
             app,
-            lambda rows: cohorts.in_window(rows, census, first, last),
+            _plain(windowed),
             lambda views, las: views.placement_orders_by(census, (first, last), COHORT_COLUMNS, las),
             known_at,
             las,
             progress,
+            explaining_if(explain, windowed, "cohort", options, known_at),
         )
-    by_year: Report = lambda rows: cohorts.by_po_year(rows, census)  # noqa: E731
+    by_year: Explained = lambda rows: cohorts.by_po_year_explained(rows, census)  # noqa: E731
     by_census: Selection = lambda views, las: views.placement_orders_by(census, None, COHORT_COLUMNS, las)  # noqa: E731
-    return _report_on_selected_rows(app, by_year, by_census, known_at, las, progress)
+    explaining = explaining_if(explain, by_year, "cohort", options, known_at)
+    return _report_on_selected_rows(app, _plain(by_year), by_census, known_at, las, progress, explaining)
 
 
 def waiting(
@@ -231,14 +281,17 @@ def waiting(
     known_at: datetime | None = None,
     las: Sequence[str] = (),
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> dict[str, dict[str, Any]]:
+    explained: Explained = lambda rows: activity.waiting_explained(rows, as_at)  # noqa: E731
     return _report_on_selected_rows(
         app,
-        lambda rows: activity.waiting(rows, as_at),
+        _plain(explained),
         lambda views, las: views.in_care_on(as_at, WAITING_COLUMNS, las),
         known_at,
         las,
         progress,
+        explaining_if(explain, explained, "waiting", {"as-at": as_at}, known_at),
     )
 
 
@@ -249,10 +302,12 @@ def counts(
     known_at: datetime | None = None,
     las: Sequence[str] = (),
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> dict[str, dict[str, Any]]:
-    report = lambda rows: activity.counts(rows, by)  # noqa: E731
+    explained: Explained = lambda rows: activity.counts_explained(rows, by)  # noqa: E731
     every: Selection = lambda views, las: views.every_row(COUNTS_COLUMNS, las)  # noqa: E731
-    return _report_on_selected_rows(app, report, every, known_at, las, progress)
+    explaining = explaining_if(explain, explained, "counts", {"by": by}, known_at)
+    return _report_on_selected_rows(app, _plain(explained), every, known_at, las, progress, explaining)
 
 
 def stages(
@@ -264,18 +319,20 @@ def stages(
     known_at: datetime | None = None,
     las: Sequence[str] = (),
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> dict[str, dict[str, Any]]:
     first: date | None = None
     last: date | None = None
     if period is not None or start is not None or end is not None:
         first, last = window(period, start, end)
-    report = lambda rows: activity.stages(rows, first, last)  # noqa: E731
+    explained: Explained = lambda rows: activity.stages_explained(rows, first, last)  # noqa: E731
+    explaining = explaining_if(explain, explained, "stages", {"from": first, "to": last}, known_at)
     if first is None or last is None:
         every: Selection = lambda views, las: views.every_row(STAGES_COLUMNS, las)  # noqa: E731
-        return _report_on_selected_rows(app, report, every, known_at, las, progress)
+        return _report_on_selected_rows(app, _plain(explained), every, known_at, las, progress, explaining)
     start_on, end_on = first, last
     adopted: Selection = lambda views, las: views.adopted_between(start_on, end_on, STAGES_COLUMNS, las)  # noqa: E731
-    return _report_on_selected_rows(app, report, adopted, known_at, las, progress)
+    return _report_on_selected_rows(app, _plain(explained), adopted, known_at, las, progress, explaining)
 
 
 T = TypeVar("T")
@@ -303,15 +360,21 @@ def plan_change_report(
     known_at: datetime | None = None,
     everything: bool = False,
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> PlanChangeReport:
     """The plan-changes report (:func:`projections.metrics.plan_changes.plan_changes`): from the
     ``plan_change`` table, caught up first; with ``known_at``, replayed from the events
     recorded by then."""
     check_window(start, end)
     if known_at is not None:
-        return plan_changes(app.streams(), start=start, end=end, la=la, known_at=known_at, everything=everything)
-    found = _caught_up(app, la, progress, lambda views: views.plan_changes([la] if la else []))
-    return report_of(found, start=start, end=end, la=la, known_at=None, everything=everything)
+        report = plan_changes(app.streams(), start=start, end=end, la=la, known_at=known_at, everything=everything)
+    else:
+        found = _caught_up(app, la, progress, lambda views: views.plan_changes([la] if la else []))
+        report = report_of(found, start=start, end=end, la=la, known_at=None, everything=everything)
+    if explain:
+        options = {"from": start, "to": end, "all": everything, "known": known_at}
+        report.explain = explanation(app, report.figures(), FigureRef.of("plan-changes", la, options), known_at)
+    return report
 
 
 def tracking_cohort_report(
@@ -323,19 +386,25 @@ def tracking_cohort_report(
     la: str | None = None,
     known_at: datetime | None = None,
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> TrackingReport:
     """The tracking cohort (:func:`projections.metrics.tracking_cohort.tracking_cohort`): the children with a
     family-finding in the window, found in the ``family_finding`` table (caught up first), are
     replayed; with ``known_at``, every child is replayed from the events recorded by then."""
     check_cohort_dates(start, end, census)
     if known_at is not None:
-        return tracking_cohort(app.streams(), start=start, end=end, census=census, la=la, known_at=known_at)
-    candidates = _caught_up(
-        app, la, progress, lambda views: views.family_finding_streams(start, end, [la] if la else [])
-    )
-    found = app.streams_entries(UUID(stream) for stream in candidates)
-    streams = [(*child_ids(entries), entries) for entries in found.values()]
-    return cohort_of(streams, start=start, end=end, census=census, la=la, known_at=None)
+        report = tracking_cohort(app.streams(), start=start, end=end, census=census, la=la, known_at=known_at)
+    else:
+        candidates = _caught_up(
+            app, la, progress, lambda views: views.family_finding_streams(start, end, [la] if la else [])
+        )
+        found = app.streams_entries(UUID(stream) for stream in candidates)
+        streams = [(*child_ids(entries), entries) for entries in found.values()]
+        report = cohort_of(streams, start=start, end=end, census=census, la=la, known_at=None)
+    if explain:
+        options = {"from": start, "to": end, "census": census, "known": known_at}
+        report.explain = explanation(app, report.figures(), FigureRef.of("tracking-cohort", la, options), known_at)
+    return report
 
 
 def projection_status(app: JourneysApp) -> Status:
@@ -387,6 +456,14 @@ def surgery(
     rules: RuleSet | None = None,
     la: str | None = None,
     owner: str | None = None,
+    explain: bool = False,
 ) -> Agenda:
     """The surgery agenda (:func:`projections.metrics.surgery.agenda`) over every child in the store."""
-    return agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)
+    rules = rules or load_rules()
+    found = agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)
+    if not explain:
+        return found
+    rules_file = None if rules.path == str(DEFAULT_RULES) else rules.path
+    options = {"as-at": as_at, "known": known_at, "owner": owner, "rules": rules_file}
+    ref = FigureRef.of("surgery", la, options)
+    return replace(found, explain=explanation(app, found.figures(), ref, known_at))

@@ -223,3 +223,124 @@ def events_locked(store: str) -> Iterator[Any]:
             yield conn
         finally:
             conn.rollback()
+
+
+# -- explained figures (--explain) --------------------------------------------------
+
+HASH_HEX = 64
+
+
+def value_of_rows(figure: dict[str, Any]) -> Any:
+    """A figure's value recomputed from its explained rows, as its aggregate says (written here
+    apart from the engine's, except the Kaplan-Meier median, which has tests of its own)."""
+    from statistics import median
+
+    from projections.metrics import km
+
+    values = [row["value"] for row in figure["children"]]
+    kind = figure["aggregate"]
+    if kind in ("count", "sum"):
+        return sum(values)
+    if not values:
+        return None
+    if kind == "mean":
+        return sum(values) / len(values)
+    if kind == "median":
+        return float(median(values))
+    if kind == "max":
+        return max(values)
+    if kind == "percent":
+        assert set(values) <= {0, 1}, values
+        return 100.0 * sum(values) / len(values)
+    assert kind == "km-median", kind
+    return km.median(values, [row["observed"] for row in figure["children"]])
+
+
+def assert_explains(figure: dict[str, Any], reported: Any, rows: int | None = None) -> None:
+    """``figure`` (one figure of a report's "explain") is the report's figure ``reported``, made
+    of its rows: one row per child (and period of care), the rows' aggregate equal to the
+    figure, ``rows`` of them when the report says how many children count, every event found."""
+    children = figure["children"]
+    keys = [(row["la"], row["child"], row["period"]) for row in children]
+    assert len(keys) == len(set(keys)), f"{figure['id']}: a child is listed twice"
+    assert figure["value"] == reported, f"{figure['id']}: {figure['value']} is not the report's {reported}"
+    assert value_of_rows(figure) == reported, f"{figure['id']}: the rows make {value_of_rows(figure)}, not {reported}"
+    if rows is not None:
+        assert len(children) == rows, f"{figure['id']}: {len(children)} rows for {rows} children"
+    if figure["aggregate"] == "count":
+        assert all(isinstance(row["value"], int) and row["value"] >= 1 for row in children), figure["id"]
+    for row in children:
+        for event in row["events"]:
+            assert isinstance(event["seq"], int), f"{figure['id']}: no event found for {row['child']}: {event}"
+            assert len(event["hash"]) == HASH_HEX, event
+
+
+def reported_figure(report: str, data: dict[str, Any], key: str) -> tuple[Any, int | None]:
+    """The figure ``key`` as the report ``data`` (one LA's report JSON) gives it, and how many
+    children the report says count in it (None where it does not say)."""
+    head, _, tail = key.rpartition(".")
+    if report == "scorecard":
+        if key == "adopted":
+            return data["adopted"], None
+        if key == "A3.percent":
+            return data["A3"]["percent"], data["A1"]["children"]
+        return data[head][tail], data[head].get("children") if tail == "mean_days" else None
+    if report == "cohort":
+        row = next(r for r in data["rows"] if r["year"].replace(" ", "_") == head)
+        rows = {
+            "mean_days_po_to_match": row["matched"],
+            "mean_days_with_waiting": row["matched"] + row["waiting"],
+            "km_median_days": row["placement_orders"],
+        }
+        return row[tail], rows.get(tail)
+    if report == "waiting":
+        return data[key], len(data["children"]) if key == "waiting" else None
+    if report == "counts":
+        row = next(r for r in data["rows"] if r["period"].replace(" ", "_") == head)
+        return row[tail], None
+    if report == "stages":
+        if key == "cohort":
+            return data["cohort"], None
+        stage = next(s for s in data["stages"] if s["stage"] == head)
+        return stage[tail], stage["children"]
+    if report in ("plan-changes", "tracking-cohort"):
+        value = data[head][tail] if head else data[key]
+        return value, value if report == "tracking-cohort" else None
+    assert report == "surgery", report
+    if key == "children":
+        return len(data["children"]), len(data["children"])
+    return data["summary"][tail], data["summary"][tail]
+
+
+def figure_keys(report: str, data: dict[str, Any]) -> set[str]:
+    """Every figure the report ``data`` shows (each must be explained)."""
+    if report == "scorecard":
+        return {"adopted", "A1.mean_days", "A2.mean_days", "A3.count", "A3.percent", "A10.mean_days"}
+    if report in ("cohort", "counts"):
+        label = "year" if report == "cohort" else "period"
+        return {f"{r[label].replace(' ', '_')}.{k}" for r in data["rows"] for k in r if k != label}
+    if report == "waiting":
+        return {"waiting", "over_90_days", "over_18_months_in_care"}
+    if report == "stages":
+        return {"cohort"} | {
+            f"{s['stage']}.{k}" for s in data["stages"] for k in ("mean_days", "median_days", "max_days")
+        }
+    if report == "plan-changes":
+        breakdowns = ("by_reason", "by_decider", "by_stage", "by_outcome")
+        return {"total", "other_plan_changes"} | {f"{b}.{k}" for b in breakdowns for k in data[b]}
+    if report == "tracking-cohort":
+        classes = {"tracked", "proceeded", "with_po", "matched", "under_consideration", "ceased", "ceased_by_court"}
+        return classes | {f"{b}.{k}" for b in ("outcomes", "other") for k in data[b]}
+    assert report == "surgery", report
+    return {"children"} | {f"summary.{k}" for k in data["summary"]}
+
+
+def assert_report_explained(report: str, data: dict[str, Any]) -> int:
+    """Every figure of one LA's report JSON ``data`` is explained under "explain" and made of its
+    rows (:func:`assert_explains`); how many figures."""
+    explained = data["explain"]
+    assert set(explained) == figure_keys(report, data), sorted(set(explained) ^ figure_keys(report, data))
+    for key, figure in explained.items():
+        assert figure["id"].startswith(f"{report}:") and f":{key}" in figure["id"], figure["id"]
+        assert_explains(figure, *reported_figure(report, data, key))
+    return len(explained)

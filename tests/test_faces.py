@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-FACES = ["journeys", "journeys.domain", "journeys.loading", "journeys.storage", "projections"]
+FACES = ["journeys", "journeys.domain", "journeys.evidence", "journeys.loading", "journeys.storage", "projections"]
 
 
 def _checked_imports(face: ModuleType) -> list[tuple[str, str, str]]:

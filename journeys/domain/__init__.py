@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from journeys.domain.entries import entries_of, entry_of
     from journeys.domain.errors import (
         ActionNotFound,
+        CheckpointError,
         ChildNotFound,
         DuplicateEvent,
         EventNotFound,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         JOURNEYS_NAMESPACE,
         content_id,
         journey_id,
+        journey_key,
         uuid5_text,
     )
     from journeys.domain.journey import (
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
         Journey,
         SealedEvent,
     )
+    from journeys.domain.merkle import Leaf, leaf_bytes, leaf_hash, leaf_order, merkle_root, node_hash, tree_root
     from journeys.domain.milestones import (
         DEADLINE,
         DEFAULT_RULES,
@@ -144,6 +147,7 @@ else:
             "journeys.domain.entries": ("entries_of", "entry_of"),
             "journeys.domain.errors": (
                 "ActionNotFound",
+                "CheckpointError",
                 "ChildNotFound",
                 "DuplicateEvent",
                 "EventNotFound",
@@ -153,8 +157,17 @@ else:
                 "StoreError",
             ),
             "journeys.domain.hashing": ("GENESIS", "canonical", "chain"),
-            "journeys.domain.identity": ("JOURNEYS_NAMESPACE", "content_id", "journey_id", "uuid5_text"),
+            "journeys.domain.identity": ("JOURNEYS_NAMESPACE", "content_id", "journey_id", "journey_key", "uuid5_text"),
             "journeys.domain.journey": ("COMMON_FIELDS", "EVENT_CLASSES", "Journey", "SealedEvent"),
+            "journeys.domain.merkle": (
+                "Leaf",
+                "leaf_bytes",
+                "leaf_hash",
+                "leaf_order",
+                "merkle_root",
+                "node_hash",
+                "tree_root",
+            ),
             "journeys.domain.milestones": (
                 "DEADLINE",
                 "DEFAULT_RULES",
@@ -275,6 +288,7 @@ __all__ = [
     "ActionNotFound",
     "BankHolidays",
     "CalendarError",
+    "CheckpointError",
     "ChildNotFound",
     "ChildState",
     "Decision",
@@ -289,6 +303,7 @@ __all__ = [
     "InvalidRules",
     "Journey",
     "JourneyError",
+    "Leaf",
     "Milestone",
     "Period",
     "Rule",
@@ -315,11 +330,17 @@ __all__ = [
     "fields_of",
     "in_effect_by",
     "journey_id",
+    "journey_key",
     "jsonable",
     "known_by",
+    "leaf_bytes",
+    "leaf_hash",
+    "leaf_order",
     "load_rules",
+    "merkle_root",
     "most_urgent",
     "new_entry",
+    "node_hash",
     "parse_date",
     "parse_fields",
     "parse_rules",
@@ -328,5 +349,6 @@ __all__ = [
     "seal_content",
     "sealed",
     "superseded_seqs",
+    "tree_root",
     "uuid5_text",
 ]

@@ -60,3 +60,10 @@ class ActionNotFound(JourneyError):
 
 class StoreError(JourneyError):
     remedy = "check --store (or JOURNEYS_STORE): a file path or a postgresql:// URL"
+
+
+class CheckpointError(JourneyError):
+    """A checkpoint or a signing key that cannot be used: unreadable, altered since it was
+    signed, signed by another key, of another store; or a store that cannot be checkpointed."""
+
+    remedy = "give the checkpoint file as `journeys checkpoint` wrote it"

@@ -26,6 +26,7 @@ ALLOW_UNKNOWN_LA_ENV: Final = "JOURNEYS_ALLOW_UNKNOWN_LA"
 # The longest child reference accepted (903 CHILD fields are at most 10; local systems' ids
 # are longer, but a reference is never a paragraph).
 MAX_REFERENCE: Final = 64
+MAX_USER: Final = 64  # who records: a name or login, never a paragraph
 
 # The one documented set of date forms, said the same way by every entry point.
 DATE_FORMS: Final = "YYYY-MM-DD or dd/mm/yyyy"
@@ -113,7 +114,30 @@ def check_opening(la: str, child: str, recorded_by: str) -> None:
             "give it without surrounding spaces, in Unicode NFKC form",
         )
     free_text(la, "the local authority code")
-    free_text(recorded_by, "the user")
+    check_user(recorded_by)
+
+
+def check_user(value: Any) -> str:
+    """Who records an event (the command line's ``--user``, ``JOURNEYS_USER`` or the OS user;
+    an API caller's ``recorded_by``), kept as given: text that is not blank, printable (no
+    control, zero-width or bidi characters) and at most :data:`MAX_USER` characters."""
+    if type(value) is str and len(value) <= MAX_USER and value.isprintable() and value.strip():
+        return value
+    if not isinstance(value, str):
+        raise InvalidEvent(f"the user {value!r} is not text", _USER_REMEDY)
+    if not value.strip():
+        raise InvalidEvent("the user is blank", _USER_REMEDY)
+    if len(value) > MAX_USER:
+        raise InvalidEvent(
+            f"the user {value[:20]!r}… is {len(value)} characters long (at most {MAX_USER})", _USER_REMEDY
+        )
+    bad = next(ch for ch in value if not ch.isprintable())
+    raise InvalidEvent(f"the user {value!r} holds the unprintable character U+{ord(bad):04X}", _USER_REMEDY)
+
+
+_USER_REMEDY = (
+    f"give who records as a name of at most {MAX_USER} printable characters (no control, zero-width or bidi characters)"
+)
 
 
 def case_key(reference: str) -> str:

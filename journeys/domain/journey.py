@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
-from journeys.domain import inputs, payloads
+from journeys.domain import inputs, payloads, shapes
 from journeys.domain.entries import entry_of
 from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
 from journeys.domain.hashing import GENESIS
@@ -341,7 +341,7 @@ class Journey(PydanticAggregate):
         self, recorded_at: datetime, recorded_by: str, source: str, event_id: str, **payload: Any
     ) -> dict[str, Any]:
         """The values of the next event, its hash still empty: the common ones and ``payload``."""
-        inputs.free_text(recorded_by, "the user")  # for every event: who recorded it is free text too
+        inputs.check_user(recorded_by)  # for every event: who recorded it is checked too
         return {
             "originator_id": self.id,
             "originator_version": self.version + 1,
@@ -397,3 +397,14 @@ EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
 # The fields every decision has (the common fields of an event, and its date): the rest of
 # a decision's fields are its payload.
 COMMON_FIELDS = frozenset(Journey.Decided.model_fields)
+
+
+# The read path decodes stored events by journeys.domain.shapes, without these models (so
+# that reading one child imports no pydantic): the table is held to the models here, once.
+assert shapes.shapes_of(EVENT_CLASSES.values(), COMMON_FIELDS) == shapes.DECISIONS, "update journeys.domain.shapes"
+_READ_AS_WRITTEN = (Journey.Opened, Journey.Corrected, Journey.Retracted)  # (none declares upcasting)
+assert [(c.TOPIC, hasattr(c, "class_version")) for c in _READ_AS_WRITTEN] == [
+    (shapes.OPENED, False),
+    (shapes.CORRECTED, False),
+    (shapes.RETRACTED, False),
+], "update journeys.domain.shapes and journeys.storage.decoding"

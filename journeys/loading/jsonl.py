@@ -19,7 +19,7 @@ import orjson
 
 from journeys.domain.errors import InvalidEvent, JourneyError
 from journeys.domain.identity import content_id
-from journeys.domain.inputs import child_reference, free_text
+from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.progress import Progress
@@ -185,8 +185,9 @@ def _read_slowly(raw: str | bytes, line_no: int) -> Any:
 
 def part_of(data: Any, default_la: str | None, parts: int) -> int:
     """Which of ``parts`` parts a decoded line belongs to: every line of one child (local
-    authority and child reference) in the same part, whichever process reads it; a line
-    that names no child in part 0."""
+    authority and child reference, whatever its case or Unicode form, so that the process
+    that holds the child also sees, and refuses, a reference that differs only by case) in
+    the same part, whichever process reads it; a line that names no child in part 0."""
     if parts == 1 or not isinstance(data, dict):
         return 0
     la, child = data.get("la"), data.get("child")
@@ -197,6 +198,10 @@ def part_of(data: Any, default_la: str | None, parts: int) -> int:
             la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
         except JourneyError:
             return 0
+    try:  # references that differ only by case or by Unicode form are one child's, in one part
+        child = case_key(child_reference(child))
+    except JourneyError:
+        return 0
     return zlib.crc32(f"{la}\x00{child}".encode()) % parts
 
 

@@ -5,6 +5,16 @@ through :class:`journeys.JourneysApp`, so every rule of the journey store applie
 """
 
 from journeys.ssda903.importer import ImportReport, Reject, TableCount, import_903
-from journeys.ssda903.read import ReturnError
+from journeys.ssda903.read import Returns, read_returns
+from journeys.ssda903.tables import MalformedTable, ReturnError
 
-__all__ = ["ImportReport", "Reject", "ReturnError", "TableCount", "import_903"]
+__all__ = [
+    "ImportReport",
+    "MalformedTable",
+    "Reject",
+    "ReturnError",
+    "Returns",
+    "TableCount",
+    "import_903",
+    "read_returns",
+]

@@ -68,5 +68,18 @@ RECOGNISING_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 # The order in which a file's columns are tried: the most specific table first.
 RECOGNITION_ORDER: Final[tuple[str, ...]] = (EPISODES, PLACED_FOR_ADOPTION, AD1, HEADER)
 
+# Columns other 903 tables (reviews, UASC, missing, OC2, ...) have too; every other column of
+# TABLE_COLUMNS belongs to one table only, and tells which table a file was meant to be.
+SHARED_COLUMNS: Final[frozenset[str]] = frozenset({"CHILD", "SEX", "DOB"})
+
+# The file names each table is written under (lower case, letters and digits only, a year left
+# out): the names DfE and the public validator use.
+TABLE_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    HEADER: ("header",),
+    EPISODES: ("episodes", "episode"),
+    AD1: ("ad1",),
+    PLACED_FOR_ADOPTION: ("placedforadoption", "placedadoption"),
+}
+
 # How 903 tables write a date (dd/mm/yyyy).
 DATE_FORMAT: Final = "%d/%m/%Y"

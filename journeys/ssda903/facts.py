@@ -14,8 +14,11 @@ from datetime import date
 from typing import Any
 
 from journeys.domain import vocabulary
+from journeys.domain.errors import InvalidEvent
+from journeys.domain.inputs import child_reference
 from journeys.ssda903 import codes
-from journeys.ssda903.read import Row, parse_903_date
+from journeys.ssda903.read import parse_903_date
+from journeys.ssda903.tables import Row
 
 Problem = tuple[str, str]  # (column, reason)
 
@@ -182,15 +185,28 @@ def _content(fact: Fact) -> tuple[Any, ...]:
     return (fact.ceased, fact.reason)
 
 
+def _refused_reference(child: str) -> str | None:
+    """Why a CHILD cell is not a child reference (None when it is one)."""
+    try:
+        child_reference(child)
+    except InvalidEvent as error:
+        return error.full_message()
+    return None
+
+
 def check(rows: Iterable[Row]) -> Checked:
     """Check every row; merge the returns (newest wins); keep one fact per natural key."""
     out = Checked()
     candidates: list[Fact] = []
     for row in rows:
         reader = _Reader(row)
-        if not row.child:
+        fact = None
+        if row.problem:
+            reader.problems.append(("CHILD", row.problem))
+        elif not row.child:
             reader.problems.append(("CHILD", "CHILD (the child's reference) is missing"))
-            fact = None
+        elif (refused := _refused_reference(row.child)) is not None:
+            reader.problems.append(("CHILD", refused))
         else:
             fact = _BUILD[row.table](reader)
         for column, reason in reader.problems:

@@ -5,6 +5,11 @@ present* (everything it says is in the store already, or a newer return says it)
 *rejected* (with file, row, column and reason). Decisions are appended through
 :func:`journeys.loading.load_lines` in batches, each one transaction, with deterministic ids: an
 interrupted import is completed by running it again, and nothing is recorded twice.
+
+The returns are read to their end first (:mod:`journeys.ssda903.read`: a file that cannot be
+read refuses the import before anything is written), their rows kept on disk sorted by child.
+Children are then imported a chunk at a time, in the order of their references: what the
+import holds in memory is one chunk's rows, facts and decisions, whatever the return's size.
 """
 
 from __future__ import annotations
@@ -23,11 +28,15 @@ from journeys.progress import Progress
 from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
 from journeys.ssda903.mapping import wanted_decisions
-from journeys.ssda903.read import Row, read_returns
+from journeys.ssda903.read import Returns, read_returns
 from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
+from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
 ACCEPTED, REJECTED = "accepted", "rejected"
+
+# Rows of whole children checked, reconciled and loaded at a time: what an import holds in memory.
+CHUNK_ROWS = 2_000
 
 
 @dataclass
@@ -73,10 +82,15 @@ class _Outcome:
     reason: str = ""
 
 
-def _lines(la: str, plans: list[tuple[str, list[ImportStep]]]) -> tuple[list[LoadLine], dict[int, ImportStep]]:
+def _lines(
+    la: str, plans: list[tuple[str, list[ImportStep]]]
+) -> tuple[list[LoadLine], dict[int, ImportStep], dict[int, int]]:
+    """The lines to load (numbered from 1), the step of each, and the last line of each plan
+    that has any (plan index -> line number)."""
     lines: list[LoadLine] = []
     by_line: dict[int, ImportStep] = {}
-    for child, steps in plans:
+    last_lines: dict[int, int] = {}
+    for index, (child, steps) in enumerate(plans):
         for step in steps:
             if step.status == Reconciled.PRESENT:
                 continue
@@ -100,14 +114,8 @@ def _lines(la: str, plans: list[tuple[str, list[ImportStep]]]) -> tuple[list[Loa
                         source=w.source,
                     )
                 )
-    return lines, by_line
-
-
-def _ticking(lines: list[LoadLine], progress: Progress | None) -> Iterator[LoadLine]:
-    for done, line in enumerate(lines, start=1):
-        yield line
-        if progress is not None:
-            progress(done, len(lines))
+            last_lines[index] = number
+    return lines, by_line, last_lines
 
 
 def _row_status(row: Row, events: list[tuple[Wanted, _Outcome]], existed: bool) -> tuple[str, list[tuple[str, str]]]:
@@ -167,17 +175,74 @@ def _account(
 
 def import_903(
     app: JourneysApp,
-    paths: Iterable[Path],
+    source: Iterable[Path] | Returns,
     *,
     la: str,
     recorded_by: str,
     year: int | None = None,
     batch_size: int = 500,
     progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
-    """Import the 903 returns under ``paths`` for local authority ``la``; see the module doc."""
-    returns = read_returns(paths, year)
-    checked = check(returns.rows)
+    """Import the 903 returns under the paths ``source`` (their year from ``year`` or their
+    folders' names), or those already read with :func:`journeys.ssda903.read.read_returns`,
+    for local authority ``la``; see the module doc.
+
+    Children are taken a chunk at a time (whole children, about ``chunk_rows`` rows), each
+    chunk checked, reconciled with the store and loaded before the next is read from disk.
+    ``progress(done, total)`` counts rows.
+    """
+    if not isinstance(source, Returns):
+        with read_returns(source, year) as returns:
+            return import_903(
+                app, returns, la=la, recorded_by=recorded_by, batch_size=batch_size, progress=progress,
+                chunk_rows=chunk_rows,
+            )  # fmt: skip
+    report = ImportReport(files=source.files, ignored=source.ignored)
+    total = source.rows_read
+    chunk: list[list[Row]] = []
+    size = done = 0
+    for rows in source.children():
+        chunk.append(rows)
+        size += len(rows)
+        if size >= chunk_rows:
+            done = _import_chunk(app, chunk, la, recorded_by, batch_size, report, _Ticks(progress, done, total))
+            chunk, size = [], 0
+    if chunk:
+        _import_chunk(app, chunk, la, recorded_by, batch_size, report, _Ticks(progress, done, total))
+    report.rejects.sort(key=lambda r: (r.file, r.row))
+    return report
+
+
+@dataclass
+class _Ticks:
+    """Progress in rows: those of each child once its decisions are with the loader."""
+
+    progress: Progress | None
+    done: int
+    total: int
+    at_line: dict[int, int] = field(default_factory=dict)  # the last line of a child -> rows done after it
+
+    def ticking(self, lines: list[LoadLine]) -> Iterator[LoadLine]:
+        for line in lines:
+            yield line
+            if self.progress is not None and line.line_no in self.at_line:
+                self.progress(self.at_line[line.line_no], self.total)
+
+
+def _import_chunk(
+    app: JourneysApp,
+    chunk: list[list[Row]],
+    la: str,
+    recorded_by: str,
+    batch_size: int,
+    report: ImportReport,
+    ticks: _Ticks,
+) -> int:
+    """Import the rows of a chunk of whole children (in the order they are imported) into
+    ``report``; the rows done so far."""
+    rows = [row for child_rows in chunk for row in child_rows]
+    checked = check(rows)
     facts: dict[str, list[Fact]] = defaultdict(list)
     decisions: dict[str, list[AdoptionDecision]] = defaultdict(list)
     for fact in checked.facts:
@@ -185,19 +250,27 @@ def import_903(
     for decision in checked.decisions:
         decisions[decision.row.child].append(decision)
     plans: list[tuple[str, list[ImportStep]]] = []
+    done_after: list[int] = []  # rows done once each child of ``plans`` is with the loader
     wanted: list[Wanted] = []
     existed: set[str] = set()
-    for child in sorted(facts, key=lambda c: (len(c), c)):
+    done = ticks.done
+    for child_rows in chunk:
+        child = child_rows[0].child
+        done += len(child_rows)
+        if child not in facts:
+            continue
         store = StoredJourney(app.stream_entries(journey_id(la, child)))
         if store.exists:
             existed.add(child)
         child_wanted = wanted_decisions(facts[child], decisions[child], checked, store)
         wanted.extend(child_wanted)
         plans.append((child, reconcile(la, child, child_wanted, store)))
-    lines, by_line = _lines(la, plans)
-    loaded = load_lines(
-        app, _ticking(lines, progress), recorded_by=recorded_by, source_name="903", batch_size=batch_size
-    )
+        done_after.append(done)
+    lines, by_line, last_lines = _lines(la, plans)
+    ticks.at_line = {line: done_after[i] for i, line in last_lines.items()}
+    loaded = load_lines(app, ticks.ticking(lines), recorded_by=recorded_by, source_name="903", batch_size=batch_size)
+    if ticks.progress is not None:
+        ticks.progress(done, ticks.total)
     outcomes: dict[int, _Outcome] = {}
     for _, steps in plans:
         for step in steps:
@@ -206,12 +279,11 @@ def import_903(
         outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:
         outcomes[id(by_line[bad.line_no].wanted)] = _Outcome(REJECTED, bad.reason)
-    report = ImportReport(files=returns.files, ignored=returns.ignored, children=len(facts))
+    report.children += len(facts)
     for step in by_line.values():
         status = outcomes[id(step.wanted)].status
         report.appended += status == Reconciled.APPEND
         report.corrected += status == Reconciled.CORRECT
         report.inferred_starts += status == Reconciled.APPEND and step.wanted.inferred
-    _account(report, returns.rows, checked, outcomes, wanted, existed)
-    report.rejects.sort(key=lambda r: (r.file, r.row))
-    return report
+    _account(report, rows, checked, outcomes, wanted, existed)
+    return done

@@ -15,7 +15,7 @@ from datetime import date
 from journeys.domain import vocabulary
 from journeys.ssda903 import codes
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
-from journeys.ssda903.read import Row
+from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
 

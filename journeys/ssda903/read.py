@@ -5,51 +5,59 @@ A return is a folder of CSV files (``header.csv``, ``episodes.csv``, ``ad1.csv``
 recognised by their columns, so LA-specific file names work too. The year labels the
 return (the newest return wins where two disagree); it comes from ``--year`` or the
 folder's name (``2016``, ``903_2016``).
+
+Every file is read to its end before anything is imported, so that a file that cannot be
+read (:mod:`journeys.ssda903.tables`) refuses the import as a whole. The rows read are kept
+on disk sorted by child (:mod:`journeys.ssda903.by_child`), not in memory.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from types import TracebackType
 
-from journeys.domain.errors import JourneyError
-from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS, RECOGNITION_ORDER
-
-
-class ReturnError(JourneyError):
-    """A 903 file or folder cannot be read as a return; nothing is imported."""
-
-    remedy = "give folders of 903 CSV files (header.csv, episodes.csv, ad1.csv, placed_for_adoption.csv)"
+from journeys.domain.errors import InvalidEvent
+from journeys.domain.inputs import child_reference
+from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
+from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS
+from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
 
 
-@dataclass(frozen=True, eq=False)
-class Row:
-    """One data row of a 903 table, with the file and line it came from (equal only to itself)."""
-
-    table: str
-    year: int
-    file: str  # as shown to users: "2016/episodes.csv"
-    line: int  # the line in the CSV file (the column names are line 1)
-    values: Mapping[str, str]
-
-    @property
-    def child(self) -> str:
-        return self.values.get("CHILD", "")
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-@dataclass
 class Returns:
-    rows: list[Row] = field(default_factory=list)
-    ignored: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
-    files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, table, year)
+    """The rows of the 903 tables read, child by child, and which files were read or not.
+    A context manager: leaving it removes the rows kept on disk."""
+
+    def __init__(self, run_rows: int = RUN_ROWS) -> None:
+        self.files: list[tuple[str, str, int]] = []  # (file, table, year)
+        self.ignored: list[tuple[str, str]] = []  # (path, why)
+        self.by_child = RowsByChild(run_rows)
+
+    @property
+    def rows_read(self) -> int:
+        return self.by_child.count
+
+    def children(self) -> Iterator[list[Row]]:
+        """Each child's rows, in the order they were read; children shorter reference first."""
+        return self.by_child.children()
+
+    def rows(self) -> Iterator[Row]:
+        """Every row read, child by child."""
+        for rows in self.children():
+            yield from rows
+
+    def close(self) -> None:
+        self.by_child.close()
+
+    def __enter__(self) -> Returns:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -72,44 +80,35 @@ def parse_903_date(text: str) -> date:
         raise ValueError(f"{value!r} is not a real calendar date") from None
 
 
-def recognise(columns: Iterable[str]) -> str | None:
-    """Which 903 table a file's column names belong to (None when none)."""
-    present = {c.strip().upper() for c in columns}
-    for table in RECOGNITION_ORDER:
-        if set(RECOGNISING_COLUMNS[table]) <= present:
-            return table
-    return None
-
-
-def _not_utf8(path: Path, error: UnicodeDecodeError) -> ReturnError:
-    return ReturnError(
-        f"{path} is not UTF-8 text ({error.reason} at byte 0x{error.object[error.start]:02x})",
-        "save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8) and import again; nothing was imported",
-    )
-
-
-def _columns(path: Path) -> list[str]:
+def reference_of(cell: str) -> str:
+    """A CHILD cell as the reference a journey is kept under; the cell as written when it is
+    not a valid reference (the row is then rejected with the reason)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except UnicodeDecodeError as error:
-        raise _not_utf8(path, error) from None
+        return child_reference(cell)
+    except InvalidEvent:
+        return cell
 
 
-def _read_table(path: Path, table: str, year: int, into: Returns) -> None:
-    shown = f"{year}/{path.name}"
-    into.files.append((shown, table, year))
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            names = [c.strip().upper() for c in next(reader, [])]
-            for raw in reader:
-                if not any(cell.strip() for cell in raw):
-                    continue
-                values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in enumerate(names)}
-                into.rows.append(Row(table, year, shown, reader.line_num, values))
-    except UnicodeDecodeError as error:
-        raise _not_utf8(path, error) from None
+def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
+    columns = RECOGNISING_COLUMNS[found.table]
+    where = [found.columns.index(column) for column in columns]
+    width = len(found.columns)
+    for line, cells in found.rows():
+        values = {
+            column: (cells[i].strip() if i < len(cells) else "") for column, i in zip(columns, where, strict=True)
+        }
+        problem = ""
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            used = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
+            problem = (
+                f"the row has {used} cells but line {found.header_line} names {width} columns: "
+                "a comma too many, or a cell holding a comma without quotes"
+            )
+        yield Row(found.table, year, shown, line, values, reference_of(values["CHILD"]), problem)
+
+
+def _csv_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
 
 
 def _return_year(folder: Path, given: int | None, what: str) -> int:
@@ -122,20 +121,9 @@ def _return_year(folder: Path, given: int | None, what: str) -> int:
     return year
 
 
-def _read_folder(folder: Path, year: int, into: Returns) -> None:
-    for path in sorted(folder.glob("*.csv")):
-        table = recognise(_columns(path))
-        if table is None:
-            into.ignored.append(
-                (str(path), "not one of the 903 tables read (header, episodes, ad1, placed_for_adoption)")
-            )
-        else:
-            _read_table(path, table, year, into)
-
-
-def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
-    """Read every 903 table under ``paths`` (folders of one return, folders of year folders, or files)."""
-    found = Returns()
+def _tables(paths: Iterable[Path], year: int | None, into: Returns) -> list[tuple[TableFile, int]]:
+    """Every table under ``paths`` with its year, its column names checked (files first, then
+    folders, as given); the CSV files of a folder that are no table are noted in ``into``."""
     folders: list[tuple[Path, int]] = []
     files: list[tuple[Path, int]] = []
     for path in paths:
@@ -143,7 +131,7 @@ def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
             raise ReturnError(f"{path} does not exist")
         if path.is_file():
             files.append((path, _return_year(path.parent, year, str(path))))
-        elif any(path.glob("*.csv")):
+        elif _csv_files(path):
             folders.append((path, _return_year(path, year, str(path))))
         else:
             subfolders = sorted(p for p in path.iterdir() if p.is_dir() and year_of(p.name) is not None)
@@ -155,14 +143,65 @@ def read_returns(paths: Iterable[Path], year: int | None = None) -> Returns:
                     "leave out --year: each folder's name gives its year",
                 )
             folders.extend((sub, _return_year(sub, year, str(sub))) for sub in subfolders)
+    found: list[tuple[TableFile, int]] = []
     for file, file_year in files:
-        table = recognise(_columns(file))
-        if table is None:
+        table = read_header(file)
+        if isinstance(table, NotATable):
             raise ReturnError(
-                f"{file} is not one of the 903 tables read (header, episodes, ad1, placed_for_adoption)",
-                "check its first line: the column names of the 903 table",
+                f"{file} is not one of the 903 tables read" + (f": {table.why}" if table.why == EMPTY else ""),
+                f"a 903 table's first line names its columns, those of one of the tables {expected_tables()}",
             )
-        _read_table(file, table, file_year, found)
+        found.append((table, file_year))
     for folder, folder_year in folders:
-        _read_folder(folder, folder_year, found)
-    return found
+        for path in _csv_files(folder):
+            table = read_header(path)
+            if isinstance(table, NotATable):
+                into.ignored.append((str(path), table.why))
+            else:
+                found.append((table, folder_year))
+    return _once_each(found)
+
+
+def _once_each(found: list[tuple[TableFile, int]]) -> list[tuple[TableFile, int]]:
+    """The tables, a file given twice (a folder and its year folder) read once; refused when two
+    files would be shown alike (two returns of the same year given together)."""
+    kept: list[tuple[TableFile, int]] = []
+    seen: set[Path] = set()
+    shown: dict[str, Path] = {}
+    for table, year in found:
+        real = table.path.resolve()
+        if real in seen:
+            continue
+        name = shown_name(table.path, year)
+        if name in shown:
+            raise ReturnError(
+                f"{shown[name]} and {table.path} are both the file {name}: two returns of {year} given at once",
+                "import one return of a year at a time (the next import merges with it), or put the "
+                "files of one return in one folder",
+            )
+        seen.add(real)
+        shown[name] = table.path
+        kept.append((table, year))
+    return kept
+
+
+def shown_name(path: Path, year: int) -> str:
+    """A table file as rejects and sources name it: ``2016/episodes.csv``."""
+    return f"{year}/{path.name}"
+
+
+def read_returns(paths: Iterable[Path], year: int | None = None, *, run_rows: int = RUN_ROWS) -> Returns:
+    """Read every 903 table under ``paths`` (folders of one return, folders of year folders, or
+    files) to its end; a :class:`ReturnError` when one cannot be read, and nothing kept. The rows
+    are kept on disk in sorted runs of ``run_rows``."""
+    returns = Returns(run_rows)
+    try:
+        for table, table_year in _tables(paths, year, returns):
+            shown = shown_name(table.path, table_year)
+            returns.files.append((shown, table.table, table_year))
+            for row in _rows(table, shown, table_year):
+                returns.by_child.add(row)
+    except BaseException:
+        returns.close()
+        raise
+    return returns

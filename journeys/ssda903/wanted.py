@@ -18,7 +18,7 @@ from uuid import uuid5
 from journeys.domain.identity import JOURNEYS_NAMESPACE
 from journeys.domain.rules import Period, replay
 from journeys.domain.timeline import Decision, Entry, effective_decisions
-from journeys.ssda903.read import Row
+from journeys.ssda903.tables import Row
 
 INFERRED = "start of care inferred: the earliest episode given is not RNE = S"
 _SOURCE = re.compile(r"^903:(\d{4})/")

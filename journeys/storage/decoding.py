@@ -3,55 +3,32 @@
 Every stored event was validated by its pydantic class when it was recorded, and its JSON is
 that model's ``model_dump(mode="json")``. Reading it back for a report or an as-of question
 therefore needs no second validation: a decision's JSON maps to an :class:`Entry` with a few
-``date.fromisoformat`` calls. This is the read path of ``stream_entries`` and the read models;
-``verify`` still decodes every event through the pydantic classes and re-checks its hash, so
-tampering is caught there exactly as before.
+``date.fromisoformat`` calls, by the table of :mod:`journeys.domain.shapes` (held to the
+models), so this path imports neither pydantic nor the event models. This is the read path of
+``stream_entries`` and the read models; ``verify`` still decodes every event through the
+pydantic classes and re-checks its hash, so tampering is caught there exactly as before.
 
-Anything not a plain decision or an opening (corrections, retractions, surgery actions, an
-event class that declares upcasting, a topic this module does not know) goes through the
-mapper as before, so the result is always the same list of entries as
-:func:`journeys.domain.entries.entries_of` gives.
+Anything not a plain decision, an opening, a correction or a retraction (surgery actions, an
+event class that declares upcasting, a topic the table does not know, a correction whose
+fields are not its target's) goes through the mapper as before, so the result is always the
+same list of entries as :func:`journeys.domain.entries.entries_of` gives.
 """
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from journeys.domain.entries import entry_of
-from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, Journey
-from journeys.domain.payloads import FIELDS_BY_KIND
+from journeys.domain.shapes import BY_KIND, CORRECTED, DECISIONS, OPENED, RETRACTED, Shape
 from journeys.domain.timeline import CORRECT, RETRACT, Entry, new_entry
 
-
-def _shape(cls: type[Journey.Decided]) -> tuple[str, frozenset[str], frozenset[str]]:
-    """(kind, date fields, tuple fields) of a decision class's payload."""
-    dates, tuples = set(), set()
-    for name, info in cls.model_fields.items():
-        if name in COMMON_FIELDS:
-            continue
-        annotation = info.annotation
-        args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
-        if date in args:
-            dates.add(name)
-        if any(typing.get_origin(a) is tuple for a in args):
-            tuples.add(name)
-    return cls.KIND, frozenset(dates), frozenset(tuples)
-
-
-_DECISIONS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
-    cls.TOPIC: _shape(cls) for cls in EVENT_CLASSES.values() if not hasattr(cls, "class_version")
-}
-
-
-_OPENED = Journey.Opened.TOPIC
+if TYPE_CHECKING:
+    from journeys.domain.journey import Journey
 
 
 def entries_from_stored(stored: Iterable[StoredEvent], decode: Callable[[StoredEvent], Journey.Event]) -> list[Entry]:
@@ -72,10 +49,12 @@ def entries_from_rows(
     does not cover."""
     entries: list[Entry] = []
     for version, topic, state in rows:
-        shape = _DECISIONS.get(topic)
-        if shape is None and topic != _OPENED:
+        shape = DECISIONS.get(topic)
+        if shape is None and topic != OPENED:
             entry = _change(topic, state, entries) if topic in _CHANGES else None
             if entry is None:
+                from journeys.domain.entries import entry_of  # the models: for what the table does not cover
+
                 entry = entry_of(decode(StoredEvent(stream, version, topic, bytes(state))), entries)
             entries.append(entry)
             continue
@@ -93,19 +72,11 @@ def entries_from_rows(
             opened = {"la": data["la"], "child": data["child"]}
             entries.append(new_entry(seq, "opened", None, opened, recorded_at, by, source, event_id, hashed))
             continue
-        kind, dates, tuples = shape
         on = date.fromisoformat(data.pop("on"))
         data.pop("originator_id", None)
         data.pop("originator_topic", None)
-        fields = data
-        for name in dates:
-            value = fields.get(name)
-            if value is not None:
-                fields[name] = date.fromisoformat(value)
-        for name in tuples:
-            if name in fields:
-                fields[name] = tuple(fields[name])
-        entries.append(new_entry(seq, kind, on, fields, recorded_at, by, source, event_id, hashed))
+        fields = _payload(shape, data)
+        entries.append(new_entry(seq, shape.kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries
 
 
@@ -157,14 +128,28 @@ def _version(event: tuple[int, str, bytes]) -> int:
     return event[0]
 
 
-# Corrections and retractions, unless their classes declare upcasting.
-_CHANGES = frozenset(cls.TOPIC for cls in (Journey.Corrected, Journey.Retracted) if not hasattr(cls, "class_version"))
+def _payload(shape: Shape, fields: dict[str, Any]) -> dict[str, Any]:
+    """A decision's stored payload (its JSON values) as its validated fields: dates and
+    tuples rebuilt in place, as the payload model reads them back."""
+    for name in shape.dates:
+        value = fields.get(name)
+        if value is not None:
+            fields[name] = date.fromisoformat(value)
+    for name in shape.tuples:
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    return fields
+
+
+_CHANGES = frozenset({CORRECTED, RETRACTED})
 
 
 def _change(topic: str, state: bytes, earlier: list[Entry]) -> Entry | None:
     """A correction or retraction as :func:`journeys.domain.entries.entry_of` makes it from the
-    decoded event: a correction's fields validated by its target's payload model (None when
-    the target is not among ``earlier``: the mapper's path then says what is wrong)."""
+    decoded event (a correction's fields are its target's payload, complete, as its model
+    wrote them). None when the table does not cover it: its target is not among ``earlier``,
+    or is of a kind the table leaves out, or the fields are not that kind's; the mapper's path
+    then reads it (and says what is wrong)."""
     data: dict[str, Any] = orjson.loads(state)
     common = (
         datetime.fromisoformat(data["timestamp"]),
@@ -174,11 +159,13 @@ def _change(topic: str, state: bytes, earlier: list[Entry]) -> Entry | None:
         data["hash"],
     )
     seq, target = data["originator_version"], data["target"]
-    if topic == Journey.Retracted.TOPIC:
+    if topic == RETRACTED:
         return Entry(seq, RETRACT, None, {}, *common, target=target, reason=data["reason"])
     kind = next((e.kind for e in earlier if e.seq == target), None)
-    if kind is None:
+    shape = BY_KIND.get(kind) if kind is not None else None
+    stored: dict[str, Any] = data["fields"]
+    if shape is None or tuple(stored) != shape.fields:
         return None
-    fields = dict(FIELDS_BY_KIND[kind].model_validate(data["fields"]))
+    fields = _payload(shape, stored)
     on = date.fromisoformat(data["on"])
     return Entry(seq, CORRECT, on, fields, *common, target=target, reason=data["reason"])

@@ -7,7 +7,7 @@ values and rebuilds the model types on the way back, so no transcodings are regi
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 import orjson
@@ -20,10 +20,12 @@ from eventsourcing.persistence import (
     Transcoder,
     Transcoding,
 )
-from eventsourcing.utils import get_topic, resolve_topic
-from pydantic import BaseModel
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from journeys.domain.errors import StoreError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class OrjsonTranscoder(Transcoder):
@@ -41,7 +43,7 @@ class PydanticMapper(Mapper[UUID]):
     """Maps pydantic domain events to stored events and back."""
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
-        return self.stored_event(domain_event, cast(BaseModel, domain_event).model_dump(mode="json"))
+        return self.stored_event(domain_event, cast("BaseModel", domain_event).model_dump(mode="json"))
 
     def stored_event(self, domain_event: DomainEventProtocol[UUID], state: dict[str, Any]) -> StoredEvent:
         """The stored event of ``domain_event`` whose JSON content is ``state``."""
@@ -53,8 +55,20 @@ class PydanticMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = resolve_topic(stored_event.topic)
+        cls = _event_class(stored_event.topic)
         return cast(DomainEventProtocol[UUID], cls.model_validate(self.transcoder.decode(stored_event.state)))
+
+
+def _event_class(topic: str) -> Any:
+    """The event class stored under ``topic``. The journey's event classes register their
+    topics when their module is first imported, which a command that reads only decisions
+    never needs (:mod:`journeys.storage.decoding`): imported here when first wanted."""
+    try:
+        return resolve_topic(topic)
+    except TopicError:
+        import journeys.domain.journey  # noqa: F401  (registers the events' topics)
+
+        return resolve_topic(topic)
 
 
 # The library's settings for encrypting and compressing stored events: journeys stores events

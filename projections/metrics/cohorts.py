@@ -9,12 +9,11 @@ adoption stopped being the plan or they left care), never silently dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from statistics import fmean
 from typing import Any
 
-from projections.metrics import km
+from projections.metrics.figures import COUNT, KM_MEDIAN, MEAN, SUM, Fact, Figure, Measure, fact, one
 from projections.metrics.periods import financial_year_label, financial_year_start
 from projections.metrics.summary import PeriodSummary
 
@@ -30,6 +29,8 @@ class CohortChild:
     days: int  # to the match, the census (waiting) or the exit (exited)
     disruptions: int
     harder_to_place: bool
+    row: PeriodSummary | None = field(default=None, compare=False, repr=False)  # the row it is of
+    census: date | None = field(default=None, compare=False, repr=False)
 
 
 def observe(row: PeriodSummary, census: date) -> CohortChild | None:
@@ -45,27 +46,78 @@ def observe(row: PeriodSummary, census: date) -> CohortChild | None:
         status, days = EXITED, (exit_on - po).days
     else:
         status, days = WAITING, (census - po).days
-    return CohortChild(row.la, row.child, po, status, days, disruptions, bool(row.harder_to_place))
+    return CohortChild(row.la, row.child, po, status, days, disruptions, bool(row.harder_to_place), row, census)
+
+
+def _who(c: CohortChild) -> tuple[str, str, int | None]:
+    return c.la, c.child, c.row.period if c.row is not None else None
+
+
+def _po(c: CohortChild) -> list[Fact]:
+    return fact("placement order", c.placement_order, "placement-order")
+
+
+def _ended(c: CohortChild) -> list[Fact]:
+    """The placement order and the date the child's days end: the match, or leaving adoption."""
+    r = c.row
+    if r is None or c.status == WAITING:
+        return _po(c)
+    if c.status == MATCHED:
+        return _po(c) + fact("matched", r.po_match, "match")
+    return _po(c) + fact("left adoption", r.left_adoption_on(c.placement_order), "plan-change", "left-care")
+
+
+def _disruptions(c: CohortChild) -> list[Fact]:
+    r, census = c.row, c.census
+    dates = [] if r is None or census is None else [d for d in r.disruption_dates if c.placement_order <= d <= census]
+    return _po(c) + [Fact("disruption", d, ("disruption",)) for d in dates]
+
+
+def _harder(c: CohortChild) -> list[Fact]:
+    return [*_po(c), Fact("harder to place", None, ("child-details",), field="harder_to_place")]
+
+
+def _matched_days(c: CohortChild) -> int | None:
+    return c.days if c.status == MATCHED else None
+
+
+def _days_so_far(c: CohortChild) -> int | None:
+    return c.days if c.status in (MATCHED, WAITING) else None
+
+
+def _is(status: str) -> Any:
+    return lambda c: 1 if c.status == status else None
+
+
+# A cohort's figures, each a rule over its children (the JSON keys of a cohort's row).
+MEASURES: dict[str, Measure[CohortChild]] = {
+    "placement_orders": Measure("POs", COUNT, one, _po, _who),
+    "matched": Measure("matched", COUNT, _is(MATCHED), _ended, _who),
+    "mean_days_po_to_match": Measure("mean days PO→match", MEAN, _matched_days, _ended, _who),
+    "waiting": Measure("waiting", COUNT, _is(WAITING), _ended, _who),
+    "exited": Measure("exited", COUNT, _is(EXITED), _ended, _who),
+    "km_median_days": Measure(
+        "KM median", KM_MEDIAN, lambda c: c.days, _ended, _who, observed=lambda c: c.status == MATCHED
+    ),
+    "mean_days_with_waiting": Measure("mean incl. waiting", MEAN, _days_so_far, _ended, _who),
+    "disrupted": Measure("disrupted", SUM, lambda c: c.disruptions or None, _disruptions, _who),
+    "harder_to_place": Measure("harder to place", COUNT, lambda c: 1 if c.harder_to_place else None, _harder, _who),
+}
+
+
+def cohort_figures(label: str, children: list[CohortChild]) -> list[Figure[CohortChild]]:
+    """One cohort's figures, keyed ``<label>.<JSON key>`` (spaces in the label as ``_``)."""
+    row = label.replace(" ", "_")
+    return [measure.over(f"{row}.{key}", children, f"{label}: {measure.label}") for key, measure in MEASURES.items()]
 
 
 def cohort_row(label: str, children: list[CohortChild]) -> dict[str, Any]:
     """One cohort's figures; keys are the report's JSON contract, means unrounded."""
-    matched = [c.days for c in children if c.status == MATCHED]
-    waiting = [c.days for c in children if c.status == WAITING]
-    return {
-        "year": label,
-        "placement_orders": len(children),
-        "matched": len(matched),
-        "mean_days_po_to_match": fmean(matched) if matched else None,
-        "waiting": len(waiting),
-        "exited": sum(1 for c in children if c.status == EXITED),
-        "km_median_days": km.median([c.days for c in children], [c.status == MATCHED for c in children])
-        if children
-        else None,
-        "mean_days_with_waiting": fmean(matched + waiting) if matched or waiting else None,
-        "disrupted": sum(c.disruptions for c in children),
-        "harder_to_place": sum(1 for c in children if c.harder_to_place),
-    }
+    return _row_of(label, cohort_figures(label, children))
+
+
+def _row_of(label: str, figures: list[Figure[CohortChild]]) -> dict[str, Any]:
+    return {"year": label, **{key: f.value for key, f in zip(MEASURES, figures, strict=True)}}
 
 
 def observed(rows: Iterable[PeriodSummary], census: date) -> list[CohortChild]:
@@ -75,16 +127,39 @@ def observed(rows: Iterable[PeriodSummary], census: date) -> list[CohortChild]:
 
 def by_po_year(rows: Iterable[PeriodSummary], census: date) -> dict[str, Any]:
     """One cohort per financial year of the placement order, oldest first."""
+    return by_po_year_explained(rows, census)[0]
+
+
+def by_po_year_explained(
+    rows: Iterable[PeriodSummary], census: date
+) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
+    """:func:`by_po_year` and its figures, each with the children it counts."""
     years: dict[int, list[CohortChild]] = {}
     for child in observed(rows, census):
         years.setdefault(financial_year_start(child.placement_order), []).append(child)
-    return {
-        "census": census,
-        "rows": [cohort_row(financial_year_label(year), years[year]) for year in sorted(years)],
-    }
+    return _cohorts(census, [(financial_year_label(year), years[year]) for year in sorted(years)])
 
 
 def in_window(rows: Iterable[PeriodSummary], census: date, start: date, end: date) -> dict[str, Any]:
     """One cohort: placement orders made from ``start`` to ``end``."""
+    return in_window_explained(rows, census, start, end)[0]
+
+
+def in_window_explained(
+    rows: Iterable[PeriodSummary], census: date, start: date, end: date
+) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
+    """:func:`in_window` and its figures, each with the children it counts."""
     children = [c for c in observed(rows, census) if start <= c.placement_order <= end]
-    return {"census": census, "rows": [cohort_row(f"{start.isoformat()} to {end.isoformat()}", children)]}
+    return _cohorts(census, [(f"{start.isoformat()} to {end.isoformat()}", children)])
+
+
+def _cohorts(
+    census: date, cohorts: list[tuple[str, list[CohortChild]]]
+) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
+    every: list[Figure[CohortChild]] = []
+    rows = []
+    for label, children in cohorts:
+        figures = cohort_figures(label, children)
+        rows.append(_row_of(label, figures))
+        every.extend(figures)
+    return {"census": census, "rows": rows}, every

@@ -13,16 +13,16 @@ reversal reasons RD1-RD4); ``everything=True`` lists every plan change.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from journeys.domain.errors import JourneyError
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import Decision, Entry, decisions_at
 from journeys.domain.vocabulary import ADOPTION, DECIDERS, RD_REASONS
+from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact, one
 from projections.metrics.scope import of_las
 
 # The stage the journey had reached when its plan changed, from the replayed state.
@@ -47,6 +47,7 @@ _STAGE_OF_STATE = {
 UNRECORDED = "unrecorded"
 
 Stream = tuple[str, str, Sequence[Entry]]
+T = TypeVar("T")
 
 
 class InvalidWindow(JourneyError):
@@ -149,13 +150,41 @@ def child_plan_changes(la: str, child: str, decisions: Sequence[Decision], strea
     return rows
 
 
+def groups(items: Iterable[T], value: Callable[[T], str | None], always: Iterable[str] = ()) -> dict[str, list[T]]:
+    """``items`` grouped by ``value``, the groups of ``always`` first (empty when absent), then
+    the rest by size; a missing value counts as ``unrecorded``."""
+    found: dict[str, list[T]] = {}
+    for item in items:
+        found.setdefault(value(item) or UNRECORDED, []).append(item)
+    result = {key: found.pop(key, []) for key in always}
+    result.update(sorted(found.items(), key=lambda group: (-len(group[1]), group[0])))
+    return result
+
+
 def counts(values: Iterable[str | None], always: Iterable[str] = ()) -> dict[str, int]:
     """Counts by value, listing ``always`` first (zero when absent), then the rest by
     frequency; a missing value counts as ``unrecorded``."""
-    found = Counter(value or UNRECORDED for value in values)
-    result = {key: found.pop(key, 0) for key in always}
-    result.update(sorted(found.items(), key=lambda item: (-item[1], item[0])))
-    return result
+    return {key: len(group) for key, group in groups(values, lambda v: v, always).items()}
+
+
+def _change_who(c: PlanChange) -> tuple[str, str, int | None]:
+    return c.la, c.child, None
+
+
+def _change_facts(c: PlanChange) -> list[Fact]:
+    return fact("plan change", c.on, "plan-change", seq=c.seq) + fact(
+        "adoption decision in force", c.adoption_decision, "adoption-decision"
+    )
+
+
+CHANGE: Measure[PlanChange] = Measure("plan changes", COUNT, one, _change_facts, _change_who)
+# The report's totals by a field of the change (JSON key, the field, the values always listed).
+BREAKDOWNS: tuple[tuple[str, Callable[[PlanChange], str | None], Iterable[str]], ...] = (
+    ("by_reason", lambda c: c.reason, RD_REASONS),
+    ("by_decider", lambda c: c.decided_by, DECIDERS),
+    ("by_stage", lambda c: c.stage, STAGE_AT_CHANGE),
+    ("by_outcome", lambda c: c.outcome, ()),
+)
 
 
 @dataclass
@@ -166,11 +195,16 @@ class PlanChangeReport:
     known_at: datetime | None
     everything: bool
     changes: list[PlanChange] = field(default_factory=list)
-    other_plan_changes: int = 0
+    others: list[PlanChange] = field(default_factory=list)  # in the window, not counted (not away from adoption)
+    explain: dict[str, Any] | None = None  # each figure's children, when asked for (the read side fills it)
 
     @property
     def total(self) -> int:
         return len(self.changes)
+
+    @property
+    def other_plan_changes(self) -> int:
+        return len(self.others)
 
     def by_reason(self) -> dict[str, int]:
         return counts((c.reason for c in self.changes), RD_REASONS)
@@ -184,21 +218,38 @@ class PlanChangeReport:
     def by_outcome(self) -> dict[str, int]:
         return counts(c.outcome for c in self.changes)
 
+    def figures(self) -> list[Figure[PlanChange]]:
+        """The report's figures (``total``, ``by_reason.RD1``..., ``other_plan_changes``),
+        each with the plan changes it counts."""
+        found = [CHANGE.over("total", self.changes, "plan changes counted")]
+        for name, value, always in BREAKDOWNS:
+            for key, group in groups(self.changes, value, always).items():
+                found.append(CHANGE.over(f"{name}.{key}", group, f"{name.replace('_', ' ')} {key}"))
+        found.append(CHANGE.over("other_plan_changes", self.others, "other plan changes (not counted)"))
+        return found
+
     def as_json(self) -> dict[str, Any]:
-        return {
+        figures = {f.key: f.value for f in self.figures()}
+
+        def breakdown(name: str) -> dict[str, Any]:
+            prefix = f"{name}."
+            return {key[len(prefix) :]: value for key, value in figures.items() if key.startswith(prefix)}
+
+        data = {
             "from": self.start,
             "to": self.end,
             "la": self.la,
             "known_at": self.known_at,
             "changes_counted": "all" if self.everything else "away-from-adoption",
-            "total": self.total,
-            "by_reason": self.by_reason(),
-            "by_decider": self.by_decider(),
-            "by_stage": self.by_stage(),
-            "by_outcome": self.by_outcome(),
-            "other_plan_changes": self.other_plan_changes,
+            "total": figures["total"],
+            "by_reason": breakdown("by_reason"),
+            "by_decider": breakdown("by_decider"),
+            "by_stage": breakdown("by_stage"),
+            "by_outcome": breakdown("by_outcome"),
+            "other_plan_changes": figures["other_plan_changes"],
             "changes": [c.as_json() for c in self.changes],
         }
+        return data if self.explain is None else {**data, "explain": self.explain}
 
 
 def plan_changes(
@@ -244,6 +295,11 @@ def report_of(
         if everything or change.away_from_adoption:
             report.changes.append(change)
         else:
-            report.other_plan_changes += 1
-    report.changes.sort(key=lambda c: (c.on, c.la, c.child, c.seq))
+            report.others.append(change)
+    report.changes.sort(key=_in_order)
+    report.others.sort(key=_in_order)
     return report
+
+
+def _in_order(change: PlanChange) -> tuple[date, str, str, int]:
+    return change.on, change.la, change.child, change.seq

@@ -5,11 +5,12 @@ Pure functions over :class:`~projections.metrics.summary.PeriodSummary` rows; no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from projections.metrics.figures import COUNT, MEAN, PERCENT, Fact, Figure, Measure, fact, one
 from projections.metrics.periods import add_months
 from projections.metrics.summary import PeriodSummary
 from projections.metrics.thresholds import Thresholds
@@ -26,6 +27,7 @@ class ChildDelay:
     a2_days: int | None
     a3_in_time: bool | None
     a10_days: int | None
+    row: PeriodSummary | None = field(default=None, compare=False, repr=False)  # the row it is of
 
 
 def a1_days(row: PeriodSummary) -> int | None:
@@ -83,7 +85,7 @@ def child_delays(rows: Iterable[PeriodSummary], start: date, end: date, a3_month
     for r in adopted_between(rows, start, end):
         assert r.adoption_order is not None
         in_time = placed_in_time(r, a3_months)
-        delays.append(ChildDelay(r.la, r.child, r.adoption_order, a1_days(r), a2_days(r), in_time, a10_days(r)))
+        delays.append(ChildDelay(r.la, r.child, r.adoption_order, a1_days(r), a2_days(r), in_time, a10_days(r), r))
     return sorted(delays, key=lambda d: (d.adoption_order, d.la, d.child))
 
 
@@ -104,13 +106,80 @@ class Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Totals)))
 
 
-def totals_of(delays: Iterable[ChildDelay]) -> Totals:
+def _row(d: ChildDelay) -> PeriodSummary:
+    assert d.row is not None, "a scorecard figure is explained from the rows it was computed from"
+    return d.row
+
+
+def _who(d: ChildDelay) -> tuple[str, str, int | None]:
+    return d.la, d.child, d.row.period if d.row is not None else None
+
+
+def _adopted_facts(d: ChildDelay) -> list[Fact]:
+    return fact("adoption order", d.adoption_order, "adoption-order")
+
+
+def _care_to_placed(d: ChildDelay) -> list[Fact]:
+    r = _row(d)
+    return fact("entered care", r.entered_care, "entered-care") + fact("placed", r.placed, "placed")
+
+
+def _po_to_match(d: ChildDelay) -> list[Fact]:
+    r = _row(d)
+    return fact("placement order", r.placement_order, "placement-order") + fact("matched", r.matched, "match")
+
+
+def _in_time(d: ChildDelay) -> int | None:
+    return None if d.a3_in_time is None else int(d.a3_in_time)
+
+
+# The scorecard's figures, each a rule over the adopted children's delays (JSON paths as keys).
+ADOPTED: Measure[ChildDelay] = Measure("adopted", COUNT, one, _adopted_facts, _who)
+A1: Measure[ChildDelay] = Measure("A1 mean days care → placed", MEAN, lambda d: d.a1_days, _care_to_placed, _who)
+A2: Measure[ChildDelay] = Measure("A2 mean days PO → match", MEAN, lambda d: d.a2_days, _po_to_match, _who)
+A3_COUNT: Measure[ChildDelay] = Measure(
+    "A3 placed within N months", COUNT, lambda d: 1 if d.a3_in_time else None, _care_to_placed, _who
+)
+A3_PERCENT: Measure[ChildDelay] = Measure("A3 percent", PERCENT, _in_time, _care_to_placed, _who)
+A10: Measure[ChildDelay] = Measure("A10 mean days", MEAN, lambda d: d.a10_days, _care_to_placed, _who)
+MEASURES: dict[str, Measure[ChildDelay]] = {
+    "adopted": ADOPTED,
+    "A1.mean_days": A1,
+    "A2.mean_days": A2,
+    "A3.count": A3_COUNT,
+    "A3.percent": A3_PERCENT,
+    "A10.mean_days": A10,
+}
+
+
+def figures_of(delays: Iterable[ChildDelay], months: int | None = None) -> list[Figure[ChildDelay]]:
+    """The scorecard's figures over the delays (A3 for ``months``), with the children each counts."""
     listed = list(delays)
-    a1 = [d.a1_days for d in listed if d.a1_days is not None]
-    a2 = [d.a2_days for d in listed if d.a2_days is not None]
-    a10 = [d.a10_days for d in listed if d.a10_days is not None]
-    in_time = sum(1 for d in listed if d.a3_in_time)
-    return Totals(len(listed), len(a1), sum(a1), len(a2), sum(a2), len(a10), sum(a10), in_time)
+    a3 = f"A3 placed within {months} months" if months is not None else None
+    return [measure.over(key, listed, a3 if key == "A3.count" else None) for key, measure in MEASURES.items()]
+
+
+def totals_from(figures: Sequence[Figure[ChildDelay]]) -> Totals:
+    """The totals the figures are made of (``figures`` as :func:`figures_of` gives them)."""
+    by_key = {f.key: f.counted for f in figures}
+
+    def total(key: str) -> int:
+        return sum(int(value) for _, value in by_key[key])
+
+    return Totals(
+        len(by_key["adopted"]),
+        len(by_key["A1.mean_days"]),
+        total("A1.mean_days"),
+        len(by_key["A2.mean_days"]),
+        total("A2.mean_days"),
+        len(by_key["A10.mean_days"]),
+        total("A10.mean_days"),
+        len(by_key["A3.count"]),
+    )
+
+
+def totals_of(delays: Iterable[ChildDelay]) -> Totals:
+    return totals_from(figures_of(delays))
 
 
 def _mean(total: int, count: int) -> float | None:
@@ -125,8 +194,17 @@ def scorecard(
 
     Keys are the report's JSON contract; means are unrounded.
     """
+    return explained(rows, start, end, thresholds, a3_months)[0]
+
+
+def explained(
+    rows: Iterable[PeriodSummary], start: date, end: date, thresholds: Thresholds, a3_months: int | None = None
+) -> tuple[dict[str, Any], list[Figure[ChildDelay]]]:
+    """:func:`scorecard` and its figures, each with the children it counts (the report's
+    numbers are made of the figures' lists)."""
     months = a3_months if a3_months is not None else thresholds.a3_months
-    return from_totals(totals_of(child_delays(rows, start, end, months)), start, end, thresholds, months)
+    figures = figures_of(child_delays(rows, start, end, months), months)
+    return from_totals(totals_from(figures), start, end, thresholds, months), figures
 
 
 def from_totals(t: Totals, start: date, end: date, thresholds: Thresholds, months: int) -> dict[str, Any]:

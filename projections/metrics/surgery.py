@@ -28,6 +28,7 @@ from journeys.domain.milestones import (
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, Decision, Entry, decisions_at, known_by
 from journeys.domain.vocabulary import ADOPTION
+from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact
 from projections.metrics.scope import of_las
 
 # The milestone date each stage starts from (keys of ChildState.milestones()).
@@ -52,6 +53,7 @@ class Action:
     recorded_by: str
     status: str
     days_overdue: int | None
+    seq: int | None = None  # the action-added event's number in the child's stream
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -103,25 +105,61 @@ class AgendaRow:
         }
 
 
+def _row_who(row: AgendaRow) -> tuple[str, str, int | None]:
+    return row.la, row.child, None
+
+
+def _row_facts(row: AgendaRow) -> list[Fact]:
+    """The start of the child's next milestone, and its overdue actions."""
+    nxt = row.next_milestone
+    found = fact("milestone starts", nxt.start, *(s.kind for s in nxt.rule.starts)) if nxt else []
+    for a in row.actions:
+        if a.status == OVERDUE:
+            found += fact(f"action {a.action_id} due {a.due.isoformat()}", None, ACTION_ADDED, seq=a.seq)
+    return found
+
+
+def _status_is(*statuses: str) -> Measure[AgendaRow]:
+    return Measure("children", COUNT, lambda r: 1 if r.status in statuses else None, _row_facts, _row_who)
+
+
+AGENDA_MEASURES: tuple[tuple[str, str, Measure[AgendaRow]], ...] = (
+    ("children", "children on the agenda", Measure("children", COUNT, lambda r: 1, _row_facts, _row_who)),
+    ("summary.overdue", "overdue", _status_is(OVERDUE)),
+    ("summary.due_soon", "due soon", _status_is(DUE_SOON)),
+    (
+        "summary.on_track",
+        "on track",
+        Measure("children", COUNT, lambda r: None if r.status in (OVERDUE, DUE_SOON) else 1, _row_facts, _row_who),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Agenda:
     as_at: date
     known_at: datetime | None
     rows: list[AgendaRow]
+    explain: dict[str, Any] | None = None  # each figure's children, when asked for (the read side fills it)
+
+    def figures(self) -> list[Figure[AgendaRow]]:
+        """The agenda's figures (``children``, ``summary.overdue``, ``summary.due_soon``,
+        ``summary.on_track``), each with the children it counts."""
+        return [measure.over(key, self.rows, label) for key, label, measure in AGENDA_MEASURES]
 
     def summary(self) -> dict[str, int]:
         """Children by worst status: overdue, due soon, and the rest (on track or `open`)."""
-        overdue = sum(1 for r in self.rows if r.status == OVERDUE)
-        due_soon = sum(1 for r in self.rows if r.status == DUE_SOON)
-        return {"overdue": overdue, "due_soon": due_soon, "on_track": len(self.rows) - overdue - due_soon}
+        values = {f.key: f.value for f in self.figures()}
+        return {name: int(values[f"summary.{name}"] or 0) for name in ("overdue", "due_soon", "on_track")}
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "as_at": self.as_at,
             "known_at": self.known_at,
             "children": [r.as_json() for r in self.rows],
             "summary": self.summary(),
         }
+        return data if self.explain is None else {**data, "explain": self.explain}
 
 
 def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | None = None) -> list[Action]:
@@ -144,6 +182,7 @@ def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | 
                 e.recorded_by,
                 OVERDUE if late else "open",
                 late,
+                e.seq,
             )
         )
     return sorted(actions, key=lambda a: (a.due, a.action_id))

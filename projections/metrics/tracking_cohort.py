@@ -29,14 +29,14 @@ from typing import Any
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Decision, decisions_at
 from journeys.domain.vocabulary import ADOPTION
+from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact, one
 from projections.metrics.plan_changes import (
-    UNRECORDED,
     InvalidWindow,
     Stream,
     adoption_decision_in_force,
     check_window,
     child_plan_changes,
-    counts,
+    groups,
 )
 from projections.metrics.scope import of_las
 
@@ -147,6 +147,36 @@ def classify(la: str, child: str, decisions: Sequence[Decision], tracked_from: d
     )
 
 
+def _who(c: TrackedChild) -> tuple[str, str, int | None]:
+    return c.la, c.child, None
+
+
+def _facts(c: TrackedChild) -> list[Fact]:
+    return (
+        fact("family-finding", c.tracked_from, "family-finding")
+        + fact("adoption decision", c.adoption_decision, "adoption-decision")
+        + fact("placement order", c.placement_order, "placement-order")
+        + fact("matched", c.matched_on, "match")
+        + fact("plan changed away from adoption", c.ceased_on, "plan-change")
+    )
+
+
+def _where(test: Any) -> Measure[TrackedChild]:
+    return Measure("children", COUNT, lambda c: 1 if test(c) else None, _facts, _who)
+
+
+TRACKED: Measure[TrackedChild] = Measure("children tracked", COUNT, one, _facts, _who)
+# The report's counts of children (JSON key, label, which children count).
+CLASS_MEASURES: tuple[tuple[str, str, Measure[TrackedChild]], ...] = (
+    ("proceeded", "proceeded", _where(lambda c: c.status == "proceeded")),
+    ("with_po", "proceeded, with a PO", _where(lambda c: c.status == "proceeded" and c.with_po)),
+    ("matched", "proceeded, matched", _where(lambda c: c.status == "proceeded" and c.matched)),
+    ("under_consideration", "under consideration", _where(lambda c: c.status == "under_consideration")),
+    ("ceased", "ceased", _where(lambda c: c.status == "ceased")),
+    ("ceased_by_court", "ceased by the court", _where(lambda c: c.status == "ceased" and c.by_court)),
+)
+
+
 @dataclass
 class TrackingReport:
     start: date
@@ -155,30 +185,49 @@ class TrackingReport:
     la: str | None
     known_at: datetime | None
     children: list[TrackedChild] = field(default_factory=list)
+    explain: dict[str, Any] | None = None  # each figure's children, when asked for (the read side fills it)
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.children if c.status == status)
 
-    def as_json(self) -> dict[str, Any]:
+    def figures(self) -> list[Figure[TrackedChild]]:
+        """The report's figures (``tracked``, the classes, ``outcomes.X`` and ``other.Y``),
+        each with the children it counts."""
+        found = [TRACKED.over("tracked", self.children)]
+        found += [measure.over(key, self.children, label) for key, label, measure in CLASS_MEASURES]
         ceased = [c for c in self.children if c.status == "ceased"]
-        proceeded = [c for c in self.children if c.status == "proceeded"]
-        return {
+        for outcome, group in groups(ceased, lambda c: c.outcome).items():
+            found.append(TRACKED.over(f"outcomes.{outcome}", group, f"ceased, outcome {outcome}"))
+        other = [c for c in self.children if c.status == "other"]
+        for reason, group in groups(other, lambda c: c.reason).items():
+            found.append(TRACKED.over(f"other.{reason}", group, f"other: {reason}"))
+        return found
+
+    def as_json(self) -> dict[str, Any]:
+        figures = {f.key: f.value for f in self.figures()}
+
+        def breakdown(name: str) -> dict[str, Any]:
+            prefix = f"{name}."
+            return {key[len(prefix) :]: value for key, value in figures.items() if key.startswith(prefix)}
+
+        data = {
             "from": self.start,
             "to": self.end,
             "census": self.census,
             "la": self.la,
             "known_at": self.known_at,
-            "tracked": len(self.children),
-            "proceeded": len(proceeded),
-            "with_po": sum(1 for c in proceeded if c.with_po),
-            "matched": sum(1 for c in proceeded if c.matched),
-            "under_consideration": self.count("under_consideration"),
-            "ceased": len(ceased),
-            "ceased_by_court": sum(1 for c in ceased if c.by_court),
-            "outcomes": counts(c.outcome or UNRECORDED for c in ceased),
-            "other": counts(c.reason for c in self.children if c.status == "other"),
+            "tracked": figures["tracked"],
+            "proceeded": figures["proceeded"],
+            "with_po": figures["with_po"],
+            "matched": figures["matched"],
+            "under_consideration": figures["under_consideration"],
+            "ceased": figures["ceased"],
+            "ceased_by_court": figures["ceased_by_court"],
+            "outcomes": breakdown("outcomes"),
+            "other": breakdown("other"),
             "children": [c.as_json() for c in self.children],
         }
+        return data if self.explain is None else {**data, "explain": self.explain}
 
 
 def early_family_finding(decisions: Sequence[Decision], start: date, end: date) -> Decision | None:

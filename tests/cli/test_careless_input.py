@@ -3,6 +3,7 @@ recorded, no store file created."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,54 @@ def test_an_action_due_in_1999_is_refused(run: Cli) -> None:
     refused = run("action", "add", "C1", "--text", "Book panel", "--owner", "TM", "--due", "1999-01-01")
     assert refused.exit_code == 1
     assert "before the child's first decision" in _one_error_line(refused.output)
+
+
+BAD_USERS = ["a\nb", "tab\there", "bob\u202e", "\u200bbob", "x" * 65]
+
+
+@pytest.mark.parametrize("user", BAD_USERS)
+def test_a_user_that_is_not_a_printable_name_is_refused_by_option_and_environment(tmp_path: Path, user: str) -> None:
+    record = ["record", "entered-care", "C1", "--on", "2014-01-10", "--la", "825"]
+    for args, env in ((["--user", user, *record], {}), (record, {"JOURNEYS_USER": user})):
+        exit_code, output, store = _fresh(tmp_path, *args, env=env)
+        assert exit_code == 2
+        line = _one_error_line(output)
+        assert line.startswith("Error: Invalid value for '--user': the user")
+        assert "at most 64 printable characters" in line
+        assert not store.exists()
+
+
+def test_a_blank_user_is_refused(tmp_path: Path) -> None:
+    exit_code, output, store = _fresh(tmp_path, "--user", "  ", "record", "entered-care", "C1", "--on", "2014-01-10")
+    assert exit_code == 2
+    assert "the user must not be blank" in _one_error_line(output)
+    assert not store.exists()
+
+
+def test_a_bad_user_refuses_a_load_before_it_reads_a_line(tmp_path: Path) -> None:
+    lines = tmp_path / "in.jsonl"
+    lines.write_text('{"la": "825", "child": "C1", "event": "entered-care", "on": "2014-01-10"}\n', encoding="utf-8")
+    exit_code, output, store = _fresh(tmp_path, "--user", "x" * 65, "load", str(lines))
+    assert exit_code == 2
+    assert "is 65 characters long (at most 64)" in _one_error_line(output)
+    assert not store.exists()
+
+
+def test_a_user_is_recorded_as_given_without_surrounding_spaces(run: Cli) -> None:
+    name = "Mrs Ó Briain " + "x" * 51  # 64 characters
+    assert run("record", "entered-care", "C1", "--on", "2014-01-10", user=f" {name} ").exit_code == 0
+    events = json.loads(run("history", "C1", "--json").output)["events"]
+    assert [e["recorded_by"] for e in events] == [name, name]
+
+
+def test_an_os_user_that_is_not_a_printable_name_is_refused(tmp_path: Path) -> None:
+    # no --user and no JOURNEYS_USER: the OS user (here from LOGNAME, as getpass reads it) is checked too
+    env = {"JOURNEYS_USER": None, "LOGNAME": "x" * 80}
+    store = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["--store", str(store), "record", "entered-care", "C1", "--on", "2014-01-10",
+                                      "--la", "825"], env=env)  # fmt: skip
+    assert result.exit_code == 2
+    line = _one_error_line(result.output)
+    assert "the OS user cannot be recorded" in line
+    assert "pass --user NAME" in line
+    assert not store.exists()

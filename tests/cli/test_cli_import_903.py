@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
 from tests.helpers import RETURNS, Cli, only_la
 
 
@@ -62,3 +67,45 @@ def test_imported_journeys_feed_the_scorecard_cohort_and_counts(run: Cli) -> Non
         ("adoption_orders", "adoption-order"),
     ):
         assert sum(row[column] for row in counts["rows"]) == sum(1 for e in exported if e["event"] == kind), column
+
+
+MALFORMED = {
+    "semicolons": ("episodes.csv", b"CHILD;DECOM;RNE;LS;PLACE;DEC;REC\nR1;01/03/2016;S;C1;U1;;\n", "semicolons"),
+    "a column missing": ("episodes.csv", b"CHILD,DECOM,RNE,PLACE,DEC,REC\nR1,01/03/2016,S,U1,,\n", "no column LS"),
+    "a column twice": ("header.csv", b"CHILD,SEX,DOB,DOB\nR1,1,02/02/2012,03/03/2013\n", "the column DOB twice"),
+    "latin-1": ("header.csv", "CHILD,SEX,DOB\nRé,1,02/02/2012\n".encode("latin-1"), "line 2 is not UTF-8 text"),
+    "a very long cell": ("header.csv", b"CHILD,SEX,DOB\nR1,1," + b"9" * 200_000 + b"\n", "longer than 131,072"),
+    "a quote never closed": ("header.csv", b'CHILD,SEX,DOB\nR1,"1,02/02/2012\n', "is never closed"),
+    "empty": ("ad1.csv", b"", "ad1.csv is empty"),
+}
+
+
+@pytest.mark.parametrize(("name", "content", "words"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_table_is_one_error_line_exit_1_and_no_store_file(
+    tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    folder = tmp_path / "2016"
+    folder.mkdir()
+    (folder / "000_header.csv").write_text("CHILD,SEX,DOB\nR9,1,02/02/2012\n")  # a good table read first
+    (folder / name).write_bytes(content)
+    store = tmp_path / "new.db"
+    result = CliRunner().invoke(
+        cli, ["--store", str(store), "import-903", str(folder)], env={"JOURNEYS_LA": "825", "JOURNEYS_USER": "t"}
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {folder / name}") and words in line and "nothing was imported" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2016"]
+
+
+def test_a_refused_import_leaves_an_existing_store_as_it_was(run: Cli, tmp_path: Path) -> None:
+    assert run("import-903", str(RETURNS / "2015"), "--quiet").exit_code == 0
+    before = run("export").output
+    bad = tmp_path / "2016"
+    shutil.copytree(RETURNS / "2016", bad)
+    (bad / "episodes.csv").write_text((bad / "episodes.csv").read_text().replace(",", ";"))
+    result = run("import-903", str(bad), "--quiet")
+    assert result.exit_code == 1
+    assert result.output.count("Error:") == 1 and "written with semicolons" in result.output
+    assert run("export").output == before

@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 
 from journeys import InvalidEvent, JourneysApp, RuleBroken
-from journeys.domain.inputs import case_variants, check_la, child_reference, free_text, la_codes, parse_date
+from journeys.domain.inputs import (
+    MAX_USER,
+    case_variants,
+    check_la,
+    check_user,
+    child_reference,
+    free_text,
+    la_codes,
+    parse_date,
+)
 from journeys.domain.payloads import parse_fields
 from tests.helpers import LA, record
 
@@ -52,6 +61,29 @@ def test_child_references_are_normalised(given: object, stored: str) -> None:
 def test_unprintable_blank_or_long_references_are_refused(given: object) -> None:
     with pytest.raises(InvalidEvent):
         child_reference(given)
+
+
+@pytest.mark.parametrize("given", ["sw1", "Mrs Ó Briain", "a.smith@example.org", "x" * MAX_USER])
+def test_a_printable_user_of_at_most_the_limit_is_kept_as_given(given: str) -> None:
+    assert check_user(given) == given
+
+
+@pytest.mark.parametrize(
+    "given", ["", "  ", "a\nb", "tab\there", "nul\x00", "bob\u202e", "\u200bbob", "x" * (MAX_USER + 1), None, 7]
+)
+def test_a_blank_unprintable_or_long_user_is_refused(given: object) -> None:
+    with pytest.raises(InvalidEvent, match="the user"):
+        check_user(given)
+
+
+def test_the_app_refuses_a_long_user_and_appends_nothing(memory_app: JourneysApp) -> None:
+    record(memory_app, "C1", "entered-care", "2014-01-10")
+    with pytest.raises(InvalidEvent, match="at most 64"):
+        memory_app.record(LA, "C1", "review", date(2014, 2, 1), {"review_type": "looked-after"}, recorded_by="x" * 65)
+    with pytest.raises(InvalidEvent, match="the user"):
+        memory_app.record(LA, "C2", "entered-care", date(2014, 2, 1), {}, recorded_by="bob\u202e")
+    assert len(memory_app.entries(LA, "C1")) == 2
+    assert memory_app.find(LA, "C2") is None
 
 
 def test_case_variants_spell_every_case_of_a_short_reference() -> None:

@@ -13,9 +13,9 @@ from journeys import JourneysApp
 from journeys.loading import export_lines
 from tests.helpers import RETURNS, ROOT, Cli, event_count
 
-# Runs the import in its own process and kills that process (SIGKILL: no clean-up) when the
-# loader has pulled KILL_AT lines with batches of 4: two batches are committed and the third
-# is half-built in memory.
+# Runs the import in its own process and kills that process (SIGKILL: no clean-up) once the
+# decisions of KILL_AT rows are with the loader, in batches of 4: a batch is committed and the
+# next is half-built in memory.
 KILLED_IMPORT = textwrap.dedent(
     """
     import os, signal, sys
@@ -26,7 +26,7 @@ KILLED_IMPORT = textwrap.dedent(
     store, kill_at, returns = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 
     def progress(done, total):
-        if done == kill_at:
+        if done >= kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
     import_903(JourneysApp(store), [returns], la="825", recorded_by="tester", batch_size=4, progress=progress)

@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from journeys.ssda903.codes import EPISODES, HEADER, RECOGNISING_COLUMNS, TABLE_COLUMNS, TABLES
-from journeys.ssda903.read import parse_903_date, read_returns, recognise
+from journeys.ssda903.read import parse_903_date, read_returns
+from journeys.ssda903.tables import recognise
 from journeys.ssda903.write import date_903, write_return
 
 
@@ -24,8 +25,9 @@ def test_a_written_return_reads_back_row_for_row(tmp_path: Path) -> None:
     }
     counts = write_return(tmp_path, "825", 2024, rows)
     assert counts == {table: len(rows.get(table, [])) for table in TABLES}
-    returns = read_returns([tmp_path / "825" / "2024"])
-    assert sorted((r.table, r.child) for r in returns.rows) == [(EPISODES, "A1"), (HEADER, "A1")]
-    header = next(r for r in returns.rows if r.table == HEADER)
+    with read_returns([tmp_path / "825" / "2024"]) as returns:
+        read = list(returns.rows())
+    assert sorted((r.table, r.child) for r in read) == [(EPISODES, "A1"), (HEADER, "A1")]
+    header = next(r for r in read if r.table == HEADER)
     assert parse_903_date(header.values["DOB"]) == born
     assert date_903(None) == ""
