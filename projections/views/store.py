@@ -187,8 +187,9 @@ class JourneysViews(TrackingRecorder):
     def swap_in(self, rebuilt: JourneysViews, position: int) -> bool:
         """In one transaction, replace these tables and their position with ``rebuilt``'s
         (of :meth:`rebuilding`, at ``position``), under these tables' names and with their
-        secondary indexes (made if they are missing); the old tables are dropped. False, and nothing changed, when ``rebuilt`` is no longer at
-        ``position`` (another rebuild wrote to it); :class:`RebuildTablesGone` when it is gone."""
+        secondary indexes (made if they are missing); the old tables are dropped. False, and
+        nothing changed, when ``rebuilt`` is no longer at ``position`` (another rebuild wrote
+        to it); :class:`RebuildTablesGone` when it is gone."""
 
     @abstractmethod
     def close(self) -> None:
