@@ -126,10 +126,12 @@ def catch_up(watch: bool, every: float, times: int | None, as_json: bool) -> Non
 @json_option
 @friendly
 def rebuild(workers: int | None, as_json: bool) -> None:
-    """Drop the read model and replay the whole event log into it.
+    """Derive the read model again from the whole event log, and swap it in.
 
-    A large store is derived by several processes; the table they give is the same as
-    with --workers 1.
+    The tables are derived beside the ones the reports read, which stay as they
+    were until the rebuilt ones replace them in one transaction; a rebuild stopped
+    part way leaves them as they were. A large store is derived by several
+    processes; the tables they give are the same as with --workers 1.
 
     \b
     Example:

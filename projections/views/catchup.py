@@ -25,7 +25,7 @@ from journeys.workers import collection_paused
 from projections.metrics.summary import PeriodSummary, summarise
 from projections.views.derivation import ViewRows, derive_streams
 from projections.views.rebuild import rebuild_windows, rebuild_windows_in_processes, rebuild_workers
-from projections.views.store import JourneysViews
+from projections.views.store import JourneysViews, RebuildTablesGone
 
 BATCH = 1000
 WINDOW = 10_000  # notification ids per rebuild transaction
@@ -90,9 +90,10 @@ def catch_up(
         streams = list(dict.fromkeys(_stream_uuid(n.originator_id) for n in notes))
         rows = view_rows_of(app, streams)
         try:
-            views.write([str(s) for s in streams], rows, notes[-1].id)
+            views.write([str(s) for s in streams], rows, notes[-1].id, after=position)
         except IntegrityError:
-            # Another process applied this batch first: carry on from where it got to.
+            # Another process applied this batch first, or a rebuild's tables were swapped in
+            # meanwhile: carry on from where the tables are.
             position = views.position()
             continue
         events += len(notes)
@@ -112,30 +113,45 @@ def rebuild(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> CatchUp:
-    """Forget every row and the position, then apply the whole log again.
+    """Derive every child again into tables of the rebuild's own, and swap them in for the
+    tables the reports read in one transaction when they are complete: a reader sees the old
+    tables or the rebuilt ones, and a rebuild that fails or is stopped part way leaves the old
+    ones as they were (a rebuild run again starts afresh).
 
     The log is walked in windows of notification ids; each window derives the children whose
     latest event lies in it, once each from their whole stream, and inserts their rows with
     the window's end as the position. A child with an event after that position is derived
-    in a later window, so a rebuild stopped part way resumes correctly by catching up. What
-    was recorded since the rebuild began (or what another process caught up at the same
-    time left) is applied by the ordinary catch-up.
+    in a later window, or by the catch-up that follows: what was recorded since the rebuild
+    began is applied to the rebuilt tables before the swap, and what was recorded since
+    then by an ordinary catch-up after it. Catch-ups meanwhile keep the old tables current.
 
     ``workers`` processes derive the windows (default: :func:`rebuild_workers`); this one
     writes them in order, so the result is the same with any number. ``progress`` is told
     the notification id reached of the last one.
     """
-    views.reset(drop_indexes=True)
+    rebuilt = views.rebuilding()
     last = app.head()
     parts = rebuild_workers(app, last) if workers is None else workers
-    with collection_paused():
-        if parts > 1 and app.is_shared_store() and last > window:
-            events, children = rebuild_windows_in_processes(app, views, last, window, parts, progress)
-        else:
-            events, children = rebuild_windows(app, views, last, window, progress)
-    views.create_indexes()
-    rest = catch_up(app, views, batch=batch, progress=_from(views.position(), progress) if progress else None)
-    return CatchUp(events + rest.events, children + rest.children, rest.position, rest.head)
+    events = children = 0
+    try:
+        with collection_paused():
+            if parts > 1 and app.is_shared_store() and last > window:
+                events, children = rebuild_windows_in_processes(app, rebuilt, last, window, parts, progress)
+            else:
+                events, children = rebuild_windows(app, rebuilt, last, window, progress)
+        while True:
+            reached = rebuilt.position()
+            if app.head() > reached:
+                rebuilt.create_indexes()  # the catch-up finds a child's rows to replace by them
+            rest = catch_up(app, rebuilt, batch=batch, progress=_from(reached, progress) if progress else None)
+            events, children = events + rest.events, children + rest.children
+            if views.swap_in(rebuilt, rest.position):
+                break
+            # another rebuild wrote to these tables meanwhile (what they hold is sound): again
+    except RebuildTablesGone:
+        pass  # another rebuild, run at the same time, swapped its tables in first
+    after = catch_up(app, views, batch=batch)
+    return CatchUp(events + after.events, children + after.children, after.position, after.head)
 
 
 def _from(reached: int, progress: Progress) -> Progress:

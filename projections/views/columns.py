@@ -47,9 +47,10 @@ class Table:
         return [f"{self.name}_{column}" for column in self.indexes]
 
     def create_indexes_sql(self, dialect: Dialect) -> list[str]:
+        table = dialect.qualified(self.name)
         return [
-            f"CREATE INDEX IF NOT EXISTS {self.name}_{column} ON {dialect.qualified(self.name)} ({column})"
-            for column in self.indexes
+            f"CREATE INDEX IF NOT EXISTS {dialect.named(index)} ON {table} ({column})"
+            for index, column in zip(self.index_names(), self.indexes, strict=True)
         ]
 
     def drop_indexes_sql(self, dialect: Dialect) -> list[str]:

@@ -1,18 +1,27 @@
 """How the view store's SQL differs between SQLite and PostgreSQL, in one object per store:
 the placeholder, how a date and a boolean are stored, the column types, how a table is
-named, and how a row comes back. The view store's classes write their SQL once, with these."""
+named, and how a row comes back. The view store's classes write their SQL once, with these.
+
+A dialect also says which set of tables its SQL names: the tables the reports read (no
+prefix), or the ones a rebuild fills beside them (:data:`REBUILD_PREFIX`, see
+:meth:`Dialect.rebuilding`), so the same statements write either."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, ClassVar
 
+# What the names of the tables (and indexes) a rebuild fills begin with: rebuild_child_summary, ...
+REBUILD_PREFIX = "rebuild_"
 
+
+@dataclass(frozen=True)
 class Dialect:
     """What the SQL of one kind of database needs (:data:`SQLITE` or a :class:`PostgresDialect`)."""
 
+    prefix: str = ""  # put before every table and index name: "" or REBUILD_PREFIX
     placeholder: ClassVar[str] = "?"
     # what a table whose rows live in its key's b-tree ends with (see Table.clustered)
     clustered: ClassVar[str] = ""
@@ -25,9 +34,17 @@ class Dialect:
         """``count`` placeholders, comma-separated."""
         return ", ".join([self.placeholder] * count)
 
+    def named(self, name: str) -> str:
+        """A table's (or an index's) own name in this dialect's set of tables (unqualified)."""
+        return self.prefix + name
+
     def qualified(self, name: str) -> str:
         """A table's (or an index's) name as this store's SQL names it."""
-        return name
+        return self.named(name)
+
+    def rebuilding(self) -> Dialect:
+        """This dialect naming the tables a rebuild fills instead."""
+        return replace(self, prefix=REBUILD_PREFIX)
 
     def column_type(self, declared: str) -> str:
         """``declared`` (a PostgreSQL type, e.g. ``DATE NOT NULL``) as this database declares it."""
@@ -47,6 +64,7 @@ class Dialect:
         return tuple(record)
 
 
+@dataclass(frozen=True)
 class SQLiteDialect(Dialect):
     """SQLite: dates as ISO text, booleans as 0 and 1, tables in the view store's own file."""
 
@@ -66,13 +84,13 @@ class PostgresDialect(Dialect):
     """PostgreSQL: ``DATE`` and ``BOOLEAN`` columns, tables in the event store's schema, rows
     fetched as dicts."""
 
-    schema: str
+    schema: str = field(kw_only=True)
     placeholder: ClassVar[str] = "%s"
     # PostgreSQL needs the existing row's columns qualified (by an alias); SQLite takes them bare.
     upsert_alias: ClassVar[tuple[str, str]] = (" AS t", "t.")
 
     def qualified(self, name: str) -> str:
-        return f'"{self.schema}"."{name}"'
+        return f'"{self.schema}"."{self.named(name)}"'
 
     def date(self, value: date | None) -> date | None:
         return value

@@ -1,13 +1,14 @@
 """A rebuild's main part: the log walked in windows of notification ids, each window's
-children derived and inserted with the window's end as the position; in several processes
-when the store is large.
+children derived and inserted (into the tables a rebuild fills, see
+:meth:`projections.views.store.JourneysViews.rebuilding`) with the window's end as the
+position; in several processes when the store is large.
 
 Each child is derived once, in the window that holds its latest event, from its whole
 stream (:meth:`journeys.JourneysApp.streams_ending`). Windows are independent, so other
 processes can derive them: each opens the store, derives the windows it is given and
 sends back their rows as column values; this process writes the windows one by one in log
 order, exactly as a one-process rebuild writes them, so the tables, the sums and the
-recorded position are the same and a rebuild stopped part way resumes the same way.
+recorded position are the same.
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ def rebuild_windows(
         unreadable: list[UnreadableStream] = []
         found = app.streams_ending(position + 1, upto, unreadable)
         try:
-            views.insert(window_rows(found, unreadable), upto)
+            views.insert(window_rows(found, unreadable), upto, after=position)
         except IntegrityError:
-            break
+            break  # another rebuild wrote to these tables: the caller's catch-up does the rest
         events += sum(len(entries) for entries in found.values())
         children += len(found)
         if progress is not None:
@@ -169,9 +170,9 @@ def rebuild_windows_in_processes(
                     message, remedy = derived
                     raise StoreError(f"the rebuild stopped: {message}", remedy or _RESUME)
                 try:
-                    views.insert_records(derived.records, derived.upto)
+                    views.insert_records(derived.records, derived.upto, after=derived.first - 1)
                 except IntegrityError:
-                    break  # another process is catching up: the caller's catch-up does the rest
+                    break  # another rebuild wrote to these tables: the caller's catch-up does the rest
                 events += derived.events
                 children += derived.children
                 if progress is not None:
@@ -184,4 +185,4 @@ def rebuild_windows_in_processes(
     return events, children
 
 
-_RESUME = "run `journeys projections catch-up` to carry on from where it stopped, or rebuild again"
+_RESUME = "run `journeys projections rebuild` again (the reports read the tables as they were before it)"

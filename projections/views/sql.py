@@ -1,15 +1,21 @@
 """The view store's SQL, written once for both databases: :class:`SQLJourneysViews` reads and
 writes the tables through its :class:`projections.views.dialect.Dialect`, and leaves to the
 SQLite and PostgreSQL subclasses only what the two do differently (the tracking table, a
-table's existence, the settings of a write, what follows a reset)."""
+table's existence, the settings of a write, how rebuilt tables are swapped in).
+
+The same class, with a dialect that names the rebuild's tables, fills those
+(:meth:`SQLJourneysViews.rebuilding`)."""
 
 from __future__ import annotations
 
+import copy
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
+
+from eventsourcing.persistence import IntegrityError
 
 from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
@@ -20,12 +26,23 @@ from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views import summary_table as summary
 from projections.views import unreadable_table as unreadable
+from projections.views.columns import Table
 from projections.views.derivation import TableRecords, ViewRows
-from projections.views.store import VIEWS_NAME, JourneysViews
+from projections.views.store import REBUILD_NAME, JourneysViews, RebuildTablesGone
 from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
 
 # The tables a row of a stream lives in (each has a stream_id column).
 _STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT)
+# Every table of the read model (what a rebuild fills and swaps in).
+LAYOUTS: tuple[Table, ...] = (
+    summary.LAYOUT,
+    months.LAYOUT,
+    changes_table.LAYOUT,
+    finding_table.LAYOUT,
+    unreadable.LAYOUT,
+)
+# The tables with secondary indexes (created after a rebuild's inserts).
+_INDEXED = (summary.LAYOUT, finding_table.LAYOUT)
 
 
 class SQLJourneysViews(JourneysViews):
@@ -33,6 +50,7 @@ class SQLJourneysViews(JourneysViews):
     comes after this class (see :mod:`projections.views.sqlite`, :mod:`projections.views.postgres`)."""
 
     datastore: Any  # the library's datastore of the tracking recorder
+    owns_connection = True  # False for the rebuild's tables, which borrow the view store's
 
     # -- what each database does its own way -------------------------------------------
 
@@ -53,15 +71,22 @@ class SQLJourneysViews(JourneysViews):
             body(c)
 
     @abstractmethod
+    def _tracked(self, c: Any) -> int | None:
+        """The tracked position (None when there is none), in the caller's transaction."""
+
+    @abstractmethod
     def _record_position(self, c: Any, position: int) -> None:
-        """Record ``position`` in the library's tracking table, in the caller's transaction."""
+        """Record ``position`` (a higher one than the tracked one, if any) in the library's
+        tracking table, in the caller's transaction."""
 
     @abstractmethod
     def _forget_position(self, c: Any) -> None:
         """Forget the position, in the caller's transaction."""
 
-    def _after_reset(self) -> None:
-        """What the database needs once every row is gone."""
+    @abstractmethod
+    def _swap_tables(self, c: Any, rebuilt: SQLJourneysViews) -> None:
+        """Drop these tables and give ``rebuilt``'s their names (and their indexes these
+        tables' index names), in the caller's write transaction."""
 
     # -- opening --------------------------------------------------------------------------
 
@@ -75,8 +100,7 @@ class SQLJourneysViews(JourneysViews):
 
     def _objects(self) -> list[str]:
         """Every table and index the view store needs."""
-        layouts = (summary.LAYOUT, months.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT)
-        return [name for layout in layouts for name in (layout.name, *layout.index_names())]
+        return [name for layout in LAYOUTS for name in (layout.name, *layout.index_names())]
 
     def _missing(self, names: Sequence[str]) -> list[str]:
         with self.datastore.transaction(commit=False) as c:
@@ -105,15 +129,23 @@ class SQLJourneysViews(JourneysViews):
 
     def create_indexes(self) -> None:
         def create(c: Any) -> None:
-            for statement in summary.LAYOUT.create_indexes_sql(self.dialect):
+            self._check_present(c)
+            for statement in self._indexes_sql():
                 c.execute(statement)
 
         self._write(create)
 
+    def _indexes_sql(self) -> list[str]:
+        """The statements that create the secondary indexes that are missing."""
+        return [statement for layout in _INDEXED for statement in layout.create_indexes_sql(self.dialect)]
+
     # -- reading --------------------------------------------------------------------------
 
     def position(self) -> int:
-        return self.max_tracking_id(VIEWS_NAME) or 0
+        found = self.max_tracking_id(self.tracking_name)
+        if found is None and self.dialect.prefix:
+            raise RebuildTablesGone(f"the tables {self.dialect.named('*')} are gone")
+        return found or 0
 
     def rows(self, las: Iterable[str] | None = None) -> list[PeriodSummary]:
         wanted = list(las or [])
@@ -234,10 +266,11 @@ class SQLJourneysViews(JourneysViews):
 
     # -- writing --------------------------------------------------------------------------
 
-    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int, *, after: int) -> None:
         records = rows.records(self.dialect, with_months=False)
 
         def replace(c: Any) -> None:
+            self._check_position(c, after)
             old = self._adopted_rows(c, streams)
             keys = [(s,) for s in streams]
             for table in _STREAM_TABLES:
@@ -251,17 +284,33 @@ class SQLJourneysViews(JourneysViews):
 
         self._write(replace)
 
-    def insert(self, rows: ViewRows, position: int) -> None:
-        self.insert_records(rows.records(self.dialect), position)
+    def insert(self, rows: ViewRows, position: int, *, after: int) -> None:
+        self.insert_records(rows.records(self.dialect), position, after=after)
 
-    def insert_records(self, records: TableRecords, position: int) -> None:
+    def insert_records(self, records: TableRecords, position: int, *, after: int) -> None:
         def add(c: Any) -> None:
+            self._check_position(c, after)
             self._insert_records(c, records)
             if records.month_changes:
                 c.executemany(months.upsert_sql(self.dialect), records.month_changes)
             self._record_position(c, position)
 
         self._write(add)
+
+    def _check_position(self, c: Any, after: int) -> None:
+        """Refuse a write whose rows were derived after a position that is no longer the
+        tracked one (in the caller's write transaction, so no other writer moves it meanwhile)."""
+        found = self._check_present(c)
+        if found != after:
+            raise IntegrityError(f"the read model is at event {found}, not {after}: another process wrote first")
+
+    def _check_present(self, c: Any) -> int:
+        """The tracked position (0 when none); for the rebuild's tables, RebuildTablesGone when
+        they have been swapped in (they have a position from their creation to their swap)."""
+        found = self._tracked(c)
+        if found is None and self.dialect.prefix:
+            raise RebuildTablesGone(f"the tables {self.dialect.named('*')} are gone")
+        return found or 0
 
     def _insert_records(self, c: Any, records: TableRecords) -> None:
         for table, rows in (
@@ -288,24 +337,54 @@ class SQLJourneysViews(JourneysViews):
             found.extend(self._summaries(c, months.SOURCE_COLUMNS, where, chunk))
         return found
 
-    def reset(self, *, drop_indexes: bool = False) -> None:
-        def empty(c: Any) -> None:
-            if drop_indexes:
-                for statement in summary.LAYOUT.drop_indexes_sql(self.dialect):
-                    c.execute(statement)
-            self._forget_all(c)
-
-        self._write(empty)
-        self._after_reset()
+    def reset(self) -> None:
+        self._write(self._forget_all)
 
     def forget_position(self) -> None:
         self._write(self._forget_position)
 
     def _forget_all(self, c: Any) -> None:
         """Every row of every table gone and the position forgotten (in the caller's transaction)."""
-        for name in (summary.TABLE, months.TABLE, changes_table.TABLE, finding_table.TABLE, unreadable.TABLE):
-            c.execute(f"DELETE FROM {self.dialect.qualified(name)}")
+        for layout in LAYOUTS:
+            c.execute(f"DELETE FROM {self.dialect.qualified(layout.name)}")
         self._forget_position(c)
 
+    # -- rebuilding -----------------------------------------------------------------------
+
+    def rebuilding(self) -> SQLJourneysViews:
+        rebuilt = copy.copy(self)  # the same connection and tracking table, other names
+        rebuilt.dialect = self.dialect.rebuilding()
+        rebuilt.tracking_name = REBUILD_NAME
+        rebuilt.owns_connection = False
+        rebuilt._write(rebuilt._create_afresh)
+        return rebuilt
+
+    def _create_afresh(self, c: Any) -> None:
+        """The tables dropped if they are there and created empty, without secondary indexes,
+        at position 0 (in the caller's write transaction)."""
+        for layout in LAYOUTS:
+            c.execute(f"DROP TABLE IF EXISTS {self.dialect.qualified(layout.name)}")
+            c.execute(layout.create_sql(self.dialect))
+        self._forget_position(c)
+        self._record_position(c, 0)
+
+    def swap_in(self, rebuilt: JourneysViews, position: int) -> bool:
+        assert isinstance(rebuilt, SQLJourneysViews) and rebuilt.dialect.prefix and not self.dialect.prefix
+        swapped = False
+
+        def swap(c: Any) -> None:
+            nonlocal swapped
+            if rebuilt._check_present(c) != position:
+                return  # another rebuild wrote to them: the caller catches them up again
+            self._swap_tables(c, rebuilt)
+            rebuilt._forget_position(c)
+            self._forget_position(c)  # the position may go back: a write after the old one is refused
+            self._record_position(c, position)
+            swapped = True
+
+        self._write(swap)
+        return swapped
+
     def close(self) -> None:
-        self.datastore.close()
+        if self.owns_connection:
+            self.datastore.close()

@@ -12,8 +12,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Persiste
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from projections.views.dialect import SQLITE
-from projections.views.sql import SQLJourneysViews
-from projections.views.store import VIEWS_NAME
+from projections.views.sql import LAYOUTS, SQLJourneysViews
 
 # How many times a write the database refuses as locked is tried (each attempt first waits
 # up to the busy timeout for the lock, see views_env).
@@ -40,7 +39,8 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
                 raise  # not another process's creation: a real failure
 
     def _exists(self, c: Any, name: str) -> bool:
-        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index') AND name = ?", [name])
+        found = self.dialect.named(name)
+        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index') AND name = ?", [found])
         return int(self.dialect.values(c.fetchone())[0]) > 0
 
     def _write(self, body: Callable[[Any], None]) -> None:
@@ -83,20 +83,28 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
             finally:
                 c.sqlite_cursor.close()
 
+    def _tracked(self, c: SQLiteCursor) -> int | None:
+        return self._max_tracking_id(self.tracking_name, c)
+
     def _record_position(self, c: SQLiteCursor, position: int) -> None:
-        self._insert_tracking(c, Tracking(VIEWS_NAME, position))
+        self._insert_tracking(c, Tracking(self.tracking_name, position))
 
     def _forget_position(self, c: SQLiteCursor) -> None:
-        c.execute(self.forget_tracking_statement, [VIEWS_NAME])
+        c.execute(self.forget_tracking_statement, [self.tracking_name])
 
-    def _after_reset(self) -> None:
-        # Emptying a big table writes all its pages to the write-ahead log; fold the log
-        # back into the file now, or every write after it pays for it (a national rebuild
-        # took about a third longer).
-        with self.datastore.get_connection(commit=True) as connection:
-            checkpoint = connection.cursor()
-            checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            checkpoint.sqlite_cursor.close()
+    def _swap_tables(self, c: Any, rebuilt: SQLJourneysViews) -> None:
+        # SQLite cannot rename an index, and an index's name is the database's: the rebuilt
+        # tables' indexes are made here, under their names, after the rename. Readers go on
+        # reading the old tables (each its snapshot of the write-ahead log) until this commits.
+        for layout in LAYOUTS:
+            c.execute(f"DROP TABLE IF EXISTS {self.dialect.qualified(layout.name)}")
+            for index in layout.index_names():
+                c.execute(f"DROP INDEX IF EXISTS {rebuilt.dialect.qualified(index)}")
+            c.execute(
+                f"ALTER TABLE {rebuilt.dialect.qualified(layout.name)} RENAME TO {self.dialect.named(layout.name)}"
+            )
+        for statement in self._indexes_sql():
+            c.execute(statement)
 
 
 def _locked(error: Exception) -> bool:

@@ -11,6 +11,11 @@ own file); for PostgreSQL the tables live in the same database and schema as the
 transaction with the library's tracking recorder, so each notification is applied exactly once
 and a restart resumes from the recorded position.
 
+A rebuild fills tables of its own beside those (``rebuild_child_summary``, ...; the position
+under ``journeys_views_rebuild``, see :meth:`JourneysViews.rebuilding`) and swaps them in, in
+one transaction, when they are complete (:meth:`JourneysViews.swap_in`): a reader sees the old
+tables or the rebuilt ones, never a part-rebuilt read model.
+
 The view store is the library's materialised view (docs/topics/projection.rst): the interface
 :class:`JourneysViews` is a ``TrackingRecorder``; :class:`projections.views.sqlite.SQLiteJourneysViews`
 and :class:`projections.views.postgres.PostgresJourneysViews` add it to the library's SQLite and
@@ -40,6 +45,7 @@ from projections.views.dialect import Dialect
 from projections.views.summary_table import COLUMN_NAMES
 
 VIEWS_NAME = "journeys_views"
+REBUILD_NAME = "journeys_views_rebuild"  # the tracking position of the tables a rebuild fills
 VIEWS_LOCK_TIMEOUT = 15  # seconds (SQLite)
 
 # The view store's class for each of the library's persistence modules (imported only when
@@ -50,11 +56,17 @@ VIEWS_TOPICS = {
 }
 
 
+class RebuildTablesGone(Exception):
+    """The tables a rebuild was filling are gone: another rebuild swapped them in first."""
+
+
 class JourneysViews(TrackingRecorder):
-    """The read model's tables and their tracking position."""
+    """The read model's tables and their tracking position (or, from :meth:`rebuilding`, the
+    tables a rebuild fills and theirs)."""
 
     location: str = ""  # where the view store lives (see views_location)
-    dialect: Dialect
+    dialect: Dialect  # names the tables this object reads and writes
+    tracking_name: str = VIEWS_NAME  # the application name its position is tracked under
 
     @abstractmethod
     def prepare(self, location: str) -> None:
@@ -130,42 +142,54 @@ class JourneysViews(TrackingRecorder):
         """The streams left out of the tables because their stored events could not be read."""
 
     # -- writing ----------------------------------------------------------------------
+    # Each write names the position its rows were derived after: it is refused (the library's
+    # IntegrityError, the transaction rolled back, nothing changed) when the tracked position
+    # is no longer that one, because another process wrote first or a rebuild's tables were
+    # swapped in meanwhile. The writer reads the position again and goes on from there.
 
     @abstractmethod
-    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int, *, after: int) -> None:
         """Replace everything the tables hold of ``streams`` with ``rows`` (their rows as
-        derived again) and record ``position``, atomically.
-
-        Raises the library's IntegrityError if another process recorded this position first
-        (the transaction is then rolled back and nothing changes).
-        """
+        derived again) and move the position from ``after`` to ``position``, atomically."""
 
     @abstractmethod
-    def insert(self, rows: ViewRows, position: int) -> None:
-        """Add the rows of streams the tables hold nothing of (a rebuild from empty) and
-        record ``position``, atomically: no deletes, nothing to take away from the sums.
-
-        Raises the library's IntegrityError if a row or the position is already there (another
-        process is catching up); the transaction is then rolled back and nothing changes.
-        """
+    def insert(self, rows: ViewRows, position: int, *, after: int) -> None:
+        """Add the rows of streams the tables hold nothing of (a rebuild's window) and move the
+        position from ``after`` to ``position``, atomically: no deletes, nothing to take away
+        from the sums. Also refused if a row is already there."""
 
     @abstractmethod
-    def insert_records(self, records: TableRecords, position: int) -> None:
+    def insert_records(self, records: TableRecords, position: int, *, after: int) -> None:
         """:meth:`insert` of rows already made column values (:meth:`ViewRows.records`)."""
 
     @abstractmethod
-    def reset(self, *, drop_indexes: bool = False) -> None:
-        """Drop every row and forget the position (for a rebuild), in one transaction; with
-        ``drop_indexes`` also the secondary indexes (a rebuild inserts faster without them and
-        then calls :meth:`create_indexes`; opening the view store creates any that are missing)."""
+    def reset(self) -> None:
+        """Drop every row and forget the position, in one transaction."""
 
     @abstractmethod
     def create_indexes(self) -> None:
-        """Create the secondary indexes (after a rebuild that dropped them)."""
+        """Create the secondary indexes that are missing (a rebuild's tables are filled without them)."""
 
     @abstractmethod
     def forget_position(self) -> None:
         """Forget the tracked position (the rows stay): the next catch-up derives every child again."""
+
+    # -- rebuilding -------------------------------------------------------------------
+
+    @abstractmethod
+    def rebuilding(self) -> JourneysViews:
+        """The tables a rebuild fills, made afresh and empty (what an earlier rebuild stopped
+        part way left of them is dropped), without secondary indexes, at position 0; the same
+        connection, and the tables the reports read are not touched. Its writes raise
+        :class:`RebuildTablesGone` once :meth:`swap_in` has swapped them in."""
+
+    @abstractmethod
+    def swap_in(self, rebuilt: JourneysViews, position: int) -> bool:
+        """In one transaction, replace these tables and their position with ``rebuilt``'s
+        (of :meth:`rebuilding`, at ``position``), under these tables' names and with their
+        secondary indexes (made if they are missing); the old tables are dropped. False, and
+        nothing changed, when ``rebuilt`` is no longer at ``position`` (another rebuild wrote
+        to it); :class:`RebuildTablesGone` when it is gone."""
 
     @abstractmethod
     def close(self) -> None:

@@ -3,7 +3,7 @@ to answer as known at a past time. Runs on SQLite, and on PostgreSQL when config
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -161,7 +161,7 @@ class RacedWrite(JourneysViews):
     app: JourneysApp
     raced = False
 
-    def write(self, streams: Sequence[str], rows: ViewRows, position: int) -> None:
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int, *, after: int) -> None:
         if not self.raced:
             self.raced = True
             other = open_views(self.app.store)
@@ -169,7 +169,7 @@ class RacedWrite(JourneysViews):
                 catch_up(self.app, other)
             finally:
                 other.close()
-        super().write(streams, rows, position)
+        super().write(streams, rows, position, after=after)
 
 
 def raced_views(app: JourneysApp) -> RacedWrite:
@@ -194,6 +194,40 @@ def test_two_catch_ups_at_once_apply_each_event_once(app: JourneysApp) -> None:
     assert result.events == 0
     assert position == result.head
     assert sorted(r.child for r in rows) == ["C1", "C2"]
+
+
+class SwappedBeforeItsWrite(JourneysViews):
+    """A view store whose first write comes just after another process swapped rebuilt tables
+    in (put before the store's own class, see test below)."""
+
+    swap: Callable[[], bool] | None = None
+
+    def write(self, streams: Sequence[str], rows: ViewRows, position: int, *, after: int) -> None:
+        if self.swap is not None:
+            swap, self.swap = self.swap, None
+            assert swap()
+        super().write(streams, rows, position, after=after)
+
+
+def test_a_catch_up_begun_before_a_rebuild_swapped_its_tables_in_applies_what_they_lack(app: JourneysApp) -> None:
+    adopt(app, "C1", "2012-01-01", "2012-06-01", "2012-09-01", "2012-10-01", "2013-03-01")
+    other = open_views(app.store)  # another process's, rebuilding
+    rebuilt = other.rebuilding()
+    catch_up(app, rebuilt)
+    at = rebuilt.position()
+    record(app, "C2", "entered-care", "2013-01-01")  # recorded while it finishes: only the old tables have it
+    views = open_views(app.store, type("Swapped", (SwappedBeforeItsWrite, views_class(app.store)), {}))
+    try:
+        catch_up(app, views)
+        record(app, "C3", "entered-care", "2013-02-01")
+        assert isinstance(views, SwappedBeforeItsWrite)
+        views.swap = lambda: other.swap_in(rebuilt, at)  # the tables go back to where C2 is not yet applied
+        catch_up(app, views)
+        assert sorted(r.child for r in views.rows()) == ["C1", "C2", "C3"]
+        assert views.position() == app.head()
+    finally:
+        views.close()
+        other.close()
 
 
 def test_forgetting_the_position_derives_every_child_again_with_the_same_rows(

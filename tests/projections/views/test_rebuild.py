@@ -19,11 +19,12 @@ from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
 from projections.views import catchup
 from projections.views.adoption_months import TABLE
-from projections.views.dialect import PostgresDialect
+from projections.views.dialect import REBUILD_PREFIX, PostgresDialect
 from projections.views.rebuild import rebuild_windows
 from projections.views.store import JourneysViews, open_views
 from projections.views.summary_table import INDEXED
-from tests.helpers import load_generated
+from projections.views.summary_table import LAYOUT as summary_layout
+from tests.helpers import load_generated, record
 
 
 @pytest.fixture
@@ -82,7 +83,25 @@ def test_a_rebuild_in_several_processes_gives_the_tables_of_one(
     assert ticks[-1] == (loaded.head(), loaded.head())  # progress told of every window
 
 
-def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(tmp_path: Path) -> None:
+def test_what_is_recorded_while_a_rebuild_runs_is_in_the_tables_it_swaps_in(
+    loaded: JourneysApp, views: JourneysViews
+) -> None:
+    recorded: list[object] = []
+
+    def record_once(done: int, total: int) -> None:  # told after the first window is written
+        if not recorded:
+            recorded.append(record(loaded, "Z001", "entered-care", "2014-01-06"))
+
+    done = catchup.rebuild(loaded, views, window=97, progress=record_once)
+    rebuilt = (views.rows(), sums(views))
+    assert recorded and done.position == views.position() == loaded.head()
+    assert "Z001" in {row.child for row in rebuilt[0]}
+    assert rebuilt == incremental(loaded, views)
+
+
+def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason_and_the_tables_as_they_were(
+    tmp_path: Path,
+) -> None:
     store = tmp_path / "store.db"
     app = JourneysApp(str(store))
     try:
@@ -90,17 +109,22 @@ def test_a_process_that_cannot_open_the_store_stops_the_rebuild_with_its_reason(
         load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test")
         views = open_views(app.store)
         try:
+            catchup.catch_up(app, views)
+            before = (views.rows(), sums(views), views.position())
+            assert before[0] and before[2] == app.head()
             store.write_text("not a database")  # what each rebuilding process will find
             with pytest.raises(StoreError, match=r"the rebuild stopped: .*not a SQLite database") as caught:
                 catchup.rebuild(app, views, window=10, workers=2)
             assert "--store" in caught.value.remedy  # the rebuilding process's own remedy
+            assert (views.rows(), sums(views), views.position()) == before  # the reports read them still
         finally:
             views.close()
     finally:
         app.close()
 
 
-def test_a_rebuild_stopped_part_way_is_finished_by_catching_up(loaded: JourneysApp, views: JourneysViews) -> None:
+def test_windows_stopped_part_way_are_finished_by_catching_up(loaded: JourneysApp, views: JourneysViews) -> None:
+    # what a rebuild relies on to bring its tables up to what was recorded while it ran
     expected = incremental(loaded, views)
     views.reset()
     half = loaded.head() // 2
@@ -124,25 +148,37 @@ def test_a_rebuild_leaves_no_reference_cycle_behind(loaded: JourneysApp, views: 
     assert gc.isenabled() == enabled
 
 
-def index_names(views: JourneysViews) -> set[str]:
+def catalog(views: JourneysViews) -> set[str]:
+    """The names of every table and index in the view store (and, on PostgreSQL, in its schema)."""
     with views.datastore.transaction(commit=False) as c:
         if isinstance(views.dialect, PostgresDialect):
             schema = views.datastore.schema
             c.execute(
-                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'child_summary' AND schemaname = %s",
-                [schema],
+                "SELECT tablename AS name FROM pg_tables WHERE schemaname = %s"
+                " UNION SELECT indexname FROM pg_indexes WHERE schemaname = %s",
+                [schema, schema],
             )
         else:
-            c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'child_summary'")
+            c.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
         return {str(r["name"]) for r in c.fetchall()}
 
 
-def test_the_indexes_a_rebuild_drops_are_there_again_after_it(loaded: JourneysApp, views: JourneysViews) -> None:
+def test_a_rebuild_leaves_the_tables_and_indexes_under_their_names_and_nothing_of_its_own(
+    loaded: JourneysApp, views: JourneysViews
+) -> None:
+    before = catalog(views)
+    assert {f"child_summary_{column}" for column in INDEXED} <= before
+    for _ in range(2):  # the second swaps out tables a rebuild made
+        catchup.rebuild(loaded, views, window=100)
+        assert catalog(views) == before
+    assert not {name for name in before if name.startswith(REBUILD_PREFIX)}
+
+
+def test_opening_the_view_store_creates_the_indexes_that_are_missing(loaded: JourneysApp, views: JourneysViews) -> None:
     wanted = {f"child_summary_{column}" for column in INDEXED}
-    assert wanted <= index_names(views)
-    catchup.rebuild(loaded, views, window=100)
-    assert wanted <= index_names(views)
-    views.reset(drop_indexes=True)
-    assert not wanted & index_names(views)
-    open_views(loaded.store).close()  # opening the view store creates any that are missing
-    assert wanted <= index_names(views)
+    with views.datastore.transaction(commit=True) as c:
+        for statement in summary_layout.drop_indexes_sql(views.dialect):
+            c.execute(statement)
+    assert not wanted & catalog(views)
+    open_views(loaded.store).close()
+    assert wanted <= catalog(views)
