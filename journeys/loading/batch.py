@@ -26,7 +26,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from journeys.clock import recording_time
-from journeys.domain.errors import EventNotFound, JourneyError, StoreError
+from journeys.domain.errors import EventNotFound, JourneyError, RuleBroken, StoreError
 from journeys.domain.identity import journey_id
 from journeys.domain.inputs import case_clash, case_key, case_variants, check_la
 from journeys.domain.journey import Journey
@@ -188,8 +188,10 @@ class BatchLoad:
             try:
                 _apply_line(journey, line, now, recorded_by, source)
             except JourneyError as error:
-                outcomes.append((error.full_message(), tick, True))
-                refusals.refused(key)
+                for_good = _refused_whatever_the_child_holds(line, error)
+                outcomes.append((error.full_message(), tick, not for_good))
+                if not for_good:
+                    refusals.refused(key)
             else:
                 report.loaded += 1
                 outcomes.append(None)
@@ -290,6 +292,17 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
     else:
         assert line.on is not None
         journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
+
+
+def _refused_whatever_the_child_holds(line: LoadLine, error: JourneyError) -> bool:
+    """Whether ``line`` is refused, for the same reason, whatever its child's timeline holds,
+    so that trying it again is no use: a decision dated in the future (the decisions before it
+    in effective order passed when they were recorded, so the rules' walk reaches it, and refuses
+    it first for its date)."""
+    return isinstance(error, RuleBroken) and error.rule == "future" and line.kind not in NOT_DECISIONS
+
+
+NOT_DECISIONS = frozenset({CORRECT, RETRACT, ACTION_ADDED, ACTION_DONE})
 
 
 def _clash(journey: Journey, line: LoadLine) -> str | None:

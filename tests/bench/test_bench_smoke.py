@@ -23,13 +23,13 @@ def test_the_smoke_benchmark_prints_every_figure_and_writes_the_report(tmp_path:
     results = bench.main(["--scale", "smoke", "--report", str(report), "--workdir", str(tmp_path / "work")])
 
     figures = " ".join(figure for figure, _ in results.rows)
-    for number in ("1.", "2.", "3.", "4.", "5.", "6.", "7."):
+    for number in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."):
         assert number in figures
     assert results.facts["agreement"] == []
     text = report.read_text()
     assert "## Goals" in text and "commit `" in text and "CPUs" in text
     assert "## Where the goals stand, and why" in text  # the hand-written notes follow the figures
-    assert len(results.goals) == 10
+    assert len(results.goals) == 11
 
 
 def test_pandas_computes_the_same_scorecard_and_cohorts_as_the_read_models(tmp_path: Path) -> None:

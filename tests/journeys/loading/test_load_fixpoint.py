@@ -120,3 +120,13 @@ def test_every_spelling_of_a_child_is_loaded_by_one_process(spelling: str) -> No
     each process must see them all, in file order.)"""
     for parts in (2, 3, 4, 7):
         assert part_of({"la": LA, "child": spelling}, None, parts) == part_of({"la": LA, "child": "C001"}, None, parts)
+
+
+def test_a_decision_dated_in_the_future_is_rejected_alike_by_both_loads(memory_app: JourneysApp) -> None:
+    """(Refused whatever its child holds, for the same reason, it is not kept to be tried again.)"""
+    future = {**C1, "event": "review", "on": "2099-01-01", "review_type": "adoption"}
+    lines = [future, *OUT_OF_ORDER]
+    first = _load(memory_app, lines)
+    again = _load(memory_app, lines)
+    assert [r.line_no for r in first.rejected] == [1] and "is in the future" in next(iter(first.rejected)).reason
+    assert list(again.rejected) == list(first.rejected) and again.loaded == 0
