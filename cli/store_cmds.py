@@ -43,9 +43,11 @@ def load(
 
     Each line is {"la", "child", "event", "on", ...fields} with an optional "id". A line
     already loaded is skipped; a bad line is rejected with its file, line and reason, and
-    the good lines still load. Exits 2 when any line was rejected. A large file is loaded
-    by several processes, each child's lines by one of them in file order, so the result
-    is the same as with --workers 1.
+    the good lines still load. A line its child's rules refuse is tried again after the
+    file if a later line of the child loaded, so loading the file again loads nothing.
+    Exits 2 when any line was rejected. A large file is loaded by several processes, each
+    child's lines by one of them in file order, so the result is the same as with
+    --workers 1.
 
     \b
     Example:
