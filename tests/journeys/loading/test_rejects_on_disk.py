@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from journeys import JourneysApp, StoreError
-from journeys.loading import Rejected, load_lines, read_lines
+from journeys.loading import Rejected, Rejects, load_lines, read_lines
 from journeys.loading.parallel import load_file
-from journeys.loading.rejects import Rejects
 from tests.helpers import LA
 
 
