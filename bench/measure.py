@@ -1,13 +1,22 @@
-"""Timing helpers: a subprocess's wall time and peak RSS, and latency percentiles."""
+"""Timing helpers: the `journeys` command, a subprocess's wall time and peak RSS, and latency
+percentiles."""
 
 from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from statistics import median, quantiles
+
+
+def journeys_command() -> list[str]:
+    """The `journeys` command line: the installed script, or this interpreter running it."""
+    found = shutil.which("journeys")
+    return [found] if found else [sys.executable, "-c", "from cli.main import main; main()"]
 
 
 @dataclass(frozen=True)

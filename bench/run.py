@@ -1,5 +1,5 @@
-"""Run the benchmark: ten figures, each a ratio measured in this run on this machine, and an
-eleventh counted (faults and load: nothing lost or stored twice, bench/faults.py).
+"""Run the benchmark: eleven figures, each a ratio measured in this run on this machine, and a
+twelfth counted (faults and load: nothing lost or stored twice, bench/faults.py).
 
     python -m bench.run                      # about 100,000 events (BENCH_SCALE=default)
     BENCH_SCALE=national python -m bench.run # about 300,000 children
@@ -14,15 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,9 @@ from bench.evidence import MUTATIONS, mutation_figures, verify_figures
 from bench.explain import report as explain_report
 from bench.faults import report as faults_report
 from bench.import_903 import report as import_903_report
-from bench.measure import latency, run_process
+from bench.measure import journeys_command, latency, run_process
+from bench.rejects import report as rejects_report
+from bench.report import commit, report_text
 from bench.startup import report as startup_report
 from journeys import JourneysApp
 from journeys.loading.parallel import workers_for
@@ -58,15 +58,26 @@ class Scale:
     report_runs: int = 3
     start_runs: int = 21  # of each start-up command, and as many of the yardstick
     mutations: int = MUTATIONS  # single mutations of a checkpointed store (figure 10)
+    rejected_lines: int = 100_000  # among the 10k lines, for a load's memory with rejects (12)
 
 
 SCALES = {
     "smoke": Scale(
-        "smoke", 40, 120, show_calls=10, cli_calls=2, incremental_calls=2, report_runs=1, start_runs=1, mutations=90
+        "smoke",
+        40,
+        120,
+        show_calls=10,
+        cli_calls=2,
+        incremental_calls=2,
+        report_runs=1,
+        start_runs=1,
+        mutations=90,
+        rejected_lines=2000,
     ),
     "default": Scale("default", 2150, 21600),
-    "national": Scale("national", 2150, 300_000, show_calls=300, cli_calls=5, incremental_calls=20, report_runs=1),
-}
+    "national": Scale("national", 2150, 300_000, show_calls=300, cli_calls=5, incremental_calls=20, report_runs=1,
+                      rejected_lines=1_000_000),
+}  # fmt: skip
 
 
 @dataclass
@@ -88,11 +99,6 @@ class Results:
         value = "—" if ratio is None else f"{ratio:.3f}"
         verdict = {True: "met", False: "NOT met", None: "not measured"}[met]
         print(f"goal: {name}: {value} (target {target}) {verdict}", flush=True)
-
-
-def journeys_command() -> list[str]:
-    found = shutil.which("journeys")
-    return [found] if found else [sys.executable, "-c", "from cli.main import main; main()"]
 
 
 def write_jsonl(path: Path, children: int) -> int:
@@ -415,45 +421,10 @@ def measure(scale: Scale, work: Path) -> Results:
 
     # 11. faults and load: concurrent writers, two loads at once, a load among reports, kill -9 (counted)
     faults_report(res, scale.name, work)
+
+    # 12. a load's memory when most of its lines are rejected: flat, the rejects kept on disk
+    rejects_report(res, journeys_command(), work, files["10k"], scale.rejected_lines)
     return res
-
-
-def commit() -> str:
-    try:
-        found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return found.stdout.strip()
-
-
-def report_text(res: Results, seconds: float, revision: str) -> str:
-    machine = f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    lines = [
-        "# Performance",
-        "",
-        f"Measured by `python -m bench.run` (BENCH_SCALE={res.scale.name}) on "
-        f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, commit `{revision}` (HEAD when the run started).",
-        f"Machine: {machine}. The whole run took {seconds:.0f} s.",
-        "",
-        "Every goal is a ratio measured in this one run, because absolute times on shared machines are noisy.",
-        "",
-        "## Goals",
-        "",
-        "| goal | measured | target | met |",
-        "|---|---|---|---|",
-    ]
-    for name, ratio, target, met, note, always in res.goals:
-        value = "—" if ratio is None else f"{ratio:.3f}"
-        verdict = {True: "yes", False: "**no**", None: "not measured"}[met]
-        lines.append(
-            f"| {name} | {value} | {target} | {verdict}{' — ' + note if note and (always or not met) else ''} |"
-        )
-    lines += ["", "## Figures", "", "| figure | value |", "|---|---|"]
-    lines += [f"| {figure} | {value} |" for figure, value in res.rows]
-    notes = Path(__file__).with_name("notes.md")
-    if notes.exists():
-        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> Results:

@@ -66,6 +66,29 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(jsonable(data), indent=2, ensure_ascii=False))
 
 
+# How many items of a streamed JSON list are written at a time.
+_STREAMED_CHUNK = 1000
+
+
+def echo_json_streamed(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> None:
+    """Print ``{**head, key: [*items]}`` as :func:`echo_json` prints it, byte for byte, the
+    list written as ``items`` come rather than built first (a load's rejects can be millions)."""
+    text = json.dumps(jsonable({**head, key: []}), indent=2, ensure_ascii=False)
+    opening, closing = text[: text.rindex("[]")], text[text.rindex("[]") + 2 :]
+    chunk: list[str] = []
+    written = False
+    for item in items:
+        body = json.dumps(jsonable(item), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        chunk.append(("[\n    " if not written and not chunk else ",\n    ") + body)
+        if len(chunk) >= _STREAMED_CHUNK:
+            click.echo((opening if not written else "") + "".join(chunk), nl=False)
+            written, chunk = True, []
+    if not written and not chunk:
+        click.echo(text)
+        return
+    click.echo((opening if not written else "") + "".join(chunk) + "\n  ]" + closing)
+
+
 def cell(value: Any) -> str:
     if value is None:
         return "-"

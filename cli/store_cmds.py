@@ -10,7 +10,7 @@ import click
 
 import journeys
 from cli.context import default_la, friendly, settings, with_la
-from cli.output import echo_json
+from cli.output import echo_json_streamed
 from cli.params import OUTPUT_FILE
 from cli.progress import events_bar, progress_bar
 from journeys import LOAD_BATCH
@@ -43,9 +43,11 @@ def load(
 
     Each line is {"la", "child", "event", "on", ...fields} with an optional "id". A line
     already loaded is skipped; a bad line is rejected with its file, line and reason, and
-    the good lines still load. Exits 2 when any line was rejected. A large file is loaded
-    by several processes, each child's lines by one of them in file order, so the result
-    is the same as with --workers 1.
+    the good lines still load. A line its child's rules refuse is tried again after the
+    file if a later line of the child loaded, so loading the file again loads nothing.
+    Exits 2 when any line was rejected. A large file is loaded by several processes, each
+    child's lines by one of them in file order, so the result is the same as with
+    --workers 1.
 
     \b
     Example:
@@ -55,32 +57,43 @@ def load(
     s = settings()
     app = s.app(create=True, quiet=quiet or as_json)
     totals = {"loaded": 0, "skipped": 0, "rejected": 0}
-    rejects: list[dict[str, object]] = []
+    reports: list[tuple[Path, journeys.LoadReport]] = []  # their rejects are on disk, read when printed
     show_bar = not quiet and not as_json and sys.stderr.isatty()
-    for path in files:
-        with progress_bar(f"loading {path.name}", show_bar) as progress:
-            report = journeys.load_file(
-                app,
-                path,
-                default_la=default_la(la),
-                recorded_by=s.recorded_by,
-                batch_size=batch_size,
-                workers=workers,
-                progress=progress,
-            )
-        totals["loaded"] += report.loaded
-        totals["skipped"] += report.skipped
-        totals["rejected"] += len(report.rejected)
-        for bad in report.rejected:
-            rejects.append({"file": str(path), "line": bad.line_no, "reason": bad.reason})
-            if not as_json:
+    try:
+        for path in files:
+            with progress_bar(f"loading {path.name}", show_bar) as progress:
+                report = journeys.load_file(
+                    app,
+                    path,
+                    default_la=default_la(la),
+                    recorded_by=s.recorded_by,
+                    batch_size=batch_size,
+                    workers=workers,
+                    progress=progress,
+                )
+            totals["loaded"] += report.loaded
+            totals["skipped"] += report.skipped
+            totals["rejected"] += len(report.rejected)
+            if as_json:
+                reports.append((path, report))
+                continue
+            for bad in report.rejected:
                 click.echo(f"{path}:{bad.line_no}: rejected: {bad.reason}", err=True)
-    if as_json:
-        echo_json({**totals, "rejects": rejects})
-    else:
-        click.echo(
-            f"loaded {totals['loaded']}, skipped {totals['skipped']} already present, rejected {totals['rejected']}"
-        )
+            report.rejected.close()
+        if as_json:
+            rejects = (
+                {"file": str(path), "line": bad.line_no, "reason": bad.reason}
+                for path, report in reports
+                for bad in report.rejected
+            )
+            echo_json_streamed(totals, "rejects", rejects)
+        else:
+            click.echo(
+                f"loaded {totals['loaded']}, skipped {totals['skipped']} already present, rejected {totals['rejected']}"
+            )
+    finally:
+        for _, report in reports:
+            report.rejected.close()
     if totals["rejected"]:
         sys.exit(2)
 

@@ -129,6 +129,35 @@ def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batc
     return app
 
 
+# One child's JSONL lines, each line its rules refuse before the line that lets it in: a load
+# takes them all in three rounds (see journeys.loading.refusals).
+OUT_OF_ORDER = [
+    {"la": LA, "child": "C1", "event": "entered-care", "on": "2014-01-10"},
+    {
+        "la": LA,
+        "child": "C1",
+        "event": "correct",
+        "corrects": "d1",
+        "on": "2014-09-20",
+        "reason": "keyed wrongly",
+    },  # 3rd round
+    {"la": LA, "child": "C1", "event": "disruption", "on": "2014-09-01", "id": "d1"},  # 2nd round: placed by line 6
+    {"la": LA, "child": "C1", "event": "adoption-decision", "on": "2014-03-01"},
+    {"la": LA, "child": "C1", "event": "match", "on": "2014-07-01"},
+    {"la": LA, "child": "C1", "event": "placed", "on": "2014-08-01"},
+    {"la": LA, "child": "C1", "event": "action-done", "action_id": "A1"},  # 2nd round: added by line 8
+    {
+        "la": LA,
+        "child": "C1",
+        "event": "action",
+        "action_id": "A1",
+        "text": "Book the hearing",
+        "owner": "TM",
+        "due": "2015-01-01",
+    },
+]
+
+
 # -- 903 returns --------------------------------------------------------------------
 
 RETURNS = FIXTURES / "ssda903"

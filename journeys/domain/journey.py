@@ -289,11 +289,14 @@ class Journey(PydanticAggregate):
         recorded_at: datetime,
         recorded_by: str,
         source: str,
+        event_id: str | None = None,
     ) -> Entry:
+        """Add surgery action ``action_id``; its event id is ``action:<id>`` unless given (a
+        loaded line's own)."""
         due = inputs.check_action(action_id, text, owner, payloads.parse_date(due, "due"), self.decisions())
         if any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} is already recorded for child {self.child}")
-        event_id = f"action:{action_id}"
+        event_id = event_id or f"action:{action_id}"
         event = self._values(
             recorded_at, recorded_by, source, event_id, action_id=action_id, text=text, owner=owner, due=due
         )
@@ -301,14 +304,22 @@ class Journey(PydanticAggregate):
         return self.entries[-1]
 
     def complete_action(
-        self, action_id: str, *, note: str | None, recorded_at: datetime, recorded_by: str, source: str
+        self,
+        action_id: str,
+        *,
+        note: str | None,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str | None = None,
     ) -> Entry:
+        """Mark action ``action_id`` done; its event id is ``action-done:<id>`` unless given."""
         inputs.free_text(note or "", "the note")
         if not any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
             raise ActionNotFound(f"child {self.child} has no action {action_id}")
         if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
             raise DuplicateEvent(f"action {action_id} of child {self.child} is already done")
-        event_id = f"action-done:{action_id}"
+        event_id = event_id or f"action-done:{action_id}"
         event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, note=note)
         self._append(Journey.ActionDone, event)
         return self.entries[-1]

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from journeys.loading.batch import LoadReport, load_lines
     from journeys.loading.jsonl import LoadLine, Rejected, export_line, export_lines, parse_object, read_lines
     from journeys.loading.parallel import count_lines, default_workers, load_file, workers_for
+    from journeys.loading.rejects import Rejects
     from journeys.loading.sizes import LOAD_BATCH
 else:
     __getattr__, __dir__ = lazy_face(
@@ -24,6 +25,7 @@ else:
                 "read_lines",
             ),
             "journeys.loading.parallel": ("count_lines", "default_workers", "load_file", "workers_for"),
+            "journeys.loading.rejects": ("Rejects",),
             "journeys.loading.sizes": ("LOAD_BATCH",),
         },
     )
@@ -33,6 +35,7 @@ __all__ = [
     "LoadLine",
     "LoadReport",
     "Rejected",
+    "Rejects",
     "count_lines",
     "default_workers",
     "export_line",

@@ -5,27 +5,36 @@ Each line goes through its journey's rules as :meth:`JourneysApp.record` would; 
 an earlier batch of the same load is kept rather than read back, and a decision (or a
 correction) is sealed in bulk as its stored JSON (see :class:`SealedJourney`). The recording
 time is read once per batch.
+
+A line its child's rules refuse is tried again once the whole file is read, if a later line
+of the same child loaded (see :mod:`journeys.loading.refusals`): what a load stores depends
+on the file and the store only, and loading the same file again loads nothing. The rejects
+are written to disk as they come (:class:`Rejects`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from journeys.clock import recording_time
-from journeys.domain.errors import EventNotFound, JourneyError, StoreError
+from journeys.domain.errors import EventNotFound, JourneyError, RuleBroken, StoreError
 from journeys.domain.identity import journey_id
 from journeys.domain.inputs import case_clash, case_key, case_variants, check_la
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine, Rejected
+from journeys.loading.refusals import Outcome, Refusals
+from journeys.loading.rejects import Rejects
 from journeys.loading.sealed import SealedJourney
 from journeys.loading.sizes import LOAD_BATCH
 from journeys.workers import collection_paused
@@ -44,9 +53,12 @@ Row = tuple[UUID, int, str, bytes]  # stream, version, stored topic, stored stat
 
 @dataclass
 class LoadReport:
+    """What a load did with each line: ``loaded + skipped + len(rejected)`` is the number of
+    lines read (blank lines aside). ``rejected`` is read from disk, in line order."""
+
     loaded: int = 0
     skipped: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: Rejects = field(default_factory=Rejects)
     skipped_lines: list[int] = field(default_factory=list)
 
 
@@ -58,67 +70,97 @@ def load_lines(
     source_name: str,
     batch_size: int = LOAD_BATCH,
     bulk: bool = True,
+    spool: Path | None = None,
+    retrying: Callable[[int], None] | None = None,
 ) -> LoadReport:
     """Append parsed JSONL lines to ``app``'s store in batches; each line is loaded, skipped
     or rejected.
 
-    A line whose id is already in its child's stream is skipped, so loading a file
-    twice appends nothing. Each batch is saved in one transaction.
+    A line whose id is already in its child's stream is skipped; a line its child's rules
+    refused is tried again once the child has taken a later line (see the module's doc), so
+    loading a file twice appends nothing. Each batch is saved in one transaction.
 
     A decision is sealed in bulk (its stored JSON built from the fields validated when
     the line was read, without a pydantic event object; see ``Journey.record``). With
     ``bulk=False`` every line goes through its event object, as :meth:`JourneysApp.record`
     does: the store is byte-for-byte the same, only slower (a property test holds the two equal).
+
+    The rejects are written to files in ``spool`` (a folder the caller made and removes) or
+    in a temporary folder of the report's own. ``retrying`` is told, after each batch of lines
+    tried again, how many have been.
     """
-    return BatchLoad(app, recorded_by, source_name, bulk).run(items, batch_size)
+    return BatchLoad(app, recorded_by, source_name, bulk, spool, retrying).run(items, batch_size)
 
 
 class BatchLoad:
     """One load into ``app``'s store."""
 
-    def __init__(self, app: JourneysApp, recorded_by: str, source_name: str, bulk: bool) -> None:
+    def __init__(
+        self,
+        app: JourneysApp,
+        recorded_by: str,
+        source_name: str,
+        bulk: bool,
+        spool: Path | None = None,
+        retrying: Callable[[int], None] | None = None,
+    ) -> None:
         self.app = app
         self.recorded_by = recorded_by
         self.source_name = source_name
         self.bulk = bulk
-        self.report = LoadReport()
+        self.retrying = retrying
+        self.report = LoadReport(rejected=Rejects(spool))
         self.kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
+        self.refusals = Refusals(self.report.rejected, self._name)
 
     def run(self, items: Iterable[LoadLine | Rejected], batch_size: int) -> LoadReport:
-        report = self.report
+        report, refusals = self.report, self.refusals
+        unread = report.rejected.writer(self._name("unread"))
         batch: list[LoadLine] = []
         uncollected = 0  # lines since the last collection
         with collection_paused():
             for item in items:
+                uncollected += 1
+                if uncollected >= COLLECT_EVERY:
+                    gc.collect(1)  # the young objects only: any cycles made since the last time
+                    uncollected = 0
                 if isinstance(item, Rejected):
-                    report.rejected.append(item)
+                    unread.write(item.line_no, item.reason)
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    self._load_batch(batch)
-                    uncollected += len(batch)
+                    refusals.write(batch, self._load_batch(batch))
                     batch = []
-                    if uncollected >= COLLECT_EVERY:
-                        gc.collect(1)  # the young objects only: any cycles made since the last time
-                        uncollected = 0
             if batch:
-                self._load_batch(batch)
+                refusals.write(batch, self._load_batch(batch))
+            report.rejected.add(unread)
+            refusals.retry(self._load_batch, batch_size, self.retrying or _nobody)
         self._end_load()
-        report.rejected.sort(key=lambda r: r.line_no)
+        report.skipped_lines.sort()
         return report
 
-    def _load_batch(self, batch: list[LoadLine]) -> None:
-        """Apply a batch's lines to their journeys and save them in one transaction. A journey
+    def _name(self, run: str) -> str:
+        """A run's file name, unique among the processes of one load that share a folder."""
+        return f"{os.getpid()}-{run}"
+
+    # -- one batch ------------------------------------------------------------------------
+
+    def _load_batch(self, batch: list[LoadLine]) -> list[Outcome]:
+        """Apply a batch's lines to their journeys and save them in one transaction: for each
+        line, why it did not load (None when it loaded or was already present). A journey
         saved by an earlier batch of the same load is taken from ``kept`` rather than read back."""
-        app, report, kept, bulk = self.app, self.report, self.kept, self.bulk
+        app, report, kept, bulk, refusals = self.app, self.report, self.kept, self.bulk, self.refusals
         recorded_by = self.recorded_by
         now = recording_time()
         journeys: dict[UUID, Journey] = {}
+        outcomes: list[Outcome] = []
         keys = _journey_ids(batch)
         stored = app.recorder.stored_streams({key for key in keys if key not in kept})
         clashes = self._case_clashes(batch, keys, stored)
         opened: dict[tuple[str, str], str] = {}  # the children this batch opens, by LA and case-folded reference
         for key, line in zip(keys, batch, strict=True):
+            refusals.tick += 1
+            tick = refusals.tick
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{self.source_name}:{line.line_no}"
             if journey is None:
@@ -129,7 +171,7 @@ class BatchLoad:
                     try:
                         journey = self._open(line, clashes.get(key), opened, now, source)
                     except JourneyError as error:
-                        report.rejected.append(Rejected(line.line_no, error.full_message()))
+                        outcomes.append((error.full_message(), tick, False))
                         continue
                 elif bulk:
                     journey = SealedJourney.of(journey)  # read from the store: what it records now is sealed too
@@ -139,15 +181,21 @@ class BatchLoad:
                 if clash is None:
                     report.skipped += 1
                     report.skipped_lines.append(line.line_no)
+                    outcomes.append(None)
                 else:
-                    report.rejected.append(Rejected(line.line_no, clash))
+                    outcomes.append((clash, tick, False))
                 continue
             try:
                 _apply_line(journey, line, now, recorded_by, source)
             except JourneyError as error:
-                report.rejected.append(Rejected(line.line_no, error.full_message()))
+                for_good = _refused_whatever_the_child_holds(line, error)
+                outcomes.append((error.full_message(), tick, not for_good))
+                if not for_good:
+                    refusals.refused(key)
             else:
                 report.loaded += 1
+                outcomes.append(None)
+                refusals.loaded(key)
         # What save() does for an application without snapshots, cache or followers: insert the
         # batch's new events in one transaction, stored as the JSON content they were sealed with.
         encode = app.mapper.transcoder.encode
@@ -163,6 +211,7 @@ class BatchLoad:
             recent = list(kept.items())[-KEPT_JOURNEYS:]
             kept.clear()
             kept.update(recent)
+        return outcomes
 
     def _case_clashes(self, batch: list[LoadLine], keys: list[UUID], stored: set[UUID]) -> dict[UUID, str]:
         """For each child the batch would open, a stored reference of its LA that differs from
@@ -190,9 +239,10 @@ class BatchLoad:
         other = clash or opened.get(folded)
         if other is not None and other != line.child:
             raise case_clash(la, line.child, other)
-        opened[folded] = line.child
         opening = SealedJourney if self.bulk else Journey
-        return opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
+        journey = opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
+        opened[folded] = line.child  # only once it is open: a child that could not be opened clashes with none
+        return journey
 
     def _insert(self, rows: list[Row]) -> None:
         """Insert a load batch's events (stream, version, topic, state) in one transaction,
@@ -210,6 +260,10 @@ class BatchLoad:
     def _end_load(self) -> None:
         """After a load: what the store settled for its batches put back."""
         self.app.recorder.end_bulk()
+
+
+def _nobody(count: int) -> None:
+    pass
 
 
 def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: str, source: str) -> None:
@@ -231,12 +285,25 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
             journey.retract(target, reason=line.reason or "", event_id=line.event_id, **meta)
     elif line.kind == ACTION_ADDED:
         f = line.fields
-        journey.add_action(f["action_id"], text=f["text"], owner=f["owner"], due=f["due"], **meta)
+        journey.add_action(
+            f["action_id"], text=f["text"], owner=f["owner"], due=f["due"], event_id=line.event_id, **meta
+        )
     elif line.kind == ACTION_DONE:
-        journey.complete_action(line.fields["action_id"], note=line.fields.get("note"), **meta)
+        journey.complete_action(line.fields["action_id"], note=line.fields.get("note"), event_id=line.event_id, **meta)
     else:
         assert line.on is not None
         journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
+
+
+def _refused_whatever_the_child_holds(line: LoadLine, error: JourneyError) -> bool:
+    """Whether ``line`` is refused, for the same reason, whatever its child's timeline holds,
+    so that trying it again is no use: a decision dated in the future (the decisions before it
+    in effective order passed when they were recorded, so the rules' walk reaches it, and refuses
+    it first for its date)."""
+    return isinstance(error, RuleBroken) and error.rule == "future" and line.kind not in NOT_DECISIONS
+
+
+NOT_DECISIONS = frozenset({CORRECT, RETRACT, ACTION_ADDED, ACTION_DONE})
 
 
 def _clash(journey: Journey, line: LoadLine) -> str | None:
@@ -253,6 +320,8 @@ def _clash(journey: Journey, line: LoadLine) -> str | None:
             and (line.on is None or entry.on == line.on)
             and all(entry.fields.get(k) == v for k, v in fields_of_correction(journey, entry, line).items())
         )
+    elif line.kind in (ACTION_ADDED, ACTION_DONE):  # an action's entry is dated by when it is due
+        same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields)
     else:
         same = entry.kind == line.kind and entry.on == line.on and dict(entry.fields) == dict(line.fields)
     if same:

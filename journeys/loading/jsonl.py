@@ -185,24 +185,21 @@ def _read_slowly(raw: str | bytes, line_no: int) -> Any:
 
 def part_of(data: Any, default_la: str | None, parts: int) -> int:
     """Which of ``parts`` parts a decoded line belongs to: every line of one child (local
-    authority and child reference, whatever its case or Unicode form, so that the process
-    that holds the child also sees, and refuses, a reference that differs only by case) in
-    the same part, whichever process reads it; a line that names no child in part 0."""
+    authority and child reference) in the same part, whichever process reads it, and with
+    it every child whose reference differs from it only by case (so that whether a new one
+    clashes with it is decided in file order, as in one process); a line that names no
+    child in part 0."""
     if parts == 1 or not isinstance(data, dict):
         return 0
     la, child = data.get("la"), data.get("child")
-    if type(la) is str and type(child) is str and (la := la.strip()) and (child := child.strip()):
-        pass  # the common case, read as parse_object reads it
-    else:
-        try:  # the local authority and child as parse_object reads them
+    try:
+        if not (type(la) is str and type(child) is str and (la := la.strip())):
+            # the local authority and child as parse_object reads them
             la, child = _text(data, "la", required=False) or default_la, _text(data, "child")
-        except JourneyError:
-            return 0
-    try:  # references that differ only by case or by Unicode form are one child's, in one part
-        child = case_key(child_reference(child))
+        folded = case_key(child_reference(child))  # the reference as stored (NFKC), case aside
     except JourneyError:
         return 0
-    return zlib.crc32(f"{la}\x00{child}".encode()) % parts
+    return zlib.crc32(f"{la}\x00{folded}".encode()) % parts
 
 
 def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:

@@ -7,7 +7,8 @@ the reject accounting and each stream's hash chain are unchanged. Each process r
 whole file (parsing in full only its own children's lines) and saves its own batches in
 its own transactions; the store serialises the writers (SQLite's write lock, PostgreSQL's
 lock on the events table while a batch is inserted). Lines keep their numbers in the file,
-and the processes' reports are merged into one.
+and the processes' reports are merged into one: each process writes its rejects into a
+folder this one made, and the merged report reads them all, in line order.
 
 Interrupted, a parallel load leaves whole batches of some children stored, as an
 interrupted single-process load does; running it again skips what is already stored.
@@ -29,6 +30,7 @@ from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError, StoreError
 from journeys.loading.batch import LoadReport, load_lines
 from journeys.loading.jsonl import LoadLine, Rejected, read_lines
+from journeys.loading.rejects import Rejects
 from journeys.loading.sizes import LOAD_BATCH
 from journeys.progress import Progress  # (lines read, lines in the file)
 from journeys.workers import MAX_WORKERS, cpus, die_with_parent, process_context
@@ -87,8 +89,14 @@ def load_file(
     # the tables exist (this process's app made them): the processes do not make them again,
     # which PostgreSQL can refuse when several try at once
     env = {**app.env, "CREATE_TABLE": "no"}
-    job = _Job(app.store, env, str(path), default_la, recorded_by, path.name, batch_size, parts, os.getpid())
-    return _run(job, total, progress, stall_seconds)
+    rejects = Rejects.in_new_folder()
+    spool = str(rejects.folder())
+    job = _Job(app.store, env, str(path), default_la, recorded_by, path.name, batch_size, parts, os.getpid(), spool)
+    try:
+        return _run(job, total, progress, stall_seconds, rejects)
+    except BaseException:
+        rejects.close()
+        raise
 
 
 def count_lines(path: Path) -> int:
@@ -112,9 +120,10 @@ class _Job:
     batch_size: int
     parts: int
     parent: int  # the pid of the process that runs the load
+    spool: str  # the folder the processes write their rejects into
 
 
-def _run(job: _Job, total: int, progress: Progress | None, stall_seconds: float) -> LoadReport:
+def _run(job: _Job, total: int, progress: Progress | None, stall_seconds: float, rejects: Rejects) -> LoadReport:
     context = process_context()
     reached = context.Array("q", job.parts, lock=False)  # the line each process has read to
     results = context.Queue()
@@ -160,7 +169,7 @@ def _run(job: _Job, total: int, progress: Progress | None, stall_seconds: float)
         )
     if progress is not None:
         progress(total, total)
-    return _merged(reports.values())
+    return _merged(reports.values(), rejects)
 
 
 def _check_ended(
@@ -200,7 +209,10 @@ class _Watch:
 
 
 def _stalled(index: int, line: int, seconds: float) -> str:
-    where = f"after line {line}" if line else "before its first line"
+    if line >= _RETRYING:
+        where = "while trying refused lines again"
+    else:
+        where = f"after line {line}" if line else "before its first line"
     return (
         f"loading process {index} made no progress for {seconds:g} seconds ({where}): "
         "it is waiting for the store, most likely for a lock another session holds"
@@ -221,12 +233,21 @@ def _work(job: _Job, index: int, reached: Any, results: Any) -> None:
         try:
             with open(job.path, "rb") as handle:
                 lines = read_lines(handle, job.default_la, part=(index, job.parts))
+                retried = 0
+
+                def retrying(count: int) -> None:  # past the file's last line: the watch sees it move
+                    nonlocal retried
+                    retried += count
+                    reached[index] = _RETRYING + retried
+
                 report = load_lines(
                     app,
                     _reaching(lines, reached, index),
                     recorded_by=job.recorded_by,
                     source_name=job.source_name,
                     batch_size=job.batch_size,
+                    spool=Path(job.spool),
+                    retrying=retrying,
                 )
         finally:
             app.close()
@@ -237,6 +258,11 @@ def _work(job: _Job, index: int, reached: Any, results: Any) -> None:
     except BaseException as error:  # a bug: say where, for the report
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         results.put((index, None, (f"{detail} (in loading process {index})", "report this as a bug")))
+
+
+# Where a process's line stands while it tries refused lines again, after the whole file: past
+# any line, and moving with each batch tried.
+_RETRYING = 1 << 48
 
 
 def _reaching(items: Iterable[LoadLine | Rejected], reached: Any, index: int) -> Iterator[LoadLine | Rejected]:
@@ -256,11 +282,15 @@ def _ticking(items: Iterable[LoadLine | Rejected], progress: Progress | None, to
     progress(total, total)
 
 
-def _merged(reports: Iterable[LoadReport]) -> LoadReport:
+def _merged(reports: Iterable[LoadReport], rejects: Rejects) -> LoadReport:
+    """One report of the processes' reports; ``rejects`` (whose folder they wrote theirs into)
+    takes in all their rejects."""
     parts = list(reports)
+    for part in parts:
+        rejects.adopt(part.rejected)
     return LoadReport(
         loaded=sum(r.loaded for r in parts),
         skipped=sum(r.skipped for r in parts),
-        rejected=list(merge(*(r.rejected for r in parts), key=lambda r: r.line_no)),
+        rejected=rejects,
         skipped_lines=list(merge(*(r.skipped_lines for r in parts))),
     )

@@ -91,7 +91,7 @@ def test_a_careless_line_is_one_reject_and_writes_nothing(memory_app: JourneysAp
     before = _events(memory_app)
     report = _load(memory_app, line)
     assert (report.loaded, report.skipped, len(report.rejected)) == (0, 0, 1), report
-    assert report.rejected[0].reason
+    assert next(iter(report.rejected)).reason
     assert _events(memory_app) == before
 
 
@@ -106,7 +106,7 @@ def test_a_reused_id_for_different_content_names_the_event_it_clashes_with(memor
     clash = {**OPENING[0], "on": "2014-01-11"}
     report = _load(memory_app, clash)
     assert "already used for child C001 by a different event (event 2, entered-care on 2014-01-10)" in (
-        report.rejected[0].reason
+        next(iter(report.rejected)).reason
     )
 
 
@@ -118,7 +118,7 @@ def test_two_spellings_of_one_reference_in_one_file_are_one_child_and_a_reject(m
         {"la": LA, "child": "Ｂ７", "event": "placement-order", "on": "2014-05-01"},
     )
     assert report.loaded == 2 and [r.line_no for r in report.rejected] == [2]
-    assert "differs only by case" in report.rejected[0].reason
+    assert "differs only by case" in next(iter(report.rejected)).reason
 
 
 def test_dd_mm_yyyy_dates_load_as_the_cli_reads_them(memory_app: JourneysApp) -> None:
