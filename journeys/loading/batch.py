@@ -323,7 +323,7 @@ def _clash(journey: Journey, line: LoadLine) -> str | None:
     elif line.kind in (ACTION_ADDED, ACTION_DONE):  # an action's entry is dated by when it is due
         same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields)
     else:
-        same = entry.kind == line.kind and entry.on == line.on and dict(entry.fields) == dict(line.fields)
+        same = entry.kind == line.kind and entry.on == line.on and _same_fields(entry, line)
     if same:
         return None
     return (
@@ -331,6 +331,19 @@ def _clash(journey: Journey, line: LoadLine) -> str | None:
         f"(event {entry.seq}, {entry.kind}{' on ' + str(entry.on) if entry.on else ''}) — "
         "give this line a new id, or drop the id to have one made from its content"
     )
+
+
+def _same_fields(entry: Entry, line: LoadLine) -> bool:
+    """Whether a line's fields are the stored decision's: as they are, or with the kind's defaults
+    filled in. A JSONL line's fields come validated, defaults and all; an import's lines carry only
+    the fields its rows give, so a line of an import whose decision another import stored meanwhile
+    reads {} where the stored match holds {"adopters": None}: the same decision, not a clash."""
+    if dict(entry.fields) == dict(line.fields):
+        return True
+    try:
+        return dict(entry.fields) == dict(parse_fields(line.kind, line.fields))
+    except JourneyError:
+        return False
 
 
 def fields_of_correction(journey: Journey, entry: Entry, line: LoadLine) -> dict[str, Any]:
