@@ -392,7 +392,7 @@ def measure(scale: Scale, work: Path) -> Results:
     startup_report(res, journeys_command(), stores["full"], child, la, scale.start_runs)
 
     # 8. a load's memory when most of its lines are rejected: flat, the rejects kept on disk
-    rejects_report(res, journeys_command(), work, files["10k"], scale.rejected_lines)
+    rejects_report(res, work, files["10k"], scale.rejected_lines)
     return res
 
 
