@@ -7,28 +7,26 @@ in turn: a line that is not JSON, a date that is not one, an unknown kind of eve
 unknown local authority, a date in the future, and a disruption in 2000 for the child of the
 next valid line (its rules refuse it; that child's later lines make it worth trying again,
 so the load tries it once more after the file, and it is refused again). `journeys load FILE
---json` and `journeys load FILE` run as processes, in one loading process (`--workers 1`, so
-that the figures compare one process with one); their peak resident memory (wait4's
-ru_maxrss) against the load of the valid lines alone. A load writes its rejects to disk as
-they come, so its memory must not grow with them.
+--json` and `journeys load FILE`, each in a fresh process of its own (bench.worker) and in
+one loading process (`--workers 1`, so that the figures compare one process with one): their
+peak resident memory (VmHWM) against the load of the valid lines alone. A load writes its
+rejects to disk as they come, so its memory must not grow with them.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import re
 import shutil
-import subprocess
+import sys
 import tempfile
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
-from bench.measure import journeys_command
+from bench.measure import run_process
 from bench.startup import Report
 
 GOAL = 1.5  # peak memory with the rejects against without them
@@ -85,35 +83,34 @@ class Load:
 _COUNTS = re.compile(rb'"loaded": (\d+),\s+"skipped": \d+,\s+"rejected": (\d+)|loaded (\d+), .* rejected (\d+)')
 
 
-def load(journeys: Sequence[str], store: Path, jsonl: Path, *, as_json: bool) -> Load:
-    """`journeys load JSONL` into a new store as a process, its output written to files (a
-    million rejects are hundreds of megabytes of it)."""
+def load(store: Path, jsonl: Path, *, as_json: bool) -> Load:
+    """`journeys load JSONL` into a new store, in a fresh process of its own (bench.worker), its
+    output written to files (a million rejects are hundreds of megabytes of it)."""
     for leftover in (store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    args = [*journeys, "--store", str(store), "load", str(jsonl), "--workers", "1", *(["--json"] if as_json else [])]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(args, stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) not in (0, 2):  # 2: lines were rejected
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(args)} failed: {err.read()[-2000:].decode()}")
-        out.seek(0)
-        found = _COUNTS.search(out.read(400) if as_json else out.read())
+    out, err = store.with_suffix(".out"), store.with_suffix(".err")
+    args = [sys.executable, "-m", "bench.worker", "load", str(store), str(jsonl), str(out), str(err)]
+    done = run_process([*args, *(["--json"] if as_json else [])])
+    figures = json.loads(done.stdout)
+    if figures["exit"] not in (0, 2):  # 2: lines were rejected
+        raise RuntimeError(f"journeys load {jsonl} failed: {err.read_text(encoding='utf-8')[-2000:]}")
+    with out.open("rb") as handle:
+        found = _COUNTS.search(handle.read(400) if as_json else handle.read())
+    out.unlink()
+    err.unlink()
     if found is None:
-        raise RuntimeError(f"{' '.join(args)} printed no summary")
+        raise RuntimeError(f"journeys load {jsonl} printed no summary")
     loaded, rejected = (int(value) for value in found.groups() if value is not None)
-    return Load(loaded, rejected, seconds, usage.ru_maxrss / 1024)
+    return Load(loaded, rejected, float(figures["seconds"]), float(figures["peak_rss_mb"]))
 
 
-def report(res: Report, journeys: Sequence[str], work: Path, valid: Path, rejected: int) -> None:
+def report(res: Report, work: Path, valid: Path, rejected: int) -> None:
     """Figure 8 and its goal: the load of ``valid`` alone, then with ``rejected`` bad lines."""
     mixed = work / "rejects.jsonl"
     write_with_rejects(valid, mixed, rejected)
-    alone = load(journeys, work / "rejects.db", valid, as_json=True)
-    with_json = load(journeys, work / "rejects.db", mixed, as_json=True)
-    plain = load(journeys, work / "rejects.db", mixed, as_json=False)
+    alone = load(work / "rejects.db", valid, as_json=True)
+    with_json = load(work / "rejects.db", mixed, as_json=True)
+    plain = load(work / "rejects.db", mixed, as_json=False)
     for done in (with_json, plain):
         if (done.loaded, done.rejected) != (alone.loaded, rejected):
             raise RuntimeError(f"the load of {mixed} loaded {done.loaded} and rejected {done.rejected} lines")
@@ -151,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        report(_Printed(), journeys_command(), work, args.valid, args.rejected)
+        report(_Printed(), work, args.valid, args.rejected)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

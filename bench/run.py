@@ -423,7 +423,7 @@ def measure(scale: Scale, work: Path) -> Results:
     faults_report(res, scale.name, work)
 
     # 12. a load's memory when most of its lines are rejected: flat, the rejects kept on disk
-    rejects_report(res, journeys_command(), work, files["10k"], scale.rejected_lines)
+    rejects_report(res, work, files["10k"], scale.rejected_lines)
     return res
 
 

@@ -68,6 +68,7 @@ def echo_json(data: Any) -> None:
 
 # How many items of a streamed JSON list are written at a time.
 _STREAMED_CHUNK = 1000
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def echo_json_streamed(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> None:
@@ -78,8 +79,7 @@ def echo_json_streamed(head: Mapping[str, Any], key: str, items: Iterable[Any]) 
     chunk: list[str] = []
     written = False
     for item in items:
-        body = json.dumps(jsonable(item), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        chunk.append(("[\n    " if not written and not chunk else ",\n    ") + body)
+        chunk.append(("[\n    " if not written and not chunk else ",\n    ") + _in_list(jsonable(item)))
         if len(chunk) >= _STREAMED_CHUNK:
             click.echo((opening if not written else "") + "".join(chunk), nl=False)
             written, chunk = True, []
@@ -87,6 +87,19 @@ def echo_json_streamed(head: Mapping[str, Any], key: str, items: Iterable[Any]) 
         click.echo(text)
         return
     click.echo((opening if not written else "") + "".join(chunk) + "\n  ]" + closing)
+
+
+def _in_list(value: Any) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it as an item of a list that is a value of
+    a top-level object; a flat object written directly (the common case, several times faster)."""
+    if (
+        isinstance(value, dict)
+        and value
+        and all(type(v) in (str, int, float, bool, type(None)) for v in value.values())
+    ):
+        fields = ",\n".join(f"      {_scalar(str(k))}: {_scalar(v)}" for k, v in value.items())
+        return "{\n" + fields + "\n    }"
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
 def cell(value: Any) -> str:

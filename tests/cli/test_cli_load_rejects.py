@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
+from click.testing import CliRunner
 
+from cli.output import echo_json_streamed
 from tests.helpers import OUT_OF_ORDER, Cli
 
 
@@ -66,3 +70,26 @@ def test_rejects_of_several_files_are_listed_file_by_file(run: Cli, tmp_path: Pa
     assert [(r["file"], r["line"]) for r in data["rejects"]] == [(str(path), 5), (str(path), 6), (str(other), 1)]
     assert data["rejected"] == 3
     assert list(spool.iterdir()) == []
+
+
+def test_a_streamed_json_list_is_written_as_json_dumps_writes_it() -> None:
+    items: list[Any] = [
+        {"file": 'é/"x"\n.jsonl', "line": 1, "reason": "tab\there \\ ☃", "none": None, "yes": True, "f": 1.5},
+        {},
+        {"nested": {"x": [1, 2]}, "list": []},
+        [1, {"y": 2}],
+        "text",
+        3,
+    ]
+
+    @click.command()
+    @click.argument("count", type=int)
+    def streamed(count: int) -> None:
+        echo_json_streamed({"loaded": 1, "rejected": 2}, "rejects", items[:count])
+
+    for count in range(len(items) + 1):
+        out = CliRunner().invoke(streamed, [str(count)]).output
+        assert (
+            out
+            == json.dumps({"loaded": 1, "rejected": 2, "rejects": items[:count]}, indent=2, ensure_ascii=False) + "\n"
+        )
