@@ -17,6 +17,7 @@ import click
 import journeys
 import projections
 from cli.context import friendly, settings
+from cli.evidence_cmds import required_key
 from cli.params import DATE, KNOWN_AT, LA_CODE
 from journeys import SIGNING_KEY_ENV
 
@@ -192,12 +193,7 @@ def bundle(
         raise click.UsageError("give --out DIR to write a bundle, or --check DIR to check one", ctx=ctx)
     if known_at is None:
         raise click.UsageError("Missing option '--known-at' (the time the bundle is as known at)", ctx=ctx)
-    if key is None:
-        raise click.UsageError(
-            f"no signing key for the bundle's checkpoint: pass --key KEYFILE or set {SIGNING_KEY_ENV} "
-            "(make one with `journeys checkpoint keygen --out KEYFILE`)",
-            ctx=ctx,
-        )
+    key = required_key(key, ctx, " for the bundle's checkpoint")
     if not las and os.environ.get("JOURNEYS_LA", "").strip():
         las = (LA_CODE.convert(os.environ["JOURNEYS_LA"], None, ctx),)
     options = projections.BundleOptions(

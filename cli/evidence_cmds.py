@@ -218,12 +218,7 @@ def checkpoint(
         return
     if out is None:
         raise click.UsageError("Missing option '--out'", ctx=ctx)
-    if key is None:
-        raise click.UsageError(
-            f"no signing key: pass --key KEYFILE or set {SIGNING_KEY_ENV} "
-            "(make one with `journeys checkpoint keygen --out KEYFILE`)",
-            ctx=ctx,
-        )
+    key = required_key(key, ctx)
     signing = journeys.load_signing_key(key)
     app = settings().app()
     with events_bar("checkpointing", app.head()) as progress:
@@ -260,6 +255,17 @@ def keygen(out: Path) -> None:
     public = journeys.generate_key(out)
     click.echo(public)
     click.echo(f"wrote the signing key {out} (readable by you only); its public key is printed above", err=True)
+
+
+def required_key(key: Path | None, ctx: click.Context, signs: str = "") -> Path:
+    """The signing key file, or a usage error saying how to give one (``signs``: what it signs)."""
+    if key is None:
+        raise click.UsageError(
+            f"no signing key{signs}: pass --key KEYFILE or set {SIGNING_KEY_ENV} "
+            "(make one with `journeys checkpoint keygen --out KEYFILE`)",
+            ctx=ctx,
+        )
+    return key
 
 
 COMMANDS = [verify, checkpoint]
