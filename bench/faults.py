@@ -44,6 +44,7 @@ from typing import Any
 
 import orjson
 
+from bench.measure import journeys_command
 from journeys import JourneyError, JourneysApp, export_lines, generate_journeys
 
 LA = "825"
@@ -260,11 +261,6 @@ def _kind(store: str) -> str:
 
 
 # -- loads, as `journeys load` processes ------------------------------------------------
-
-
-def journeys_command() -> list[str]:
-    found = shutil.which("journeys")
-    return [found] if found else [sys.executable, "-c", "from cli.main import main; main()"]
 
 
 def _start(store: str, *args: str) -> subprocess.Popen[str]:

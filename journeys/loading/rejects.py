@@ -59,7 +59,8 @@ class Rejects:
         """The folder the runs are written to (a new temporary one the first time, if none was given)."""
         if self._folder is None:
             try:
-                self._folder = Path(tempfile.mkdtemp(prefix="journeys-rejects-"))
+                _remove_abandoned(Path(tempfile.gettempdir()))
+                self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
             except OSError as error:
                 raise _spool_error(Path(tempfile.gettempdir()), error) from None
             self._finalizer = weakref.finalize(self, _remove, self._folder, os.getpid())
@@ -124,6 +125,29 @@ def _shared(folder: Path | None, runs: list[tuple[Path, int]]) -> Rejects:
     rejects = Rejects(folder)
     rejects._runs = list(runs)
     return rejects
+
+
+# A rejects folder is named for the process that made it: ``journeys-rejects-<pid>-<random>``.
+FOLDER_PREFIX = "journeys-rejects-"
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove the rejects folders in ``parent`` left by loads that were killed (their process
+    is gone, so nothing else will remove them); a folder of a live process is left alone."""
+    for folder in parent.glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir() and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _remove(folder: Path, owner: int) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import pickle
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -105,3 +108,20 @@ def test_a_temporary_folder_that_cannot_be_made_is_one_error(
     with pytest.raises(StoreError, match="cannot keep the rejected lines in the temporary folder") as caught:
         load_lines(memory_app, read_lines(_bad_lines(2), None), recorded_by="t", source_name="s")
     assert "TMPDIR" in caught.value.remedy
+
+
+def test_the_folder_of_a_killed_load_is_removed_by_the_next_load(spool: Path, memory_app: JourneysApp) -> None:
+    """A load killed with SIGKILL cannot remove its rejects; the next load that writes one
+    removes every folder whose process is gone, and leaves a live process's folder alone."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    abandoned = spool / f"journeys-rejects-{gone.pid}-abcd"
+    abandoned.mkdir()
+    (abandoned / "0.rejects").write_bytes(b"x")
+    live = spool / f"journeys-rejects-{os.getppid()}-efgh"
+    live.mkdir()
+    report = load_lines(memory_app, read_lines(_bad_lines(3), None), recorded_by="t", source_name="s")
+    assert not abandoned.exists() and live.is_dir()
+    (own,) = set(spool.iterdir()) - {live}
+    assert own.name.startswith(f"journeys-rejects-{os.getpid()}-")
+    report.rejected.close()
