@@ -129,7 +129,7 @@ def exported(store: str) -> Counter[bytes]:
     """Every exported line of the store, counted (a line twice is an event stored twice)."""
     app = _opened(store)
     try:
-        return Counter(orjson.dumps(line, option=orjson.OPT_SORT_KEYS) for line in export_lines(app))
+        return Counter(orjson.dumps(line, option=orjson.OPT_SORT_KEYS) for line in export_lines(app, plain=True))
     finally:
         app.close()
 

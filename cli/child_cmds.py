@@ -104,21 +104,24 @@ HISTORY_KEYS = ["seq", "event", "on", "recorded_at", "recorded_by", "source", "c
 @click.command()
 @child_argument
 @with_la
+@known_at_option
 @json_option
 @csv_option("Print CSV (one row per event; fields as JSON).")
 @friendly
-def history(child: str, la: str | None, as_json: bool, as_csv: str | None) -> None:
+def history(child: str, la: str | None, known_at: datetime | None, as_json: bool, as_csv: str | None) -> None:
     """Every event of CHILD's journey in recording order, corrections and all.
 
-    Superseded events (corrected or retracted later) stay visible and are marked. --csv gives
-    one row per event for a spreadsheet (full hash, fields as JSON).
+    Superseded events (corrected or retracted later) stay visible and are marked. --known-at
+    keeps only the events recorded by then, marked as they stood then. --csv gives one row per
+    event for a spreadsheet (full hash, fields as JSON).
 
     \b
     Example:
       journeys history C004 --la 825
+      journeys history C004 --la 825 --known-at 2015-07-01 --json
     """
     code = resolve_la(la)
-    rows = [history_json(r) for r in settings().app().history(code, child)]
+    rows = [history_json(r) for r in settings().app().history(code, child, known_at=known_at)]
     if as_json:
         echo_json({"la": code, "child": child, "events": rows})
         return

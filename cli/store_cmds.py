@@ -42,9 +42,11 @@ def load(
     """Load events from JSONL FILES (one event per line); safe to repeat.
 
     Each line is {"la", "child", "event", "on", ...fields} with an optional "id". A line
-    already loaded is skipped; a bad line is rejected with its file, line and reason, and
-    the good lines still load. A line its child's rules refuse is tried again after the
-    file if a later line of the child loaded, so loading the file again loads nothing.
+    of `journeys export` (with its "recorded" member) restores its event exactly as it was
+    recorded, and is refused if it was changed. A line already loaded is skipped; a bad
+    line is rejected with its file, line and reason, and the good lines still load. A line
+    its child's rules refuse is tried again after the file if a later line of the child
+    loaded, so loading the file again loads nothing.
     Exits 2 when any line was rejected. A large file is loaded by several processes, each
     child's lines by one of them in file order, so the result is the same as with
     --workers 1.
@@ -106,22 +108,34 @@ def load(
     default=None,
     help="Write to a file instead of standard output.",
 )
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="Leave out how each event was recorded (and the opening events): lines to edit by hand, "
+    "which `load` records as new events.",
+)
 @friendly
-def export(fmt: str, out: Path | None) -> None:
-    """Write every journey as JSONL, corrections and actions included; `load` reads it back.
+def export(fmt: str, out: Path | None, plain: bool) -> None:
+    """Write every stored event as JSONL, corrections and actions included; `load` reads it back.
+
+    Each line carries how its event was recorded ("recorded": seq, time, user, source and
+    hash), so that `load` into another store restores every event exactly: the same history,
+    the same hashes, the same checkpoints. --plain writes the decisions alone, as a person
+    would write them.
 
     \b
     Example:
       journeys export --out backup.jsonl
+      journeys export --plain --out to-edit.jsonl
     """
     app = settings().app()
     if out is None:
-        for line in journeys.export_lines(app):
+        for line in journeys.export_lines(app, plain=plain):
             click.echo(json.dumps(line, ensure_ascii=False))
         return
     with out.open("w", encoding="utf-8") as handle, events_bar("exporting", app.head()) as progress:
         count = 0
-        for line in journeys.export_lines(app, progress):
+        for line in journeys.export_lines(app, progress, plain=plain):
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
     click.echo(f"exported {count} events to {out}", err=True)

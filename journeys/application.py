@@ -28,7 +28,7 @@ from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, superseded_seqs
+from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, known_by, superseded_seqs
 from journeys.progress import Progress
 from journeys.storage.conflicts import saved
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
@@ -308,8 +308,11 @@ class JourneysApp(Application[UUID]):
         decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
         return ChildView(la, child, as_at, known_at, replay(decisions), len(decisions))
 
-    def history(self, la: str, child: str) -> list[HistoryRow]:
-        entries = self.entries(la, child)
+    def history(self, la: str, child: str, *, known_at: datetime | None = None) -> list[HistoryRow]:
+        """Every event of the child's stream in recording order, each marked superseded when a
+        later correction or retraction supersedes it; with ``known_at``, only the events recorded
+        at or before it, marked as they stood then."""
+        entries = known_by(self.entries(la, child), known_at)
         superseded = superseded_seqs(entries)
         return [HistoryRow(e, e.seq in superseded) for e in entries]
 

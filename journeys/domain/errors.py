@@ -58,6 +58,23 @@ class ActionNotFound(JourneyError):
     remedy = "see `journeys history CHILD` for the action ids"
 
 
+class TamperedEvent(JourneyError):
+    """A restored event (a lossless export's line) that does not seal to the hash it was
+    recorded with: the line, or an event before it in its stream, is not as it was stored."""
+
+    remedy = (
+        "load the export as `journeys export` wrote it (a changed line is refused); "
+        "to load the line as a new event instead, remove its \"recorded\" member"
+    )
+
+
+class RestoreMismatch(JourneyError):
+    """A restored event (a lossless export's line) that does not fit its child's stream in
+    the store: another event is stored at its place, or the events before it are not there."""
+
+    remedy = "load the export into an empty store, or into one whose events of the child are the export's"
+
+
 class StoreError(JourneyError):
     remedy = "check --store (or JOURNEYS_STORE): a file path or a postgresql:// URL"
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from journeys.domain import inputs, payloads, shapes
 from journeys.domain.entries import entry_of
-from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent
+from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, TamperedEvent
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.rules import TimelineCheck, check_timeline
@@ -165,6 +165,10 @@ class Journey(PydanticAggregate):
         KIND: ClassVar[str] = ACTION_DONE
         action_id: str
         note: str | None = None
+
+    # The hash the next event must seal to, when it restores an event stored elsewhere (a line
+    # of a lossless export): see restoring(). A class default, so journeys read back have it.
+    _restored_hash: str | None = None
 
     def __init__(self, la: str, child: str) -> None:
         self.la = la
@@ -324,6 +328,23 @@ class Journey(PydanticAggregate):
         self._append(Journey.ActionDone, event)
         return self.entries[-1]
 
+    def restoring(self, recorded_hash: str | None) -> None:
+        """The next command restores an event recorded elsewhere with ``recorded_hash``
+        (None: it records a new one): an event that seals to another hash is refused, and
+        nothing is appended. The expectation is spent by the next event sealed, or by
+        ``restoring(None)`` after a command that was refused before it sealed one."""
+        self._restored_hash = recorded_hash
+
+    def _check_restored(self, event_hash: str) -> None:
+        """Refuse the event being appended, sealed to ``event_hash``, if it restores an event
+        recorded with another hash."""
+        expected, self._restored_hash = self._restored_hash, None
+        if expected is not None and expected != event_hash:
+            raise TamperedEvent(
+                f"event {self.version + 1} of child {self.child} does not seal to the hash it was recorded "
+                "with: the line, or an event before it in the child's stream, is not as it was stored"
+            )
+
     # -- queries ----------------------------------------------------------------------
 
     @property
@@ -376,6 +397,7 @@ class Journey(PydanticAggregate):
         can append it without an event object; here the entry is made from the event.
         """
         event, content = sealed(event_class, self.head_hash, values)
+        self._check_restored(content["hash"])
         event.mutate(self)
         self.pending_events.append(event)
         self._contents[event.originator_version] = content

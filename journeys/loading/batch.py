@@ -26,13 +26,14 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from journeys.clock import recording_time
-from journeys.domain.errors import EventNotFound, JourneyError, RuleBroken, StoreError
+from journeys.domain.errors import EventNotFound, JourneyError, RestoreMismatch, RuleBroken, StoreError, TamperedEvent
 from journeys.domain.identity import journey_id
 from journeys.domain.inputs import case_clash, case_key, case_variants, check_la
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine, Rejected
+from journeys.loading.lossless import OPENED
 from journeys.loading.refusals import Outcome, Refusals
 from journeys.loading.rejects import Rejects
 from journeys.loading.sealed import SealedJourney
@@ -173,6 +174,12 @@ class BatchLoad:
                     except JourneyError as error:
                         outcomes.append((error.full_message(), tick, False))
                         continue
+                    journeys[key] = journey
+                    if line.kind == OPENED:  # a lossless line: the journey's opening event it restores
+                        report.loaded += 1
+                        outcomes.append(None)
+                        refusals.loaded(key)
+                        continue
                 elif bulk:
                     journey = SealedJourney.of(journey)  # read from the store: what it records now is sealed too
                 journeys[key] = journey
@@ -185,10 +192,15 @@ class BatchLoad:
                 else:
                     outcomes.append((clash, tick, False))
                 continue
+            recorded = line.recorded
             try:
-                _apply_line(journey, line, now, recorded_by, source)
+                if recorded is None:
+                    _apply_line(journey, line, now, recorded_by, source)
+                else:
+                    _restore_line(journey, line)
             except JourneyError as error:
-                for_good = _refused_whatever_the_child_holds(line, error)
+                # a restored line is refused for good: its place in the stream is fixed
+                for_good = recorded is not None or _refused_whatever_the_child_holds(line, error)
                 outcomes.append((error.full_message(), tick, not for_good))
                 if not for_good:
                     refusals.refused(key)
@@ -240,7 +252,21 @@ class BatchLoad:
         if other is not None and other != line.child:
             raise case_clash(la, line.child, other)
         opening = SealedJourney if self.bulk else Journey
-        journey = opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
+        recorded = line.recorded
+        if recorded is None:
+            journey = opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
+        elif line.kind != OPENED:
+            raise RestoreMismatch(
+                f"event {recorded.seq} of child {line.child} does not fit: the store holds no journey for "
+                "the child, and a restored journey begins with its 'opened' line (event 1)"
+            )
+        else:
+            journey = opening.open(la, line.child, recorded_at=recorded.at, recorded_by=recorded.by, source=source)
+            if journey.head_hash != recorded.hash:
+                raise TamperedEvent(
+                    f"event 1 of child {line.child} does not seal to the hash it was recorded with: "
+                    "the line is not as it was stored"
+                )
         opened[folded] = line.child  # only once it is open: a child that could not be opened clashes with none
         return journey
 
@@ -295,6 +321,23 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
         journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
 
 
+def _restore_line(journey: Journey, line: LoadLine) -> None:
+    """Append a lossless line's event as it was recorded (its time, user and source), refused
+    unless it is the next event of the child's stream and seals to its recorded hash."""
+    recorded = line.recorded
+    assert recorded is not None
+    if recorded.seq != journey.version + 1:
+        raise RestoreMismatch(
+            f"event {recorded.seq} of child {line.child} does not fit: the child's stream here holds "
+            f"{journey.version} event(s), not the export's first {recorded.seq - 1}"
+        )
+    journey.restoring(recorded.hash)
+    try:
+        _apply_line(journey, line, recorded.at, recorded.by, recorded.source)
+    finally:
+        journey.restoring(None)  # spent by the event sealed, or left by a refused command
+
+
 def _refused_whatever_the_child_holds(line: LoadLine, error: JourneyError) -> bool:
     """Whether ``line`` is refused, for the same reason, whatever its child's timeline holds,
     so that trying it again is no use: a decision dated in the future (the decisions before it
@@ -311,6 +354,13 @@ def _clash(journey: Journey, line: LoadLine) -> str | None:
     when it is: the line is already present). Only an explicit ``id`` can clash: a content id
     is the same for the same content."""
     entry = next(e for e in journey.entries if e.event_id == line.event_id)
+    if line.recorded is not None:  # a restored event: present when it is the stored one, hash and all
+        if (entry.seq, entry.hash) == (line.recorded.seq, line.recorded.hash):
+            return None
+        return RestoreMismatch(
+            f"event {line.recorded.seq} of child {line.child} (id {line.event_id!r}) is stored here as event "
+            f"{entry.seq} with another hash: the child's stored events are not the export's"
+        ).full_message()
     if line.kind in (CORRECT, RETRACT):
         by_seq = {e.seq: e.event_id for e in journey.entries}
         same = (

@@ -4,6 +4,11 @@ A decision line: ``{"la": "825", "child": "C001", "event": "match", "on": "2015-
 plus the kind's fields and an optional ``id``. Corrections, retractions and surgery
 actions round-trip too (``"event": "correct"`` with ``"corrects": ID``, ``"retract"``
 with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
+
+`export` writes every stored event, the stream's opening one (``"event": "opened"``)
+included, with a ``"recorded"`` member (see :mod:`journeys.loading.lossless`): such a line
+restores the event as it was stored, its recording time, user, source and hash. A line
+without it (``export --plain``, or one written by hand) is recorded anew by the load.
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ from journeys.domain.identity import content_id
 from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+from journeys.loading.lossless import OPENED, RECORDED, Recorded, parse_recorded, recorded_member
 from journeys.progress import Progress
 
 if TYPE_CHECKING:
     from journeys.application import JourneysApp
 
-META_KEYS = frozenset({"la", "child", "event", "on", "id"})
+META_KEYS = frozenset({"la", "child", "event", "on", "id", RECORDED})
 
 
 class LoadLine(NamedTuple):
@@ -45,6 +51,7 @@ class LoadLine(NamedTuple):
     target_id: str | None = None
     reason: str | None = None
     source: str | None = None  # where the fact came from; default ``load:<file>:<line>``
+    recorded: Recorded | None = None  # how it was recorded, on a lossless line (it then restores the event)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,27 @@ def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
     assert kind is not None
     rest = {k: val for k, val in data.items() if k not in META_KEYS}
     explicit_id = _text(data, "id", required=False)
+    if RECORDED in data:
+        recorded = parse_recorded(data[RECORDED])
+        line = _parse_kind(data, line_no, la, child, kind, rest, explicit_id)
+        return line._replace(recorded=recorded, source=recorded.source)
+    if kind == OPENED:
+        raise InvalidEvent(
+            "an 'opened' line restores a stream's opening event: it needs the 'recorded' member export writes",
+            "drop the line: a child's journey is opened by its first event",
+        )
+    return _parse_kind(data, line_no, la, child, kind, rest, explicit_id)
+
+
+def _parse_kind(
+    data: dict[str, Any], line_no: int, la: str, child: str, kind: str, rest: dict[str, Any], explicit_id: str | None
+) -> LoadLine:
+    """A line of ``kind`` as a LoadLine, its local authority, child and the rest of its keys read."""
+    if kind == OPENED:
+        opening_id = f"opened:{la}:{child}"
+        if rest or "on" in data or explicit_id not in (None, opening_id):
+            raise InvalidEvent(f"an 'opened' line carries only la, child, recorded and the id {opening_id!r}")
+        return LoadLine(line_no, la, child, OPENED, opening_id)
     if kind in (CORRECT, RETRACT):
         target = _text(rest, "corrects" if kind == CORRECT else "retracts")
         reason = free_text(_text(rest, "reason"), "the reason")
@@ -202,10 +230,25 @@ def part_of(data: Any, default_la: str | None, parts: int) -> int:
     return zlib.crc32(f"{la}\x00{folded}".encode()) % parts
 
 
-def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]) -> dict[str, Any] | None:
-    """The JSONL object for one entry (None for the stream's opening event)."""
+def export_line(
+    la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str], *, plain: bool = False
+) -> dict[str, Any] | None:
+    """The JSONL object for one entry, with its ``"recorded"`` member; ``plain``: without it,
+    and None for the stream's opening event."""
+    line = _plain_line(la, child, entry, ids_by_seq, plain)
+    if plain or line is None:
+        return line
+    return {**line, RECORDED: recorded_member(entry)}
+
+
+def _plain_line(
+    la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str], plain: bool
+) -> dict[str, Any] | None:
     head: dict[str, Any] = {"id": entry.event_id, "la": la, "child": child}
-    fields = {k: val for k, val in orjson.loads(orjson.dumps(dict(entry.fields))).items() if val not in (None, [])}
+    every = orjson.loads(orjson.dumps(dict(entry.fields)))
+    fields = {k: val for k, val in every.items() if val not in (None, [])}
+    if entry.kind == OPENED:
+        return None if plain else {**head, "event": OPENED}
     if entry.is_decision:
         return {**head, "event": entry.kind, "on": entry.on.isoformat() if entry.on else None, **fields}
     if entry.kind == CORRECT:
@@ -215,7 +258,8 @@ def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
             "event": CORRECT,
             "corrects": ids_by_seq[entry.target],
             "on": entry.on.isoformat(),
-            **fields,
+            # restored, a correction's fields are all of them: one it set to none stays none
+            **(fields if plain else every),
             "reason": entry.reason,
         }
     if entry.kind == RETRACT:
@@ -228,16 +272,20 @@ def export_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
     return None
 
 
-def export_lines(app: JourneysApp, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+def export_lines(
+    app: JourneysApp, progress: Progress | None = None, *, plain: bool = False
+) -> Iterator[dict[str, Any]]:
     """Every stream of ``app``'s store as JSONL objects, loadable into another store with
-    :func:`journeys.loading.load_lines`; ``progress`` is told how many stored events the lines
-    so far came from, of :meth:`JourneysApp.head` in all."""
+    :func:`journeys.loading.load_lines`: every stored event, restored exactly by the load
+    (``plain``: every event but the opening ones, without how they were recorded, loaded as
+    new events); ``progress`` is told how many stored events the lines so far came from, of
+    :meth:`JourneysApp.head` in all."""
     total = app.head() if progress is not None else 0
     done = 0
     for la, child, entries in app.streams():
         ids = {e.seq: e.event_id for e in entries}
         for entry in entries:
-            line = export_line(la, child, entry, ids)
+            line = export_line(la, child, entry, ids, plain=plain)
             if line is not None:
                 yield line
         if progress is not None:

@@ -98,6 +98,7 @@ class SealedJourney(Journey):
             return
         content = event_class.content_of(values)
         event_hash = seal_content(self.head_hash, event_class.TOPIC, content)
+        self._check_restored(event_hash)
         correction = event_class is Journey.Corrected
         entry = new_entry(
             values["originator_version"],

@@ -133,7 +133,7 @@ def journeys_in(store: str) -> dict[tuple[str, str], list[str]]:
     app = JourneysApp(store)
     try:
         found: dict[tuple[str, str], list[str]] = {}
-        for line in export_lines(app):
+        for line in export_lines(app, plain=True):
             found.setdefault((str(line["la"]), str(line["child"])), []).append(json.dumps(line, sort_keys=True))
         return found
     finally:

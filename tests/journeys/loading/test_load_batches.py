@@ -25,7 +25,7 @@ def _export(store: str, lines: list[str], batch_size: int) -> list[dict[str, obj
         )
         assert (again.loaded, again.skipped) == (0, len(lines))
         assert app.verify().tampered == []
-        return sorted(export_lines(app), key=lambda line: (str(line["child"]), str(line["id"])))
+        return sorted(export_lines(app, plain=True), key=lambda line: (str(line["child"]), str(line["id"])))
     finally:
         app.close()
 

@@ -25,7 +25,7 @@ def _import(tmp_path: Path, name: str, steps: list[tuple[list[Path], int | None]
             with read_returns(paths, year, run_rows=run) as returns:
                 report = import_903(app, returns, la="825", recorded_by="t", batch_size=9, chunk_rows=chunk)
             reports.append(asdict(report))
-        return reports, list(export_lines(app))
+        return reports, list(export_lines(app, plain=True))
     finally:
         app.close()
 

@@ -37,7 +37,7 @@ KILLED_IMPORT = textwrap.dedent(
 def _export(store: str) -> list[dict[str, object]]:
     app = JourneysApp(store)
     try:
-        return list(export_lines(app))
+        return list(export_lines(app, plain=True))
     finally:
         app.close()
 
