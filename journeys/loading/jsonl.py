@@ -258,8 +258,8 @@ def _plain_line(
             "event": CORRECT,
             "corrects": ids_by_seq[entry.target],
             "on": entry.on.isoformat(),
-            # restored, a correction's fields are all of them: one it set to none stays none
-            **(fields if plain else every),
+            # all of a correction's fields: one it set to none (cleared) stays none
+            **every,
             "reason": entry.reason,
         }
     if entry.kind == RETRACT:

@@ -28,7 +28,9 @@ def _load(app: JourneysApp, lines: list[Any], batch_size: int = 10_000) -> LoadR
 
 
 def _stored(app: JourneysApp) -> list[dict[str, Any]]:
-    return sorted(export_lines(app, plain=True), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"])))
+    return sorted(
+        export_lines(app, plain=True), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"]))
+    )
 
 
 def test_a_line_refused_before_the_line_that_lets_it_in_loads_in_the_same_load(app: JourneysApp) -> None:

@@ -39,7 +39,9 @@ def _load(store: str, path: Path, workers: int) -> tuple[LoadReport, list[dict[s
     try:
         report = load_file(app, path, default_la=None, recorded_by="test", batch_size=50, workers=workers)
         assert app.verify().tampered == []
-        exported = sorted(export_lines(app, plain=True), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"])))
+        exported = sorted(
+            export_lines(app, plain=True), key=lambda line: (str(line["la"]), str(line["child"]), str(line["id"]))
+        )
         return report, exported
     finally:
         app.close()
