@@ -17,9 +17,3 @@ def recording_time() -> datetime:
 def today() -> date:
     """Today's date in UTC: the default for reports whose date is not given."""
     return recording_time().date()
-
-
-def utc_text(moment: datetime) -> str:
-    """``moment`` as the engine writes a time: ISO 8601 in UTC, to the microsecond, with "Z"
-    (``2016-03-31T17:02:11.402113Z``), as checkpoints and lossless exports hold it."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -4,7 +4,7 @@ log, their Merkle root signed."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from uuid import UUID
@@ -12,7 +12,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from journeys.application import JourneysApp
-from journeys.clock import recording_time, utc_text
+from journeys.clock import recording_time
 from journeys.domain.errors import CheckpointError
 from journeys.domain.identity import journey_key
 from journeys.domain.merkle import Leaf, merkle_root, ordered
@@ -28,6 +28,11 @@ def engine_version() -> str:
         return version("journeys")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "unknown"
+
+
+def utc_text(moment: datetime) -> str:
+    """``moment`` as a checkpoint writes a time: ISO 8601 in UTC, to the microsecond, with "Z"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def make_checkpoint(

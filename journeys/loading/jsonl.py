@@ -246,7 +246,8 @@ def _plain_line(
 ) -> dict[str, Any] | None:
     head: dict[str, Any] = {"id": entry.event_id, "la": la, "child": child}
     every = orjson.loads(orjson.dumps(dict(entry.fields)))
-    fields = {k: val for k, val in every.items() if val not in (None, [])}
+    # a lossless line holds every field, as stored; a plain one leaves out those left empty
+    fields = every if not plain else {k: val for k, val in every.items() if val not in (None, [])}
     if entry.kind == OPENED:
         return None if plain else {**head, "event": OPENED}
     if entry.is_decision:

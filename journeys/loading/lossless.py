@@ -7,8 +7,8 @@ restores it exactly (the same content, so the same hash chain)::
                  "source": "cli", "hash": "5d1f0c…"}
 
 ``seq`` is the event's version in its child's stream (the opening event, ``"event":
-"opened"``, is 1); ``at`` the recording time (the stored ``timestamp``, ISO 8601 in UTC to
-the microsecond); ``by`` and ``source`` who and what recorded it; ``hash`` its chained hash.
+"opened"``, is 1); ``at`` the recording time (the stored ``timestamp``'s text: ISO 8601 in UTC
+ending ``Z``, with the microseconds unless there are none); ``by`` and ``source`` who and what recorded it; ``hash`` its chained hash.
 A line without the member is a new event, recorded by the load as any hand-written line is.
 """
 
@@ -18,8 +18,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from journeys.clock import utc_text
 from journeys.domain.errors import InvalidEvent
+from journeys.domain.sealing import json_value
 from journeys.domain.timeline import Entry
 
 RECORDED = "recorded"
@@ -42,7 +42,7 @@ def recorded_member(entry: Entry) -> dict[str, Any]:
     """The ``"recorded"`` member of a stored event's line."""
     return {
         "seq": entry.seq,
-        "at": utc_text(entry.recorded_at),
+        "at": json_value(entry.recorded_at),  # the stored timestamp's own text
         "by": entry.recorded_by,
         "source": entry.source,
         "hash": entry.hash,
