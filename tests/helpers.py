@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from freezegun import freeze_time
 
 from cli.main import cli
 from journeys import JourneysApp
@@ -127,6 +128,37 @@ def load_generated(app: JourneysApp, children: int, seed: int, *, las: int, batc
     report = load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test", batch_size=batch_size)
     assert not report.rejected
     return app
+
+
+def recorded_store(store: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """A store of generated journeys (corrections, plan changes and late keying among them),
+    loaded on one day, then corrected, retracted and given surgery actions on later days by
+    other users; its children, by (la, child)."""
+    generated = tmp_path / "generated.jsonl"
+    generated.write_text("".join(json.dumps(line) + "\n" for line in generate(40, 5, las=2)))
+    with freeze_time("2025-01-06 08:30:00.123456"):
+        assert Cli(store)("load", str(generated), user="loader").exit_code == 0
+    app = JourneysApp(store)
+    try:
+        with freeze_time("2025-02-03 11:15:00"):
+            app.record("825", "X1", "entered-care", date(2014, 1, 5), {}, recorded_by="sw1")
+            app.record("825", "X1", "adoption-decision", date(2014, 4, 1), {}, recorded_by="sw1")
+            app.record("825", "X1", "placement-order", date(2014, 6, 1), {}, recorded_by="sw1")
+            app.record("825", "X1", "match", date(2014, 9, 1), {"adopters": "A-17"}, recorded_by="sw1")
+            app.record("825", "X2", "entered-care", date(2015, 2, 1), {}, recorded_by="sw2", source="import")
+            app.record("825", "X2", "adoption-decision", date(2015, 5, 1), {}, recorded_by="sw2")
+        with freeze_time("2025-03-03 09:45:30.5"):
+            # a correction that clears a field, one that moves a date, a retraction, actions
+            app.correct("825", "X1", 5, on=None, fields={"adopters": None}, reason="not yet known", recorded_by="tm")
+            app.correct("825", "X1", 4, on=date(2014, 6, 2), fields={}, reason="sealed on the 2nd", recorded_by="tm")
+            app.retract("825", "X2", 3, reason="keyed for the wrong child", recorded_by="tm")
+            app.add_action("825", "X1", text="Book the hearing", owner="TM", due=date(2025, 4, 1), recorded_by="tm")
+            app.complete_action("825", "X1", "A1", note="booked", recorded_by="tm")
+        children = sorted({(la, child) for la, child, _ in app.streams()})
+    finally:
+        app.close()
+    return children
+
 
 
 # One child's JSONL lines, each line its rules refuse before the line that lets it in: a load

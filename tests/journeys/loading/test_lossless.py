@@ -6,48 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
 
-from journeys import JourneysApp
-from journeys.synthetic.generator import generate
-from tests.helpers import Cli, postgres_schema_url
+from tests.helpers import Cli, postgres_schema_url, recorded_store
 
 # The instants the original store is asked about: before anything, between each recording, after all.
 INSTANTS = ("2024-12-31", "2025-01-06T09:00:00", "2025-02-03T12:00:00", "2025-03-03T10:00:00", "2025-04-01")
-
-
-def _build(store: str, tmp_path: Path) -> list[tuple[str, str]]:
-    """A store of generated journeys (corrections, plan changes and late keying among them),
-    loaded on one day, then corrected, retracted and given surgery actions on later days by
-    other users; its children, by (la, child)."""
-    generated = tmp_path / "generated.jsonl"
-    generated.write_text("".join(json.dumps(line) + "\n" for line in generate(40, 5, las=2)))
-    with freeze_time("2025-01-06 08:30:00.123456"):
-        assert Cli(store)("load", str(generated), user="loader").exit_code == 0
-    app = JourneysApp(store)
-    try:
-        with freeze_time("2025-02-03 11:15:00"):
-            app.record("825", "X1", "entered-care", date(2014, 1, 5), {}, recorded_by="sw1")
-            app.record("825", "X1", "adoption-decision", date(2014, 4, 1), {}, recorded_by="sw1")
-            app.record("825", "X1", "placement-order", date(2014, 6, 1), {}, recorded_by="sw1")
-            app.record("825", "X1", "match", date(2014, 9, 1), {"adopters": "A-17"}, recorded_by="sw1")
-            app.record("825", "X2", "entered-care", date(2015, 2, 1), {}, recorded_by="sw2", source="import")
-            app.record("825", "X2", "adoption-decision", date(2015, 5, 1), {}, recorded_by="sw2")
-        with freeze_time("2025-03-03 09:45:30.5"):
-            # a correction that clears a field, one that moves a date, a retraction, actions
-            app.correct("825", "X1", 5, on=None, fields={"adopters": None}, reason="not yet known", recorded_by="tm")
-            app.correct("825", "X1", 4, on=date(2014, 6, 2), fields={}, reason="sealed on the 2nd", recorded_by="tm")
-            app.retract("825", "X2", 3, reason="keyed for the wrong child", recorded_by="tm")
-            app.add_action("825", "X1", text="Book the hearing", owner="TM", due=date(2025, 4, 1), recorded_by="tm")
-            app.complete_action("825", "X1", "A1", note="booked", recorded_by="tm")
-        children = sorted({(la, child) for la, child, _ in app.streams()})
-    finally:
-        app.close()
-    return children
 
 
 def _export(store: str, path: Path, *args: str) -> Path:
@@ -107,7 +74,7 @@ def _assert_restored(original: str, restored: str, children: list[tuple[str, str
 def test_a_store_loaded_from_its_export_answers_everything_as_the_original(
     store: str, tmp_path: Path, key: Path
 ) -> None:
-    children = _build(store, tmp_path)
+    children = recorded_store(store, tmp_path)
     exported = _export(store, tmp_path / "export.jsonl")
     restored = str(tmp_path / "restored.db")
     with freeze_time("2026-06-01"):  # a load long after: the recorded times are the export's
@@ -122,7 +89,7 @@ def test_a_store_loaded_from_its_export_answers_everything_as_the_original(
 @pytest.mark.parametrize("other_store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_a_sqlite_store_moves_to_postgres_and_back_exactly(tmp_path: Path, key: Path, other_store: str) -> None:
     original = str(tmp_path / "original.db")
-    children = _build(original, tmp_path)
+    children = recorded_store(original, tmp_path)
     exported = _export(original, tmp_path / "export.jsonl")
     assert Cli(other_store)("load", str(exported), "--workers", "2").exit_code == 0  # by child partition
     _assert_restored(original, other_store, children, key)
@@ -138,7 +105,7 @@ def test_loading_an_export_twice_loads_it_once_and_keeps_the_children_already_th
     store: str, tmp_path: Path, key: Path
 ) -> None:
     original = str(tmp_path / "original.db")
-    children = _build(original, tmp_path)
+    children = recorded_store(original, tmp_path)
     exported = _export(original, tmp_path / "export.jsonl")
     run = Cli(store)
     with freeze_time("2025-05-05 10:00:00"):
@@ -160,7 +127,7 @@ def _edited(exported: Path, out: Path, change: object) -> Path:
 
 def test_a_changed_line_is_refused_as_tampered_and_the_rest_of_its_child_with_it(tmp_path: Path) -> None:
     original = str(tmp_path / "original.db")
-    _build(original, tmp_path)
+    recorded_store(original, tmp_path)
     exported = _export(original, tmp_path / "export.jsonl")
 
     def move_the_match(lines: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -187,7 +154,7 @@ def test_a_changed_line_is_refused_as_tampered_and_the_rest_of_its_child_with_it
 )
 def test_a_changed_recording_is_refused(tmp_path: Path, field: str, value: object) -> None:
     original = str(tmp_path / "original.db")
-    _build(original, tmp_path)
+    recorded_store(original, tmp_path)
     exported = _export(original, tmp_path / "export.jsonl")
 
     def change(lines: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -204,7 +171,7 @@ def test_a_changed_recording_is_refused(tmp_path: Path, field: str, value: objec
 
 def test_a_child_already_holding_other_events_refuses_the_export_of_it(tmp_path: Path) -> None:
     original = str(tmp_path / "original.db")
-    _build(original, tmp_path)
+    recorded_store(original, tmp_path)
     exported = _export(original, tmp_path / "export.jsonl")
     run = Cli(str(tmp_path / "other.db"))
     assert run("record", "entered-care", "X2", "--on", "2015-02-01").exit_code == 0
@@ -220,7 +187,7 @@ def test_a_child_already_holding_other_events_refuses_the_export_of_it(tmp_path:
 
 def test_a_plain_export_holds_the_decisions_alone_and_loads_as_new_events(tmp_path: Path) -> None:
     original = str(tmp_path / "original.db")
-    children = _build(original, tmp_path)
+    children = recorded_store(original, tmp_path)
     plain = _export(original, tmp_path / "plain.jsonl", "--plain")
     lines = [json.loads(line) for line in plain.read_text().splitlines()]
     assert lines and all("recorded" not in line and line["event"] != "opened" for line in lines)
@@ -242,7 +209,7 @@ def test_an_opened_line_without_its_recording_is_refused(run: Cli, tmp_path: Pat
 
 def test_history_known_at_keeps_the_events_recorded_by_then_marked_as_they_stood(tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")
-    _build(store, tmp_path)
+    recorded_store(store, tmp_path)
     run = Cli(store)
     then = json.loads(run("history", "X1", "--json", "--known-at", "2025-02-03T12:00:00").stdout)["events"]
     now = json.loads(run("history", "X1", "--json").stdout)["events"]
