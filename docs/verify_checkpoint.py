@@ -70,7 +70,8 @@ def merkle_root(hashes: list[bytes]) -> bytes:
 
 def leaf_bytes(la: str, child: str, version: int, head: str) -> bytes:
     a, c = la.encode("utf-8"), child.encode("utf-8")
-    return struct.pack(">I", len(a)) + a + struct.pack(">I", len(c)) + c + struct.pack(">Q", version) + bytes.fromhex(head)
+    sizes = struct.pack(">I", len(a)), struct.pack(">I", len(c))
+    return sizes[0] + a + sizes[1] + c + struct.pack(">Q", version) + bytes.fromhex(head)
 
 
 def check(checkpoint: dict, lines: list[dict], public_key: str | None) -> list[str]:
@@ -104,7 +105,8 @@ def check(checkpoint: dict, lines: list[dict], public_key: str | None) -> list[s
     for la, child, version, head in leaves:
         held = streams.get((la, child), {})
         if held.get(version) != head:
-            what = "not the event the checkpoint holds" if version in held else f"the export holds {max(held, default=0)}"
+            what = f"the export holds {max(held, default=0)}"
+            what = "not the event the checkpoint holds" if version in held else what
             problems.append(f"child {child} ({la}) event {version}: {what}")
     root = merkle_root([hashlib.sha256(b"\x00" + leaf_bytes(*leaf)).digest() for leaf in leaves]).hex()
     if root != checkpoint["root"]:
