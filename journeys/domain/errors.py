@@ -64,7 +64,7 @@ class TamperedEvent(JourneyError):
 
     remedy = (
         "load the export as `journeys export` wrote it (a changed line is refused); "
-        "to load the line as a new event instead, remove its \"recorded\" member"
+        'to load the line as a new event instead, remove its "recorded" member'
     )
 
 

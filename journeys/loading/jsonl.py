@@ -241,9 +241,7 @@ def export_line(
     return {**line, RECORDED: recorded_member(entry)}
 
 
-def _plain_line(
-    la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str], plain: bool
-) -> dict[str, Any] | None:
+def _plain_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str], plain: bool) -> dict[str, Any] | None:
     head: dict[str, Any] = {"id": entry.event_id, "la": la, "child": child}
     every = orjson.loads(orjson.dumps(dict(entry.fields)))
     # a lossless line holds every field, as stored; a plain one leaves out those left empty

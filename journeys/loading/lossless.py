@@ -7,8 +7,9 @@ restores it exactly (the same content, so the same hash chain)::
                  "source": "cli", "hash": "5d1f0c…"}
 
 ``seq`` is the event's version in its child's stream (the opening event, ``"event":
-"opened"``, is 1); ``at`` the recording time (the stored ``timestamp``'s text: ISO 8601 in UTC
-ending ``Z``, with the microseconds unless there are none); ``by`` and ``source`` who and what recorded it; ``hash`` its chained hash.
+"opened"``, is 1); ``at`` the recording time (the stored ``timestamp``'s text: ISO 8601 in
+UTC ending ``Z``, with the microseconds unless there are none); ``by`` and ``source`` who
+and what recorded it; ``hash`` its chained hash.
 A line without the member is a new event, recorded by the load as any hand-written line is.
 """
 
