@@ -159,7 +159,7 @@ def _parse(path: Path, *, stop_at_first: bool) -> Iterator[Element]:
     stack: list[Element] = []
     done: list[Element] = []
 
-    def refuse(what: str) -> None:
+    def refuse(what: str) -> int:
         raise _Refused(what)
 
     def start(tag: str, _attributes: dict[str, str]) -> None:
