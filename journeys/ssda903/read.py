@@ -1,4 +1,4 @@
-"""Reading SSDA903 returns: CSV tables of one or more years, each row kept with its origin.
+"""Reading SSDA903 returns: CSV tables or XML returns of one or more years, each row kept with its origin.
 
 A return is a folder of CSV files (``header.csv``, ``episodes.csv``, ``ad1.csv``,
 ``placed_for_adoption.csv`` as DfE and the public validators name them). Tables are

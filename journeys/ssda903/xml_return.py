@@ -191,7 +191,13 @@ def _parse(path: Path, *, stop_at_first: bool) -> Iterator[Element]:
         with path.open("rb") as handle:
             while True:
                 chunk = handle.read(CHUNK)
-                parser.Parse(chunk, not chunk)
+                try:
+                    parser.Parse(chunk, not chunk)
+                except (LookupError, ValueError) as error:  # an encoding the parser cannot decode
+                    raise MalformedTable(
+                        f"{path} cannot be decoded as its XML declaration says ({error})",
+                        f"export the return again as UTF-8; {NOTHING_IMPORTED}",
+                    ) from None
                 yield from done
                 if done and stop_at_first:
                     return

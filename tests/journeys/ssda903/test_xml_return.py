@@ -168,6 +168,8 @@ REFUSED = {
     "an external DTD": (EXTERNAL, "declares a DTD (<!DOCTYPE ...>)"),
     "a tag not closed": (b"<EXPSSDA903>\n<CHILD>\n<HEADER></CHILD>\n", "line 3 column 11 is not well-formed XML"),
     "cut short": (b"<EXPSSDA903>\n<CHILD><HEADER><CHILDID>R1</CHILDID>", "is not well-formed XML (no element found)"),
+    "an unknown encoding": (b'<?xml version="1.0" encoding="klingon"?><EXPSSDA903/>', "cannot be decoded"),
+    "a multi-byte encoding": (b'<?xml version="1.0" encoding="shift_jis"?><EXPSSDA903/>', "cannot be decoded"),
 }
 
 
@@ -193,3 +195,15 @@ def test_an_xml_file_that_is_not_a_903_return_is_refused(memory_app: JourneysApp
     with pytest.raises(ReturnError, match=r"2016 holds no 903 table: feed\.xml: not a 903 return"):
         run_import(memory_app, folder)
     assert event_count(memory_app) == 0
+
+
+def test_a_return_in_a_one_byte_encoding_is_read_as_its_declaration_says(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = tmp_path / "2016"
+    folder.mkdir()
+    text = _children(1, 1).decode().replace("utf-8", "windows-1252").replace("X0", "R\u00e9")
+    (folder / "return.xml").write_bytes(text.encode("cp1252"))
+    report = run_import(memory_app, folder)
+    assert report.rows_rejected == 0
+    assert [child for _la, child, _entries in memory_app.streams()] == ["R\u00e9"]
