@@ -18,6 +18,9 @@ from cli.progress import progress_bar
 if TYPE_CHECKING:
     from journeys import ImportReport
 
+# The reasons the summary shows (--json and --rejects give them all).
+TOP_REASONS = 5
+
 
 def _summary(report: ImportReport) -> dict[str, Any]:
     return {
@@ -32,11 +35,36 @@ def _summary(report: ImportReport) -> dict[str, Any]:
         "rows_rejected": report.rows_rejected,
         "files": [{"file": f, "table": t, "year": y} for f, t, y in report.files],
         "ignored": [{"path": p, "why": why} for p, why in report.ignored],
+        "reasons": [
+            {
+                "reason": g.kind,
+                "table": g.table,
+                "column": g.column,
+                "count": g.count,
+                "example": {"file": g.example.file, "row": g.example.row, "reason": g.example.reason},
+                "remedy": g.remedy,
+            }
+            for g in report.reasons()
+        ],
         "rejects": [
             {"file": r.file, "row": r.row, "table": r.table, "column": r.column, "reason": r.reason}
             for r in report.rejects
         ],
     }
+
+
+def _echo_reasons(report: ImportReport) -> None:
+    """The largest groups of reasons, each with a count, its first row and what to do."""
+    groups = report.reasons()
+    if not groups:
+        return
+    shown = groups[:TOP_REASONS]
+    more = f"the {len(shown)} most frequent of {len(groups)} reasons" if len(groups) > len(shown) else "by reason"
+    click.echo(f"Why rows were rejected ({more}; a row may have several problems):")
+    for g in shown:
+        click.echo(f"  {g.count:>6}  {g.table}.{g.column}: {g.kind}")
+        click.echo(f"          e.g. {g.example.file}:{g.example.row}: {g.example.reason}")
+        click.echo(f"          what to do: {g.remedy}")
 
 
 def _write_rejects(path: Path, report: ImportReport) -> None:
@@ -77,19 +105,22 @@ def import_903_command(
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Import SSDA903 returns (CSV tables header, episodes, ad1, placed_for_adoption).
+    """Import SSDA903 returns (CSV tables header, episodes, ad1, placed_for_adoption, or the XML return).
 
     PATHS are folders of one year's return (named by the year, e.g. 2016/), folders of such
-    year folders, or CSV files (give --year). Several years are merged (the newest return wins
-    where two disagree); rows already imported are recognised, changed facts become
-    corrections. Every row read is accepted, already present, or rejected with its file,
-    row, column and reason. Safe to repeat or to re-run after an interruption. Exits 2 when
-    any row was rejected.
+    year folders, or CSV or XML files (give --year). A return has an episodes table and one
+    file of each table (the XML file holds them all); anything else is refused. Several years
+    are merged (the newest return wins where two disagree); rows already imported are
+    recognised, changed facts become corrections. Every row read is accepted, already
+    present, or rejected with its file, row, column and reason; the summary groups the
+    reasons, with what to do about each. Safe to repeat or to re-run after an interruption.
+    Exits 2 when any row was rejected.
 
     \b
     Example:
       journeys import-903 fixtures/ssda903 --la 825 --rejects rejects.csv
       journeys import-903 903/2016 --la 825 --json
+      journeys import-903 903/2017/return.xml --year 2017 --la 825
     """
     s = settings()
     code = resolve_la(la)
@@ -118,6 +149,7 @@ def import_903_command(
             f"{report.children} children: {report.appended} events appended, {report.corrected} corrections"
             + (f", {report.inferred_starts} start(s) of care inferred" if report.inferred_starts else "")
         )
+        _echo_reasons(report)
         for path, why in report.ignored:
             click.echo(f"not read: {path}: {why}", err=True)
         if report.rows_rejected:

@@ -194,6 +194,20 @@ OUT_OF_ORDER = [
 
 RETURNS = FIXTURES / "ssda903"
 FAKE = ROOT.parent / "shared" / "external" / "d2i-903-fake"
+FAKE_PLACED = ("placed_for_adoption.csv", "placed_for_adoption_errors.csv")
+
+
+def fake_return(into: Path) -> Path:
+    """The fake data's CSV tables as one 2018 return (``into/2018``): its two PlacedAdoption files
+    (a return has one of each table) as one file, the rows of the errors file after the others."""
+    folder = into / "2018"
+    folder.mkdir(parents=True)
+    for name in ("header.csv", "episodes.csv", "ad1.csv"):
+        (folder / name).write_bytes((FAKE / name).read_bytes())
+    first, errors = ((FAKE / name).read_text(encoding="utf-8").splitlines() for name in FAKE_PLACED)
+    (folder / "placed_for_adoption.csv").write_text("\n".join([*first, *errors[1:]]) + "\n", encoding="utf-8")
+    return folder
+
 
 Timeline = list[tuple[str, str, dict[str, Any]]]
 

@@ -29,6 +29,7 @@ from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
 from journeys.ssda903.mapping import wanted_decisions
 from journeys.ssda903.read import Returns, read_returns
+from journeys.ssda903.reasons import ReasonGroup, group_reasons
 from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
@@ -74,6 +75,10 @@ class ImportReport:
     @property
     def rows_rejected(self) -> int:
         return sum(t.rejected for t in self.tables.values())
+
+    def reasons(self) -> list[ReasonGroup]:
+        """The problems of the rows rejected, grouped by kind with what to do (largest first)."""
+        return group_reasons(self.rejects)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reading SSDA903 returns: CSV tables of one or more years, each row kept with its origin.
+"""Reading SSDA903 returns: CSV tables or XML returns of one or more years, each row kept with its origin.
 
 A return is a folder of CSV files (``header.csv``, ``episodes.csv``, ``ad1.csv``,
 ``placed_for_adoption.csv`` as DfE and the public validators name them). Tables are
@@ -18,12 +18,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Final
 
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
-from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS
+from journeys.ssda903.codes import DATE_FORMAT, EPISODES, RECOGNISING_COLUMNS, TABLES
 from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
+from journeys.ssda903.xml_return import CHILD_ELEMENT, ELEMENT_OF, NOT_A_RETURN, XmlReturn, read_xml_header
+from journeys.ssda903.xml_return import ROOT as XML_ROOT
 
 
 class Returns:
@@ -89,6 +92,11 @@ def reference_of(cell: str) -> str:
         return cell
 
 
+def _xml_rows(found: XmlReturn, shown: str, year: int) -> Iterator[Row]:
+    for table, element, number, values, problem in found.rows():
+        yield Row(table, year, f"{shown}/{element}", number, values, reference_of(values["CHILD"]), problem)
+
+
 def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
     columns = RECOGNISING_COLUMNS[found.table]
     where = [found.columns.index(column) for column in columns]
@@ -107,8 +115,25 @@ def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
         yield Row(found.table, year, shown, line, values, reference_of(values["CHILD"]), problem)
 
 
-def _csv_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xml") and p.is_file())
+
+
+Source = TableFile | XmlReturn
+
+
+def _source(path: Path) -> Source | NotATable:
+    """The table (CSV) or return (XML) the file at ``path`` is, or why it is none."""
+    return read_xml_header(path) if path.suffix.lower() == ".xml" else read_header(path)
+
+
+def tables_of(source: Source) -> tuple[str, ...]:
+    """The tables a file holds: one for a CSV table, all four for an XML return."""
+    return TABLES if isinstance(source, XmlReturn) else (source.table,)
+
+
+CSV_HOLDS: Final = f"a 903 table's first line names its columns, those of one of the tables {expected_tables()}"
+XML_HOLDS: Final = f"a 903 XML return holds a {CHILD_ELEMENT} element for each child under its root ({XML_ROOT})"
 
 
 def _return_year(folder: Path, given: int | None, what: str) -> int:
@@ -121,9 +146,10 @@ def _return_year(folder: Path, given: int | None, what: str) -> int:
     return year
 
 
-def _tables(paths: Iterable[Path], year: int | None, into: Returns) -> list[tuple[TableFile, int]]:
+def _tables(paths: Iterable[Path], year: int | None, into: Returns) -> list[tuple[Source, int]]:
     """Every table under ``paths`` with its year, its column names checked (files first, then
-    folders, as given); the CSV files of a folder that are no table are noted in ``into``."""
+    folders, as given); the files of a folder that are no table are noted in ``into``. Refused:
+    a folder with no 903 file, a year with no episodes or with two files of one table."""
     folders: list[tuple[Path, int]] = []
     files: list[tuple[Path, int]] = []
     for path in paths:
@@ -131,41 +157,76 @@ def _tables(paths: Iterable[Path], year: int | None, into: Returns) -> list[tupl
             raise ReturnError(f"{path} does not exist")
         if path.is_file():
             files.append((path, _return_year(path.parent, year, str(path))))
-        elif _csv_files(path):
+        elif _data_files(path):
             folders.append((path, _return_year(path, year, str(path))))
         else:
             subfolders = sorted(p for p in path.iterdir() if p.is_dir() and year_of(p.name) is not None)
             if not subfolders:
-                raise ReturnError(f"{path} holds no CSV files and no year folders")
+                raise ReturnError(
+                    f"{path} holds no 903 files (CSV tables or an XML return) and no year folders",
+                    f"give the folder of a return: its CSV tables ({', '.join(TABLES)}) or its XML file, "
+                    "or a folder of year folders (2015/, 2016/, ...)",
+                )
             if year is not None and len(subfolders) > 1:
                 raise ReturnError(
                     f"--year {year} names one return, but {path} holds {len(subfolders)} year folders",
                     "leave out --year: each folder's name gives its year",
                 )
             folders.extend((sub, _return_year(sub, year, str(sub))) for sub in subfolders)
-    found: list[tuple[TableFile, int]] = []
+    found: list[tuple[Source, int]] = []
     for file, file_year in files:
-        table = read_header(file)
+        table = _source(file)
         if isinstance(table, NotATable):
             raise ReturnError(
-                f"{file} is not one of the 903 tables read" + (f": {table.why}" if table.why == EMPTY else ""),
-                f"a 903 table's first line names its columns, those of one of the tables {expected_tables()}",
+                f"{file} is not one of the 903 tables read"
+                + (f": {table.why}" if table.why in (EMPTY, NOT_A_RETURN) else ""),
+                XML_HOLDS if file.suffix.lower() == ".xml" else CSV_HOLDS,
             )
         found.append((table, file_year))
     for folder, folder_year in folders:
-        for path in _csv_files(folder):
-            table = read_header(path)
-            if isinstance(table, NotATable):
-                into.ignored.append((str(path), table.why))
-            else:
-                found.append((table, folder_year))
-    return _once_each(found)
+        here = [(_source(path), path) for path in _data_files(folder)]
+        tables = [table for table, _ in here if not isinstance(table, NotATable)]
+        if not tables:
+            raise ReturnError(
+                f"{folder} holds no 903 table: "
+                + "; ".join(f"{path.name}: {table.why}" for table, path in here if isinstance(table, NotATable)),
+                f"{CSV_HOLDS}; {XML_HOLDS}",
+            )
+        into.ignored.extend((str(path), table.why) for table, path in here if isinstance(table, NotATable))
+        found.extend((table, folder_year) for table in tables)
+    kept = _once_each(found)
+    _check_years(kept)
+    return kept
 
 
-def _once_each(found: list[tuple[TableFile, int]]) -> list[tuple[TableFile, int]]:
+def _check_years(found: list[tuple[Source, int]]) -> None:
+    """Each year's return has one file of each table it has, and an episodes table."""
+    by_year: dict[int, dict[str, list[Path]]] = {}
+    for source, year in found:
+        for table in tables_of(source):
+            by_year.setdefault(year, {}).setdefault(table, []).append(source.path)
+    for year, tables in sorted(by_year.items()):
+        for table, paths in tables.items():
+            if len(paths) > 1:
+                raise ReturnError(
+                    f"the {year} return has two files for the {table} table: {paths[0]} and {paths[1]}",
+                    "keep one file of each table in a return's folder (an XML return holds every table): "
+                    "move the other out, or import it as another year's return",
+                )
+        if EPISODES not in tables:
+            held = ", ".join(t for t in TABLES if t in tables)
+            raise ReturnError(
+                f"the {year} return has no episodes table (it has {held}): "
+                f"read from {', '.join(sorted({str(p) for ps in tables.values() for p in ps}))}",
+                "a 903 return's journeys come from its episodes: add the episodes CSV (CHILD, DECOM, RNE, LS, "
+                "PLACE, DEC, REC) to the return's folder, or give the return's XML file",
+            )
+
+
+def _once_each(found: list[tuple[Source, int]]) -> list[tuple[Source, int]]:
     """The tables, a file given twice (a folder and its year folder) read once; refused when two
     files would be shown alike (two returns of the same year given together)."""
-    kept: list[tuple[TableFile, int]] = []
+    kept: list[tuple[Source, int]] = []
     seen: set[Path] = set()
     shown: dict[str, Path] = {}
     for table, year in found:
@@ -196,10 +257,15 @@ def read_returns(paths: Iterable[Path], year: int | None = None, *, run_rows: in
     are kept on disk in sorted runs of ``run_rows``."""
     returns = Returns(run_rows)
     try:
-        for table, table_year in _tables(paths, year, returns):
-            shown = shown_name(table.path, table_year)
-            returns.files.append((shown, table.table, table_year))
-            for row in _rows(table, shown, table_year):
+        for source, table_year in _tables(paths, year, returns):
+            shown = shown_name(source.path, table_year)
+            if isinstance(source, XmlReturn):
+                returns.files.extend((f"{shown}/{ELEMENT_OF[t]}", t, table_year) for t in TABLES)
+                rows = _xml_rows(source, shown, table_year)
+            else:
+                returns.files.append((shown, source.table, table_year))
+                rows = _rows(source, shown, table_year)
+            for row in rows:
                 returns.by_child.add(row)
     except BaseException:
         returns.close()

@@ -30,13 +30,15 @@ def test_json_summary_keys(run: Cli) -> None:
 def test_files_without_a_year_are_refused_and_nothing_is_imported(run: Cli, tmp_path: Path) -> None:
     loose = tmp_path / "returns"
     loose.mkdir()
-    (loose / "header.csv").write_text((RETURNS / "2015" / "header.csv").read_text())
+    for name in ("header.csv", "episodes.csv"):
+        (loose / name).write_text((RETURNS / "2015" / name).read_text())
     result = run("import-903", str(loose / "header.csv"))
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot tell which year's return")
     assert "--year" in result.output
     assert run("show", "S001").exit_code == 1
-    assert run("import-903", str(loose / "header.csv"), "--year", "2015", "--quiet").exit_code == 0
+    given = (str(loose / "header.csv"), str(loose / "episodes.csv"))
+    assert run("import-903", *given, "--year", "2015", "--quiet").exit_code == 0
 
 
 def test_a_csv_that_is_not_a_903_table_is_refused(run: Cli, tmp_path: Path) -> None:
@@ -86,7 +88,8 @@ def test_a_malformed_table_is_one_error_line_exit_1_and_no_store_file(
 ) -> None:
     folder = tmp_path / "2016"
     folder.mkdir()
-    (folder / "000_header.csv").write_text("CHILD,SEX,DOB\nR9,1,02/02/2012\n")  # a good table read first
+    # a good table read first
+    (folder / "000_episodes.csv").write_text("CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nR9,01/03/2016,S,C2,U1,,\n")
     (folder / name).write_bytes(content)
     store = tmp_path / "new.db"
     result = CliRunner().invoke(

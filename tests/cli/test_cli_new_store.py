@@ -40,8 +40,9 @@ def test_an_import_of_an_empty_folder_leaves_no_store_file(tmp_path: Path) -> No
     )
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "holds no CSV files and no year folders — give folders of 903 CSV files"
-        " (header.csv, episodes.csv, ad1.csv, placed_for_adoption.csv)\n"
+        "holds no 903 files (CSV tables or an XML return) and no year folders — give the folder of a return: its"
+        " CSV tables (header, episodes, ad1, placed_for_adoption) or its XML file, or a folder of year folders"
+        " (2015/, 2016/, ...)\n"
     )
     assert _files(tmp_path) == []
 

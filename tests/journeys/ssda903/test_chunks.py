@@ -14,7 +14,7 @@ from journeys.loading import export_lines
 from journeys.ssda903 import import_903, read_returns
 from journeys.synthetic.as_903 import write_903
 from journeys.synthetic.generator import generate
-from tests.helpers import FAKE, RETURNS
+from tests.helpers import FAKE, RETURNS, fake_return
 
 
 def _import(tmp_path: Path, name: str, steps: list[tuple[list[Path], int | None]], chunk: int, run: int) -> Any:
@@ -46,7 +46,8 @@ def test_chunk_and_run_sizes_change_nothing(tmp_path: Path, generated: Path) -> 
         ([([RETURNS / "2016"], None), ([RETURNS / "2015"], None), ([RETURNS], None)], small),
     ]
     if FAKE.is_dir():
-        cases.append(([([FAKE], 2018)], ((500, 700),)))
+        cases.append(([([fake_return(tmp_path / "fake")], None)], ((500, 700),)))
+        cases.append(([([FAKE / "fake_903.xml"], 2018)], ((50, 70),)))
     for number, (steps, sizes) in enumerate(cases):
         whole = _import(tmp_path, f"whole-{number}", steps, chunk=10**9, run=10**9)
         assert whole[1], steps
