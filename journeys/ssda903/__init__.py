@@ -4,12 +4,13 @@ An adapter of the domain: it reads CSV tables, maps rows to decisions and append
 through :class:`journeys.JourneysApp`, so every rule of the journey store applies.
 """
 
-from journeys.ssda903.importer import ImportReport, Reject, TableCount, import_903
+from journeys.ssda903.importer import ImportReport, ImportWarning, Reject, TableCount, import_903
 from journeys.ssda903.read import Returns, read_returns
 from journeys.ssda903.tables import MalformedTable, ReturnError
 
 __all__ = [
     "ImportReport",
+    "ImportWarning",
     "MalformedTable",
     "Reject",
     "ReturnError",

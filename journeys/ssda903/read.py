@@ -22,7 +22,7 @@ from types import TracebackType
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
-from journeys.ssda903.codes import DATE_FORMAT, RECOGNISING_COLUMNS
+from journeys.ssda903.codes import DATE_FORMAT, READ_COLUMNS
 from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
 
 
@@ -90,12 +90,14 @@ def reference_of(cell: str) -> str:
 
 
 def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
-    columns = RECOGNISING_COLUMNS[found.table]
-    where = [found.columns.index(column) for column in columns]
+    columns = READ_COLUMNS[found.table]
+    # an optional column the file does not have reads as blank (index -1)
+    where = [found.columns.index(column) if column in found.columns else -1 for column in columns]
     width = len(found.columns)
     for line, cells in found.rows():
         values = {
-            column: (cells[i].strip() if i < len(cells) else "") for column, i in zip(columns, where, strict=True)
+            column: (cells[i].strip() if 0 <= i < len(cells) else "")
+            for column, i in zip(columns, where, strict=True)
         }
         problem = ""
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
