@@ -102,6 +102,4 @@ class RowsByChild:
 def _row(data: list[Any], files: list[str]) -> Row:
     table_index, year, file, line, cells, child, problem = data
     table = TABLES[table_index]
-    return Row(
-        table, year, files[file], line, dict(zip(READ_COLUMNS[table], cells, strict=True)), child, problem
-    )
+    return Row(table, year, files[file], line, dict(zip(READ_COLUMNS[table], cells, strict=True)), child, problem)

@@ -17,8 +17,8 @@ from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903 import codes
 from journeys.ssda903.read import parse_903_date
-from journeys.ssda903.tables import Row
 from journeys.ssda903.row_rules import CODE_RULES, Problem, RuleWarning, episode_problems
+from journeys.ssda903.tables import Row
 from journeys.ssda903.year_codes import code_lists
 
 

@@ -177,8 +177,8 @@ def _account(
         if status[kept] == REJECTED:
             report.rejects.append(Reject(row.table, row.file, row.line, "CHILD", f"repeats {kept.where}, rejected"))
     for row in rows:
-        for w in checked.warnings.get(row, []):
-            report.warnings.append(ImportWarning(row.table, row.file, row.line, w.column, w.rule, w.reason))
+        for found in checked.warnings.get(row, []):
+            report.warnings.append(ImportWarning(row.table, row.file, row.line, found.column, found.rule, found.reason))
     for row in rows:
         count = report.tables[row.table]
         count.read += 1

@@ -96,8 +96,7 @@ def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
     width = len(found.columns)
     for line, cells in found.rows():
         values = {
-            column: (cells[i].strip() if 0 <= i < len(cells) else "")
-            for column, i in zip(columns, where, strict=True)
+            column: (cells[i].strip() if 0 <= i < len(cells) else "") for column, i in zip(columns, where, strict=True)
         }
         problem = ""
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):

@@ -18,7 +18,9 @@ from journeys.ssda903.year_codes import code_lists, collection_end, collection_y
 Problem = tuple[str, str]  # (column, reason)
 
 # The validator's rule for a code that is not in its column's list.
-CODE_RULES: Final[dict[str, str]] = {"RNE": "143", "LS": "144", "PLACE": "146", "REC": "149", "REASON_PLACED_CEASED": "120"}
+CODE_RULES: Final[dict[str, str]] = {
+    "RNE": "143", "LS": "144", "PLACE": "146", "REC": "149", "REASON_PLACED_CEASED": "120",
+}  # fmt: skip
 
 # The last return year whose rule set has the rule (the validator's lac2024_25 deletes 445).
 LAST_YEAR: Final[dict[str, int]] = {"445": 2024}
@@ -53,16 +55,16 @@ def episode_problems(
     """The rules an Episodes row of the return of ``year`` breaks, given the values read from it
     (None where a cell is blank or was refused)."""
     problems: list[Problem] = []
-    if place is not None and (withdrawn := code_lists().withdrawn("PLACE", place, year)) is not None:
-        if dec is None or dec > withdrawn.after:
-            still = "is still open" if dec is None else f"ends on {_day(dec)}"
-            problems.append(
-                (
-                    "PLACE",
-                    f"placement type {place} is not valid after {_day(withdrawn.after)}, but the episode {still} "
-                    f"(rule {withdrawn.rule})",
-                )
+    withdrawn = code_lists().withdrawn("PLACE", place, year) if place is not None else None
+    if withdrawn is not None and (dec is None or dec > withdrawn.after):
+        still = "is still open" if dec is None else f"ends on {_day(dec)}"
+        problems.append(
+            (
+                "PLACE",
+                f"placement type {place} is not valid after {_day(withdrawn.after)}, but the episode {still} "
+                f"(rule {withdrawn.rule})",
             )
+        )
     if ls == FREEING_ORDER and decom is not None and decom > FREEING_ORDERS_ENDED and in_force("445", year):
         problems.append(
             (

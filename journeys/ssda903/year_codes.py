@@ -85,11 +85,7 @@ class CodeLists:
 
     def withdrawn(self, column: str, code: str, year: int) -> Withdrawal | None:
         return next(
-            (
-                w
-                for w in self.withdrawals
-                if w.column == column and w.code == code and w.first <= year <= w.last
-            ),
+            (w for w in self.withdrawals if w.column == column and w.code == code and w.first <= year <= w.last),
             None,
         )
 

@@ -52,7 +52,8 @@ def test_a_withdrawn_placement_code_is_refused_from_2025_26_and_accepted_in_2024
 ) -> None:
     assert _import(memory_app, tmp_path, 2025, _in_year(2025, place)).rejects == []
     [reject] = _import(JourneysApp(":memory:"), tmp_path, 2026, _in_year(2026, place)).rejects
-    assert (reject.column, reject.reason.split(";")[0]) == ("PLACE", f"invalid code {place!r}: {place} was withdrawn in 2025/26")
+    assert reject.column == "PLACE"
+    assert reject.reason.split(";")[0] == f"invalid code {place!r}: {place} was withdrawn in 2025/26"
 
 
 def test_an_old_episode_in_a_new_return_is_checked_against_the_return_s_year(

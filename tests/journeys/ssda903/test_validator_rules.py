@@ -158,7 +158,10 @@ def test_an_episode_after_an_adoption_from_care_is_a_warning_not_a_rejection(
     ids=["523", "INT11", "INT12"],
 )
 def test_rows_that_disagree_across_tables_are_imported_with_a_warning(
-    memory_app: JourneysApp, tmp_path: Path, change: dict[str, tuple[str, ...]], expected: set[tuple[str, int, str, str]]
+    memory_app: JourneysApp,
+    tmp_path: Path,
+    change: dict[str, tuple[str, ...]],
+    expected: set[tuple[str, int, str, str]],
 ) -> None:
     report = _import(memory_app, tmp_path, replace(Return(), **change))  # type: ignore[arg-type]
     assert report.rejects == []
