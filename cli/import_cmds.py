@@ -50,6 +50,10 @@ def _summary(report: ImportReport) -> dict[str, Any]:
             {"file": r.file, "row": r.row, "table": r.table, "column": r.column, "reason": r.reason}
             for r in report.rejects
         ],
+        "warnings": [
+            {"file": w.file, "row": w.row, "table": w.table, "column": w.column, "rule": w.rule, "reason": w.reason}
+            for w in report.warnings
+        ],
     }
 
 
@@ -113,7 +117,9 @@ def import_903_command(
     are merged (the newest return wins where two disagree); rows already imported are
     recognised, changed facts become corrections. Every row read is accepted, already
     present, or rejected with its file, row, column and reason; the summary groups the
-    reasons, with what to do about each. Safe to repeat or to re-run after an interruption.
+    reasons, with what to do about each. Rows that break a validator rule which does not stop
+    them being imported are listed as warnings (rule number and reason). Safe to repeat or to
+    re-run after an interruption.
     Exits 2 when any row was rejected.
 
     \b
@@ -150,6 +156,8 @@ def import_903_command(
             + (f", {report.inferred_starts} start(s) of care inferred" if report.inferred_starts else "")
         )
         _echo_reasons(report)
+        for w in report.warnings:
+            click.echo(f"warning: {w.file}:{w.row} {w.column}: {w.reason}")
         for path, why in report.ignored:
             click.echo(f"not read: {path}: {why}", err=True)
         if report.rows_rejected:

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import orjson
 
-from journeys.ssda903.codes import RECOGNISING_COLUMNS, TABLES
+from journeys.ssda903.codes import READ_COLUMNS, TABLES
 from journeys.ssda903.tables import ReturnError, Row
 
 # Rows sorted in memory before a run is written to disk.
@@ -48,7 +48,7 @@ class RowsByChild:
 
     def add(self, row: Row) -> None:
         file = self._files.setdefault(row.file, len(self._files))
-        cells = [row.values.get(column, "") for column in RECOGNISING_COLUMNS[row.table]]
+        cells = [row.values.get(column, "") for column in READ_COLUMNS[row.table]]
         body = orjson.dumps([TABLES.index(row.table), row.year, file, row.line, cells, row.child, row.problem]).decode()
         self._run.append((len(row.child), row.child, self.count, body))
         self.count += 1
@@ -102,6 +102,4 @@ class RowsByChild:
 def _row(data: list[Any], files: list[str]) -> Row:
     table_index, year, file, line, cells, child, problem = data
     table = TABLES[table_index]
-    return Row(
-        table, year, files[file], line, dict(zip(RECOGNISING_COLUMNS[table], cells, strict=True)), child, problem
-    )
+    return Row(table, year, files[file], line, dict(zip(READ_COLUMNS[table], cells, strict=True)), child, problem)

@@ -20,20 +20,8 @@ NEW_EPISODE_REASONS: Final[dict[str, str]] = {
 STARTED: Final = "S"
 SAME_CARER: Final[frozenset[str]] = frozenset({"L", "T", "U"})
 
-# PLACE: placement type (the current list; older codes are refused as invalid).
-PLACEMENTS: Final[frozenset[str]] = frozenset(
-    {
-        "A3", "A4", "A5", "A6",
-        "H5",
-        "K1", "K2",
-        "P1", "P2", "P3",
-        "R1", "R2", "R3", "R5",
-        "S1",
-        "T0", "T1", "T2", "T3", "T4",
-        "U1", "U2", "U3", "U4", "U5", "U6",
-        "Z1",
-    }
-)  # fmt: skip
+# The code lists each column may hold are by collection year: journeys/rules/ssda903_codes.toml
+# (read by :mod:`journeys.ssda903.year_codes`).
 WITH_FOSTER_CARERS: Final[frozenset[str]] = frozenset({"A3", "A5"})
 
 # LS codes that authorise placing for adoption: E1 placement order, D1 (older) freeing order.
@@ -64,6 +52,12 @@ RECOGNISING_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     PLACED_FOR_ADOPTION: ("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
     AD1: ("CHILD", "DATE_INT", "DATE_MATCH"),
     HEADER: ("CHILD", "SEX", "DOB"),
+}
+# The columns an import reads of each table: those that recognise it, and those read when the file
+# has them (the date of birth AD1 and PlacedAdoption repeat, checked against Header's: INT11, INT12).
+OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {AD1: ("DOB",), PLACED_FOR_ADOPTION: ("DOB",)}
+READ_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    table: (*columns, *OPTIONAL_COLUMNS.get(table, ())) for table, columns in RECOGNISING_COLUMNS.items()
 }
 # The order in which a file's columns are tried: the most specific table first.
 RECOGNITION_ORDER: Final[tuple[str, ...]] = (EPISODES, PLACED_FOR_ADOPTION, AD1, HEADER)

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from journeys.domain import vocabulary
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903 import codes
 from journeys.ssda903.read import parse_903_date
+from journeys.ssda903.row_rules import CODE_RULES, Problem, RuleWarning, episode_problems
 from journeys.ssda903.tables import Row
-
-Problem = tuple[str, str]  # (column, reason)
+from journeys.ssda903.year_codes import code_lists
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,8 @@ class Checked:
     problems: dict[Row, list[Problem]] = field(default_factory=dict)
     same_as: dict[Row, Row] = field(default_factory=dict)  # an identical repeat -> the row kept
     superseded: dict[Row, Row] = field(default_factory=dict)  # an older row -> the newer row that won
+    warnings: dict[Row, list[RuleWarning]] = field(default_factory=dict)  # listed, not rejected
+    read: list[Fact] = field(default_factory=list)  # every fact whose row passed its own checks
 
     def reject(self, row: Row, column: str, reason: str) -> None:
         self.problems.setdefault(row, []).append((column, reason))
@@ -100,14 +101,23 @@ class _Reader:
             self.problems.append((column, f"impossible date: {error}"))
             return None
 
-    def code(self, column: str, allowed: Iterable[str], required: bool = True) -> str | None:
+    def code(self, column: str, required: bool = True) -> str | None:
+        """The code in ``column``, checked against the list of the row's collection year."""
         value = self.text(column, required)
         if value is None:
             return None
-        allowed_list = sorted(allowed)
+        lists = code_lists()
+        allowed_list = sorted(lists.allowed(column, self.row.year))
         if value.upper() not in allowed_list:
             shown = ", ".join(allowed_list) if len(allowed_list) <= 8 else ", ".join(allowed_list[:8]) + ", ..."
-            self.problems.append((column, f"invalid code {value!r}: {column} must be one of {shown}"))
+            why = lists.why_not(column, value.upper(), self.row.year)
+            self.problems.append(
+                (
+                    column,
+                    f"invalid code {value!r}: {why + '; ' if why else ''}{column} must be one of {shown} "
+                    f"(rule {CODE_RULES[column]})",
+                )
+            )
             return None
         return value.upper()
 
@@ -119,16 +129,17 @@ def _birth(r: _Reader) -> Birth | None:
 
 def _episode(r: _Reader) -> Episode | None:
     decom, dec = r.date("DECOM"), r.date("DEC", required=False)
-    rne = r.code("RNE", codes.NEW_EPISODE_REASONS)
-    ls = r.code("LS", vocabulary.LEGAL_STATUSES)
-    place = r.code("PLACE", codes.PLACEMENTS)
-    rec = r.code("REC", vocabulary.REASONS_CEASED, required=False)
+    rne = r.code("RNE")
+    ls = r.code("LS")
+    place = r.code("PLACE")
+    rec = r.code("REC", required=False)
     if rec is not None and dec is None and not any(col == "DEC" for col, _ in r.problems):
         r.problems.append(("REC", f"REC {rec} says the episode ended, but DEC (the date it ended) is blank"))
     if dec is not None and rec is None and not any(col == "REC" for col, _ in r.problems):
         r.problems.append(("REC", "DEC gives the date the episode ended, but REC (why) is blank"))
     if decom and dec and dec < decom:
         r.problems.append(("DEC", f"impossible date: the episode ends on {dec} before it starts on {decom}"))
+    r.problems.extend(episode_problems(r.row.year, decom, ls, place, dec, rec))
     if decom is None or rne is None or ls is None or place is None:
         return None
     return Episode(r.row, decom, rne, ls, place, dec, rec)
@@ -143,7 +154,7 @@ def _ad1(r: _Reader) -> Ad1 | None:
 
 def _decision(r: _Reader) -> AdoptionDecision | None:
     placed, ceased = r.date("DATE_PLACED"), r.date("DATE_PLACED_CEASED", required=False)
-    reason = r.code("REASON_PLACED_CEASED", vocabulary.RD_REASONS, required=ceased is not None)
+    reason = r.code("REASON_PLACED_CEASED", required=ceased is not None)
     if ceased is None and reason is not None:
         r.problems.append(
             ("DATE_PLACED_CEASED", f"REASON_PLACED_CEASED {reason} is given but DATE_PLACED_CEASED is blank")
@@ -234,4 +245,5 @@ def check(rows: Iterable[Row]) -> Checked:
                 f"conflicts with {winner.row.where} of the same return (same child and natural key, different values)",
             )
     out.facts = list(kept.values())
+    out.read = candidates
     return out

@@ -25,6 +25,7 @@ from journeys.domain.timeline import CORRECT
 from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
 from journeys.progress import Progress
+from journeys.ssda903.child_rules import apply_child_rules
 from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
 from journeys.ssda903.mapping import wanted_decisions
@@ -61,10 +62,23 @@ class Reject:
     reason: str
 
 
+@dataclass(frozen=True)
+class ImportWarning:
+    """A validator rule a row breaks that did not stop it being imported (docs/ssda903.md)."""
+
+    table: str
+    file: str
+    row: int
+    column: str
+    rule: str
+    reason: str
+
+
 @dataclass
 class ImportReport:
     tables: dict[str, TableCount] = field(default_factory=lambda: {t: TableCount() for t in TABLES})
     rejects: list[Reject] = field(default_factory=list)  # one per problem; a row may have several
+    warnings: list[ImportWarning] = field(default_factory=list)  # listed; the rows are not rejected
     appended: int = 0
     corrected: int = 0
     inferred_starts: int = 0
@@ -168,6 +182,9 @@ def _account(
         if status[kept] == REJECTED:
             report.rejects.append(Reject(row.table, row.file, row.line, "CHILD", f"repeats {kept.where}, rejected"))
     for row in rows:
+        for found in checked.warnings.get(row, []):
+            report.warnings.append(ImportWarning(row.table, row.file, row.line, found.column, found.rule, found.reason))
+    for row in rows:
         count = report.tables[row.table]
         count.read += 1
         if status[row] == REJECTED:
@@ -216,6 +233,7 @@ def import_903(
     if chunk:
         _import_chunk(app, chunk, la, recorded_by, batch_size, report, _Ticks(progress, done, total))
     report.rejects.sort(key=lambda r: (r.file, r.row))
+    report.warnings.sort(key=lambda w: (w.file, w.row))
     return report
 
 
@@ -248,6 +266,7 @@ def _import_chunk(
     ``report``; the rows done so far."""
     rows = [row for child_rows in chunk for row in child_rows]
     checked = check(rows)
+    apply_child_rules(checked)
     facts: dict[str, list[Fact]] = defaultdict(list)
     decisions: dict[str, list[AdoptionDecision]] = defaultdict(list)
     for fact in checked.facts:

@@ -23,7 +23,7 @@ from typing import Final
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
-from journeys.ssda903.codes import DATE_FORMAT, EPISODES, RECOGNISING_COLUMNS, TABLES
+from journeys.ssda903.codes import DATE_FORMAT, EPISODES, READ_COLUMNS, RECOGNISING_COLUMNS, TABLES
 from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
 from journeys.ssda903.xml_return import CHILD_ELEMENT, ELEMENT_OF, NOT_A_RETURN, XmlReturn, read_xml_header
 from journeys.ssda903.xml_return import ROOT as XML_ROOT
@@ -98,12 +98,13 @@ def _xml_rows(found: XmlReturn, shown: str, year: int) -> Iterator[Row]:
 
 
 def _rows(found: TableFile, shown: str, year: int) -> Iterator[Row]:
-    columns = RECOGNISING_COLUMNS[found.table]
-    where = [found.columns.index(column) for column in columns]
+    columns = READ_COLUMNS[found.table]
+    # an optional column the file does not have reads as blank (index -1)
+    where = [found.columns.index(column) if column in found.columns else -1 for column in columns]
     width = len(found.columns)
     for line, cells in found.rows():
         values = {
-            column: (cells[i].strip() if i < len(cells) else "") for column, i in zip(columns, where, strict=True)
+            column: (cells[i].strip() if 0 <= i < len(cells) else "") for column, i in zip(columns, where, strict=True)
         }
         problem = ""
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 from xml.parsers import expat
 
-from journeys.ssda903.codes import AD1, EPISODES, HEADER, PLACED_FOR_ADOPTION, RECOGNISING_COLUMNS, TABLE_COLUMNS
+from journeys.ssda903.codes import AD1, EPISODES, HEADER, PLACED_FOR_ADOPTION, READ_COLUMNS, TABLE_COLUMNS
 from journeys.ssda903.tables import NOTHING_IMPORTED, MalformedTable, NotATable, ReturnError
 
 ROOT: Final = "EXPSSDA903"
@@ -42,7 +42,7 @@ ELEMENT_OF: Final[dict[str, str]] = {
 # The AD1 facts: a CHILD with any of them has an AD1 row.
 AD1_FACTS: Final = tuple(c for c in TABLE_COLUMNS[AD1] if c not in ("CHILD", "DOB"))
 # The columns the import reads, of any table.
-READ_COLUMNS: Final = frozenset(c for columns in RECOGNISING_COLUMNS.values() for c in columns)
+COLUMNS_READ: Final = frozenset(c for columns in READ_COLUMNS.values() for c in columns)
 CHUNK: Final = 1 << 20
 NOT_A_RETURN: Final = f"not a 903 return (its root element holds no {CHILD_ELEMENT} elements)"
 
@@ -95,7 +95,7 @@ def read_xml_header(path: Path) -> XmlReturn | NotATable:
 
 
 def _values(table: str, facts: dict[str, str]) -> dict[str, str]:
-    return {column: facts.get(column, "") for column in RECOGNISING_COLUMNS[table]}
+    return {column: facts.get(column, "") for column in READ_COLUMNS[table]}
 
 
 def _descendants(element: Element) -> Iterator[Element]:
@@ -119,7 +119,7 @@ def _leaves(element: Element, skip: tuple[str, ...] = ()) -> tuple[dict[str, str
             continue
         column = COLUMN_OF.get(node.tag, node.tag)
         text = node.text.strip()
-        if column in found and found[column] != text and column in READ_COLUMNS:
+        if column in found and found[column] != text and column in COLUMNS_READ:
             twice.setdefault(
                 column,
                 f"the {element.tag} element holds {node.tag} twice ({found[column]!r} and {text!r}): "
@@ -135,7 +135,7 @@ def _facts(child: Element) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _problem(table: str, *twice: dict[str, str]) -> str:
-    return next((found[c] for found in twice for c in RECOGNISING_COLUMNS[table] if c in found), "")
+    return next((found[c] for found in twice for c in READ_COLUMNS[table] if c in found), "")
 
 
 def _xml_problem(path: Path, error: expat.ExpatError) -> MalformedTable:

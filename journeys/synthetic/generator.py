@@ -120,7 +120,8 @@ class _Journeys:
             issued = entered + rng.randint(0, 45)
             c.add(issued, "proceedings-issued")
         track = rng.random()
-        if track < (0.40 if young else 0.03):
+        # An adoption order is made before 18 (validator rule 386): no adoption track from 16 on.
+        if track < (0.40 if young else 0.03) and entered - born < 16 * 365:
             self.adoption(c, entered, issued)
             return
         if track < (0.52 if young else 0.15):
