@@ -19,6 +19,10 @@ from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
 
+# Decisions that show the child looked after when they were made.
+_IN_CARE = frozenset({"adoption-decision", "placement-order", "match", "placed"})
+
+
 @dataclass
 class _Period:
     entered: Wanted | None  # None when the period is already in the store
@@ -237,4 +241,19 @@ def wanted_decisions(
                 k.decision.kind == "adoption-decision" for k in store.known.values()
             ):
                 walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
+    _start_on_or_before(walk.out)
     return walk.out
+
+
+def _start_on_or_before(out: list[Wanted]) -> None:
+    """A start of care the rows do not hold (the first episode given is not RNE = S) is on or before
+    the earliest date the rows show the child looked after: an adoption decision or a match made
+    before that first episode is part of the same period, not a decision before care."""
+    entered = next((w for w in out if w.kind == "entered-care"), None)
+    if entered is None or not entered.inferred:
+        return
+    earlier = [w.on for w in out if w.kind in _IN_CARE and w.on < entered.on]
+    if earlier:
+        entered.on = min(earlier)
+        if entered.span is not None:
+            entered.span = (entered.on, entered.span[1])
