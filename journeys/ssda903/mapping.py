@@ -233,6 +233,17 @@ def wanted_decisions(
     _decisions(walk, [d for d in decisions if d.row in good or d.row in checked.problems], good)
     for fact in facts:
         if isinstance(fact, Ad1):
+            decided = [w.on for w in walk.out if w.kind == "adoption-decision"] + [fact.date_int]
+            decided += [k.decision.on for k in store.known.values() if k.decision.kind == "adoption-decision"]
+            if not any(day <= fact.date_match for day in decided):
+                # the match is the row at fault, not the decision it should follow
+                walk.checked.reject(
+                    fact.row,
+                    "DATE_MATCH",
+                    f"DATE_MATCH {fact.date_match} is before the decision that the child should be placed for "
+                    f"adoption ({min(decided)}): a match follows that decision (rule 333)",
+                )
+                continue
             walk.want("match", "ad1", fact.date_match, fact.row, "DATE_MATCH")
             same_day = next((w for w in walk.out if w.kind == "adoption-decision" and w.on == fact.date_int), None)
             if same_day is not None:

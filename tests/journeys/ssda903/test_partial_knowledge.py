@@ -202,3 +202,21 @@ def test_years_added_one_by_one_in_any_order_give_the_journeys_and_reports_of_al
             c: _without_carers_since(t) for c, t in journeys.items()
         }
         assert _reports(str(store), scorecard=False) == reports
+
+
+def test_a_match_before_the_decision_is_the_row_rejected_and_the_decision_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C3,1,01/01/2012,WBRI"],
+        episodes=["C3,01/02/2014,S,C2,N1,U1,PR1,,"],
+        ad1=["C3,01/01/2012,01/09/2014,01/06/2014"],  # matched before the decision
+        placed_for_adoption=["C3,01/01/2012,01/09/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.table, r.column) for r in report.rejects] == [("ad1", "DATE_MATCH")]
+    assert "rule 333" in report.rejects[0].reason
+    got = timelines(memory_app)["C3"]
+    assert ("adoption-decision", "2014-09-01", {}) in got
+    assert not any(kind == "match" for kind, _, _ in got)
