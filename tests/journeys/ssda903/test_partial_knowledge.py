@@ -220,3 +220,24 @@ def test_a_match_before_the_decision_is_the_row_rejected_and_the_decision_stands
     got = timelines(memory_app)["C3"]
     assert ("adoption-decision", "2014-09-01", {}) in got
     assert not any(kind == "match" for kind, _, _ in got)
+
+
+def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C4,1,01/01/2013,WBRI"],
+        episodes=[
+            "C4,01/02/2014,S,C2,N1,U1,PR1,01/03/2015,X1",
+            "C4,01/03/2015,P,E1,N1,U1,PR1,01/03/2015,X1",  # ends the day it starts
+            "C4,01/03/2015,P,E1,N1,A4,PR1,10/03/2016,E11",
+        ],
+        placed_for_adoption=["C4,01/01/2013,01/05/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.row, r.column) for r in report.rejects] == [(3, "DEC")]
+    assert "zero-length" in report.rejects[0].reason
+    got = timelines(memory_app)["C4"]
+    assert ("placed", "2015-03-01", {"with_foster_carers": False}) in got
+    assert got[-1] == ("adoption-order", "2016-03-10", {})
