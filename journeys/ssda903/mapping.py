@@ -18,7 +18,6 @@ from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episod
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
-
 # Decisions that show the child looked after when they were made.
 _IN_CARE = frozenset({"adoption-decision", "placement-order", "match", "placed"})
 
