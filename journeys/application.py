@@ -9,7 +9,7 @@ here (through :mod:`journeys.clock`) once per command. The SQL lives behind its 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,27 @@ class JourneysApp(Application[UUID]):
             )
             self.save(journey)
             return entry
+
+        return saved(la, child, attempt)
+
+    def record_together(
+        self,
+        la: str,
+        child: str,
+        decisions: Sequence[tuple[str, date, Mapping[str, Any], str, str]],
+        *,
+        recorded_by: str,
+    ) -> list[Entry]:
+        """Record several decisions of one child (kind, date, fields, event id, source) at once,
+        the rules checked on the timeline with all of them (:meth:`Journey.record_together`)."""
+        child = child_reference(child)
+
+        def attempt() -> list[Entry]:
+            now = recording_time()
+            journey = self._get_or_open(la, child, now, recorded_by, decisions[0][4])
+            entries = journey.record_together(decisions, recorded_at=now, recorded_by=recorded_by)
+            self.save(journey)
+            return entries
 
         return saved(la, child, attempt)
 

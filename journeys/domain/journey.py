@@ -9,7 +9,7 @@ nothing. Each event is sealed (its stored JSON content and its chained hash, see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -235,6 +235,32 @@ class Journey(PydanticAggregate):
         # the decisions in force now (what effective_decisions gives), and the walk over them
         self._decisions, self._check = decisions, check
         return self.entries[-1]
+
+    def record_together(
+        self,
+        decisions: Sequence[tuple[str, date, Mapping[str, Any], str, str]],
+        *,
+        recorded_at: datetime,
+        recorded_by: str,
+    ) -> list[Entry]:
+        """Record several decisions (kind, date, fields, event id, source) as one: the timeline is
+        checked once with all of them, so that, say, a whole earlier period of care (its start and
+        its end) goes in before a later one, where each alone would break a rule. All or none."""
+        candidates: list[tuple[Decision, dict[str, Any], str, str]] = []
+        for offset, (kind, on, fields, event_id, source) in enumerate(decisions, start=1):
+            values = payloads.fields_of(kind, fields)
+            if event_id in self.event_ids or any(event_id == other for _, _, other, _ in candidates):
+                raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
+            day = payloads.parse_date(on, "on")
+            candidates.append((Decision(self.version + offset, kind, day, values), values, event_id, source))
+        timeline = sorted([*self.decisions(), *(c[0] for c in candidates)], key=Decision.sort_key)
+        check_timeline(timeline, today=recorded_at.date())
+        self._check = None
+        for decision, values, event_id, source in candidates:
+            event = self._values(recorded_at, recorded_by, source, event_id, on=decision.on, **values)
+            self._append(EVENT_CLASSES[decision.kind], event, values)
+        self._decisions, self._check = None, None
+        return self.entries[-len(candidates) :]
 
     def correct(
         self,

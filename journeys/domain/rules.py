@@ -252,8 +252,8 @@ class TimelineRules:
             return
         if self.placed is not None:
             self.refuse(
-                "552",
-                f"match on {d.on} is after the placement on {self.placed.on} (rule 552: placed not before the match)",
+                "331",
+                f"match on {d.on} is after the placement on {self.placed.on} (rule 331: placed not before the match)",
             )
         self._set_plan(ADOPTION, d.on)
         self.match = d

@@ -10,7 +10,10 @@ from typing import Final
 
 # Event kinds as users type them (CLI, JSONL, JSON output), in the order a
 # journey usually passes through them. The order also breaks ties between
-# decisions that took effect on the same day.
+# decisions that took effect on the same day: a disruption comes before a match and
+# a placement of the same day (a placement for adoption ends before the next begins,
+# as a 903 return's episodes say when a child moves from one adoptive placement
+# straight into another).
 EVENT_KINDS: Final[tuple[str, ...]] = (
     "child-details",
     "entered-care",
@@ -21,9 +24,9 @@ EVENT_KINDS: Final[tuple[str, ...]] = (
     "adoption-decision",
     "placement-order",
     "review",
+    "disruption",
     "match",
     "placed",
-    "disruption",
     "adoption-order",
     "left-care",
 )

@@ -205,6 +205,18 @@ def _refused_reference(child: str) -> str | None:
     return None
 
 
+def _zero_length(fact: Fact) -> bool:
+    return isinstance(fact, Episode) and fact.dec == fact.decom
+
+
+def _zero_length_reason(zero: Fact, other: Fact) -> str:
+    assert isinstance(zero, Episode)
+    return (
+        f"a zero-length episode: it starts and ends on {zero.decom}, the day the episode of "
+        f"{other.row.where} starts; that episode is kept"
+    )
+
+
 def check(rows: Iterable[Row]) -> Checked:
     """Check every row; merge the returns (newest wins); keep one fact per natural key."""
     out = Checked()
@@ -238,6 +250,13 @@ def check(rows: Iterable[Row]) -> Checked:
             out.same_as[fact.row] = winner.row
         elif winner.row.year > fact.row.year:
             out.superseded[fact.row] = winner.row
+        elif _zero_length(winner) and not _zero_length(fact):
+            # an episode that ends the day it starts, and the episode that starts that day: the
+            # zero-length one is the row at fault, the other stands
+            out.reject(winner.row, "DEC", _zero_length_reason(winner, fact))
+            kept[key] = fact
+        elif _zero_length(fact) and not _zero_length(winner):
+            out.reject(fact.row, "DEC", _zero_length_reason(fact, winner))
         else:
             out.reject(
                 fact.row,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.application import JourneysApp
+from journeys.domain.errors import JourneyError
 from journeys.domain.identity import journey_id
 from journeys.domain.timeline import CORRECT
 from journeys.loading.batch import load_lines
@@ -237,6 +238,34 @@ def import_903(
     return report
 
 
+def _record_together(
+    app: JourneysApp,
+    la: str,
+    recorded_by: str,
+    lines: list[LoadLine],
+    by_line: dict[int, ImportStep],
+    outcomes: dict[int, _Outcome],
+) -> None:
+    """A child's new decisions refused one at a time, tried once more all together. An older
+    return imported after a newer one can hold a whole earlier period of care (its start and its
+    end), or a placement and its disruption before a later match: each alone breaks a rule against
+    what the store holds, together they do not. All or none: when they still break a rule, each
+    keeps the reason it was refused for."""
+    refused: dict[str, list[LoadLine]] = defaultdict(list)
+    for line in lines:
+        step = by_line[line.line_no]
+        if step.status == Reconciled.APPEND and outcomes[id(step.wanted)].status == REJECTED:
+            refused[line.child].append(line)
+    for child, group in refused.items():
+        decisions = [(ln.kind, ln.on, ln.fields, ln.event_id, ln.source or "903") for ln in group if ln.on is not None]
+        try:
+            app.record_together(la, child, decisions, recorded_by=recorded_by)
+        except JourneyError:
+            continue
+        for ln in group:
+            outcomes[id(by_line[ln.line_no].wanted)] = _Outcome(Reconciled.APPEND)
+
+
 @dataclass
 class _Ticks:
     """Progress in rows: those of each child once its decisions are with the loader."""
@@ -303,6 +332,7 @@ def _import_chunk(
         outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:
         outcomes[id(by_line[bad.line_no].wanted)] = _Outcome(REJECTED, bad.reason)
+    _record_together(app, la, recorded_by, lines, by_line, outcomes)
     report.children += len(facts)
     for step in by_line.values():
         status = outcomes[id(step.wanted)].status

@@ -18,6 +18,9 @@ from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episod
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
+# Decisions that show the child looked after when they were made.
+_IN_CARE = frozenset({"adoption-decision", "placement-order", "match", "placed"})
+
 
 @dataclass
 class _Period:
@@ -229,6 +232,17 @@ def wanted_decisions(
     _decisions(walk, [d for d in decisions if d.row in good or d.row in checked.problems], good)
     for fact in facts:
         if isinstance(fact, Ad1):
+            decided = [w.on for w in walk.out if w.kind == "adoption-decision"] + [fact.date_int]
+            decided += [k.decision.on for k in store.known.values() if k.decision.kind == "adoption-decision"]
+            if not any(day <= fact.date_match for day in decided):
+                # the match is the row at fault, not the decision it should follow
+                walk.checked.reject(
+                    fact.row,
+                    "DATE_MATCH",
+                    f"DATE_MATCH {fact.date_match} is before the decision that the child should be placed for "
+                    f"adoption ({min(decided)}): a match follows that decision (rule 333)",
+                )
+                continue
             walk.want("match", "ad1", fact.date_match, fact.row, "DATE_MATCH")
             same_day = next((w for w in walk.out if w.kind == "adoption-decision" and w.on == fact.date_int), None)
             if same_day is not None:
@@ -237,4 +251,19 @@ def wanted_decisions(
                 k.decision.kind == "adoption-decision" for k in store.known.values()
             ):
                 walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
+    _start_on_or_before(walk.out)
     return walk.out
+
+
+def _start_on_or_before(out: list[Wanted]) -> None:
+    """A start of care the rows do not hold (the first episode given is not RNE = S) is on or before
+    the earliest date the rows show the child looked after: an adoption decision or a match made
+    before that first episode is part of the same period, not a decision before care."""
+    entered = next((w for w in out if w.kind == "entered-care"), None)
+    if entered is None or not entered.inferred:
+        return
+    earlier = [w.on for w in out if w.kind in _IN_CARE and w.on < entered.on]
+    if earlier:
+        entered.on = min(earlier)
+        if entered.span is not None:
+            entered.span = (entered.on, entered.span[1])

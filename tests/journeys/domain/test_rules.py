@@ -78,10 +78,10 @@ def test_match_while_the_plan_is_not_adoption_is_refused(in_care: JourneysApp) -
     refused(in_care, "match", "2014-08-01", r"match on 2014-08-01 while the plan is reunification \(since 2014-07-01\)")
 
 
-def test_placed_before_the_match_is_refused_rule_552(in_care: JourneysApp) -> None:
+def test_placed_before_the_match_is_refused_rule_331(in_care: JourneysApp) -> None:
     record(in_care, "C1", "adoption-decision", "2014-06-01")
     record(in_care, "C1", "placed", "2014-09-01")
-    refused(in_care, "match", "2014-09-10", r"match on 2014-09-10 is after the placement on 2014-09-01 \(rule 552")
+    refused(in_care, "match", "2014-09-10", r"match on 2014-09-10 is after the placement on 2014-09-01 \(rule 331")
 
 
 def test_placed_before_the_adoption_decision_is_refused(in_care: JourneysApp) -> None:

@@ -1,0 +1,243 @@
+"""What one return alone knows: a start of care it does not hold is on or before its first episode.
+
+Returns are split by collection year (tests/yearly_903.py) from a generated history, as a local
+authority holds them: one folder per year.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journeys import JourneysApp
+from journeys.synthetic.as_903 import write_903
+from journeys.synthetic.generator import generate
+from tests.helpers import Cli, run_import, timelines
+from tests.yearly_903 import split_by_year
+
+HEADS = {
+    "header": "CHILD,SEX,DOB,ETHNIC",
+    "episodes": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC",
+    "ad1": "CHILD,DOB,DATE_INT,DATE_MATCH",
+    "placed_for_adoption": "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
+}
+
+
+def _return(folder: Path, **tables: list[str]) -> Path:
+    folder.mkdir(parents=True)
+    for name, head in HEADS.items():
+        (folder / f"{name}.csv").write_text("\n".join([head, *tables.get(name, [])]) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_child_moving_from_one_adoptive_placement_straight_into_another_keeps_its_adoption_order(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C1,1,01/01/2013,WBRI"],
+        episodes=[
+            "C1,01/02/2014,S,C2,N1,U1,PR1,01/06/2015,X1",
+            "C1,01/06/2015,P,E1,N1,A4,PR1,01/09/2015,X1",  # placed with adopters
+            "C1,01/09/2015,P,E1,N1,A4,PR1,10/03/2016,E11",  # straight to other adopters, adopted
+        ],
+        placed_for_adoption=["C1,01/01/2013,01/05/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert report.rows_rejected == 0
+    kinds = [(kind, on) for kind, on, _ in timelines(memory_app)["C1"]]
+    assert ("disruption", "2015-09-01") in kinds and ("placed", "2015-09-01") in kinds
+    assert kinds.index(("disruption", "2015-09-01")) < kinds.index(("placed", "2015-09-01"))
+    assert kinds[-1] == ("adoption-order", "2016-03-10")
+
+
+def test_a_return_without_the_start_of_care_keeps_the_earlier_decision_and_match(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    later = _return(
+        tmp_path / "903" / "2016",
+        header=["C2,1,01/01/2012,WBRI"],
+        episodes=["C2,01/04/2015,L,E1,N1,A5,PR1,20/01/2016,E12"],  # the start of care is in the 2015 return
+        ad1=["C2,01/01/2012,01/09/2014,01/02/2015"],
+        placed_for_adoption=["C2,01/01/2012,01/09/2014,,"],
+    )
+    report = run_import(memory_app, later)
+    assert report.rows_rejected == 0
+    got = timelines(memory_app)["C2"]
+    entered = next(d for d in got if d[0] == "entered-care")
+    assert entered[1] == "2014-09-01"  # on or before the earliest decision the return shows in care
+    assert ("adoption-decision", "2014-09-01", {}) in got and ("match", "2015-02-01", {}) in got
+    # the earlier return fills in the real start, as a correction
+    _return(
+        tmp_path / "903" / "2015",
+        header=["C2,1,01/01/2012,WBRI"],
+        episodes=["C2,01/03/2013,S,C2,N1,U1,PR1,01/04/2015,X1", "C2,01/04/2015,L,E1,N1,A5,PR1,,"],
+        placed_for_adoption=["C2,01/01/2012,01/09/2014,,"],
+    )
+    again = run_import(memory_app, tmp_path / "903" / "2015")
+    assert again.rows_rejected == 0 and again.corrected >= 1
+    entered = next(d for d in timelines(memory_app)["C2"] if d[0] == "entered-care")
+    assert entered[1] == "2013-03-01"
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated history of 2,000 children, written as one return per collection year."""
+    root = tmp_path_factory.mktemp("yearly")
+    write_903(generate(children=2000, seed=3, las=1), root / "whole", 2024)
+    split_by_year(root / "whole" / "825" / "2024", root / "903")
+    return root / "903"
+
+
+def _without_carers_since(timeline: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(k, on, {f: v for f, v in fields.items() if f != "carers_since"}) for k, on, fields in timeline]
+
+
+def _reports(store: str, *, scorecard: bool = True) -> dict[str, Any]:
+    """The reports' JSON (the scorecard's A10 left out where ``scorecard`` is false)."""
+    run = Cli(store)
+    out = {}
+    for args in (
+        ["scorecard", "--period", "2016-19"],
+        ["cohort", "--census", "2020-09-30"],
+        ["counts", "--by", "year"],
+        ["waiting", "--as-at", "2020-03-31"],
+    ):
+        result = run(*args, "--json")
+        assert result.exit_code == 0, result.output
+        out[args[0]] = json.loads(result.output)
+    if not scorecard:
+        for figures in out["scorecard"]["by_la"].values():
+            figures.pop("A10")
+    return out
+
+
+def _imported(store: Path, steps: list[Path]) -> dict[str, Any]:
+    app = JourneysApp(str(store))
+    try:
+        for step in steps:
+            assert run_import(app, step).rows_rejected == 0, step.name
+        return timelines(app)
+    finally:
+        app.close()
+
+
+def test_the_latest_year_alone_rejects_no_row(yearly: Path, memory_app: JourneysApp) -> None:
+    latest = max(yearly.iterdir())
+    report = run_import(memory_app, latest)
+    assert report.rows_rejected == 0, report.rejects[:5]
+    assert report.inferred_starts > 0  # children whose start of care is in an earlier return
+
+
+@pytest.fixture(scope="module")
+def together(yearly: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """All years imported at once: the journeys and the reports."""
+    store = tmp_path_factory.mktemp("together") / "all.db"
+    journeys = _imported(store, [yearly])
+    return journeys, _reports(str(store))
+
+
+def test_years_newest_first_give_the_journeys_and_reports_of_all_years_at_once(
+    yearly: Path, together: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path
+) -> None:
+    journeys = _imported(tmp_path / "new.db", sorted(yearly.iterdir(), reverse=True))
+    assert journeys == together[0]
+    assert _reports(str(tmp_path / "new.db")) == together[1]
+
+
+def test_years_oldest_first_give_the_journeys_and_reports_of_all_years_at_once(
+    yearly: Path, together: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path
+) -> None:
+    journeys = _imported(tmp_path / "old.db", sorted(yearly.iterdir()))
+    assert journeys.keys() == together[0].keys()
+    # carers_since of a foster carers' placement whose foster start is in an older return stays
+    # unknown (docs/ssda903.md, "What the 903 cannot tell"): everything else is the same
+    assert {c: _without_carers_since(t) for c, t in journeys.items()} == {
+        c: _without_carers_since(t) for c, t in together[0].items()
+    }
+    expected = json.loads(json.dumps(together[1]))
+    for figures in expected["scorecard"]["by_la"].values():
+        figures.pop("A10")
+    assert _reports(str(tmp_path / "old.db"), scorecard=False) == expected
+
+
+@pytest.fixture(scope="module")
+def small_yearly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    """A smaller generated history as yearly returns, and its journeys and reports all at once."""
+    root = tmp_path_factory.mktemp("small")
+    write_903(generate(children=300, seed=5, las=1), root / "whole", 2024)
+    split_by_year(root / "whole" / "825" / "2024", root / "903")
+    journeys = _imported(root / "all.db", [root / "903"])
+    return root / "903", journeys, _reports(str(root / "all.db"), scorecard=False)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choices=st.randoms(use_true_random=False))
+def test_years_added_one_by_one_in_any_order_give_the_journeys_and_reports_of_all_years_at_once(
+    small_yearly: tuple[Path, dict[str, Any], dict[str, Any]], choices: Any
+) -> None:
+    """Any year first, then each next import the year before or after those imported, at random
+    (an order with a gap in the years is not covered: see docs/ssda903.md)."""
+    yearly, journeys, reports = small_yearly
+    years = sorted(yearly.iterdir())
+    low = high = choices.randrange(len(years))
+    order = [years[low]]
+    while len(order) < len(years):
+        if low > 0 and (high == len(years) - 1 or choices.random() < 0.5):
+            low -= 1
+            order.append(years[low])
+        else:
+            high += 1
+            order.append(years[high])
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "any.db"
+        got = _imported(store, order)
+        assert {c: _without_carers_since(t) for c, t in got.items()} == {
+            c: _without_carers_since(t) for c, t in journeys.items()
+        }
+        assert _reports(str(store), scorecard=False) == reports
+
+
+def test_a_match_before_the_decision_is_the_row_rejected_and_the_decision_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C3,1,01/01/2012,WBRI"],
+        episodes=["C3,01/02/2014,S,C2,N1,U1,PR1,,"],
+        ad1=["C3,01/01/2012,01/09/2014,01/06/2014"],  # matched before the decision
+        placed_for_adoption=["C3,01/01/2012,01/09/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.table, r.column) for r in report.rejects] == [("ad1", "DATE_MATCH")]
+    assert "rule 333" in report.rejects[0].reason
+    got = timelines(memory_app)["C3"]
+    assert ("adoption-decision", "2014-09-01", {}) in got
+    assert not any(kind == "match" for kind, _, _ in got)
+
+
+def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C4,1,01/01/2013,WBRI"],
+        episodes=[
+            "C4,01/02/2014,S,C2,N1,U1,PR1,01/03/2015,X1",
+            "C4,01/03/2015,P,E1,N1,U1,PR1,01/03/2015,X1",  # ends the day it starts
+            "C4,01/03/2015,P,E1,N1,A4,PR1,10/03/2016,E11",
+        ],
+        placed_for_adoption=["C4,01/01/2013,01/05/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.row, r.column) for r in report.rejects] == [(3, "DEC")]
+    assert "zero-length" in report.rejects[0].reason
+    got = timelines(memory_app)["C4"]
+    assert ("placed", "2015-03-01", {"with_foster_carers": False}) in got
+    assert got[-1] == ("adoption-order", "2016-03-10", {})
