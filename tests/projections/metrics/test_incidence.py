@@ -23,7 +23,9 @@ tie_free = st.lists(st.integers(min_value=1, max_value=2000), min_size=2, max_si
         lambda causes: list(zip(times, causes, strict=True))
     )
 )
-tied = st.lists(st.tuples(st.integers(min_value=0, max_value=30), st.sampled_from((0, *CAUSES))), min_size=1, max_size=60)
+tied = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=30), st.sampled_from((0, *CAUSES))), min_size=1, max_size=60
+)
 
 
 def _fit(sample: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
