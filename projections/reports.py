@@ -238,6 +238,10 @@ def _report_on_selected_rows(
     return _from_views(app, las, progress, current)
 
 
+# For the reports of their own modules (projections/cost_report.py).
+report_on_selected_rows = _report_on_selected_rows
+
+
 def cohort(
     app: JourneysApp,
     *,
