@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -26,10 +26,9 @@ from projections.metrics.cohorts import EXITED, MATCHED, WAITING, CohortChild, o
 from projections.metrics.figures import MEAN, SUM, Fact, Figure, Measure, fact
 from projections.metrics.periods import PeriodError, financial_year_label, financial_year_start, parse_period
 from projections.metrics.summary import PeriodSummary
-from projections.metrics.unit_costs import Rate
+from projections.metrics.unit_costs import Rate, exact, pounds
 
 BAND = Fraction(20, 100)  # the sensitivity band: the rate 20% lower and higher
-PENNY = Decimal("0.01")
 
 
 def one_year(text: str, option: str) -> int:
@@ -41,18 +40,6 @@ def one_year(text: str, option: str) -> int:
     if last.year != first.year + 1:
         raise PeriodError(f"{option} {text!r} is more than one financial year", "give one year, e.g. 2014-15")
     return first.year
-
-
-def pounds(amount: Fraction | int) -> str:
-    """An exact amount shown to the penny (half up), e.g. ``"295293.78"``."""
-    value = Fraction(amount)
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(PENNY, rounding=ROUND_HALF_UP))
-
-
-def exact(value: Fraction | int) -> str:
-    """An exact value as its fraction, ``"86394/27"`` (a whole number as itself)."""
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 @dataclass(frozen=True)

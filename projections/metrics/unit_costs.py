@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,19 @@ from journeys.domain.errors import JourneyError
 DEFAULT_FILE = Path(__file__).with_name("costs.toml")
 DAYS_IN = {"day": 1, "week": 7}
 _YEAR = re.compile(r"\d{4}-\d{2}")
+PENNY = Decimal("0.01")
+
+
+def pounds(amount: Fraction | int) -> str:
+    """An exact amount shown to the penny (half up), e.g. ``"295293.78"``."""
+    value = Fraction(amount)
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(PENNY, rounding=ROUND_HALF_UP))
+
+
+def exact(value: Fraction | int) -> str:
+    """An exact value as its fraction, ``"86394/27"`` (a whole number as itself)."""
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 class CostsError(JourneyError):
@@ -52,7 +65,8 @@ class Rate:
             "label": self.label,
             "amount": str(self.amount),
             "per": self.per,
-            "per_day": self.per_day,
+            "per_day": pounds(self.per_day),
+            "per_day_exact": exact(self.per_day),
             "price_year": self.price_year,
             "placement_type": self.placement_type,
             "source": self.source,
