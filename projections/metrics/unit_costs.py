@@ -149,7 +149,10 @@ class UnitCosts:
         chosen = name or self.default
         found = self.rates.get(chosen)
         if found is None:
-            raise CostsError(f"{self.path.name} has no rate {chosen!r} (it has {', '.join(self.rates)})")
+            raise CostsError(
+                f"{self.path.name} has no rate {chosen!r}",
+                f"give --rate one of {', '.join(self.rates)}, or a costs file of your own with --costs",
+            )
         return found
 
 
