@@ -45,6 +45,7 @@ COMMAND_MODULES: dict[str, str] = {
     "retract": "cli.record_cmds",
     "scorecard": "cli.report_cmds",
     "cohort": "cli.report_cmds",
+    "cost": "cli.cost_cmds",
     "waiting": "cli.report_cmds",
     "counts": "cli.report_cmds",
     "stages": "cli.report_cmds",

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 import projections
+from cli import outcome_output
 from cli.context import friendly, settings
 from cli.explain_output import echo_figures, echo_figures_csv, explain_option, explained_figures
 from cli.output import ascii_label, echo_json, echo_table
@@ -184,6 +185,12 @@ COHORT_KEYS = [
 @json_option
 @csv_option
 @explain_option
+@click.option(
+    "--outcomes",
+    is_flag=True,
+    help="Also each way the waits ended (matched, plan changed, left care): Aalen–Johansen cumulative "
+    'incidence at 3, 6, 12 and 18 months with 95% intervals (JSON: "outcomes" in each cohort row).',
+)
 @friendly
 def cohort(
     by: str,
@@ -195,17 +202,20 @@ def cohort(
     as_json: bool,
     as_csv: str | None,
     explain: bool,
+    outcomes: bool,
 ) -> None:
     """Prospective placement-order cohorts: POs per financial year (or in a window), how many
     were matched by the census and how fast, and how many are still waiting.
 
     Waiting children are not left out: "mean incl. waiting" counts their days so far (a
-    lower bound) and the Kaplan–Meier median treats them as censored.
+    lower bound) and the Kaplan–Meier median treats them as censored. With --outcomes, each
+    way a wait can end is counted as a competing risk (docs/read-models.md).
 
     \b
     Example:
       journeys cohort --by po-year --census 2016-09-30 --la 825 --la 928
       journeys cohort --census 2016-09-30 --from 2015-10-01 --to 2016-03-31 --json
+      journeys cohort --census 2016-09-30 --la 825 --outcomes
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -218,20 +228,24 @@ def cohort(
             las=chosen_las(las),
             progress=progress,
             explain=explain,
+            outcomes=outcomes,
         )
     if _output(by_la, as_json, as_csv, explain):
         return
     means = {"mean_days_po_to_match", "mean_days_with_waiting"}  # rounded for display, full precision in CSV
     rows = [
         [la, *(rounded(r[k], 2) if k in means and not as_csv else r[k] for k in COHORT_KEYS[1:])]
+        + (outcome_output.csv_values(r) if outcomes and as_csv else [])
         for la, report in by_la.items()
         for r in report["rows"]
     ]
     if as_csv:
-        echo_csv(COHORT_KEYS, rows)
+        echo_csv(COHORT_KEYS + (outcome_output.csv_keys() if outcomes else []), rows)
         return
     click.echo(f"Placement-order cohorts observed at {census}")
     echo_table(COHORT_HEADERS, rows)
+    if outcomes:
+        outcome_output.echo_outcomes(by_la)
     _explained(by_la, explain)
 
 

@@ -13,11 +13,13 @@ from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
     from projections.bundles import BundleCheck, BundleError, BundleOptions, check_bundle, write_bundle
+    from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
+    from projections.metrics.unit_costs import CostsError
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
     from projections.reports import (
         cohort,
@@ -40,8 +42,10 @@ else:
         __name__,
         {
             "projections.bundles": ("BundleCheck", "BundleError", "BundleOptions", "check_bundle", "write_bundle"),
+            "projections.cost_report": ("cost",),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
+            "projections.metrics.unit_costs": ("CostsError",),
             "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
@@ -76,6 +80,7 @@ __all__ = [
     "BundleOptions",
     "CatchUp",
     "ChildDeadlines",
+    "CostsError",
     "MalformedFigureId",
     "OneFigure",
     "PlanChange",
@@ -87,6 +92,7 @@ __all__ = [
     "ViewsAhead",
     "check_bundle",
     "cohort",
+    "cost",
     "counts",
     "deadlines_for",
     "explain_figure",

@@ -37,9 +37,19 @@ OPTIONS: dict[str, tuple[tuple[str, bool], ...]] = {
     "plan-changes": (("from", False), ("to", False), ("all", False), ("known", False)),
     "tracking-cohort": (("from", True), ("to", True), ("census", True), ("known", False)),
     "surgery": (("as-at", True), ("known", False), ("owner", False), ("rules", False)),
+    "cost": (
+        ("baseline", True),
+        ("compare", True),
+        ("census", True),
+        ("rate", True),
+        ("costs", False),
+        ("index", False),
+        ("price-year", False),
+        ("known", False),
+    ),
 }
 DATES = frozenset({"from", "to", "census", "as-at"})
-TEXTS = frozenset({"owner", "rules"})
+TEXTS = frozenset({"owner", "rules", "costs", "index"})
 CHOICES = {"by": ("quarter", "year"), "all": ("1",)}
 ALL = "all"
 EXAMPLE = "scorecard:825:A1.mean_days@from=2012-04-01,to=2015-03-31,a3=14"

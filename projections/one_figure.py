@@ -4,12 +4,13 @@ again with the options the id names, explained, and the one figure taken from it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.milestones import load_rules
-from projections import reports
+from projections import cost_report, reports
 from projections.figure_ids import ALL, FigureId, parse
 
 
@@ -75,10 +76,32 @@ def _explained(app: JourneysApp, found: FigureId) -> dict[str, Any]:
         by_la = reports.stages(
             app, start=found.date("from"), end=found.date("to"), known_at=known_at, las=las, explain=True
         )
+    elif ref.report == "cost":
+        by_la = _cost(app, found, las)
     else:
         return _explained_object(app, found, la)
     explain: dict[str, Any] = by_la[la or ALL]["explain"]
     return explain
+
+
+def _cost(app: JourneysApp, found: FigureId, las: list[str]) -> dict[str, dict[str, Any]]:
+    named = found.ref.named
+    census = found.date("census")
+    assert census is not None
+    files = {key: Path(named[key]) if key in named else None for key in ("costs", "index")}
+    return cost_report.cost(
+        app,
+        baseline=named["baseline"],
+        compare=named["compare"],
+        census=census,
+        rate=named["rate"],
+        costs_file=files["costs"],
+        index_file=files["index"],
+        price_year=named.get("price-year"),
+        known_at=found.known_at,
+        las=las,
+        explain=True,
+    )
 
 
 def _explained_object(app: JourneysApp, found: FigureId, la: str | None) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from journeys.domain.milestones import DEFAULT_RULES, RuleSet, load_rules
 from journeys.progress import Progress
 from projections.explanation import Explained, Explaining, explaining_if, explanation
 from projections.figure_ids import FigureRef
-from projections.metrics import activity, cohorts
+from projections.metrics import activity, cohort_outcomes, cohorts
 from projections.metrics import scorecard as card
 from projections.metrics.periods import PeriodError, window
 from projections.metrics.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
@@ -238,6 +238,10 @@ def _report_on_selected_rows(
     return _from_views(app, las, progress, current)
 
 
+# For the reports of their own modules (projections/cost_report.py).
+report_on_selected_rows = _report_on_selected_rows
+
+
 def cohort(
     app: JourneysApp,
     *,
@@ -248,8 +252,12 @@ def cohort(
     las: Sequence[str] = (),
     progress: Progress | None = None,
     explain: bool = False,
+    outcomes: bool = False,
 ) -> dict[str, dict[str, Any]]:
+    """The placement-order cohorts per local authority; with ``outcomes``, each cohort's row also
+    holds how its waits ended (:mod:`projections.metrics.cohort_outcomes`)."""
     options = {"census": census, "from": start, "to": end}
+    extra = cohort_outcomes.outcomes if outcomes else None
     if start is not None or end is not None:
         if start is None or end is None:
             raise PeriodError(
@@ -258,7 +266,7 @@ def cohort(
         if end < start:
             raise PeriodError(f"the window ends ({end}) before it starts ({start})", "give --from on or before --to")
         first, last = start, end
-        windowed: Explained = lambda rows: cohorts.in_window_explained(rows, census, first, last)  # noqa: E731
+        windowed: Explained = lambda rows: cohorts.in_window_explained(rows, census, first, last, extra)  # noqa: E731
         return _report_on_selected_rows(
             app,
             _plain(windowed),
@@ -268,7 +276,7 @@ def cohort(
             progress,
             explaining_if(explain, windowed, "cohort", options, known_at),
         )
-    by_year: Explained = lambda rows: cohorts.by_po_year_explained(rows, census)  # noqa: E731
+    by_year: Explained = lambda rows: cohorts.by_po_year_explained(rows, census, extra)  # noqa: E731
     by_census: Selection = lambda views, las: views.placement_orders_by(census, None, COHORT_COLUMNS, las)  # noqa: E731
     explaining = explaining_if(explain, by_year, "cohort", options, known_at)
     return _report_on_selected_rows(app, _plain(by_year), by_census, known_at, las, progress, explaining)

@@ -8,7 +8,7 @@ adoption stopped being the plan or they left care), never silently dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,6 +18,8 @@ from projections.metrics.periods import financial_year_label, financial_year_sta
 from projections.metrics.summary import PeriodSummary
 
 MATCHED, WAITING, EXITED = "matched", "waiting", "exited"
+# What a report may add to each cohort's row from its children (``cohort --outcomes``).
+Extra = Callable[[list["CohortChild"]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -131,13 +133,14 @@ def by_po_year(rows: Iterable[PeriodSummary], census: date) -> dict[str, Any]:
 
 
 def by_po_year_explained(
-    rows: Iterable[PeriodSummary], census: date
+    rows: Iterable[PeriodSummary], census: date, outcomes: Extra | None = None
 ) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
-    """:func:`by_po_year` and its figures, each with the children it counts."""
+    """:func:`by_po_year` and its figures, each with the children it counts; with ``outcomes``,
+    each row also holds what it gives of the cohort's children, under ``"outcomes"``."""
     years: dict[int, list[CohortChild]] = {}
     for child in observed(rows, census):
         years.setdefault(financial_year_start(child.placement_order), []).append(child)
-    return _cohorts(census, [(financial_year_label(year), years[year]) for year in sorted(years)])
+    return _cohorts(census, [(financial_year_label(year), years[year]) for year in sorted(years)], outcomes)
 
 
 def in_window(rows: Iterable[PeriodSummary], census: date, start: date, end: date) -> dict[str, Any]:
@@ -146,20 +149,24 @@ def in_window(rows: Iterable[PeriodSummary], census: date, start: date, end: dat
 
 
 def in_window_explained(
-    rows: Iterable[PeriodSummary], census: date, start: date, end: date
+    rows: Iterable[PeriodSummary], census: date, start: date, end: date, outcomes: Extra | None = None
 ) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
-    """:func:`in_window` and its figures, each with the children it counts."""
+    """:func:`in_window` and its figures, each with the children it counts (``outcomes``: as
+    :func:`by_po_year_explained`)."""
     children = [c for c in observed(rows, census) if start <= c.placement_order <= end]
-    return _cohorts(census, [(f"{start.isoformat()} to {end.isoformat()}", children)])
+    return _cohorts(census, [(f"{start.isoformat()} to {end.isoformat()}", children)], outcomes)
 
 
 def _cohorts(
-    census: date, cohorts: list[tuple[str, list[CohortChild]]]
+    census: date, cohorts: list[tuple[str, list[CohortChild]]], outcomes: Extra | None = None
 ) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
     every: list[Figure[CohortChild]] = []
     rows = []
     for label, children in cohorts:
         figures = cohort_figures(label, children)
-        rows.append(_row_of(label, figures))
+        row = _row_of(label, figures)
+        if outcomes is not None:
+            row["outcomes"] = outcomes(children)
+        rows.append(row)
         every.extend(figures)
     return {"census": census, "rows": rows}, every

@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from functools import cached_property
 from statistics import fmean, median
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from projections.metrics.km import median as km_median
 
 T = TypeVar("T")
-Number = int | float
+Number = int | float | Fraction  # a Fraction: money and days kept exact (journeys cost)
 
 COUNT, SUM, MEAN, MEDIAN, MAX, PERCENT, KM_MEDIAN = "count", "sum", "mean", "median", "max", "percent", "km-median"
 # How the rows' values make the figure (as `--explain` and docs/explain.md say it).
@@ -72,13 +73,13 @@ def aggregate(kind: str, values: Sequence[Number], observed: Sequence[bool] = ()
     if kind == MEAN:
         return fmean(values)
     if kind == MEDIAN:
-        return float(median(values))
+        return float(median(cast("Sequence[float]", values)))
     if kind == MAX:
         return max(values)
     if kind == PERCENT:
         return 100.0 * sum(values) / len(values)
     if kind == KM_MEDIAN:
-        return km_median(values, observed)
+        return km_median(cast("Sequence[float]", values), observed)  # whole days, as they came
     raise ValueError(f"no aggregate {kind!r}")
 
 
