@@ -48,6 +48,13 @@ values = {
     "all": st.just(True),
     "owner": texts,
     "rules": texts,
+    # the cost report's: financial years and a rate's name as plain tokens, its data files as texts
+    "baseline": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
+    "compare": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
+    "rate": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+    "price-year": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
+    "costs": texts,
+    "index": texts,
 }
 
 
