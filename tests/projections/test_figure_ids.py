@@ -48,6 +48,12 @@ values = {
     "all": st.just(True),
     "owner": texts,
     "rules": texts,
+    "baseline": st.sampled_from(["2014-15", "2015-16"]),
+    "compare": st.sampled_from(["2015-16", "2016-17"]),
+    "price-year": st.sampled_from(["2016-17", "2021-22"]),
+    "rate": st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True),
+    "costs": texts,
+    "index": texts,
 }
 
 
