@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
+from bench.encryption import encryption_report
 from bench.evidence import MUTATIONS, mutation_figures, verify_figures
 from bench.explain import report as explain_report
 from bench.faults import report as faults_report
@@ -424,6 +425,9 @@ def measure(scale: Scale, work: Path) -> Results:
 
     # 12. a load's memory when most of its lines are rejected: flat, the rejects kept on disk
     rejects_report(res, work, files["10k"], scale.rejected_lines)
+
+    # 13. encrypted payloads (CIPHER_KEY): load and rebuild as shares of the plain store's
+    encryption_report(res, work, files["10k"])
     return res
 
 

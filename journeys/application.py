@@ -17,7 +17,6 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
-    Mapper,
     Notification,
     PersistenceError,
     StoredEvent,
@@ -33,7 +32,8 @@ from journeys.progress import Progress
 from journeys.storage.conflicts import saved
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
 from journeys.storage.location import DEFAULT_STORE, create_private, remove_sqlite_files, shown_store, store_env
-from journeys.storage.mapper import journeys_mapper
+from journeys.storage.mapper import PydanticMapper, journeys_mapper
+from journeys.storage.payloads import check_payloads, plain_events, plain_rows
 from journeys.storage.recorders import JourneysRecorder, journeys_recorder
 from journeys.storage.unreadable import UnreadableStream, locate_unreadable
 
@@ -70,6 +70,7 @@ class JourneysApp(Application[UUID]):
 
     name = "journeys"
     recorder: JourneysRecorder
+    mapper: PydanticMapper
 
     def __init__(
         self, store: str = DEFAULT_STORE, env: Mapping[str, str] | None = None, *, allow_unknown_la: bool | None = None
@@ -88,6 +89,7 @@ class JourneysApp(Application[UUID]):
         self.created = create_private(store) if settings.get("SQLITE_DBNAME") == store else False
         try:
             super().__init__(env=settings)
+            check_payloads(store, self.recorder, self.mapper)
         except (PersistenceError, StoreError) as error:
             if self.created:
                 remove_sqlite_files(store)
@@ -107,7 +109,7 @@ class JourneysApp(Application[UUID]):
             remove_sqlite_files(self.store)
         return empty
 
-    def construct_mapper(self) -> Mapper[UUID]:
+    def construct_mapper(self) -> PydanticMapper:
         return journeys_mapper(self.factory)
 
     def construct_recorder(self) -> JourneysRecorder:
@@ -265,7 +267,7 @@ class JourneysApp(Application[UUID]):
     def stream_entries(self, stream: UUID) -> list[Entry]:
         """The entries of one stream by its id (empty when there is none). The first entry
         (``opened``) carries ``la`` and ``child`` in its fields."""
-        return entries_from_stored(self.recorder.select_events(stream), self._decode)
+        return entries_from_stored(plain_events(self.mapper, self.recorder.select_events(stream)), self._decode)
 
     def find(self, la: str, child: str) -> Journey | None:
         """A child's journey as stored, or None when none was opened."""
@@ -286,7 +288,7 @@ class JourneysApp(Application[UUID]):
         is left out). Same entries as :meth:`stream_entries` gives one stream at a time."""
         wanted = list(dict.fromkeys(streams))
         try:
-            found = entries_of_rows(self.recorder.select_streams(wanted), self._decode)
+            found = entries_of_rows(plain_rows(self.mapper, self.recorder.select_streams(wanted)), self._decode)
         except PersistenceError:
             raise
         except Exception:  # one unreadable stored event: read them one by one, leaving it out
@@ -301,7 +303,9 @@ class JourneysApp(Application[UUID]):
         walking the log in windows reads (and a rebuild derives) every child once (see
         :meth:`JourneysRecorder.select_streams_ending`)."""
         try:
-            return entries_of_interleaved_rows(self.recorder.select_streams_ending(first, last), self._decode)
+            return entries_of_interleaved_rows(
+                plain_rows(self.mapper, self.recorder.select_streams_ending(first, last)), self._decode
+            )
         except PersistenceError:
             raise
         except Exception:  # one unreadable stored event: leave its stream out, read the others
@@ -313,7 +317,14 @@ class JourneysApp(Application[UUID]):
         be read is left out and noted in :attr:`unreadable`."""
         found: dict[UUID, list[Entry]] = {}
         for stream in streams:
-            stored = list(self.recorder.select_events(stream))
+            try:
+                stored = plain_events(self.mapper, self.recorder.select_events(stream))
+            except Exception:  # a state that does not decrypt: the stream is unreadable as it is stored
+                stored = list(self.recorder.select_events(stream))
+                self.unreadable[stream] = found_out = locate_unreadable(stream, stored, self.mapper.to_domain_event)
+                if noted is not None:
+                    noted.append(found_out)
+                continue
             try:
                 entries = entries_from_stored(stored, self._decode)
             except Exception:  # any failure to decode stored bytes makes that stream unreadable
@@ -395,7 +406,7 @@ class JourneysApp(Application[UUID]):
     def _decode(self, stored: StoredEvent) -> Journey.Event:
         from journeys.domain.journey import Journey
 
-        event = self.mapper.to_domain_event(stored)
+        event = self.mapper.event_of(stored.topic, stored.state)  # a plain state (see storage.payloads)
         assert isinstance(event, Journey.Event)
         return event
 

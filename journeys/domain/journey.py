@@ -22,6 +22,7 @@ from journeys.domain.entries import entry_of
 from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, TamperedEvent
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
+from journeys.domain.localday import london_date
 from journeys.domain.rules import TimelineCheck, check_timeline
 from journeys.domain.sealing import SealableEvent, jsonable, sealed, stored_topic
 from journeys.domain.timeline import (
@@ -189,7 +190,7 @@ class Journey(PydanticAggregate):
         assert isinstance(journey, Journey)
         journey.pending_events.append(event)
         journey._contents[1] = content
-        journey._decisions, journey._check = [], TimelineCheck((), recorded_at.date())  # none yet
+        journey._decisions, journey._check = [], TimelineCheck((), london_date(recorded_at))  # none yet
         return journey
 
     @staticmethod
@@ -229,7 +230,7 @@ class Journey(PydanticAggregate):
         on = payloads.parse_date(on, "on")
         candidate = Decision(self.version + 1, kind, on, values)
         check, self._check = self._check, None  # a check that refuses is spent
-        decisions, check = TimelineCheck.with_decision(check, self.decisions(), candidate, recorded_at.date())
+        decisions, check = TimelineCheck.with_decision(check, self.decisions(), candidate, london_date(recorded_at))
         event = self._values(recorded_at, recorded_by, source, event_id, on=on, **values)
         self._append(EVENT_CLASSES[kind], event, values)
         # the decisions in force now (what effective_decisions gives), and the walk over them
@@ -283,7 +284,7 @@ class Journey(PydanticAggregate):
             raise InvalidEvent(f"the correction of event {seq} changes nothing", "give --on or a field to change")
         corrected = Decision(seq, target.kind, new_on, merged)
         rest = [d for d in self.decisions() if d.seq != seq]
-        check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=recorded_at.date())
+        check_timeline(sorted([*rest, corrected], key=Decision.sort_key), today=london_date(recorded_at))
         event = self._values(
             recorded_at,
             recorded_by,
@@ -303,7 +304,7 @@ class Journey(PydanticAggregate):
         """Withdraw decision ``seq`` (recorded in error); the original stays in the history."""
         inputs.free_text(reason, "the reason")
         self._current_decision(seq)
-        check_timeline([d for d in self.decisions() if d.seq != seq], today=recorded_at.date())
+        check_timeline([d for d in self.decisions() if d.seq != seq], today=london_date(recorded_at))
         self._append(
             Journey.Retracted, self._values(recorded_at, recorded_by, source, event_id, target=seq, reason=reason)
         )

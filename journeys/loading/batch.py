@@ -210,7 +210,7 @@ class BatchLoad:
                 refusals.loaded(key)
         # What save() does for an application without snapshots, cache or followers: insert the
         # batch's new events in one transaction, stored as the JSON content they were sealed with.
-        encode = app.mapper.transcoder.encode
+        encode = app.mapper.state_of  # its JSON, compressed and encrypted as the store's settings ask
         self._insert(
             [
                 (key, version, topic, encode(content))

@@ -23,7 +23,7 @@ from typing import Final
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.inputs import child_reference
 from journeys.ssda903.by_child import RUN_ROWS, RowsByChild
-from journeys.ssda903.codes import DATE_FORMAT, EPISODES, READ_COLUMNS, RECOGNISING_COLUMNS, TABLES
+from journeys.ssda903.codes import DATE_FORMAT, EPISODES, READ_COLUMNS, TABLES
 from journeys.ssda903.tables import EMPTY, NotATable, ReturnError, Row, TableFile, expected_tables, read_header
 from journeys.ssda903.xml_return import CHILD_ELEMENT, ELEMENT_OF, NOT_A_RETURN, XmlReturn, read_xml_header
 from journeys.ssda903.xml_return import ROOT as XML_ROOT

@@ -59,6 +59,13 @@ def _start_of_care(_match: re.Match[str], reject: Rejected) -> str:
     return f"import {which} first, or with this one (returns can be given in any order)"
 
 
+def _validator_rule(match: re.Match[str], _reject: Rejected) -> str:
+    return (
+        f"correct the row as the DfE 903 validator's rule {match.group('rule')} asks (the reason says what it "
+        f"found) in the case management system, {AGAIN}"
+    )
+
+
 def _store_rule(match: re.Match[str], _reject: Rejected) -> str:
     return (
         f"the store refuses this {match.group('kind')} (a rule every journey keeps): check its date against the "
@@ -138,6 +145,7 @@ KINDS: Final[tuple[ReasonKind, ...]] = (
         re.compile(r"^repeats \S+, rejected$"),
         "fix the row named (another return's, listed too): this row repeats it",
     ),
+    ReasonKind("a validator rule", re.compile(r"\(rule (?P<rule>\w+)\)$"), _validator_rule),
     ReasonKind(
         "a rule of the journey store", re.compile(r"^(?P<kind>[a-z][a-z -]*?) on \d{4}-\d\d-\d\d\b"), _store_rule
     ),

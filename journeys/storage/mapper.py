@@ -1,8 +1,15 @@
-"""How events are stored: pydantic to JSON with orjson (the library's aggregate8 pattern), and
-never encrypted or compressed (a store asked for either is refused, see :func:`journeys_mapper`).
+"""How events are stored: pydantic to JSON with orjson (the library's aggregate8 pattern), then,
+when the store's settings ask for them, compressed (``COMPRESSOR_TOPIC``) and encrypted
+(``CIPHER_KEY``, ``CIPHER_TOPIC``) with the library's compressor and cipher, in the library's
+order (encode, compress, encrypt).
 
 Pydantic turns dates, datetimes (freezegun's FakeDatetime included) and UUIDs into JSON
 values and rebuilds the model types on the way back, so no transcodings are registered.
+Every path that writes or reads a stored event's state goes through this mapper: the save of
+an event object (:meth:`PydanticMapper.to_stored_event`), a load's bulk insert
+(:meth:`PydanticMapper.state_of`) and the read side's fast decoding
+(:meth:`PydanticMapper.plain_state`). A hash is over the event's plain canonical content
+(:mod:`journeys.domain.sealing`), so ``verify`` gives the same answer with or without a cipher.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
+    Cipher,
     InfrastructureFactory,
     Mapper,
     ProgrammingError,
@@ -42,6 +50,28 @@ class OrjsonTranscoder(Transcoder):
 class PydanticMapper(Mapper[UUID]):
     """Maps pydantic domain events to stored events and back."""
 
+    @property
+    def transforms(self) -> bool:
+        """Whether a stored state is other than its JSON (compressed or encrypted)."""
+        return self.cipher is not None or self.compressor is not None
+
+    def state_of(self, content: dict[str, Any]) -> bytes:
+        """The stored state of an event whose JSON content is ``content``."""
+        state = self.transcoder.encode(content)
+        if self.compressor is not None:
+            state = self.compressor.compress(state)
+        if self.cipher is not None:
+            state = self.cipher.encrypt(state)
+        return state
+
+    def plain_state(self, state: bytes) -> bytes:
+        """A stored state as its JSON (decrypted and decompressed)."""
+        if self.cipher is not None:
+            state = self.cipher.decrypt(bytes(state))
+        if self.compressor is not None:
+            state = self.compressor.decompress(state)
+        return state
+
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         return self.stored_event(domain_event, cast("BaseModel", domain_event).model_dump(mode="json"))
 
@@ -51,12 +81,16 @@ class PydanticMapper(Mapper[UUID]):
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
             topic=get_topic(type(domain_event)),
-            state=self.transcoder.encode(state),
+            state=self.state_of(state),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = _event_class(stored_event.topic)
-        return cast(DomainEventProtocol[UUID], cls.model_validate(self.transcoder.decode(stored_event.state)))
+        return self.event_of(stored_event.topic, self.plain_state(stored_event.state))
+
+    def event_of(self, topic: str, plain: bytes) -> DomainEventProtocol[UUID]:
+        """The event stored under ``topic`` whose JSON is ``plain`` (see :meth:`plain_state`)."""
+        cls = _event_class(topic)
+        return cast(DomainEventProtocol[UUID], cls.model_validate(self.transcoder.decode(plain)))
 
 
 def _event_class(topic: str) -> Any:
@@ -71,24 +105,36 @@ def _event_class(topic: str) -> Any:
         return resolve_topic(topic)
 
 
-# The library's settings for encrypting and compressing stored events: journeys stores events
-# as plain JSON (the bulk load seals it, and the read side decodes it, without the mapper), so
-# either setting would be silently ignored. Until encryption is built, a store is not opened
-# with them.
-_UNSUPPORTED = (
-    ("CIPHER_TOPIC", "encryption"),
-    ("CIPHER_KEY", "encryption"),
-    ("COMPRESSOR_TOPIC", "compression"),
-)
+# The cipher a store with CIPHER_KEY and no CIPHER_TOPIC uses: the library's AES-GCM cipher on
+# the `cryptography` package (a dependency of journeys). Its stored format is that of the
+# library's other AES cipher, eventsourcing.cipher:AESCipher (on pycryptodome, which journeys
+# does not install): either reads what the other wrote.
+DEFAULT_CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 
 
-def journeys_mapper(factory: InfrastructureFactory[Any]) -> Mapper[UUID]:
-    """The mapper of a journey store, built by the library's factory; a :class:`StoreError`
-    when the environment asks for a cipher or a compressor, which journeys does not apply."""
-    for key, what in _UNSUPPORTED:
-        if factory.env.get(key):
-            raise StoreError(
-                f"the setting {key} asks for {what} of the stored events, which journeys does not support yet",
-                f"unset {key} (and JOURNEYS_{key}): events are stored as plain JSON",
-            )
-    return factory.mapper(transcoder=OrjsonTranscoder(), mapper_class=PydanticMapper)
+def journeys_mapper(factory: InfrastructureFactory[Any]) -> PydanticMapper:
+    """The mapper of a journey store with the cipher and compressor its settings ask for; a
+    :class:`StoreError` for a setting that cannot be used (an unknown topic, a bad key)."""
+    env = factory.env
+    topic = env.get("CIPHER_TOPIC") or (DEFAULT_CIPHER_TOPIC if env.get("CIPHER_KEY") else "")
+    try:
+        cipher: Cipher | None = resolve_topic(topic)(env) if topic else None
+    except (TopicError, ImportError) as error:
+        raise StoreError(
+            f"the setting CIPHER_TOPIC names a cipher that cannot be used ({error})",
+            f"unset CIPHER_TOPIC to use {DEFAULT_CIPHER_TOPIC}",
+        ) from None
+    except (OSError, ValueError, TypeError) as error:
+        raise StoreError(
+            f"the setting CIPHER_KEY is not a usable key ({error})",
+            "give CIPHER_KEY as 16, 24 or 32 random bytes in base64, e.g. "
+            '`python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"`',
+        ) from None
+    try:
+        compressor = factory.compressor()
+    except (TopicError, ImportError) as error:
+        raise StoreError(
+            f"the setting COMPRESSOR_TOPIC names a compressor that cannot be used ({error})",
+            "unset COMPRESSOR_TOPIC, or name one such as eventsourcing.compressor:ZlibCompressor",
+        ) from None
+    return PydanticMapper(transcoder=OrjsonTranscoder(), compressor=compressor, cipher=cipher)

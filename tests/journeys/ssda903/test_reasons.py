@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ def test_the_summary_shows_the_first_reasons_with_counts_an_example_and_what_to_
     lines = result.stdout.splitlines()
     start = lines.index(next(line for line in lines if line.startswith("Why rows were rejected")))
     assert "the 5 most frequent of" in lines[start]
-    shown = lines[start + 1 :]
+    shown = list(takewhile(lambda line: line.startswith(" "), lines[start + 1 :]))  # warnings follow
     assert len(shown) == 5 * 3
     for count_line, example, remedy in zip(shown[::3], shown[1::3], shown[2::3], strict=True):
         assert int(count_line.split()[0]) > 0

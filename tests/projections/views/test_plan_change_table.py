@@ -26,7 +26,7 @@ from tests.helpers import load_generated
 @pytest.fixture
 def loaded(app: JourneysApp) -> JourneysApp:
     # generated histories: plan changes away from adoption and back, corrections, late keying
-    return load_generated(app, 400, 31, las=3, batch_size=53)
+    return load_generated(app, 500, 31, las=3, batch_size=53)
 
 
 @pytest.fixture
