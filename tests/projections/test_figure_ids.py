@@ -48,11 +48,10 @@ values = {
     "all": st.just(True),
     "owner": texts,
     "rules": texts,
-    # the cost report's: financial years and a rate's name as plain tokens, its data files as texts
-    "baseline": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
-    "compare": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
-    "rate": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
-    "price-year": st.from_regex(r"20[0-9]{2}-[0-9]{2}", fullmatch=True),
+    "baseline": st.sampled_from(["2014-15", "2015-16"]),
+    "compare": st.sampled_from(["2015-16", "2016-17"]),
+    "price-year": st.sampled_from(["2016-17", "2021-22"]),
+    "rate": st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True),
     "costs": texts,
     "index": texts,
 }
