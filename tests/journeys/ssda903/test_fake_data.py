@@ -23,7 +23,10 @@ def _csv_rows(name: str) -> int:
 
 
 # The fake data's two PlacedAdoption files as one (tests.helpers.fake_return): the errors file's rows follow.
-FIRST_PLACED_ROWS = range(2, 2 + sum(1 for _ in (FAKE / FAKE_PLACED[0]).open(encoding="utf-8")) - 1)
+# (read at import only where the fake data is: the module's tests are skipped without it)
+FIRST_PLACED_ROWS = (
+    range(2, 2 + sum(1 for _ in (FAKE / FAKE_PLACED[0]).open(encoding="utf-8")) - 1) if FAKE.is_dir() else range(0)
+)
 
 
 @pytest.fixture(scope="module")
