@@ -12,10 +12,10 @@ import click
 
 import projections
 from cli.context import friendly, settings
-from cli.explain_output import echo_figures, echo_figures_csv, explain_option, explained_figures
-from cli.output import echo_csv, echo_json, echo_table, known_phrase
+from cli.explain_output import echo_explained, echo_whole_report, explain_option
+from cli.output import echo_csv, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress, chosen_las, csv_option, json_of, las_option
+from cli.report_options import catch_up_progress, chosen_las, csv_option, las_option
 from journeys import today
 
 
@@ -218,21 +218,16 @@ def cost(
             progress=progress,
             explain=explain,
         )
-    if as_json:
-        echo_json(json_of(by_la))
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     if as_csv:
-        if explain:
-            echo_figures_csv(explained_figures(by_la))
-        else:
-            echo_csv(CHILD_KEYS, [[c[k] for k in CHILD_KEYS] for r in by_la.values() for c in r["children"]])
+        echo_csv(CHILD_KEYS, [[c[k] for k in CHILD_KEYS] for r in by_la.values() for c in r["children"]])
         return
     for i, (la, report) in enumerate(by_la.items()):
         if i:
             click.echo("")
         _echo_report(la, report, known_at)
-    if explain:
-        echo_figures(explained_figures(by_la))
+    echo_explained(by_la, explain)
 
 
 COMMANDS = [cost]

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 import projections
-from cli.output import cell, echo_csv, echo_table
+from cli.output import cell, echo_csv, echo_json, echo_table
+from cli.report_options import json_of
 
 explain_option = click.option(
     "--explain",
@@ -126,3 +127,22 @@ def echo_figures_csv(figures: Iterable[dict[str, Any]]) -> None:
 def explained_figures(by_la: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The figures of every local authority's report, in the order asked."""
     return [figure for report in by_la.values() for figure in report.get("explain", {}).values()]
+
+
+def echo_whole_report(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: str | None, explain: bool) -> bool:
+    """A report printed whole when asked: its JSON, or (explained) its figures' CSV; True when done."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    if as_json:
+        echo_json(json_of(by_la))
+        return True
+    if explain and as_csv:
+        echo_figures_csv(explained_figures(by_la))
+        return True
+    return False
+
+
+def echo_explained(by_la: dict[str, dict[str, Any]], explain: bool) -> None:
+    """After the report's table, each figure's children (under --explain)."""
+    if explain:
+        echo_figures(explained_figures(by_la))

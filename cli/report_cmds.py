@@ -15,11 +15,11 @@ import click
 import projections
 from cli import outcome_output
 from cli.context import friendly, settings
-from cli.explain_output import echo_figures, echo_figures_csv, explain_option, explained_figures
-from cli.output import ascii_label, echo_json, echo_table
+from cli.explain_output import echo_explained, echo_whole_report, explain_option
+from cli.output import ascii_label, echo_table
 from cli.output import echo_csv as _echo_csv
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress, chosen_las, csv_option, json_of, las_option, rounded
+from cli.report_options import catch_up_progress, chosen_las, csv_option, las_option, rounded
 from journeys import today
 
 period_option = click.option(
@@ -32,25 +32,6 @@ to_option = click.option("--to", "end", type=DATE, metavar="DATE", help="Window 
 def echo_csv(headers: list[str], rows: list[list[Any]]) -> None:
     """CSV keeps full precision: floats are written as they are, not rounded for display."""
     _echo_csv(headers, rows, exact_floats=True)
-
-
-def _output(by_la: dict[str, dict[str, Any]], as_json: bool, as_csv: str | None, explain: bool) -> bool:
-    """Print JSON when asked (and, explained, the figures' CSV); True when done."""
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    if as_json:
-        echo_json(json_of(by_la))
-        return True
-    if explain and as_csv:
-        echo_figures_csv(explained_figures(by_la))
-        return True
-    return False
-
-
-def _explained(by_la: dict[str, dict[str, Any]], explain: bool) -> None:
-    """After the report's table, each figure's children (under --explain)."""
-    if explain:
-        echo_figures(explained_figures(by_la))
 
 
 def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]], as_csv: str | None) -> None:
@@ -118,7 +99,7 @@ def scorecard(
             progress=progress,
             explain=explain,
         )
-    if _output(by_la, as_json, as_csv, explain):
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     first = next(iter(by_la.values()))
     if not as_csv:
@@ -142,7 +123,7 @@ def scorecard(
     )
     if not as_csv:
         click.echo(f"Thresholds: {first['thresholds_source']}")
-    _explained(by_la, explain)
+    echo_explained(by_la, explain)
 
 
 COHORT_HEADERS = [
@@ -230,7 +211,7 @@ def cohort(
             explain=explain,
             outcomes=outcomes,
         )
-    if _output(by_la, as_json, as_csv, explain):
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     means = {"mean_days_po_to_match", "mean_days_with_waiting"}  # rounded for display, full precision in CSV
     rows = [
@@ -246,7 +227,7 @@ def cohort(
     echo_table(COHORT_HEADERS, rows)
     if outcomes:
         outcome_output.echo_outcomes(by_la)
-    _explained(by_la, explain)
+    echo_explained(by_la, explain)
 
 
 WAITING_KEYS = [
@@ -294,7 +275,7 @@ def waiting(
         by_la = projections.waiting(
             app, as_at=day, known_at=known_at, las=chosen_las(las), progress=progress, explain=explain
         )
-    if _output(by_la, as_json, as_csv, explain):
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     headers = [
         "la",
@@ -319,7 +300,7 @@ def waiting(
             f"{report['over_18_months_in_care']} 18+ months in care"
         )
     echo_table(headers, rows)
-    _explained(by_la, explain)
+    echo_explained(by_la, explain)
 
 
 COUNT_HEADERS = [
@@ -363,13 +344,13 @@ def counts(
         by_la = projections.counts(
             app, by=by, known_at=known_at, las=chosen_las(las), progress=progress, explain=explain
         )
-    if _output(by_la, as_json, as_csv, explain):
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     headers = ["la", "period", *COUNT_HEADERS]
     rows = [[la, r["period"], *(r[k] for k in COUNT_HEADERS)] for la, report in by_la.items() for r in report["rows"]]
     (echo_csv if as_csv else echo_table)([h.replace("_", " ") for h in headers] if not as_csv else headers, rows)
     if not as_csv:
-        _explained(by_la, explain)
+        echo_explained(by_la, explain)
 
 
 @click.command()
@@ -415,7 +396,7 @@ def stages(
             progress=progress,
             explain=explain,
         )
-    if _output(by_la, as_json, as_csv, explain):
+    if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     headers = ["la", "stage", "children", "mean days", "median days", "max days"]
     rows = [
@@ -440,7 +421,7 @@ def stages(
             click.echo(f"{la}: no period of care in the cohort, so no slowest stage")
         else:
             click.echo(f"{la}: slowest stage {label} ({report['cohort']} periods of care)")
-    _explained(by_la, explain)
+    echo_explained(by_la, explain)
 
 
 COMMANDS = [scorecard, cohort, waiting, counts, stages]
