@@ -132,6 +132,12 @@ def _runner(ctx: click.Context) -> Callable[[Sequence[str]], bytes]:
     metavar="KEYFILE",
     help=f"The key that signs the bundle's checkpoint (env {SIGNING_KEY_ENV}).",
 )
+@click.option(
+    "--public-key",
+    metavar="HEX",
+    default=None,
+    help="With --check: the key the bundle must be signed by (its 64 hex digits, as keygen printed them).",
+)
 @click.pass_context
 @friendly
 def bundle(
@@ -149,6 +155,7 @@ def bundle(
     thresholds_file: Path | None,
     rules_file: Path | None,
     key: Path | None,
+    public_key: str | None,
 ) -> None:
     """Write every report as known at --known-at into a folder, or check such a folder.
 
@@ -158,7 +165,11 @@ def bundle(
     not written without a key); and manifest.json: the engine version, the SHA-256 of the
     rules and thresholds files, the command that prints each file, and each file's SHA-256.
 
-    With --check DIR: every file is checked against the manifest, each command is run again
+    The manifest is signed with the same key (manifest.sig), so no file of the bundle can be
+    changed, with or without its manifest line, unseen.
+
+    With --check DIR: the manifest's signature is checked (by the checkpoint's key, and by
+    --public-key when given), every file is checked against the manifest, each command is run again
     on the store and compared byte for byte, and the store is checked against the bundle's
     checkpoint. Exit 0 when all is the same; else the first figure that differs (by its
     explain id) and the children recorded since TIME are named, exit 1.
@@ -166,7 +177,7 @@ def bundle(
     \b
     Example:
       journeys bundle --known-at 2016-10-01 --period 2012-15 --la 825 --key team-key.pem --out bundle-2016-10-01
-      journeys bundle --check bundle-2016-10-01
+      journeys bundle --check bundle-2016-10-01 --public-key 3b6a27bc...
     """
     making = {
         "--known-at": known_at,
@@ -180,14 +191,17 @@ def bundle(
         "--thresholds": thresholds_file,
         "--rules": rules_file,
     }
+    if public_key is not None and check is None:
+        raise click.UsageError("--public-key names the signer of a bundle to check: give --check DIR", ctx=ctx)
     if check is not None:
         given = [name for name, value in making.items() if value]
         if out is not None or given:
             raise click.UsageError(
                 f"--check takes only the folder: {', '.join(given or ['--out'])} goes with --out", ctx=ctx
             )
+        pinned = journeys.parse_public_key(public_key) if public_key is not None else None
         app = settings().app()
-        _print_check(projections.check_bundle(app, check, _runner(ctx)))
+        _print_check(projections.check_bundle(app, check, _runner(ctx), public_key=pinned))
         return
     if out is None:
         raise click.UsageError("give --out DIR to write a bundle, or --check DIR to check one", ctx=ctx)
@@ -218,6 +232,10 @@ def bundle(
 
 
 def _print_check(result: BundleCheck) -> None:
+    if result.signed_by is None:
+        click.echo("the manifest is not signed: the bundle was made before bundles were signed (format 1)")
+    else:
+        click.echo(f"manifest signed by {result.signed_by}")
     for name in result.changed_inputs:
         click.echo(f"input changed since the bundle: {name}")
     for name in result.differing:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
-    from projections.bundles import BundleCheck, BundleError, BundleOptions, check_bundle, write_bundle
+    from projections.bundle_check import BundleCheck, check_bundle
+    from projections.bundles import BundleError, BundleOptions, write_bundle
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
     from projections.metrics.figures import AGGREGATES
@@ -41,7 +42,8 @@ else:
     __getattr__, __dir__ = lazy_face(
         __name__,
         {
-            "projections.bundles": ("BundleCheck", "BundleError", "BundleOptions", "check_bundle", "write_bundle"),
+            "projections.bundle_check": ("BundleCheck", "check_bundle"),
+            "projections.bundles": ("BundleError", "BundleOptions", "write_bundle"),
             "projections.cost_report": ("cost",),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),

@@ -14,8 +14,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -24,11 +24,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from journeys import JourneyError, JourneysApp
 from journeys.domain.milestones import RULES_DIR
-from journeys.evidence import Finding, engine_version, save_checkpoint, verify_against
+from journeys.evidence import engine_version, save_checkpoint
+from projections.bundle_signature import SIGNATURE, signature_of
 from projections.metrics.periods import financial_year_start, window
 from projections.metrics.thresholds import DEFAULT_FILE as DEFAULT_THRESHOLDS
 
-FORMAT: Final = "journeys-bundle/1"
+FORMAT: Final = "journeys-bundle/2"
+# Bundles of format /1 (before manifests were signed) are still checked, and said to be unsigned.
+FORMATS: Final = frozenset({"journeys-bundle/1", FORMAT})
 MANIFEST: Final = "manifest.json"
 CHECKPOINT: Final = "checkpoint.json"
 # The reports a bundle holds, in its order; the last three take one --la (one file per LA).
@@ -47,7 +50,7 @@ ONE_LA: Final = frozenset({"plan-changes", "tracking-cohort", "surgery"})
 OUTPUTS: Final = (("explain.json", ("--json", "--explain")), ("json", ("--json",)), ("csv", ("--csv",)))
 
 Run = Callable[[Sequence[str]], bytes]
-_ALTERED: Final = "use the bundle as `journeys bundle` wrote it (a copy kept away from the store), or make a new one"
+ALTERED: Final = "use the bundle as `journeys bundle` wrote it (a copy kept away from the store), or make a new one"
 
 
 class BundleError(JourneyError):
@@ -146,7 +149,7 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _hash_file(path: Path) -> str:
+def hash_file(path: Path) -> str:
     try:
         return sha256_of(path.read_bytes())
     except OSError as error:
@@ -171,7 +174,7 @@ def write_bundle(
     or failed leaves nothing."""
     _refuse_out(out)
     commands = bundle_commands(options)
-    inputs = {name: _hash_file(path) for name, path in input_files(options).items()}
+    inputs = {name: hash_file(path) for name, path in input_files(options).items()}
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
         files: dict[str, str] = {}
@@ -180,7 +183,7 @@ def write_bundle(
             (work / command.file).write_bytes(data)
             files[command.file] = sha256_of(data)
         made = save_checkpoint(app, key, work / CHECKPOINT, known_at=options.known_at)
-        files[CHECKPOINT] = _hash_file(work / CHECKPOINT)
+        files[CHECKPOINT] = hash_file(work / CHECKPOINT)
         manifest = {
             "format": FORMAT,
             "known_at": options.known_at.isoformat(),
@@ -196,7 +199,9 @@ def write_bundle(
             },
             "files": files,
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        (work / MANIFEST).write_bytes(written)
+        (work / SIGNATURE).write_bytes(signature_of(key, written))
         if out.is_dir():
             out.rmdir()  # an empty folder, checked above
         work.rename(out)
@@ -204,192 +209,3 @@ def write_bundle(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return manifest
-
-
-# -- checking ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Where a re-run first differs from the bundle: the file, the figure (its id) when the
-    difference is in one, and the JSON path (or CSV line) with the two values."""
-
-    file: str
-    where: str
-    was: Any
-    now: Any
-    figure: str | None = None
-
-
-@dataclass
-class BundleCheck:
-    """A bundle checked against the store."""
-
-    folder: Path
-    known_at: str
-    files: int
-    differing: list[str] = field(default_factory=list)
-    first: Difference | None = None
-    changed_inputs: list[str] = field(default_factory=list)
-    recorded_after: list[tuple[str, str]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.differing or self.findings)
-
-
-def _manifest(folder: Path) -> dict[str, Any]:
-    if not folder.is_dir():
-        raise BundleError(f"there is no bundle at {str(folder)!r}: it is not a folder")
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise BundleError(f"{str(folder)!r} is not a bundle: it holds no {MANIFEST}")
-    try:
-        found = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError):
-        raise BundleError(f"{str(folder)!r} is not a bundle: its {MANIFEST} is not JSON", _ALTERED) from None
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
-        raise BundleError(f"{str(folder)!r} is not a bundle: its {MANIFEST} is not of the format {FORMAT!r}", _ALTERED)
-    files, commands = found.get("files"), found.get("commands")
-    if not isinstance(files, dict) or not isinstance(commands, list) or not isinstance(found.get("known_at"), str):
-        raise BundleError(
-            f"{str(folder)!r} is not a bundle: its {MANIFEST} lacks files, commands or known_at", _ALTERED
-        )
-    for command in commands:
-        argv = command.get("argv") if isinstance(command, dict) else None
-        if (
-            not isinstance(argv, list)
-            or len(argv) < 2
-            or argv[:1] != ["journeys"]
-            or argv[1] not in REPORTS
-            or not all(isinstance(word, str) for word in argv)
-            or command.get("file") not in files
-        ):
-            raise BundleError(
-                f"{str(folder)!r} is not a bundle: its {MANIFEST} holds a command that is not a report's: {command!r}",
-                _ALTERED,
-            )
-    return found
-
-
-def _check_files(folder: Path, files: dict[str, Any]) -> None:
-    """Every file of the manifest is there with its SHA-256, and no other file is."""
-    present = {p.name for p in folder.iterdir()} - {MANIFEST}
-    for name, expected in files.items():
-        if not isinstance(name, str) or "/" in name or name.startswith(".") or name not in present:
-            raise BundleError(f"the bundle {str(folder)!r} lacks the file {name!r} its manifest lists", _ALTERED)
-        found = _hash_file(folder / name)
-        if found != expected:
-            raise BundleError(
-                f"the bundle's file {name!r} does not match its manifest (SHA-256 {found[:16]}…, the manifest"
-                f" says {str(expected)[:16]}…): it was changed after the bundle was made",
-                _ALTERED,
-            )
-    extra = sorted(present - set(files))
-    if extra:
-        raise BundleError(f"the bundle {str(folder)!r} holds {extra[0]!r}, a file its manifest does not list", _ALTERED)
-
-
-def check_bundle(app: JourneysApp, folder: Path, run: Run) -> BundleCheck:
-    """``folder``'s bundle checked against ``app``'s store: its files as its manifest hashed
-    them (else a :class:`BundleError`), each command run again and compared byte for byte, and
-    the store held to the bundle's checkpoint. When a file differs, the first difference is
-    named (the figure, by its explain id, when it is in one) with the children recorded since."""
-    manifest = _manifest(folder)
-    files: dict[str, Any] = manifest["files"]
-    _check_files(folder, files)
-    known_at = manifest["known_at"]
-    check = BundleCheck(folder, known_at, len(files))
-    found_inputs = manifest.get("inputs")
-    inputs: dict[str, Any] = found_inputs if isinstance(found_inputs, dict) else {}
-    now_inputs = input_files(BundleOptions(known_at=datetime.fromisoformat(known_at)))
-    for name, expected in inputs.items():
-        path = now_inputs.get(name, Path(name))
-        if not path.is_file() or _hash_file(path) != expected:
-            check.changed_inputs.append(name)
-    reruns: dict[str, bytes] = {}
-    for command in manifest["commands"]:
-        name = command["file"]
-        reruns[name] = run(command["argv"][1:])
-        if reruns[name] != (folder / name).read_bytes():
-            check.differing.append(name)
-    if check.differing:
-        check.first = _first_difference(folder, check.differing, reruns)
-        check.recorded_after = changed_since(app, datetime.fromisoformat(known_at))
-    if CHECKPOINT in files:
-        check.findings = list(verify_against(app, [folder / CHECKPOINT]).findings)
-    return check
-
-
-def changed_since(app: JourneysApp, known_at: datetime) -> list[tuple[str, str]]:
-    """Each (la, child) with an event recorded after ``known_at``."""
-    return [(la, child) for la, child, entries in app.streams() if any(e.recorded_at > known_at for e in entries)]
-
-
-def _first_difference(folder: Path, differing: list[str], reruns: dict[str, bytes]) -> Difference:
-    """The first difference of the first differing file (a report's explain lists come before
-    its JSON and CSV, so a figure that changed is named by its id)."""
-    name = differing[0]
-    was, now = (folder / name).read_bytes(), reruns[name]
-    if name.endswith(".json"):
-        try:
-            old, new = json.loads(was), json.loads(now)
-        except json.JSONDecodeError:
-            pass
-        else:
-            figure = _first_figure(old, new)
-            path, before, after = _first_path(old, new) or ("", None, None)
-            return Difference(name, path, before, after, figure)
-    old_lines, new_lines = was.decode("utf-8", "replace").splitlines(), now.decode("utf-8", "replace").splitlines()
-    for number, (before, after) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        if before != after:
-            return Difference(name, f"line {number}", before, after)
-    number = min(len(old_lines), len(new_lines)) + 1
-    return Difference(name, f"line {number}", _at(old_lines, number), _at(new_lines, number))
-
-
-def _at(lines: list[str], number: int) -> str | None:
-    return lines[number - 1] if number <= len(lines) else None
-
-
-def _figures(data: Any) -> Iterator[dict[str, Any]]:
-    """Every explained figure in a report's JSON (under its "explain" keys), in file order."""
-    if isinstance(data, dict):
-        explained = data.get("explain")
-        if isinstance(explained, dict):
-            yield from (f for f in explained.values() if isinstance(f, dict) and "id" in f)
-        for key, value in data.items():
-            if key != "explain":
-                yield from _figures(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _figures(value)
-
-
-def _first_figure(old: Any, new: Any) -> str | None:
-    now = {f["id"]: f for f in _figures(new)}
-    for figure in _figures(old):
-        if now.get(figure["id"]) != figure:
-            return str(figure["id"])
-    return None
-
-
-def _first_path(old: Any, new: Any, path: str = "") -> tuple[str, Any, Any] | None:
-    """The first JSON path (keys joined by dots, list items by [i]) where ``old`` and ``new`` differ."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in [*old, *(k for k in new if k not in old)]:
-            if old.get(key, _MISSING) != new.get(key, _MISSING):
-                return _first_path(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))
-        return None
-    if isinstance(old, list) and isinstance(new, list):
-        for index in range(max(len(old), len(new))):
-            before = old[index] if index < len(old) else None
-            after = new[index] if index < len(new) else None
-            if index >= len(old) or index >= len(new) or before != after:
-                return _first_path(before, after, f"{path}[{index}]")
-        return None
-    return (path, old, new) if old != new else None
-
-
-_MISSING: Final = object()

@@ -10,7 +10,14 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from journeys.evidence.checking import AgainstReport, Checked, Finding, verify_against
     from journeys.evidence.document import FORMAT, Checkpoint, read_checkpoint, write_checkpoint
-    from journeys.evidence.keys import generate_key, load_signing_key, parse_public_key, public_hex
+    from journeys.evidence.keys import (
+        generate_key,
+        load_signing_key,
+        parse_public_key,
+        public_hex,
+        sign,
+        signature_holds,
+    )
     from journeys.evidence.making import engine_version, make_checkpoint, save_checkpoint
     from journeys.evidence.options import SIGNING_KEY_ENV
 else:
@@ -19,7 +26,14 @@ else:
         {
             "journeys.evidence.checking": ("AgainstReport", "Checked", "Finding", "verify_against"),
             "journeys.evidence.document": ("FORMAT", "Checkpoint", "read_checkpoint", "write_checkpoint"),
-            "journeys.evidence.keys": ("generate_key", "load_signing_key", "parse_public_key", "public_hex"),
+            "journeys.evidence.keys": (
+                "generate_key",
+                "load_signing_key",
+                "parse_public_key",
+                "public_hex",
+                "sign",
+                "signature_holds",
+            ),
             "journeys.evidence.making": ("engine_version", "make_checkpoint", "save_checkpoint"),
             "journeys.evidence.options": ("SIGNING_KEY_ENV",),
         },
@@ -40,6 +54,8 @@ __all__ = [
     "public_hex",
     "read_checkpoint",
     "save_checkpoint",
+    "sign",
+    "signature_holds",
     "verify_against",
     "write_checkpoint",
 ]

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from journeys import JourneysApp
 from tests.helpers import FIXTURES, Cli
@@ -85,7 +87,7 @@ def test_a_bundle_holds_what_each_of_its_commands_prints(known: tuple[Cli, Path,
     assert isinstance(files, dict)
     for name, digest in files.items():
         assert hashlib.sha256((tmp_path / "b" / name).read_bytes()).hexdigest() == digest
-    assert set(files) | {"manifest.json"} == {p.name for p in (tmp_path / "b").iterdir()}
+    assert set(files) | {"manifest.json", "manifest.sig"} == {p.name for p in (tmp_path / "b").iterdir()}
     assert set(manifest["inputs"]) >= {"journeys/rules/milestones.toml", "projections/metrics/thresholds.toml"}  # type: ignore[arg-type]
     scorecard = json.loads((tmp_path / "b" / "scorecard.explain.json").read_text(encoding="utf-8"))
     assert any(c["child"] == "A1" for c in scorecard["by_la"]["825"]["explain"]["A2.mean_days"]["children"])
@@ -203,6 +205,88 @@ def test_bad_folders_to_check_are_one_error_line(run: Cli, tmp_path: Path) -> No
     (tmp_path / "other" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     _one_error_line(run("bundle", "--check", str(tmp_path / "other")), "")
     assert "not a report's" in run("bundle", "--check", str(tmp_path / "other")).stderr
+
+
+def _resign(folder: Path, key: Ed25519PrivateKey) -> None:
+    """Sign ``folder``'s manifest again with ``key``, as a forger with their own key would."""
+    manifest = (folder / "manifest.json").read_bytes()
+    signature = json.loads((folder / "manifest.sig").read_text(encoding="utf-8"))
+    signature["public_key"] = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    signature["signature"] = key.sign(manifest).hex()
+    (folder / "manifest.sig").write_text(json.dumps(signature), encoding="utf-8")
+
+
+def test_the_manifest_is_signed_by_the_checkpoint_key(known: tuple[Cli, Path, datetime], tmp_path: Path) -> None:
+    run, key, at = known
+    _bundle(run, key, at, tmp_path / "b", *OPTIONS)
+    signature = json.loads((tmp_path / "b" / "manifest.sig").read_text(encoding="utf-8"))
+    public = _manifest(tmp_path / "b")["checkpoint"]["public_key"]  # type: ignore[index]
+
+    assert signature["public_key"] == public
+    Ed25519PublicKey.from_public_bytes(bytes.fromhex(public)).verify(
+        bytes.fromhex(signature["signature"]), (tmp_path / "b" / "manifest.json").read_bytes()
+    )  # raises when the signature does not hold
+    checked = run("bundle", "--check", str(tmp_path / "b"), "--public-key", public)
+    assert checked.exit_code == 0, checked.output
+    assert f"manifest signed by {public}" in checked.stdout
+
+
+def test_a_file_changed_with_its_manifest_line_fails_the_signature(
+    known: tuple[Cli, Path, datetime], tmp_path: Path
+) -> None:
+    run, key, at = known
+    _bundle(run, key, at, tmp_path / "b", *OPTIONS)
+    path = tmp_path / "b" / "waiting.csv"
+    path.write_bytes(path.read_bytes().replace(b"825", b"826", 1))
+    manifest = _manifest(tmp_path / "b")
+    manifest["files"]["waiting.csv"] = hashlib.sha256(path.read_bytes()).hexdigest()  # type: ignore[index]
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+    _one_error_line(run("bundle", "--check", str(tmp_path / "b")), f"the bundle '{tmp_path / 'b'}' fails its signature")
+    assert "does not hold over manifest.json" in run("bundle", "--check", str(tmp_path / "b")).stderr
+
+
+def test_a_bundle_signed_again_by_another_key_is_refused(known: tuple[Cli, Path, datetime], tmp_path: Path) -> None:
+    run, key, at = known
+    _bundle(run, key, at, tmp_path / "b", *OPTIONS)
+    _resign(tmp_path / "b", Ed25519PrivateKey.generate())
+
+    refused = run("bundle", "--check", str(tmp_path / "b"))
+    _one_error_line(refused, f"the bundle '{tmp_path / 'b'}' fails its signature")
+    assert "not by the key of its checkpoint" in refused.stderr
+
+
+def test_a_bundle_by_another_key_than_the_one_given_is_refused(
+    known: tuple[Cli, Path, datetime], tmp_path: Path
+) -> None:
+    run, key, at = known
+    _bundle(run, key, at, tmp_path / "b", *OPTIONS)
+    other = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+    refused = run("bundle", "--check", str(tmp_path / "b"), "--public-key", other)
+    _one_error_line(refused, f"the bundle '{tmp_path / 'b'}' fails its signature")
+    assert f"not by the key given ({other[:16]}" in refused.stderr
+    _one_error_line(run("bundle", "--public-key", other), "--public-key names the signer", code=2)
+
+
+def test_a_missing_signature_is_refused_but_an_old_unsigned_bundle_is_checked(
+    known: tuple[Cli, Path, datetime], tmp_path: Path
+) -> None:
+    run, key, at = known
+    _bundle(run, key, at, tmp_path / "b", *OPTIONS)
+    (tmp_path / "b" / "manifest.sig").unlink()
+    _one_error_line(
+        run("bundle", "--check", str(tmp_path / "b")), f"the bundle '{tmp_path / 'b'}' holds no manifest.sig"
+    )
+
+    manifest = _manifest(tmp_path / "b")
+    manifest["format"] = "journeys-bundle/1"  # as bundles were written before they were signed
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    old = run("bundle", "--check", str(tmp_path / "b"))
+    assert old.exit_code == 0, old.output
+    assert "the manifest is not signed" in old.stdout
+    public = manifest["checkpoint"]["public_key"]  # type: ignore[index]
+    _one_error_line(run("bundle", "--check", str(tmp_path / "b"), "--public-key", public), "the bundle")
 
 
 def _names(folder: Path) -> list[str]:
