@@ -44,6 +44,7 @@ def content(line: dict, by_id: dict[str, int], fields_of: dict[int, dict]) -> di
     if kind == "correct":  # its fields: those of the decision it corrects, as corrected
         target = by_id[body.pop("corrects")]
         reason, on = body.pop("reason"), body.pop("on")
+        body = body.pop("fields", body)  # the fields in a "fields" member when a name is the line's own
         fields_of[target] = {**fields_of[target], **body}
         return common | {"target": target, "on": on, "fields": fields_of[target], "reason": reason}
     if kind == "retract":

@@ -107,7 +107,7 @@ def _parse_kind(
     if kind in (CORRECT, RETRACT):
         target = _text(rest, "corrects" if kind == CORRECT else "retracts")
         reason = free_text(_text(rest, "reason"), "the reason")
-        values = {k: val for k, val in rest.items() if k not in ("corrects", "retracts", "reason")}
+        values = _correction_fields(rest)
         on = parse_date(data["on"], "on") if "on" in data and data["on"] is not None else None
         if kind == RETRACT and (values or on):
             raise InvalidEvent("a retraction carries only 'retracts' and 'reason'")
@@ -123,6 +123,26 @@ def _parse_kind(
     values = parse_fields(kind, rest)
     event_id = explicit_id or content_id(la, child, kind, on, values)
     return LoadLine(line_no, la, child, kind, event_id, on, values)
+
+
+# A correction line's own keys; a corrected field of one of these names goes in its "fields" member.
+FIELDS = "fields"
+_CORRECTION_KEYS = frozenset({"id", "la", "child", "event", "corrects", "retracts", "on", "reason", FIELDS, RECORDED})
+
+
+def _correction_fields(rest: Mapping[str, Any]) -> dict[str, Any]:
+    """A correction's (or retraction's) corrected fields: the line's other keys, or its
+    ``"fields"`` object, which then holds them all."""
+    values = {k: val for k, val in rest.items() if k not in ("corrects", "retracts", "reason")}
+    if FIELDS not in values:
+        return values
+    nested = values.pop(FIELDS)
+    if not isinstance(nested, dict) or values:
+        raise InvalidEvent(
+            "a correction's 'fields' is an object holding every corrected field, with none beside it",
+            'write {"fields": {"reason": "MAT", ...}} or the fields beside corrects, on and reason',
+        )
+    return dict(nested)
 
 
 # What an action line carries: its keys, and which of them it needs.
@@ -252,13 +272,16 @@ def _plain_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
         return {**head, "event": entry.kind, "on": entry.on.isoformat() if entry.on else None, **fields}
     if entry.kind == CORRECT:
         assert entry.on is not None and entry.target is not None
+        # all of a correction's fields (one it set to none, cleared, stays none): beside the
+        # line's own keys, or in a "fields" member when one of them is also a field's name (a
+        # plan change's or a disruption's RD `reason` beside the correction's own reason)
+        fields_member = {FIELDS: every} if set(every) & _CORRECTION_KEYS else every
         return {
             **head,
             "event": CORRECT,
             "corrects": ids_by_seq[entry.target],
             "on": entry.on.isoformat(),
-            # all of a correction's fields: one it set to none (cleared) stays none
-            **every,
+            **fields_member,
             "reason": entry.reason,
         }
     if entry.kind == RETRACT:
