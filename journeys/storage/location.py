@@ -157,6 +157,13 @@ def sqlite_files(store: str) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def plain_views_file(store: str) -> Path:
+    """The file beside a plain SQLite store ``NAME.db`` that holds its read models,
+    ``NAME.views.db`` (an encrypted store holds them in its own file)."""
+    path = Path(store)
+    return path.with_name(path.stem + ".views" + (path.suffix or ".db"))
+
+
 def create_private(store: str) -> bool:
     """Create the (empty) file of a new SQLite store, readable and writable by its owner only
     (SQLite gives the -wal and -shm files the database's mode); False if it exists already

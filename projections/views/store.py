@@ -29,14 +29,13 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError, TrackingRecorder
 from eventsourcing.utils import Environment, resolve_topic
 
 from journeys.domain.errors import StoreError
-from journeys.storage.location import create_private, is_postgres, shown_store, store_env
+from journeys.storage.location import create_private, is_postgres, plain_views_file, shown_store, store_env
 from journeys.storage.store_key import store_key
 from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
@@ -211,8 +210,7 @@ def views_location(store: str) -> str:
         return ":memory:"
     if store_key():
         return store
-    path = Path(store)
-    return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
+    return str(plain_views_file(store))
 
 
 def views_env(store: str) -> dict[str, str]:
