@@ -129,7 +129,9 @@ def _check_kind(store: str, path: Path, key: str | None) -> None:
     if _is_text(head):
         raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
     if not key:
-        raise StoreError(f"the store {store!r} is encrypted (or is not a SQLite database), and no store key is given", GIVE_KEY)
+        raise StoreError(
+            f"the store {store!r} is encrypted (or is not a SQLite database), and no store key is given", GIVE_KEY
+        )
 
 
 def _check_writable(store: str, path: Path) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 import sqlcipher3  # type: ignore[import-untyped]
 from eventsourcing import persistence, sqlite
@@ -204,6 +204,6 @@ class Factory(sqlite.SQLiteFactory):
             key=key,
             lock_timeout=library.pool.lock_timeout,
             single_row_tracking=library.single_row_tracking,
-            originator_id_type=cast(Literal["uuid", "text"], library.originator_id_type),
+            originator_id_type=library.originator_id_type,
         )
         library.close()

@@ -21,7 +21,7 @@ from journeys.domain.errors import StoreError
 STORE_KEY_ENV = "JOURNEYS_STORE_KEY"
 STORE_KEY_FILE_ENV = "JOURNEYS_STORE_KEY_FILE"
 KEY_BYTES = 32
-MAKE_KEY = "make one with `openssl rand -hex 32` (or `python -c \"import secrets; print(secrets.token_hex(32))\"`)"
+MAKE_KEY = 'make one with `openssl rand -hex 32` (or `python -c "import secrets; print(secrets.token_hex(32))"`)'
 GIVE_KEY = f"set {STORE_KEY_ENV} to the store's key, or pass --store-key-file FILE (or set {STORE_KEY_FILE_ENV})"
 
 _HEX = re.compile(r"^[0-9A-Fa-f]{64}$")

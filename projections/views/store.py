@@ -3,10 +3,11 @@
 the ``plan_change`` and ``family_finding`` tables (:mod:`projections.views.plan_change_table`,
 :mod:`projections.views.family_finding_table`) and their tracking position.
 
-For a SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
+For a plain SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
-own file), except that an encrypted store (SQLCipher, a store key given) keeps its read models
-in its own encrypted file, so that no plain file beside it holds them; for PostgreSQL the tables live in the same database and schema as the events
+own file); an encrypted store (SQLCipher, a store key given) keeps its read models in its own
+encrypted file, so that no plain file beside it holds them. For PostgreSQL the tables live in
+the same database and schema as the events
 (``child_summary``, ``adoption_months``, ``plan_change``, ``family_finding`` and
 ``journeys_views_tracking``). Rows, their sums and the tracking position are written in one
 transaction with the library's tracking recorder, so each notification is applied exactly once
