@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,3 +313,33 @@ def test_whole_file_and_payload_encryption_together(tmp_path: Path, generated: P
     refused = journeys(secret, "verify", key=both.key)
     assert refused[0] == 1 and "no CIPHER_KEY is set" in refused[1]
     assert journeys(back, *REPORTS[0], cipher=cipher) == journeys(both.plain, *REPORTS[0], cipher=cipher)
+
+
+def test_the_documented_postgres_columns_are_those_that_carry_references_or_dates(loaded: Loaded) -> None:
+    """docs/data-protection.md names, per read-model table, the columns that carry a child
+    reference or a date: every column in which the loaded store's read models hold one is
+    named, and every name is a column."""
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "data-protection.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## On PostgreSQL") :]
+    documented: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = line.split("|")
+        if len(cells) == 4 and cells[1].strip().startswith("`"):
+            table = cells[1].strip().strip("`")
+            documented[table] = set(re.findall(r"`([a-z_0-9]+)`", cells[2]))
+    dated = re.compile(r"\d{4}-\d{2}-\d{2}")
+    with sqlite3.connect(loaded.plain.with_name("plain.views.db")) as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in [t for t in tables if t != "tracking"]:
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            carrying = set()
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                for name, value in zip(columns, row, strict=True):
+                    text = str(value)
+                    if dated.search(text) or any(child in text for child in loaded.children):
+                        carrying.add(name)
+            assert table in documented, table
+            assert carrying <= documented[table], (table, carrying - documented[table])
+            assert documented[table] - {"la"} <= set(columns), table
+            if table == "child_summary":
+                assert {"child", "date_of_birth", "placement_order"} <= carrying  # the scan can fail
