@@ -10,6 +10,10 @@ or a failure part way, removes what it made and leaves the store as it was.
 An encrypted store holds its read models in its own file; a plain store beside it, in
 ``NAME.views.db`` (:func:`journeys.storage.location.plain_views_file`). Encrypting takes both
 into the one encrypted file; decrypting writes them back to two.
+
+Every file here is opened with ``sqlcipher3`` (a plain one without a key), whose SQLite is not
+Python's ``sqlite3``: a process must not have one file open through both, since the two do not
+see each other's locks. The command line converts in a process of its own that opens no store.
 """
 
 from __future__ import annotations
@@ -61,10 +65,6 @@ def encrypt_store(store: str, key: str, out: str | None = None, progress: Progre
     views = plain_views_file(store)
     with_views = views.is_file() and _header(views) == SQLITE_HEADER
     in_place = out is None
-    if in_place:
-        _refuse_in_use(source)
-        if with_views:
-            _refuse_in_use(views)
     step = _stepper(progress)
     with _made() as made:
         with _closing(connect(str(source), None)) as conn:
@@ -87,8 +87,10 @@ def encrypt_store(store: str, key: str, out: str | None = None, progress: Progre
             events = _count(conn, "secret")
             step()
         _sync(temp)
-        if in_place:  # ours closed: a log still there is another process's
+        if in_place:  # ours closed (a log left by a process that died is gone with it): another's
             _refuse_in_use(source)
+            if with_views:
+                _refuse_in_use(views)
         step()
         _place(temp, target, replace=in_place)
     left = [] if in_place else [str(source), *([str(views)] if with_views else [])]
@@ -111,8 +113,6 @@ def decrypt_store(store: str, key: str, out: str | None = None, progress: Progre
             "remove it (it is derived data, made again from the events), or give another --out",
         )
     in_place = out is None
-    if in_place:
-        _refuse_in_use(source)
     step = _stepper(progress)
     with _made() as made:
         with _closing(connect(str(source), key)) as conn:
@@ -142,7 +142,7 @@ def decrypt_store(store: str, key: str, out: str | None = None, progress: Progre
             step()
         for path, _, _ in parts:
             _sync(path)
-        if in_place:  # ours closed: a log still there is another process's
+        if in_place:  # ours closed (a log left by a process that died is gone with it): another's
             _refuse_in_use(source)
         step()
         _place(temp, target, replace=in_place)

@@ -11,6 +11,8 @@ import re
 import secrets
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -343,3 +345,35 @@ def test_the_documented_postgres_columns_are_those_that_carry_references_or_date
             assert documented[table] - {"la"} <= set(columns), table
             if table == "child_summary":
                 assert {"child", "date_of_birth", "placement_order"} <= carrying  # the scan can fail
+
+
+def test_converting_in_place_a_store_another_process_has_open_is_refused(loaded: Loaded, tmp_path: Path) -> None:
+    store = tmp_path / "busy.db"
+    shutil.copy(loaded.plain, store)
+    holder = subprocess.Popen(  # another process, its connection open (one process's locks do not exclude its own)
+        [sys.executable, "-c", HOLD, str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        before = listing(tmp_path)
+        code, output = journeys(store, "store", "encrypt", "--in-place", key=secrets.token_hex(32))
+        assert code == 1 and output.startswith("Error: ") and "in use by another process" in output, output
+        after = listing(tmp_path)  # the same files; the same bytes but the log's index (SQLite's own)
+        assert sorted(after) == sorted(before)
+        assert {n: b for n, b in after.items() if not n.endswith("-shm")} == {
+            n: b for n, b in before.items() if not n.endswith("-shm")
+        }
+    finally:
+        holder.communicate("")
+    assert journeys(store, "store", "encrypt", "--in-place", key=secrets.token_hex(32))[0] == 0
+
+
+HOLD = """
+import sys
+from journeys import JourneysApp
+app = JourneysApp(sys.argv[1])
+app.head()
+print("open", flush=True)
+sys.stdin.read()
+app.close()
+"""
