@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
-from bench.encryption import encryption_report
+from bench.encryption import encryption_report, store_encryption_report
 from bench.evidence import MUTATIONS, mutation_figures, verify_figures
 from bench.explain import report as explain_report
 from bench.faults import report as faults_report
@@ -428,6 +428,9 @@ def measure(scale: Scale, work: Path) -> Results:
 
     # 13. encrypted payloads (CIPHER_KEY): load and rebuild as shares of the plain store's
     encryption_report(res, work, files["10k"])
+
+    # 14. the whole SQLite file encrypted (SQLCipher): load and rebuild as shares of the plain store's
+    store_encryption_report(res, work, files["10k"])
     return res
 
 

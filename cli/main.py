@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
 from typing import Any
 
 import click
 
 from cli.context import Settings
 from cli.params import USER
-from journeys import DEFAULT_STORE
+from journeys import DEFAULT_STORE, STORE_KEY_ENV, STORE_KEY_FILE_ENV
 
 EXIT_CODES = """\b
 Exit codes: 0 done; 1 refused (one `Error: …` line with a remedy, nothing changed);
@@ -49,6 +51,7 @@ COMMAND_MODULES: dict[str, str] = {
     "waiting": "cli.report_cmds",
     "counts": "cli.report_cmds",
     "stages": "cli.report_cmds",
+    "store": "cli.encryption_cmds",
     "load": "cli.store_cmds",
     "export": "cli.store_cmds",
     "explain": "cli.explain_cmds",
@@ -111,20 +114,44 @@ class OneLineGroup(click.Group):
     metavar="NAME",
     help="Who is recording: printable, at most 64 characters (env JOURNEYS_USER; default: the OS user).",
 )
+@click.option(
+    "--store-key-file",
+    envvar=STORE_KEY_FILE_ENV,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help=f"The key of an encrypted SQLite store, in FILE (env {STORE_KEY_FILE_ENV}; or the key itself in "
+    f"{STORE_KEY_ENV}).",
+)
 @click.option("--quiet", is_flag=True, help="No notice on stderr when a command creates a new store.")
 @click.version_option(package_name="journeys")
 @click.pass_context
-def cli(ctx: click.Context, store: str, user: str | None, quiet: bool) -> None:
+def cli(ctx: click.Context, store: str, user: str | None, store_key_file: Path | None, quiet: bool) -> None:
     """Children's journeys to permanence, as append-only streams of decisions.
 
     \b
     Example:
       journeys --store demo.db load fixtures/examples/*.jsonl
       journeys --store demo.db show C001 --la 825
+      journeys --store secret.db --store-key-file secret.key verify
     """
     settings = Settings(store=store, user=user, quiet=quiet)
     ctx.obj = settings
     ctx.call_on_close(settings.close)
+    if store_key_file is not None:
+        # The store is opened by the library, the read models and the loading processes alike,
+        # each reading the key where the environment says: the option is that setting, for
+        # this command only.
+        saved = os.environ.get(STORE_KEY_FILE_ENV)
+        os.environ[STORE_KEY_FILE_ENV] = str(store_key_file)
+        ctx.call_on_close(lambda: _restore(STORE_KEY_FILE_ENV, saved))
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def main() -> None:

@@ -49,7 +49,9 @@ if TYPE_CHECKING:
     from journeys.progress import Progress
     from journeys.ssda903 import ImportReport, import_903
     from journeys.ssda903 import read_returns as read_903
+    from journeys.storage.conversion import Conversion, decrypt_store, encrypt_store
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
+    from journeys.storage.store_key import MAKE_KEY, STORE_KEY_ENV, STORE_KEY_FILE_ENV, store_key
     from journeys.storage.verification import VerifyReport
     from journeys.synthetic.as_903 import write_903
     from journeys.synthetic.generator import DEFAULT_END
@@ -95,7 +97,9 @@ else:
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
+            "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
+            "journeys.storage.store_key": ("MAKE_KEY", "STORE_KEY_ENV", "STORE_KEY_FILE_ENV", "store_key"),
             "journeys.synthetic.as_903": ("write_903",),
             "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
         },
@@ -111,17 +115,21 @@ __all__ = [
     "EVENT_KINDS",
     "HARDER_TO_PLACE",
     "LOAD_BATCH",
+    "MAKE_KEY",
     "MAX_USER",
     "OPEN",
     "OUTCOMES",
     "RD_REASONS",
     "RETRACT",
     "SIGNING_KEY_ENV",
+    "STORE_KEY_ENV",
+    "STORE_KEY_FILE_ENV",
     "AgainstReport",
     "Checkpoint",
     "CheckpointError",
     "ChildNotFound",
     "ChildView",
+    "Conversion",
     "DuplicateEvent",
     "Entry",
     "EventNotFound",
@@ -141,6 +149,8 @@ __all__ = [
     "check_la",
     "check_user",
     "child_reference",
+    "decrypt_store",
+    "encrypt_store",
     "export_lines",
     "generate_journeys",
     "generate_key",
@@ -159,6 +169,7 @@ __all__ = [
     "read_checkpoint",
     "read_lines",
     "save_checkpoint",
+    "store_key",
     "today",
     "verify_against",
     "write_903",

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from journeys.domain.errors import StoreError
+from journeys.storage.store_key import GIVE_KEY, STORE_KEY_ENV, store_key
 
 DEFAULT_STORE = "journeys.db"
 
@@ -27,11 +28,22 @@ def shown_store(store: str) -> str:
     return _PASSWORD.sub(r"\1:***@", store)
 
 
-def _is_sqlite(path: Path) -> bool:
-    """An empty file (SQLite makes it a database) or one that starts with SQLite's header."""
+def _head(path: Path) -> bytes:
+    """The first bytes of a file: empty (SQLite makes it a database), SQLite's header (a plain
+    store), or other bytes (an encrypted store, whose every page is ciphertext, or not a store)."""
     with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_HEADER))
-    return not head or head == SQLITE_HEADER
+        return handle.read(len(SQLITE_HEADER))
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """Whether ``path`` is a file that may be an encrypted store: not empty, no SQLite header,
+    and not text (a JSONL file given as the store)."""
+    head = _head(path)
+    return bool(head) and head != SQLITE_HEADER and not _is_text(head)
+
+
+def _is_text(head: bytes) -> bool:
+    return all(32 <= byte < 127 or byte in b"\t\r\n" for byte in head)
 
 
 def is_missing_file(store: str) -> bool:
@@ -49,7 +61,18 @@ def store_env(store: str) -> dict[str, str]:
     persistence module is journeys' own for the backend (:mod:`journeys.storage.sqlite`,
     :mod:`~journeys.storage.postgres` or :mod:`~journeys.storage.popo`): the library's factory
     with a recorder that answers :class:`journeys.storage.recorders.JourneysRecorder`.
+
+    A SQLite store is encrypted (SQLCipher) when the environment gives a store key
+    (:mod:`journeys.storage.store_key`): the key goes to the factory as ``SQLCIPHER_KEY``.
     """
+    key = store_key()
+    if key and (is_postgres(store) or store == ":memory:" or _SCHEME.match(store)):
+        raise StoreError(
+            f"a store key is given ({STORE_KEY_ENV} or a key file), but the store {shown_store(store)!r} "
+            "is not a SQLite file: only a SQLite store is encrypted whole",
+            "unset JOURNEYS_STORE_KEY and JOURNEYS_STORE_KEY_FILE (on PostgreSQL, CIPHER_KEY encrypts the events; "
+            "see docs/data-protection.md)",
+        )
     if is_postgres(store):
         url = urlparse(store)
         if not url.path.strip("/"):
@@ -85,10 +108,30 @@ def store_env(store: str) -> dict[str, str]:
         raise StoreError(f"the store {store!r} is a folder, not a database file")
     if not path.parent.exists():
         raise StoreError(f"the folder of the store {store!r} does not exist")
-    if path.is_file() and not _is_sqlite(path):
-        raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
+    if path.is_file():
+        _check_kind(store, path, key)
     _check_writable(store, path)
-    return {"PERSISTENCE_MODULE": "journeys.storage.sqlite", "SQLITE_DBNAME": str(path)}
+    return {"PERSISTENCE_MODULE": "journeys.storage.sqlite", "SQLITE_DBNAME": str(path), "SQLCIPHER_KEY": key or ""}
+
+
+def _check_kind(store: str, path: Path, key: str | None) -> None:
+    """Refuse a file that is not a store, an encrypted store without a key, and a plain store
+    with one (a wrong key is found when the store is opened)."""
+    head = _head(path)
+    if head == SQLITE_HEADER and key:
+        raise StoreError(
+            f"the store {store!r} is not encrypted, but a store key is given ({STORE_KEY_ENV} or a key file)",
+            "unset JOURNEYS_STORE_KEY and JOURNEYS_STORE_KEY_FILE to open it, "
+            "or encrypt it first with `journeys store encrypt`",
+        )
+    if not head or head == SQLITE_HEADER:
+        return
+    if _is_text(head):
+        raise StoreError(f"the store {store!r} is not a SQLite database (a JSONL file goes to `journeys load`)")
+    if not key:
+        raise StoreError(
+            f"the store {store!r} is encrypted (or is not a SQLite database), and no store key is given", GIVE_KEY
+        )
 
 
 def _check_writable(store: str, path: Path) -> None:
@@ -114,6 +157,13 @@ def sqlite_files(store: str) -> list[Path]:
     """The files of a SQLite store: the database and its write-ahead log and index."""
     path = Path(store)
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def plain_views_file(store: str) -> Path:
+    """The file beside a plain SQLite store ``NAME.db`` that holds its read models,
+    ``NAME.views.db`` (an encrypted store holds them in its own file)."""
+    path = Path(store)
+    return path.with_name(path.stem + ".views" + (path.suffix or ".db"))
 
 
 def create_private(store: str) -> bool:

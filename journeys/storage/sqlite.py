@@ -125,6 +125,10 @@ class SQLiteJourneysDatastore(sqlite.SQLiteDatastore):
 
 
 class SQLiteJourneysFactory(sqlite.SQLiteFactory):
+    """The library's SQLite factory on a :class:`SQLiteJourneysDatastore`; with the setting
+    ``SQLCIPHER_KEY`` (see :func:`journeys.storage.location.store_env`) its connections are
+    SQLCipher's, keyed (:mod:`journeys.storage.sqlcipher`, imported only then)."""
+
     application_recorder_class = SQLiteJourneysRecorder
 
     def __init__(self, env: Any) -> None:
@@ -137,6 +141,13 @@ class SQLiteJourneysFactory(sqlite.SQLiteFactory):
             originator_id_type=library.originator_id_type,
         )
         library.close()
+        key = self.env.get("SQLCIPHER_KEY") or ""
+        if key:
+            from journeys.storage.sqlcipher import keyed_pool
+
+            plain = self.datastore.pool
+            self.datastore.pool = keyed_pool(key, plain)
+            plain.close()
 
 
 def _hex_rows(rows: Sequence[NewRow]) -> list[tuple[str, int, str, bytes]]:

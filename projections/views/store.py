@@ -3,9 +3,11 @@
 the ``plan_change`` and ``family_finding`` tables (:mod:`projections.views.plan_change_table`,
 :mod:`projections.views.family_finding_table`) and their tracking position.
 
-For a SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
+For a plain SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
-own file); for PostgreSQL the tables live in the same database and schema as the events
+own file); an encrypted store (SQLCipher, a store key given) keeps its read models in its own
+encrypted file, so that no plain file beside it holds them. For PostgreSQL the tables live in
+the same database and schema as the events
 (``child_summary``, ``adoption_months``, ``plan_change``, ``family_finding`` and
 ``journeys_views_tracking``). Rows, their sums and the tracking position are written in one
 transaction with the library's tracking recorder, so each notification is applied exactly once
@@ -28,14 +30,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError, TrackingRecorder
 from eventsourcing.utils import Environment, resolve_topic
 
 from journeys.domain.errors import StoreError
-from journeys.storage.location import create_private, is_postgres, shown_store, store_env
+from journeys.storage.location import create_private, is_postgres, plain_views_file, shown_store, store_env
+from journeys.storage.store_key import store_key
 from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
@@ -52,6 +54,7 @@ VIEWS_LOCK_TIMEOUT = 15  # seconds (SQLite)
 # such a store is opened: a SQLite store never imports psycopg, to keep the CLI quick to start).
 VIEWS_TOPICS = {
     "eventsourcing.sqlite": "projections.views.sqlite:SQLiteJourneysViews",
+    "journeys.storage.sqlcipher": "projections.views.sqlite:SQLiteJourneysViews",
     "eventsourcing.postgres": "projections.views.postgres:PostgresJourneysViews",
 }
 
@@ -201,13 +204,14 @@ class JourneysViews(TrackingRecorder):
 
 def views_location(store: str) -> str:
     """Where the view store of an event store lives (a file path, ':memory:' or the URL, shown
-    without its password)."""
+    without its password): for an encrypted SQLite store, the store's own file."""
     if is_postgres(store):
         return shown_store(store)
     if store == ":memory:":
         return ":memory:"
-    path = Path(store)
-    return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
+    if store_key():
+        return store
+    return str(plain_views_file(store))
 
 
 def views_env(store: str) -> dict[str, str]:
@@ -216,11 +220,15 @@ def views_env(store: str) -> dict[str, str]:
         return {**store_env(store), "PERSISTENCE_MODULE": "eventsourcing.postgres"}
     # A write waits this many seconds for another's lock before SQLite says "locked" (and
     # SQLiteJourneysViews tries again): reports at once queue for the read model's writes.
-    return {
+    env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": views_location(store),
         "SQLITE_LOCK_TIMEOUT": str(VIEWS_LOCK_TIMEOUT),
     }
+    key = store_key()
+    if key and store != ":memory:":  # in the encrypted store's file, with its key
+        env.update({"PERSISTENCE_MODULE": "journeys.storage.sqlcipher", "SQLCIPHER_KEY": key})
+    return env
 
 
 def views_class(store: str) -> type[JourneysViews]:
