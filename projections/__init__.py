@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
     from projections.metrics.unit_costs import CostsError
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
+    from projections.returns import asglb_return
     from projections.reports import (
         cohort,
         counts,
@@ -67,6 +68,7 @@ else:
                 "tracking_cohort_report",
                 "waiting",
             ),
+            "projections.returns": ("asglb_return",),
             "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
         },
     )
@@ -92,6 +94,7 @@ __all__ = [
     "TrackingReport",
     "UnknownFigure",
     "ViewsAhead",
+    "asglb_return",
     "check_bundle",
     "cohort",
     "cost",
