@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
     from projections.metrics.unit_costs import CostsError
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
-    from projections.returns import asglb_return
     from projections.reports import (
         cohort,
         counts,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
         tracking_cohort_report,
         waiting,
     )
+    from projections.returns import asglb_return
     from projections.views.catchup import CatchUp, Status, ViewsAhead
 else:
     __getattr__, __dir__ = lazy_face(
