@@ -61,6 +61,7 @@ COMMAND_MODULES: dict[str, str] = {
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",
+    "asglb": "cli.returns_cmds",
 }
 
 

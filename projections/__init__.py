@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         tracking_cohort_report,
         waiting,
     )
+    from projections.returns import asglb_return
     from projections.views.catchup import CatchUp, Status, ViewsAhead
 else:
     __getattr__, __dir__ = lazy_face(
@@ -67,6 +68,7 @@ else:
                 "tracking_cohort_report",
                 "waiting",
             ),
+            "projections.returns": ("asglb_return",),
             "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
         },
     )
@@ -92,6 +94,7 @@ __all__ = [
     "TrackingReport",
     "UnknownFigure",
     "ViewsAhead",
+    "asglb_return",
     "check_bundle",
     "cohort",
     "cost",
