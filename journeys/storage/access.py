@@ -224,3 +224,15 @@ def _values(row: Any) -> tuple[Any, ...]:
 
 def _first(row: Any) -> Any:
     return None if row is None else _values(row)[0]
+
+
+def unprotected(cursor: Any, schema: str, tables: Iterable[str]) -> list[str]:
+    """Which of ``tables`` (those that exist) lack row-level security, forced, with journeys' policies."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = ANY(%s) AND NOT (c.relrowsecurity AND c.relforcerowsecurity "
+        "AND EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'journeys_read')) "
+        "ORDER BY c.relname",
+        [schema, list(tables)],
+    )
+    return [str(_first(row)) for row in cursor.fetchall()]
