@@ -24,10 +24,11 @@ Imported only with :mod:`journeys.storage.postgres`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from psycopg import sql
+
+from journeys.storage.recorders import Grant
 
 GRANTS_TABLE = "journeys_access"
 # The project's tables that carry no child data, and so no `la` column (every other table the
@@ -37,15 +38,6 @@ WITHOUT_LA = frozenset({GRANTS_TABLE, "journeys_views_tracking"})
 
 # The roles whose privileges the current role has (itself included).
 _MY_ROLES = "SELECT r.rolname FROM pg_catalog.pg_roles r WHERE pg_catalog.pg_has_role(r.oid, 'USAGE')"
-
-
-@dataclass(frozen=True)
-class Grant:
-    """One role's access to one local authority."""
-
-    role: str
-    la: str
-    read_only: bool
 
 
 def grants_table_sql(schema: str) -> sql.Composed:

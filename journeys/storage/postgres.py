@@ -20,8 +20,7 @@ from psycopg.rows import tuple_row
 
 from journeys.domain.errors import StoreError
 from journeys.storage import access
-from journeys.storage.access import Grant
-from journeys.storage.recorders import NewRow, SQLJourneysRecorder
+from journeys.storage.recorders import Grant, NewRow, SQLJourneysRecorder
 
 # Whether the store's schema already holds what the library's DDL makes: the events table, its
 # notification index, the composite type and the insert function. A catalog read takes no lock
@@ -191,8 +190,15 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
             return [str(found["la"]) for found in cursor.fetchall()]
 
     def access_grants(self) -> list[Grant]:
-        with self._owning("list the grants") as cursor:
-            return access.list_grants(cursor, self.datastore.schema)
+        """The grants this role may see: every one for the owner, its own for a granted role."""
+        try:
+            with self.datastore.transaction(commit=False) as cursor:
+                return access.list_grants(cursor, self.datastore.schema)
+        except PersistenceError as error:
+            raise StoreError(
+                f"cannot list the grants: {' '.join(str(error).split())}",
+                "connect as the role that owns the store's tables (--store postgresql://OWNER@…)",
+            ) from None
 
     def grant_access(self, role: str, las: Sequence[str], *, read_only: bool) -> None:
         schema, table = self.datastore.schema, self.events_table_name

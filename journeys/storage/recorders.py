@@ -19,16 +19,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
 from journeys.domain.errors import StoreError
-
-if TYPE_CHECKING:
-    from journeys.storage.access import Grant
 
 StoredRow = tuple[Any, int, str, bytes]  # stream (as stored), version, topic, state
 NewRow = tuple[UUID, int, str, bytes]  # a load's new event: stream, version, stored topic, stored state
@@ -37,6 +35,15 @@ NewRow = tuple[UUID, int, str, bytes]  # a load's new event: stream, version, st
 STREAMS_PER_QUERY = 500
 
 _COLUMNS = "originator_id, originator_version, topic, state"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One database role's access to one local authority of a shared store."""
+
+    role: str
+    la: str
+    read_only: bool
 
 
 class JourneysRecorder(ApplicationRecorder):
