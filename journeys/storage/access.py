@@ -80,7 +80,7 @@ def protect_sql(schema: str, table: str, *, writable: bool = False) -> list[sql.
         sql.SQL("CREATE POLICY journeys_owner ON {t} USING ({o}) WITH CHECK ({o})").format(t=name, o=owner)
     )
     if table == GRANTS_TABLE:
-        reading = sql.SQL("role IN (" + _MY_ROLES + ")")
+        reading: sql.Composable = sql.SQL("role IN (" + _MY_ROLES + ")")
     elif table in WITHOUT_LA:
         reading = sql.SQL("EXISTS ({granted})").format(granted=_granted(schema, writing=False))
     else:
