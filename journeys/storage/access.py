@@ -159,6 +159,7 @@ def sync_privileges(cursor: Any, schema: str, events_table: str, sequence: str |
     found = cursor.fetchone()
     writes, count = _values(found)
     if not count:
+        cursor.execute(sql.SQL("REVOKE USAGE ON SCHEMA {s} FROM {r}").format(s=sql.Identifier(schema), r=who))
         return
     cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA {s} TO {r}").format(s=sql.Identifier(schema), r=who))
     for table in tables:
