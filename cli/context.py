@@ -68,6 +68,11 @@ class Settings:
             self._app = JourneysApp(self.store, allow_unknown_la=allow)
         return self._app
 
+    def visible_las(self) -> list[str] | None:
+        """The local authorities the opened store lets this user see (None: every one, as
+        on SQLite or for a PostgreSQL store's owner; also when no store was opened)."""
+        return None if self._app is None else self._app.visible_las()
+
     def close(self) -> None:
         if self._app is not None:
             self._app.close_discarding_if_empty()

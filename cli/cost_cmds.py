@@ -15,7 +15,7 @@ from cli.context import friendly, settings
 from cli.explain_output import echo_explained, echo_whole_report, explain_option
 from cli.output import echo_csv, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress, chosen_las, csv_option, las_option
+from cli.report_options import catch_up_progress, chosen_las, csv_option, echo_las_visible, las_option
 from journeys import today
 
 
@@ -220,6 +220,7 @@ def cost(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     if as_csv:
         echo_csv(CHILD_KEYS, [[c[k] for k in CHILD_KEYS] for r in by_la.values() for c in r["children"]])
         return

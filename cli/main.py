@@ -35,6 +35,7 @@ class UsageLine(click.ClickException):
 # (or a help lists it), so `journeys show` does not pay for the reports, the load and the
 # importer. tests/cli/test_start.py holds this table to the modules.
 COMMAND_MODULES: dict[str, str] = {
+    "access": "cli.access_cmds",
     "show": "cli.child_cmds",
     "history": "cli.child_cmds",
     "generate": "cli.generate_cmds",

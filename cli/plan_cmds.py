@@ -13,7 +13,7 @@ from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option as output_csv_option
 from cli.output import echo_csv, echo_json, echo_table, known_phrase
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress
+from cli.report_options import catch_up_progress, echo_las_visible, with_las_visible
 from journeys import OUTCOMES, RD_REASONS
 
 csv_option = output_csv_option("Print the list as CSV.")
@@ -102,7 +102,7 @@ def plan_changes(
             progress=progress,
             explain=explain,
         )
-    data = report.as_json()
+    data = with_las_visible(report.as_json())
     if as_json:
         echo_json(data)
         return
@@ -112,6 +112,7 @@ def plan_changes(
     if as_csv:
         echo_csv(CHANGE_COLUMNS, [[row[c] for c in CHANGE_COLUMNS] for row in data["changes"]])
         return
+    echo_las_visible()
     what = _changes(data["total"]) + ("" if everything else " away from adoption")
     window = f"{start or 'the beginning'} to {end or 'now'}"
     click.echo(f"{what}, {window} ({_scope(code, known_at)})")
@@ -224,7 +225,7 @@ def tracking_cohort(
         report = projections.tracking_cohort_report(
             app, start=start, end=end, census=census, la=code, known_at=known_at, progress=progress, explain=explain
         )
-    data = report.as_json()
+    data = with_las_visible(report.as_json())
     if as_json:
         echo_json(data)
         return
@@ -234,6 +235,7 @@ def tracking_cohort(
     if as_csv:
         echo_csv(CHILD_COLUMNS, [[row[c] for c in CHILD_COLUMNS] for row in data["children"]])
         return
+    echo_las_visible()
     click.echo(
         f"{data['tracked']} children tracked from family-finding {start} to {end}, "
         f"at the census on {census} ({_scope(code, known_at)}):"

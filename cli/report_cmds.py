@@ -19,7 +19,7 @@ from cli.explain_output import echo_explained, echo_whole_report, explain_option
 from cli.output import ascii_label, echo_table
 from cli.output import echo_csv as _echo_csv
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress, chosen_las, csv_option, las_option, rounded
+from cli.report_options import catch_up_progress, chosen_las, csv_option, echo_las_visible, las_option, rounded
 from journeys import today
 
 period_option = click.option(
@@ -101,6 +101,7 @@ def scorecard(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     first = next(iter(by_la.values()))
     if not as_csv:
         click.echo(f"Children adopted {first['from']} to {first['to']}")
@@ -213,6 +214,7 @@ def cohort(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     means = {"mean_days_po_to_match", "mean_days_with_waiting"}  # rounded for display, full precision in CSV
     rows = [
         [la, *(rounded(r[k], 2) if k in means and not as_csv else r[k] for k in COHORT_KEYS[1:])]
@@ -277,6 +279,7 @@ def waiting(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     headers = [
         "la",
         "child",
@@ -346,6 +349,7 @@ def counts(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     headers = ["la", "period", *COUNT_HEADERS]
     rows = [[la, r["period"], *(r[k] for k in COUNT_HEADERS)] for la, report in by_la.items() for r in report["rows"]]
     (echo_csv if as_csv else echo_table)([h.replace("_", " ") for h in headers] if not as_csv else headers, rows)
@@ -398,6 +402,7 @@ def stages(
         )
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
+    echo_las_visible(as_json, as_csv)
     headers = ["la", "stage", "children", "mean days", "median days", "max days"]
     rows = [
         [

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import projections
-from cli.context import default_la
+from cli.context import default_la, settings
 from cli.output import csv_option as output_csv_option
 from cli.params import LA_CODE
 from cli.progress import events_bar
@@ -59,5 +59,23 @@ def catch_up_progress(app: JourneysApp, label: str = "catching up") -> Iterator[
 
 def json_of(by_la: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A report's JSON, one shape for one LA or many: ``{"las": [code, ...], "by_la": {code:
-    report}}``, the codes in the order asked (``"all"`` when no LA was named)."""
-    return {"las": list(by_la), "by_la": by_la}
+    report}}``, the codes in the order asked (``"all"`` when no LA was named); and, for a
+    database role that sees only some local authorities, ``"las_visible"`` (see
+    :func:`with_las_visible`)."""
+    return with_las_visible({"las": list(by_la), "by_la": by_la})
+
+
+def with_las_visible(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with ``"las_visible": [code, ...]`` when the store shows this user only those
+    local authorities (a role granted them on a shared PostgreSQL store): what the report
+    counts, ``"all"`` included. Left out when every one is visible."""
+    visible = settings().visible_las()
+    return data if visible is None else {**data, "las_visible": visible}
+
+
+def echo_las_visible(as_json: bool = False, as_csv: str | None = None) -> None:
+    """A table's header line, for a user who sees only some local authorities: which."""
+    visible = settings().visible_las()
+    if visible is not None and not as_json and not as_csv:
+        shown = ", ".join(visible) or "none"
+        click.echo(f"Local authorities visible to this database role: {shown} (the figures count only their children)")

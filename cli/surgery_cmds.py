@@ -14,6 +14,7 @@ from cli.context import default_la, friendly, resolve_la, settings, with_la
 from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
 from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
+from cli.report_options import echo_las_visible, with_las_visible
 from journeys import today
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def surgery_cmd(
         settings().app(), as_at=day, known_at=known_at, rules=_rules(rules_file), la=la, owner=owner, explain=explain
     )
     if as_json:
-        echo_json(result.as_json())
+        echo_json(with_las_visible(result.as_json()))
         return
     if as_csv and explain:
         echo_figures_csv((result.explain or {}).values())
@@ -122,6 +123,7 @@ def surgery_cmd(
     if as_csv:
         echo_csv([h.replace(" ", "_") for h in AGENDA_HEADERS], rows)
         return
+    echo_las_visible()
     click.echo(f"Surgery agenda as at {day}, {known_phrase(known_at)}" + (f", local authority {la}" if la else ""))
     echo_table(AGENDA_HEADERS, rows)
     s = result.summary()

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from journeys.evidence.keys import generate_key, load_signing_key, parse_public_key, public_hex
     from journeys.evidence.making import make_checkpoint, save_checkpoint
     from journeys.evidence.options import SIGNING_KEY_ENV
+    from journeys.la_access import access_grants, grant_access, refuse_single_user, revoke_access
     from journeys.loading.batch import LoadReport, load_lines
     from journeys.loading.jsonl import export_lines, read_lines
     from journeys.loading.parallel import load_file
@@ -63,6 +64,7 @@ else:
             "journeys.application": ("ChildView", "HistoryRow", "JourneysApp"),
             "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
+            "journeys.la_access": ("access_grants", "grant_access", "refuse_single_user", "revoke_access"),
             "journeys.domain.errors": (
                 "CheckpointError",
                 "ChildNotFound",
@@ -146,6 +148,7 @@ __all__ = [
     "RuleSet",
     "StoreError",
     "VerifyReport",
+    "access_grants",
     "check_la",
     "check_user",
     "child_reference",
@@ -154,6 +157,7 @@ __all__ = [
     "export_lines",
     "generate_journeys",
     "generate_key",
+    "grant_access",
     "import_903",
     "is_missing_file",
     "is_truthy",
@@ -168,6 +172,8 @@ __all__ = [
     "read_903",
     "read_checkpoint",
     "read_lines",
+    "refuse_single_user",
+    "revoke_access",
     "save_checkpoint",
     "store_key",
     "today",

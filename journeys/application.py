@@ -19,6 +19,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
     Notification,
     PersistenceError,
+    ProgrammingError,
     StoredEvent,
 )
 
@@ -29,7 +30,7 @@ from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_varian
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, known_by, superseded_seqs
 from journeys.progress import Progress
-from journeys.storage.conflicts import saved
+from journeys.storage.conflicts import refused_write, saved
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
 from journeys.storage.location import DEFAULT_STORE, create_private, remove_sqlite_files, shown_store, store_env
 from journeys.storage.mapper import PydanticMapper, journeys_mapper
@@ -114,6 +115,24 @@ class JourneysApp(Application[UUID]):
 
     def construct_recorder(self) -> JourneysRecorder:
         return journeys_recorder(self.factory.application_recorder())
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's save, with each journey's local authority beside its events (a
+        PostgreSQL store keeps it in the events table, where row-level security reads it); a
+        write the store refuses for want of access is a :class:`StoreError`."""
+        las = {obj.id: obj.la for obj in objs if isinstance(getattr(obj, "la", None), str)}
+        try:
+            return super().save(*objs, las=las, **kwargs)
+        except ProgrammingError as error:
+            refused = refused_write(las.values(), error)
+            if refused is None:
+                raise
+            raise refused from None
+
+    def visible_las(self) -> list[str] | None:
+        """The local authorities the store lets this user see (a PostgreSQL role granted only
+        some, see docs/data-protection.md); None when it sees every one."""
+        return self.recorder.visible_las()
 
     def is_shared_store(self) -> bool:
         """Whether other processes can open this store (not so an in-memory one)."""

@@ -38,7 +38,7 @@ from projections.metrics.surgery import Agenda, ChildDeadlines, agenda, child_de
 from projections.metrics.thresholds import Thresholds, for_window
 from projections.metrics.tracking_cohort import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
 from projections.views import adoption_months as months
-from projections.views.catchup import CatchUp, Status, current_summaries, rebuild, status
+from projections.views.catchup import CatchUp, Status, current_summaries, rebuild, refuse_if_limited, status
 from projections.views.catchup import catch_up as _catch_up
 from projections.views.store import JourneysViews, open_views
 
@@ -168,14 +168,19 @@ def _grouped(
 
 
 def _scorecard_of(
-    views: JourneysViews, la: str | None, first: date, last: date, limits: Thresholds, a3_months: int
+    views: JourneysViews, las: Sequence[str] | None, first: date, last: date, limits: Thresholds, a3_months: int
 ) -> dict[str, Any]:
-    """One scorecard from the read model: whole months from ``adoption_months``, the days of
-    a part month from the summary rows adopted on them."""
+    """One scorecard from the read model, of the local authorities ``las`` together (None:
+    every one): whole months from ``adoption_months``, the days of a part month from the
+    summary rows adopted on them. (A role that sees only some authorities cannot read the
+    rows that add up every one: its scorecard of all adds up those it sees.)"""
     whole = months.whole_months(first, last)
-    total = card.Totals() if whole is None else views.adoption_totals(la or months.ALL, *whole, a3_months)
+    total = card.Totals()
+    if whole is not None:
+        for la in [months.ALL] if las is None else las:
+            total = total + views.adoption_totals(la, *whole, a3_months)
     for start, end in [(first, last)] if whole is None else months.edges(first, last, whole):
-        rows = views.adopted_between(start, end, SCORECARD_COLUMNS, [la] if la else [])
+        rows = views.adopted_between(start, end, SCORECARD_COLUMNS, las or [])
         total = total + card.totals_of(card.child_delays(rows, start, end, a3_months))
     return card.from_totals(total, first, last, limits, a3_months)
 
@@ -212,8 +217,8 @@ def scorecard(
 
     def current(views: JourneysViews, las: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not las:
-            return {ALL: _scorecard_of(views, None, first, last, limits, n)}
-        return {la: _scorecard_of(views, la, first, last, limits, n) for la in las}
+            return {ALL: _scorecard_of(views, app.visible_las(), first, last, limits, n)}
+        return {la: _scorecard_of(views, [la], first, last, limits, n) for la in las}
 
     return _from_views(app, las, progress, current)
 
@@ -424,6 +429,7 @@ def projection_status(app: JourneysApp) -> Status:
 
 
 def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
+    refuse_if_limited(app, "catch the read model up")
     views = open_views(app.store)
     try:
         done = _catch_up(app, views, progress=progress)

@@ -121,20 +121,25 @@ class PostgresTable:
         return [(nid, version, topic, orjson.loads(bytes(state))) for nid, version, topic, state in found]
 
     def put(self, stream: Any, rows: list[Row]) -> None:
+        # the stream's local authority (the events table keeps it beside each event): the one
+        # stored, or a forged stream's own
+        held = self.db.execute(f"SELECT la FROM {self.table} WHERE originator_id = %s LIMIT 1", (stream,)).fetchone()
+        la = held[0] if held else next((s["la"] for *_, s in rows if isinstance(s, dict) and s.get("la")), None)
         with self.db.transaction():
             self.db.execute(f"DELETE FROM {self.table} WHERE originator_id = %s", (stream,))
             for nid, version, topic, state in rows:
                 if nid is None:
                     self.db.execute(
-                        f"INSERT INTO {self.table} (originator_id, originator_version, topic, state)"
-                        " VALUES (%s, %s, %s, %s)",
-                        (stream, version, topic, orjson.dumps(state)),
+                        f"INSERT INTO {self.table} (originator_id, originator_version, topic, state, la)"
+                        " VALUES (%s, %s, %s, %s, %s)",
+                        (stream, version, topic, orjson.dumps(state), la),
                     )
                 else:
                     self.db.execute(
-                        f"INSERT INTO {self.table} (notification_id, originator_id, originator_version, topic, state)"
-                        " VALUES (%s, %s, %s, %s, %s)",
-                        (nid, stream, version, topic, orjson.dumps(state)),
+                        f"INSERT INTO {self.table} "
+                        "(notification_id, originator_id, originator_version, topic, state, la)"
+                        " VALUES (%s, %s, %s, %s, %s, %s)",
+                        (nid, stream, version, topic, orjson.dumps(state), la),
                     )
 
     def fingerprint(self) -> str:

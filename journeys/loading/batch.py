@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, ProgrammingError
 
 from journeys.clock import recording_time
 from journeys.domain.errors import EventNotFound, JourneyError, RestoreMismatch, RuleBroken, StoreError, TamperedEvent
@@ -38,6 +38,7 @@ from journeys.loading.refusals import Outcome, Refusals
 from journeys.loading.rejects import Rejects
 from journeys.loading.sealed import SealedJourney
 from journeys.loading.sizes import LOAD_BATCH
+from journeys.storage.conflicts import refused_write
 from journeys.workers import collection_paused
 
 if TYPE_CHECKING:
@@ -216,7 +217,8 @@ class BatchLoad:
                 (key, version, topic, encode(content))
                 for journey in journeys.values()
                 for key, version, topic, content in journey.collect_sealed()
-            ]
+            ],
+            {journey.id: journey.la for journey in journeys.values()},
         )
         kept.update(journeys)
         if len(kept) > KEPT_JOURNEYS:  # keep the most recent; rebuilt, as deleting from the front slows a dict
@@ -270,11 +272,16 @@ class BatchLoad:
         opened[folded] = line.child  # only once it is open: a child that could not be opened clashes with none
         return journey
 
-    def _insert(self, rows: list[Row]) -> None:
+    def _insert(self, rows: list[Row], las: dict[UUID, str]) -> None:
         """Insert a load batch's events (stream, version, topic, state) in one transaction,
-        through the recorder's bulk insert."""
+        through the recorder's bulk insert, with each stream's local authority."""
         try:
-            self.app.recorder.insert_bulk(rows)
+            self.app.recorder.insert_bulk(rows, las)
+        except ProgrammingError as error:
+            refused = refused_write(las.values(), error)
+            if refused is None:
+                raise
+            raise refused from None
         except IntegrityError:
             raise StoreError(
                 # a load's or an import's batch (import-903 saves its events through this load)

@@ -3,7 +3,7 @@ conflict on the stream's next version); the command is tried once more against t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from eventsourcing.persistence import OperationalError, RecordConflictError
@@ -33,3 +33,17 @@ def saved(la: str, child: str, attempt: Callable[[], T]) -> T:
             f"the store is busy and nothing was recorded for child {child!r} ({error})",
             "run the command again",
         ) from None
+
+
+def refused_write(las: Iterable[str], error: Exception) -> StoreError | None:
+    """The store's refusal of a write as a :class:`StoreError` when the database refused it
+    for want of access (PostgreSQL's row-level security or privileges: the role is not
+    granted the local authority, or only to read it); None for another error."""
+    text = " ".join(str(error).split())
+    if "row-level security" not in text and "permission denied" not in text:
+        return None
+    named = ", ".join(sorted(set(las))) or "this local authority"
+    return StoreError(
+        f"the store refused to record for local authority {named}: this database role may not write there ({text})",
+        "nothing was recorded: ask the store's owner to grant write access (`journeys access grant ROLE --la CODE`)",
+    )

@@ -3,7 +3,7 @@ queries answered by walking its events (``PERSISTENCE_MODULE=journeys.storage.po
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from uuid import UUID
 
 from eventsourcing import popo
@@ -43,7 +43,7 @@ class POPOJourneysRecorder(JourneysRecorder, popo.POPOApplicationRecorder):
             ]
         return iter(rows)
 
-    def insert_bulk(self, rows: Sequence[NewRow]) -> None:
+    def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         self.insert_events(
             [StoredEvent(originator_id=k, originator_version=v, topic=t, state=s) for k, v, t, s in rows]
         )

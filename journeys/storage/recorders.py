@@ -17,8 +17,9 @@ The recorders return rows, ``(stream, version, topic, state)`` as the events tab
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any, ClassVar
 from uuid import UUID
@@ -34,6 +35,15 @@ NewRow = tuple[UUID, int, str, bytes]  # a load's new event: stream, version, st
 STREAMS_PER_QUERY = 500
 
 _COLUMNS = "originator_id, originator_version, topic, state"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One database role's access to one local authority of a shared store."""
+
+    role: str
+    la: str
+    read_only: bool
 
 
 class JourneysRecorder(ApplicationRecorder):
@@ -58,13 +68,38 @@ class JourneysRecorder(ApplicationRecorder):
         ``last``: each stream's rows in version order (the streams' rows may interleave)."""
 
     @abstractmethod
-    def insert_bulk(self, rows: Sequence[NewRow]) -> None:
+    def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         """Insert a load batch's new events in one transaction (raises the library's
-        ``IntegrityError``, inserting nothing, if any of them is already stored)."""
+        ``IntegrityError``, inserting nothing, if any of them is already stored); ``las``
+        gives each stream's local authority, which a PostgreSQL store keeps beside its events."""
 
     @abstractmethod
     def end_bulk(self) -> None:
         """After a load: whatever the store settled for the load's batches put back."""
+
+    # -- access per local authority: only a PostgreSQL store is shared between users ------
+
+    def visible_las(self) -> list[str] | None:
+        """The local authorities whose rows this store lets the connected user see; None for
+        every one (a SQLite file, the owner of a PostgreSQL store)."""
+        return None
+
+    def access_grants(self) -> list[Grant]:
+        raise single_user()
+
+    def grant_access(self, role: str, las: Sequence[str], *, read_only: bool) -> None:
+        raise single_user()
+
+    def revoke_access(self, role: str, las: Sequence[str]) -> int:
+        raise single_user()
+
+
+def single_user() -> StoreError:
+    return StoreError(
+        "access per local authority is for a shared PostgreSQL store: a SQLite store is single-user, "
+        "and the file is the boundary (whoever can read the file reads every child in it)",
+        "keep the file where only its users can read it, or share a postgresql:// store (see docs/data-protection.md)",
+    )
 
 
 class SQLJourneysRecorder(JourneysRecorder):

@@ -4,7 +4,7 @@ and a load's bulk insert (``PERSISTENCE_MODULE=journeys.storage.sqlite``)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -44,7 +44,7 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
             cursor.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row per event
             yield cursor
 
-    def insert_bulk(self, rows: Sequence[NewRow]) -> None:
+    def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         """The library's own insert statement, executed once for the whole batch (its
         application recorder inserts row by row to return notification ids, which a load does
         not use), with the load's settings on the connection."""

@@ -38,6 +38,13 @@ class ViewsAhead(JourneyError):
     remedy = "run `journeys projections rebuild` to rebuild it from this store"
 
 
+class NotTheOwner(JourneyError):
+    """A role granted only some local authorities of a shared PostgreSQL store asked to
+    write the read model, which holds every authority's rows and one position for them all."""
+
+    remedy = "run it as the store's owner, which keeps the read model current for every role (docs/data-protection.md)"
+
+
 @dataclass(frozen=True)
 class CatchUp:
     """What one catch-up did: notifications applied, children re-derived, the new position."""
@@ -75,7 +82,13 @@ def catch_up(
     app: JourneysApp, views: JourneysViews, *, batch: int = BATCH, progress: Progress | None = None
 ) -> CatchUp:
     """Apply every notification recorded since the tracked position, batch by batch;
-    ``progress`` is told how far it has got through the notification ids it had to apply."""
+    ``progress`` is told how far it has got through the notification ids it had to apply.
+
+    A role that sees only some local authorities (:meth:`JourneysApp.visible_las`) applies
+    nothing: it would apply only its authorities' events and move the one position past the
+    others'. It reads the read model as the store's owner keeps it (and writes none of it)."""
+    if app.visible_las() is not None:
+        return CatchUp(0, 0, views.position(), app.head())
     events = children = 0
     position = start = views.position()
     last = app.head()
@@ -129,6 +142,7 @@ def rebuild(
     writes them in order, so the result is the same with any number. ``progress`` is told
     the notification id reached of the last one.
     """
+    refuse_if_limited(app, "rebuild the read model")
     rebuilt = views.rebuilding()
     last = app.head()
     parts = rebuild_workers(app, last) if workers is None else workers
@@ -152,6 +166,14 @@ def rebuild(
         pass  # another rebuild, run at the same time, swapped its tables in first
     after = catch_up(app, views, batch=batch)
     return CatchUp(events + after.events, children + after.children, after.position, after.head)
+
+
+def refuse_if_limited(app: JourneysApp, doing: str) -> None:
+    """:class:`NotTheOwner` for a role that sees only some local authorities."""
+    visible = app.visible_las()
+    if visible is not None:
+        shown = ", ".join(visible) or "none"
+        raise NotTheOwner(f"this role sees only some local authorities of the store ({shown}) and cannot {doing}")
 
 
 def _from(reached: int, progress: Progress) -> Progress:

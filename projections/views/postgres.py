@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from eventsourcing.persistence import OperationalError, PersistenceError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 
+from journeys.storage import access
 from projections.views.dialect import PostgresDialect
 from projections.views.sql import LAYOUTS, SQLJourneysViews
 from projections.views.store import JourneysViews
@@ -44,6 +45,36 @@ class PostgresJourneysViews(SQLJourneysViews, PostgresTrackingRecorder):
         except PersistenceError:
             if self._missing([self.tracking_table_name]):
                 raise  # not another process's creation: a real failure
+        self._write(lambda c: access.protect(c, self.datastore.schema, [self.tracking_table_name]))
+
+    # -- row-level security (journeys.storage.access) ---------------------------------------
+    # Every table of the view store has it, enabled and forced, as the events table does: a
+    # role granted some local authorities reads only their rows, and writes none (the store's
+    # owner keeps the read model current). Tables are protected as they are made (a rebuild's
+    # too: a swap renames them with their policies and privileges); an older view store's
+    # when its owner opens it.
+
+    def prepare(self, location: str) -> None:
+        super().prepare(location)
+        names = [*(layout.name for layout in LAYOUTS), self.tracking_table_name]
+        with self.datastore.transaction(commit=False) as c:
+            missing = access.unprotected(c, self.datastore.schema, names)
+        if missing:
+            # Not the owner, it fails: the tables stay unreadable to granted roles (they are
+            # granted only protected tables) until the owner opens the view store.
+            with suppress(PersistenceError):
+                self._write(lambda c: access.protect(c, self.datastore.schema, missing))
+
+    def _protect_layouts(self, c: Any) -> None:
+        access.protect(c, self.datastore.schema, [self.dialect.named(layout.name) for layout in LAYOUTS])
+
+    def _create(self, c: Any) -> None:
+        super()._create(c)
+        self._protect_layouts(c)
+
+    def _create_afresh(self, c: Any) -> None:
+        super()._create_afresh(c)
+        self._protect_layouts(c)
 
     def _exists(self, c: Any, name: str) -> bool:
         c.execute("SELECT to_regclass(%s) AS found", [self.dialect.qualified(name)])

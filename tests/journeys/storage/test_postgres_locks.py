@@ -74,7 +74,7 @@ def test_a_bulk_insert_that_waited_for_the_lock_finishes_when_it_is_released(pos
     app = JourneysApp(postgres_store)
     try:
         with events_locked(postgres_store):
-            thread, done = _in_thread(lambda: app.recorder.insert_bulk(rows))
+            thread, done = _in_thread(lambda: app.recorder.insert_bulk(rows, {row[0]: "825" for row in rows}))
             _wait_for_lock_waiter(postgres_store)
             time.sleep(1)  # let the client fill the socket while the server waits
         thread.join(HANG_GUARD)
