@@ -58,6 +58,8 @@ COMMAND_MODULES: dict[str, str] = {
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",
+    "access-log": "cli.access_cmds",
+    "subject-access": "cli.access_cmds",
 }
 
 

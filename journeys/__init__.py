@@ -14,6 +14,7 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
+    from journeys.domain.access_log import AccessRecord
     from journeys.domain.errors import (
         CheckpointError,
         ChildNotFound,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         EventNotFound,
         InvalidEvent,
         JourneyError,
+        ProtectionError,
         RuleBroken,
         StoreError,
     )
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
     from journeys.loading.parallel import load_file
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
+    from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
+    from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.ssda903 import ImportReport, import_903
     from journeys.ssda903 import read_returns as read_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
@@ -61,6 +65,7 @@ else:
             "journeys.application": ("ChildView", "HistoryRow", "JourneysApp"),
             "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
+            "journeys.domain.access_log": ("AccessRecord",),
             "journeys.domain.errors": (
                 "CheckpointError",
                 "ChildNotFound",
@@ -68,6 +73,7 @@ else:
                 "EventNotFound",
                 "InvalidEvent",
                 "JourneyError",
+                "ProtectionError",
                 "RuleBroken",
                 "StoreError",
             ),
@@ -94,6 +100,8 @@ else:
             "journeys.loading.jsonl": ("export_lines", "read_lines"),
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
+            "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
+            "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.synthetic.as_903": ("write_903",),
@@ -117,6 +125,8 @@ __all__ = [
     "RD_REASONS",
     "RETRACT",
     "SIGNING_KEY_ENV",
+    "AccessLogCheck",
+    "AccessRecord",
     "AgainstReport",
     "Checkpoint",
     "CheckpointError",
@@ -134,10 +144,14 @@ __all__ = [
     "LoadReport",
     "Milestone",
     "Progress",
+    "ProtectionError",
     "RuleBroken",
     "RuleSet",
     "StoreError",
+    "SubjectAccess",
     "VerifyReport",
+    "access_records",
+    "check_access_log",
     "check_la",
     "check_user",
     "child_reference",
@@ -152,6 +166,7 @@ __all__ = [
     "load_rules",
     "load_signing_key",
     "make_checkpoint",
+    "note_access",
     "parse_date",
     "parse_public_key",
     "public_hex",
@@ -163,4 +178,5 @@ __all__ = [
     "verify_against",
     "write_903",
     "write_checkpoint",
+    "write_subject_access",
 ]
