@@ -60,6 +60,8 @@ COMMAND_MODULES: dict[str, str] = {
     "action": "cli.surgery_cmds",
     "access-log": "cli.access_cmds",
     "subject-access": "cli.access_cmds",
+    "retention": "cli.retention_cmds",
+    "legal-hold": "cli.retention_cmds",
 }
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         parse_date,
     )
     from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+    from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
     from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
+    from journeys.protection.retention import RetentionReport, RetentionRow, legal_hold, retention_report
     from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.ssda903 import ImportReport, import_903
     from journeys.ssda903 import read_returns as read_903
@@ -88,6 +90,7 @@ else:
                 "parse_date",
             ),
             "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
+            "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
             "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
@@ -101,6 +104,7 @@ else:
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
             "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
+            "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
             "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
@@ -145,6 +149,10 @@ __all__ = [
     "Milestone",
     "Progress",
     "ProtectionError",
+    "Retention",
+    "RetentionReport",
+    "RetentionRow",
+    "RetentionRule",
     "RuleBroken",
     "RuleSet",
     "StoreError",
@@ -161,8 +169,10 @@ __all__ = [
     "import_903",
     "is_missing_file",
     "is_truthy",
+    "legal_hold",
     "load_file",
     "load_lines",
+    "load_retention_rules",
     "load_rules",
     "load_signing_key",
     "make_checkpoint",
@@ -173,6 +183,7 @@ __all__ = [
     "read_903",
     "read_checkpoint",
     "read_lines",
+    "retention_report",
     "save_checkpoint",
     "today",
     "verify_against",
