@@ -153,5 +153,5 @@ purpose_option = click.option(
     "--purpose",
     metavar="TEXT",
     default=None,
-    help="Why you are looking at the child, kept in the access log (see `journeys access-log`).",
+    help="Why you are looking at the child (say why without naming anyone), kept in the access log.",
 )

@@ -116,6 +116,34 @@ def test_writers_of_one_store_take_turns(app: JourneysApp) -> None:
     assert check_access_log(app).ok
 
 
+def test_writers_at_the_same_moment_still_number_one_after_another(app: JourneysApp) -> None:
+    """Two apps on one store appending at once, from two threads: no number is used twice."""
+    import threading
+
+    _two_children(app)
+    other = JourneysApp(app.store)
+    errors: list[BaseException] = []
+
+    def looks(on: JourneysApp, who: str) -> None:
+        try:
+            for i in range(15):
+                note_access(on, [("825", "C001")], command="show", user=f"{who}{i}")
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=looks, args=(a, w)) for a, w in ((app, "a"), (other, "b"))]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        other.close()
+    assert errors == []
+    assert [r.seq for r in access_records(app)] == list(range(1, 31))
+    assert check_access_log(app).ok
+
+
 def test_subject_access_holds_every_event_and_every_look(app: JourneysApp, tmp_path: Path) -> None:
     import json
 
