@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import friendly, resolve_la, settings, with_la
+from cli.context import friendly, note_looked, resolve_la, settings, with_la
 from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
-from cli.params import as_at_option, child_argument, json_option, known_at_option
+from cli.params import as_at_option, child_argument, json_option, known_at_option, purpose_option
 from journeys import CORRECT, RETRACT, today
 
 if TYPE_CHECKING:
@@ -41,9 +41,12 @@ def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[s
 @with_la
 @as_at_option
 @known_at_option
+@purpose_option
 @json_option
 @friendly
-def show(child: str, la: str | None, as_at: date | None, known_at: datetime | None, as_json: bool) -> None:
+def show(
+    child: str, la: str | None, as_at: date | None, known_at: datetime | None, purpose: str | None, as_json: bool
+) -> None:
     """Show where CHILD's journey stands: plan, stage and milestone dates.
 
     --as-at picks the date the decisions must have taken effect by; --known-at picks what
@@ -56,6 +59,7 @@ def show(child: str, la: str | None, as_at: date | None, known_at: datetime | No
     """
     code = resolve_la(la)
     view = settings().app().show(code, child, as_at=as_at, known_at=known_at)
+    note_looked([(code, child)], "show", purpose)
     data = view_json(view, as_at or today(), known_at)
     if as_json:
         echo_json(data)
@@ -105,15 +109,19 @@ HISTORY_KEYS = ["seq", "event", "on", "recorded_at", "recorded_by", "source", "c
 @child_argument
 @with_la
 @known_at_option
+@purpose_option
 @json_option
 @csv_option("Print CSV (one row per event; fields as JSON).")
 @friendly
-def history(child: str, la: str | None, known_at: datetime | None, as_json: bool, as_csv: str | None) -> None:
+def history(
+    child: str, la: str | None, known_at: datetime | None, purpose: str | None, as_json: bool, as_csv: str | None
+) -> None:
     """Every event of CHILD's journey in recording order, corrections and all.
 
     Superseded events (corrected or retracted later) stay visible and are marked. --known-at
     keeps only the events recorded by then, marked as they stood then. --csv gives one row per
-    event for a spreadsheet (full hash, fields as JSON).
+    event for a spreadsheet (full hash, fields as JSON). Each look is kept in the access log
+    (who, when, why: --purpose), see `journeys access-log`.
 
     \b
     Example:
@@ -121,7 +129,9 @@ def history(child: str, la: str | None, known_at: datetime | None, as_json: bool
       journeys history C004 --la 825 --known-at 2015-07-01 --json
     """
     code = resolve_la(la)
-    rows = [history_json(r) for r in settings().app().history(code, child, known_at=known_at)]
+    found = settings().app().history(code, child, known_at=known_at)
+    note_looked([(code, child)], "history", purpose)
+    rows = [history_json(r) for r in found]
     if as_json:
         echo_json({"la": code, "child": child, "events": rows})
         return

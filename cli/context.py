@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -77,6 +77,15 @@ class Settings:
         if self._app is not None:
             self._app.close_discarding_if_empty()
             self._app = None
+
+
+def note_looked(children: Iterable[tuple[str, str]], command: str, purpose: str | None) -> None:
+    """Append to the access log that the user (as recording resolves it) was shown ``children``
+    ((la, child) pairs) by ``command``, for ``purpose``: before the command prints them."""
+    from journeys import note_access
+
+    s = settings()
+    note_access(s.app(), children, command=command, user=s.recorded_by, purpose=purpose)
 
 
 def settings() -> Settings:

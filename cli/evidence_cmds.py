@@ -54,7 +54,7 @@ KEY_FILE = click.Path(dir_okay=False, path_type=Path)
 def verify(
     ctx: click.Context, against: tuple[Path, ...], public_key: str | None, key: Path | None, as_json: bool
 ) -> None:
-    """Re-check every stream's hash chain; exit 1 naming each altered event.
+    """Re-check every stream's hash chain, and the access log's; exit 1 naming each altered event.
 
     With --against FILE, also check that the store still holds every journey of the
     checkpoint FILE (made by `journeys checkpoint`) at or beyond its checkpointed head, with
@@ -97,13 +97,28 @@ def _verify_chains(as_json: bool) -> None:
     with events_bar("verifying", app.head()) as progress:
         report = app.verify(progress)
     problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
+    looks = journeys.check_access_log(app)
+    broken = [{"la": p.la, "seq": p.seq, "problem": p.problem} for p in looks.problems]
     if as_json:
-        echo_json({"streams": report.streams, "events": report.events, "ok": not problems, "problems": problems})
+        echo_json(
+            {
+                "streams": report.streams,
+                "events": report.events,
+                "ok": not problems and not broken,
+                "problems": problems,
+                "access_log": {"records": looks.records, "ok": looks.ok, "problems": broken},
+            }
+        )
     else:
         for p in problems:
             click.echo(f"child {p['child']} ({p['la']}) event {p['seq']}: {p['problem']}")
         click.echo(f"verified {report.events} events in {report.streams} journeys: {_verdict(report)}")
-    if problems:
+        for p in broken:
+            click.echo(f"access log of {p['la']} record {p['seq']}: {p['problem']}")
+        if looks.records:
+            verdict = "all hashes match" if looks.ok else f"{len(broken)} problem(s)"
+            click.echo(f"verified {looks.records} access records: {verdict}")
+    if problems or broken:
         sys.exit(1)
 
 

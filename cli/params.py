@@ -148,3 +148,10 @@ known_at_option = click.option(
     help="Count only events recorded at or before TIME (a date means the end of that day, UTC; default: now).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+purpose_option = click.option(
+    "--purpose",
+    metavar="TEXT",
+    default=None,
+    help="Why you are looking at the child (say why without naming anyone), kept in the access log.",
+)

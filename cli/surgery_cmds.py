@@ -10,10 +10,10 @@ import click
 
 import journeys
 import projections
-from cli.context import default_la, friendly, resolve_la, settings, with_la
+from cli.context import default_la, friendly, note_looked, resolve_la, settings, with_la
 from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
-from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option
+from cli.params import DATE, LA_CODE, as_at_option, child_argument, json_option, known_at_option, purpose_option
 from cli.report_options import echo_las_visible, with_las_visible
 from journeys import today
 
@@ -159,6 +159,7 @@ def milestone_json(m: Milestone) -> dict[str, Any]:
 @as_at_option
 @known_at_option
 @rules_option
+@purpose_option
 @json_option
 @friendly
 def deadlines(
@@ -167,12 +168,14 @@ def deadlines(
     as_at: date | None,
     known_at: datetime | None,
     rules_file: Path | None,
+    purpose: str | None,
     as_json: bool,
 ) -> None:
     """Every milestone that applies to CHILD on a date: start, due date, met date, status.
 
     Statuses: met, met-late, overdue (with days overdue), due-soon (inside the amber window),
     on-track, and open (a step that has become possible, e.g. applying for the adoption order).
+    Each look is kept in the access log (who, when, why: --purpose), see `journeys access-log`.
 
     \b
     Example:
@@ -184,6 +187,7 @@ def deadlines(
     result = projections.deadlines_for(
         settings().app(), code, child, as_at=day, known_at=known_at, rules=_rules(rules_file)
     )
+    note_looked([(code, child)], "deadlines", purpose)
     milestones = [milestone_json(m) for m in result.milestones]
     data: dict[str, Any] = {
         "la": code,

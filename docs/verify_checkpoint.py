@@ -29,6 +29,7 @@ DECISIONS += "adoption_decision placement_order review match placed disruption a
 TOPICS = {name.replace("_", "-"): f"journeys.{name}.v1" for name in DECISIONS.split()}
 TOPICS |= {"opened": "journeys.opened.v1", "correct": "journeys.correction.v1", "retract": "journeys.retraction.v1"}
 TOPICS |= {"action": "journeys.action_added.v1", "action-done": "journeys.action_done.v1"}
+TOPICS |= {"legal-hold": "journeys.legal_hold.v1"}
 LINE_KEYS = {"id", "la", "child", "event", "recorded"}
 
 
@@ -49,7 +50,7 @@ def content(line: dict, by_id: dict[str, int], fields_of: dict[int, dict]) -> di
         return common | {"target": target, "on": on, "fields": fields_of[target], "reason": reason}
     if kind == "retract":
         return common | {"target": by_id[body["retracts"]], "reason": body["reason"]}
-    if kind in TOPICS and kind not in ("action", "action-done"):
+    if kind in TOPICS and kind not in ("action", "action-done", "legal-hold"):
         fields_of[rec["seq"]] = {k: v for k, v in body.items() if k != "on"}
     return common | body
 

@@ -14,6 +14,7 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
+    from journeys.domain.access_log import AccessRecord
     from journeys.domain.errors import (
         CheckpointError,
         ChildNotFound,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         EventNotFound,
         InvalidEvent,
         JourneyError,
+        ProtectionError,
         RuleBroken,
         StoreError,
     )
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         parse_date,
     )
     from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+    from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
@@ -48,6 +51,9 @@ if TYPE_CHECKING:
     from journeys.loading.parallel import load_file
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
+    from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
+    from journeys.protection.retention import RetentionReport, RetentionRow, legal_hold, retention_report
+    from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.ssda903 import ImportReport, import_903
     from journeys.ssda903 import read_returns as read_903
     from journeys.storage.conversion import Conversion, decrypt_store, encrypt_store
@@ -65,6 +71,7 @@ else:
             "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
             "journeys.la_access": ("access_grants", "grant_access", "refuse_single_user", "revoke_access"),
+            "journeys.domain.access_log": ("AccessRecord",),
             "journeys.domain.errors": (
                 "CheckpointError",
                 "ChildNotFound",
@@ -72,6 +79,7 @@ else:
                 "EventNotFound",
                 "InvalidEvent",
                 "JourneyError",
+                "ProtectionError",
                 "RuleBroken",
                 "StoreError",
             ),
@@ -86,6 +94,7 @@ else:
                 "parse_date",
             ),
             "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
+            "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
             "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
@@ -98,6 +107,9 @@ else:
             "journeys.loading.jsonl": ("export_lines", "read_lines"),
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
+            "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
+            "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
+            "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
@@ -126,6 +138,8 @@ __all__ = [
     "SIGNING_KEY_ENV",
     "STORE_KEY_ENV",
     "STORE_KEY_FILE_ENV",
+    "AccessLogCheck",
+    "AccessRecord",
     "AgainstReport",
     "Checkpoint",
     "CheckpointError",
@@ -144,11 +158,19 @@ __all__ = [
     "LoadReport",
     "Milestone",
     "Progress",
+    "ProtectionError",
+    "Retention",
+    "RetentionReport",
+    "RetentionRow",
+    "RetentionRule",
     "RuleBroken",
     "RuleSet",
     "StoreError",
+    "SubjectAccess",
     "VerifyReport",
     "access_grants",
+    "access_records",
+    "check_access_log",
     "check_la",
     "check_user",
     "child_reference",
@@ -161,11 +183,14 @@ __all__ = [
     "import_903",
     "is_missing_file",
     "is_truthy",
+    "legal_hold",
     "load_file",
     "load_lines",
+    "load_retention_rules",
     "load_rules",
     "load_signing_key",
     "make_checkpoint",
+    "note_access",
     "parse_date",
     "parse_public_key",
     "public_hex",
@@ -173,6 +198,7 @@ __all__ = [
     "read_checkpoint",
     "read_lines",
     "refuse_single_user",
+    "retention_report",
     "revoke_access",
     "save_checkpoint",
     "store_key",
@@ -180,4 +206,5 @@ __all__ = [
     "verify_against",
     "write_903",
     "write_checkpoint",
+    "write_subject_access",
 ]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from journeys.domain.payloads import FIELDS_BY_KIND
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
 
 
 class StoredFields(Protocol):
@@ -78,6 +78,8 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
     if kind == ACTION_DONE:
         fields = {name: values[name] for name in ("action_id", "note")}
         return Entry(kind=ACTION_DONE, on=None, fields=fields, **common)
+    if kind == LEGAL_HOLD:
+        return Entry(kind=LEGAL_HOLD, on=None, fields={"lifted": values["lifted"]}, reason=values["reason"], **common)
     assert kind == "opened", kind
     return Entry(kind="opened", on=None, fields={"la": values["la"], "child": values["child"]}, **common)
 

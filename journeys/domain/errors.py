@@ -84,3 +84,10 @@ class CheckpointError(JourneyError):
     signed, signed by another key, of another store; or a store that cannot be checkpointed."""
 
     remedy = "give the checkpoint file as `journeys checkpoint` wrote it"
+
+
+class ProtectionError(JourneyError):
+    """A data-protection command refused: a subject-access file that cannot be written, a
+    retention rule table that cannot be read."""
+
+    remedy = "see docs/data-protection.md"

@@ -29,6 +29,7 @@ from journeys.domain.timeline import (
     ACTION_ADDED,
     ACTION_DONE,
     CORRECT,
+    LEGAL_HOLD,
     RETRACT,
     Decision,
     Entry,
@@ -166,6 +167,15 @@ class Journey(PydanticAggregate):
         KIND: ClassVar[str] = ACTION_DONE
         action_id: str
         note: str | None = None
+
+    class LegalHold(Event):
+        """A legal hold placed on the child's record (``lifted``: the hold in force ended):
+        while one is in force the retention clock stops (journeys.domain.retention)."""
+
+        TOPIC: ClassVar[str] = "journeys.legal_hold.v1"
+        KIND: ClassVar[str] = LEGAL_HOLD
+        reason: str
+        lifted: bool = False
 
     # The hash the next event must seal to, when it restores an event stored elsewhere (a line
     # of a lossless export): see restoring(). A class default, so journeys read back have it.
@@ -353,6 +363,21 @@ class Journey(PydanticAggregate):
         event_id = event_id or f"action-done:{action_id}"
         event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, note=note)
         self._append(Journey.ActionDone, event)
+        return self.entries[-1]
+
+    def legal_hold(
+        self, *, reason: str, lifted: bool, recorded_at: datetime, recorded_by: str, source: str, event_id: str
+    ) -> Entry:
+        """Place a legal hold on the record (or, ``lifted``, end the one in force)."""
+        inputs.free_text(reason, "the reason")
+        held = next((not e.fields["lifted"] for e in reversed(self.entries) if e.kind == LEGAL_HOLD), False)
+        if held != lifted:
+            raise InvalidEvent(
+                f"child {self.child} {'has no legal hold to lift' if lifted else 'is already under a legal hold'}",
+                "see `journeys history CHILD` for the holds recorded",
+            )
+        event = self._values(recorded_at, recorded_by, source, event_id, reason=reason, lifted=lifted)
+        self._append(Journey.LegalHold, event)
         return self.entries[-1]
 
     def restoring(self, recorded_hash: str | None) -> None:

@@ -18,6 +18,7 @@ CORRECT = "correct"
 RETRACT = "retract"
 ACTION_ADDED = "action-added"
 ACTION_DONE = "action-done"
+LEGAL_HOLD = "legal-hold"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

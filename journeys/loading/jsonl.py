@@ -26,7 +26,7 @@ from journeys.domain.errors import InvalidEvent, JourneyError
 from journeys.domain.identity import content_id
 from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
 from journeys.loading.lossless import OPENED, RECORDED, Recorded, parse_recorded, recorded_member
 from journeys.progress import Progress
 
@@ -117,6 +117,13 @@ def _parse_kind(
         values = _action_fields(kind, rest)
         event_id = explicit_id or content_id(la, child, kind, None, rest)
         return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, values)
+    if kind == LEGAL_HOLD:
+        lifted = rest.get("lifted", False)
+        if set(rest) - {"reason", "lifted"} or "on" in data or type(lifted) is not bool:
+            raise InvalidEvent("a legal-hold line carries only 'reason' and 'lifted' (true or false)")
+        reason = free_text(_text(rest, "reason"), "the reason")
+        event_id = explicit_id or content_id(la, child, kind, None, {"reason": reason, "lifted": lifted})
+        return LoadLine(line_no, la, child, kind, event_id, None, {"lifted": lifted}, None, reason)
     if "on" not in data:
         raise InvalidEvent("missing 'on' (the date the decision took effect)")
     on = parse_date(data["on"], "on")
@@ -291,6 +298,8 @@ def _plain_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
         return {**head, "event": "action", **fields}
     if entry.kind == ACTION_DONE:
         return {**head, "event": ACTION_DONE, **fields}
+    if entry.kind == LEGAL_HOLD:
+        return {**head, "event": LEGAL_HOLD, "reason": entry.reason, "lifted": entry.fields["lifted"]}
     return None
 
 

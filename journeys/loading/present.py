@@ -8,7 +8,7 @@ from typing import Any
 from journeys.domain.errors import JourneyError, RestoreMismatch
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, RETRACT, Entry
+from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine
 
 
@@ -35,6 +35,8 @@ def clash_with_stored(journey: Journey, line: LoadLine) -> str | None:
         )
     elif line.kind in (ACTION_ADDED, ACTION_DONE):  # an action's entry is dated by when it is due
         same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields)
+    elif line.kind == LEGAL_HOLD:
+        same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields) and entry.reason == line.reason
     else:
         same = entry.kind == line.kind and entry.on == line.on and _same_fields(entry, line)
     if same:

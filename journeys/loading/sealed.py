@@ -54,6 +54,7 @@ class SealedJourney(Journey):
     Retracted = Journey.Retracted
     ActionAdded = Journey.ActionAdded
     ActionDone = Journey.ActionDone
+    LegalHold = Journey.LegalHold
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing import popo
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
+from journeys.storage.access_log import AccessLogStore, MemoryAccessLog
 from journeys.storage.recorders import JourneysRecorder, NewRow, StoredRow
 
 
@@ -50,6 +51,9 @@ class POPOJourneysRecorder(JourneysRecorder, popo.POPOApplicationRecorder):
 
     def end_bulk(self) -> None:
         """Nothing: an in-memory store has no settings."""
+
+    def make_access_log(self) -> AccessLogStore:
+        return MemoryAccessLog()
 
 
 class POPOJourneysFactory(popo.POPOFactory):

@@ -20,6 +20,7 @@ from psycopg.rows import tuple_row
 
 from journeys.domain.errors import StoreError
 from journeys.storage import access
+from journeys.storage.access_log import AccessLogStore, PostgresAccessLog
 from journeys.storage.recorders import Grant, NewRow, SQLJourneysRecorder
 
 # Whether the store's schema already holds what the library's DDL makes: the events table, its
@@ -176,6 +177,9 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
 
     def end_bulk(self) -> None:
         """Nothing: a load changes no setting of PostgreSQL's."""
+
+    def make_access_log(self) -> AccessLogStore:
+        return PostgresAccessLog(self.datastore)
 
     # -- access per local authority (journeys.storage.access) ---------------------------
 

@@ -27,6 +27,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder
 
 from journeys.domain.errors import StoreError
+from journeys.storage.access_log import AccessLogStore
 
 StoredRow = tuple[Any, int, str, bytes]  # stream (as stored), version, topic, state
 NewRow = tuple[UUID, int, str, bytes]  # a load's new event: stream, version, stored topic, stored state
@@ -76,6 +77,18 @@ class JourneysRecorder(ApplicationRecorder):
     @abstractmethod
     def end_bulk(self) -> None:
         """After a load: whatever the store settled for the load's batches put back."""
+
+    @abstractmethod
+    def make_access_log(self) -> AccessLogStore:
+        """The store's access log, as this backend keeps it."""
+
+    def access_log(self) -> AccessLogStore:
+        """The store's access log (who looked at which child), kept beside the events: one
+        for the recorder's life."""
+        found: AccessLogStore | None = getattr(self, "_journeys_access_log", None)
+        if found is None:
+            found = self._journeys_access_log = self.make_access_log()
+        return found
 
     # -- access per local authority: only a PostgreSQL store is shared between users ------
 

@@ -13,6 +13,7 @@ from eventsourcing import sqlite
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from journeys.domain.errors import StoreError
+from journeys.storage.access_log import AccessLogStore, SQLiteAccessLog
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
 
 # Set on the connection that saves a load's batches. A batch's new streams land on index
@@ -63,6 +64,9 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
                 cursor.execute(pragma)
         with self.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def make_access_log(self) -> AccessLogStore:
+        return SQLiteAccessLog(self.datastore)
 
 
 # What SQLite's own words mean for the person at the keyboard: (words in the error, what is
