@@ -28,6 +28,7 @@ from typing import Any
 
 from psycopg import sql
 
+from journeys.storage.access_log import ACCESS_LOG_TABLE
 from journeys.storage.recorders import Grant
 
 GRANTS_TABLE = "journeys_access"
@@ -64,10 +65,11 @@ def _is_owner(schema: str, table: str) -> sql.Composed:
     ).format(name=sql.Literal(f'"{schema}"."{table}"'))
 
 
-def protect_sql(schema: str, table: str, *, writable: bool = False) -> list[sql.Composed]:
+def protect_sql(schema: str, table: str, *, writable: bool = False, logged: bool = False) -> list[sql.Composed]:
     """Row-level security on ``table``, enabled and forced, and its policies (made again):
     the owner's, a granted role's reading and, for a ``writable`` table, a granted role's
-    inserts. Tables in :data:`WITHOUT_LA` get what suits them."""
+    inserts for the LAs it may write; for the ``logged`` access log, inserts for the LAs it
+    may read (reading a child is what is logged). Tables in :data:`WITHOUT_LA` get what suits them."""
     name = sql.Identifier(schema, table)
     owner = _is_owner(schema, table)
     statements = [
@@ -86,10 +88,10 @@ def protect_sql(schema: str, table: str, *, writable: bool = False) -> list[sql.
     else:
         reading = sql.SQL("la IN ({granted})").format(granted=_granted(schema, writing=False))
     statements.append(sql.SQL("CREATE POLICY journeys_read ON {t} FOR SELECT USING ({r})").format(t=name, r=reading))
-    if writable:
+    if writable or logged:
         statements.append(
             sql.SQL("CREATE POLICY journeys_write ON {t} FOR INSERT WITH CHECK (la IN ({granted}))").format(
-                t=name, granted=_granted(schema, writing=True)
+                t=name, granted=_granted(schema, writing=not logged)
             )
         )
     return statements
@@ -164,6 +166,8 @@ def sync_privileges(cursor: Any, schema: str, events_table: str, sequence: str |
     cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA {s} TO {r}").format(s=sql.Identifier(schema), r=who))
     for table in tables:
         cursor.execute(sql.SQL("GRANT SELECT ON {t} TO {r}").format(t=sql.Identifier(schema, table), r=who))
+    if ACCESS_LOG_TABLE in tables:  # every granted role logs what it looks at, readers too
+        cursor.execute(sql.SQL("GRANT INSERT ON {t} TO {r}").format(t=sql.Identifier(schema, ACCESS_LOG_TABLE), r=who))
     if writes:
         events = sql.Identifier(schema, events_table)
         cursor.execute(sql.SQL("GRANT INSERT, UPDATE ON {t} TO {r}").format(t=events, r=who))

@@ -95,7 +95,8 @@ class SQLAccessLog(AccessLogStore):
     def _take_turn(self, cursor: Any, la: str) -> None:
         """Hold the lock that makes writers of ``la``'s log take turns, to the transaction's end."""
 
-    def _statements(self) -> list[str]:
+    def statements(self) -> list[str]:
+        """The DDL of the table and its index (each IF NOT EXISTS)."""
         index = f"{ACCESS_LOG_TABLE}_child"
         return [
             f"CREATE TABLE IF NOT EXISTS {self.table} (la TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL, "
@@ -159,7 +160,7 @@ class SQLiteAccessLog(SQLAccessLog):
 
     def _create(self) -> None:
         with self._transaction(commit=True) as cursor:
-            for statement in self._statements():
+            for statement in self.statements():
                 cursor.execute(statement)
 
     def _take_turn(self, cursor: Any, la: str) -> None:
@@ -188,7 +189,7 @@ class PostgresAccessLog(SQLAccessLog):
         with self._transaction(commit=True) as cursor:
             # made one at a time: two at once would both try to enter the table in the catalog
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self._lock_key("create")])
-            for statement in self._statements():
+            for statement in self.statements():
                 cursor.execute(statement)
 
     def _take_turn(self, cursor: Any, la: str) -> None:

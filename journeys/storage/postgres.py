@@ -20,7 +20,7 @@ from psycopg.rows import tuple_row
 
 from journeys.domain.errors import StoreError
 from journeys.storage import access
-from journeys.storage.access_log import AccessLogStore, PostgresAccessLog
+from journeys.storage.access_log import ACCESS_LOG_TABLE, AccessLogStore, PostgresAccessLog
 from journeys.storage.recorders import Grant, NewRow, SQLJourneysRecorder
 
 # Whether the store's schema already holds what the library's DDL makes: the events table, its
@@ -72,11 +72,17 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
         self.datastore.register_type_adapters()
 
     def secured(self) -> bool:
-        """Whether the events table has its ``la`` column and row-level security, and the
-        grants table is there (read from the catalog)."""
+        """Whether the events table has its ``la`` column and row-level security, the grants
+        table is there, and the access log has row-level security (read from the catalog)."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                _SECURED, {"s": self.datastore.schema, "e": self.events_table_name, "g": access.GRANTS_TABLE}
+                _SECURED,
+                {
+                    "s": self.datastore.schema,
+                    "e": self.events_table_name,
+                    "g": access.GRANTS_TABLE,
+                    "a": ACCESS_LOG_TABLE,
+                },
             )
             row = cursor.fetchone()
         return row is not None and tuple(row.values()) == (1, 1, 1)
@@ -98,6 +104,15 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
                 cursor.execute(statement)
             for statement in access.protect_sql(self.datastore.schema, access.GRANTS_TABLE):
                 cursor.execute(statement)
+            # the access log, made by the owner with the store (a reader's `show` logs to it)
+            for statement in PostgresAccessLog(self.datastore).statements():
+                cursor.execute(statement)
+            for statement in access.protect_sql(self.datastore.schema, ACCESS_LOG_TABLE, logged=True):
+                cursor.execute(statement)
+            for role in access.grantees(cursor, self.datastore.schema):  # a store granted before the log was
+                access.sync_privileges(
+                    cursor, self.datastore.schema, self.events_table_name, self._sequence(cursor), role
+                )
 
     @contextmanager
     def _one_at_a_time(self) -> Iterator[None]:
@@ -267,7 +282,8 @@ def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-# Whether the events table has its `la` column and row-level security, and the grants table is there.
+# Whether the events table has its `la` column and row-level security, the grants table is there,
+# and the access log has row-level security.
 _SECURED = """
 SELECT
   (SELECT count(*) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -276,7 +292,8 @@ SELECT
        AND c.relrowsecurity AND c.relforcerowsecurity) AS la,
   (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = %(s)s AND c.relname = %(g)s) AS grants,
-  1 AS one
+  (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = %(s)s AND c.relname = %(a)s AND c.relrowsecurity AND c.relforcerowsecurity) AS access_log
 """
 
 # A store made before events carried their LA: each stream's event 1 stored as plain JSON

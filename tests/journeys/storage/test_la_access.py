@@ -3,6 +3,7 @@ raw SQL, every table the catalog lists (so a table made without row-level securi
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from journeys import JourneyError, JourneysApp, StoreError, grant_access, revoke_access
 from journeys.domain import journey_id
 from journeys.storage.access import WITHOUT_LA
+from journeys.storage.access_log import ACCESS_LOG_TABLE
 from projections import counts, projection_catch_up, projection_rebuild, scorecard, waiting
-from tests.helpers import load_generated, record
+from tests.helpers import Cli, load_generated, record
 from tests.journeys.storage.shared_store import LAS, SharedStore, first_column, shared_store, tables
 
 pytestmark = pytest.mark.postgres
@@ -84,7 +86,7 @@ def test_a_read_only_role_cannot_insert_update_or_delete(store: SharedStore) -> 
         for name in found:
             column = first_column(conn, store.schema, name)
             for statement in (
-                f'INSERT INTO "{name}" SELECT * FROM "{name}" LIMIT 1',
+                *([] if name == ACCESS_LOG_TABLE else [f'INSERT INTO "{name}" SELECT * FROM "{name}" LIMIT 1']),
                 f'UPDATE "{name}" SET "{column}" = "{column}"',
                 f'DELETE FROM "{name}"',
             ):
@@ -98,6 +100,18 @@ def test_a_read_only_role_cannot_insert_update_or_delete(store: SharedStore) -> 
         app.close()
     with store.connect(store.owner) as owner:
         assert owner.execute("SELECT count(*) FROM journeys_events").fetchone() == before
+
+
+def test_a_read_only_role_logs_what_it_looks_at_for_its_own_la_only(store: SharedStore) -> None:
+    b = store.b  # type: ignore[attr-defined]
+    row = "(%s, 1000000, '2016-03-01T00:00:00+00:00', 'x', 'C1', 'show', NULL, 'h')"
+    with store.connect(b) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # 825 is not B's
+        conn.execute(f"INSERT INTO {ACCESS_LOG_TABLE} VALUES {row}", ["825"])
+    run = Cli(store.url(b))
+    shown = run("show", "OWN1", "--la", "928", "--purpose", "surgery")
+    assert shown.exit_code == 0, shown.output
+    logged = json.loads(run("access-log", "OWN1", "--la", "928", "--json").stdout)
+    assert [(r["child"], r["purpose"]) for r in logged["records"]][-1:] == [("OWN1", "surgery")]
 
 
 def test_a_writing_role_records_its_own_la_only_and_changes_no_stored_row(store: SharedStore) -> None:
