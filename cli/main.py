@@ -58,6 +58,8 @@ COMMAND_MODULES: dict[str, str] = {
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",
+    "serve": "cli.web_cmds",
+    "report": "cli.web_cmds",
 }
 
 

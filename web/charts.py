@@ -35,9 +35,14 @@ STYLE = Style(
 )
 
 
+# The timeline's stage bands are lines this thick (pygal sets a line's width in its style).
+BAND_STYLE = Style(**{**STYLE.to_dict(), "stroke_width": 26, "stroke_width_hover": 26, "opacity": 0.9})
+
+
 def _config(**extra: Any) -> dict[str, Any]:
     return {
         "style": STYLE,
+        "truncate_label": -1,
         "js": [],  # no script from the internet; titles still give the tooltips
         "disable_xml_declaration": True,
         "explicit_size": False,
@@ -70,6 +75,7 @@ def timeline(
     chart = pygal.DateLine(
         **_config(
             title=title,
+            style=BAND_STYLE,
             height=320,
             width=960,
             range=(0.5, 3.5),
@@ -93,7 +99,7 @@ def timeline(
                 {"value": (start, STAGE_Y), "label": f"{stage} from {start.isoformat()}"},
                 {"value": (end, STAGE_Y), "label": f"{stage} to {end.isoformat()}"},
             ],
-            stroke_style={"width": 26, "linecap": "butt"},
+            stroke_style={"linecap": "butt"},
             show_dots=False,
         )
     in_force = [d for d in decisions if not d["superseded"]]

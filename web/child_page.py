@@ -23,6 +23,7 @@ BANDS = (
     ("placed", "placed"),
 )
 ENDS = ("adoption_order", "left_care")
+DETAILS = "child-details"  # dated by the birth: shown in the details, not on the journey
 
 
 def stage_bands(milestones: dict[str, date | None], as_at: date) -> list[tuple[str, date, date]]:
@@ -47,16 +48,19 @@ def _describe(row: HistoryRow) -> str:
     return " ".join(words)
 
 
-def timeline_marks(rows: list[HistoryRow], href: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The decisions as marks, and the entries recorded later than others they precede: every
-    correction and retraction, and each decision keyed after one with a later effective date."""
+def timeline_marks(
+    rows: list[HistoryRow], href: Any, as_at: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The decisions in effect by ``as_at`` as marks, and the entries recorded later than others
+    they precede: every correction and retraction, and each decision keyed after one with a later
+    effective date."""
     by_seq = {r.entry.seq: r.entry for r in rows}
     decisions, later = [], []
     latest: date | None = None
     for row in rows:
         e = row.entry
         recorded = f"recorded {e.recorded_at:%Y-%m-%d %H:%M} UTC by {e.recorded_by}"
-        if e.is_decision and e.on is not None:
+        if e.is_decision and e.on is not None and e.kind != DETAILS and e.on <= as_at:
             decisions.append(
                 {"on": e.on, "label": f"{e.kind} on {e.on} ({recorded})" + (" — superseded" if row.superseded else ""),
                  "href": href(e.seq), "superseded": row.superseded}  # fmt: skip
@@ -67,7 +71,7 @@ def timeline_marks(rows: list[HistoryRow], href: Any) -> tuple[list[dict[str, An
         elif e.kind in (CORRECT, RETRACT):
             target = by_seq.get(e.target) if e.target is not None else None
             on = e.on or (target.on if target is not None else None)
-            if on is not None:
+            if on is not None and on <= as_at:
                 later.append({"on": on, "label": f"{_describe(row)}, {recorded}", "href": href(e.seq)})
     return decisions, later
 
@@ -80,7 +84,7 @@ def child_data(app: JourneysApp, la: str, child: str, query: Query) -> dict[str,
     deadlines = projections.deadlines_for(app, la, child, as_at=day, known_at=query.known_at)
     state = view.state
     milestones = state.milestones()
-    decisions, later = timeline_marks(history, lambda seq: f"#event-{seq}")
+    decisions, later = timeline_marks(history, lambda seq: f"#event-{seq}", day)
     bands = stage_bands(milestones, day)
     picture = (
         charts.timeline(bands, decisions, later, f"Journey of {child} ({la}) by effective date, as at {day}")
