@@ -160,9 +160,12 @@ def bars(
             width=960,
             show_legend=False,
             print_values=True,
-            value_formatter=lambda v: f"{v:,.0f} {unit}",
+            value_formatter=lambda v: f"{v:,.0f}",
+            y_title=unit,
         )
     )
+    # A horizontal bar chart draws its first item at the bottom: reversed, the list reads top down.
+    items = list(reversed(items)) if horizontal else list(items)
     chart.x_labels = [label for label, _, _ in items]
     chart.add(
         unit,
