@@ -55,7 +55,8 @@ class CaseloadRow:
 
     @property
     def due(self) -> date | None:
-        return self.next_milestone.due if self.next_milestone else None
+        """The next milestone's deadline (the day after which it is overdue)."""
+        return self.next_milestone.deadline if self.next_milestone else None
 
     @property
     def owners(self) -> list[str]:
@@ -74,7 +75,7 @@ class CaseloadRow:
             "days_in_stage": self.days_in_stage,
             "next_milestone": nxt.rule.id if nxt else None,
             "due": self.due,
-            "status": self.status,
+            "milestone_status": self.status,
             "days_overdue": self.days_overdue,
             "open_actions": len(self.actions),
             "action_status": self.action_status,

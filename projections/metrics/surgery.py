@@ -110,8 +110,8 @@ class AgendaRow:
             "stage": self.stage,
             "days_in_stage": self.days_in_stage,
             "next_milestone": nxt.rule.id if nxt else None,
-            "due": nxt.due if nxt else None,
-            "status": self.status,
+            "due": nxt.deadline if nxt else None,
+            "milestone_status": self.status,
             "days_overdue": self.days_overdue,
             "action_status": self.action_status,
             "action_days_overdue": self.action_days_overdue,
@@ -294,7 +294,7 @@ def sort_key(row: AgendaRow) -> tuple[int, int, int, date, str, str]:
     rank = STATUS_RANK[row.status]
     if row.action_status == OVERDUE:
         rank = min(rank, STATUS_RANK[OVERDUE])
-    due = row.next_milestone.due if row.next_milestone else date.max
+    due = row.next_milestone.deadline if row.next_milestone else date.max
     action_late = -(row.action_days_overdue or 0)
     return (rank, -(row.days_overdue or 0), action_late, due, row.la, row.child)
 
