@@ -36,8 +36,9 @@ AGENDA_HEADERS = [
     "days in stage",
     "next milestone",
     "due",
-    "status",
+    "milestone status",
     "days overdue",
+    "action status",
     "actions",
 ]
 
@@ -62,9 +63,10 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
         row.stage,
         row.days_in_stage,
         nxt.rule.id if nxt else None,
-        nxt.due if nxt else None,
+        nxt.deadline if nxt else None,
         row.status,
         row.days_overdue,
+        row.action_status,
         _actions_text(row.actions) or None,
     ]
 
@@ -129,6 +131,7 @@ def surgery_cmd(
     click.echo(
         f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track"
         + (f" (of which {opened} open: a step now possible, e.g. applying for the adoption order)" if opened else "")
+        + f"; {s['actions_overdue']} with an overdue action"
     )
     if explain:
         echo_figures((result.explain or {}).values())

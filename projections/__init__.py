@@ -13,8 +13,10 @@ from journeys.faces import lazy_face
 
 if TYPE_CHECKING:
     from projections.bundles import BundleCheck, BundleError, BundleOptions, check_bundle, write_bundle
+    from projections.caseload import InvalidCaseloadFilter, caseload
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
+    from projections.metrics.caseload import CASELOAD_SORTS, CASELOAD_STATUSES, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
@@ -42,7 +44,9 @@ else:
         __name__,
         {
             "projections.bundles": ("BundleCheck", "BundleError", "BundleOptions", "check_bundle", "write_bundle"),
+            "projections.caseload": ("InvalidCaseloadFilter", "caseload"),
             "projections.cost_report": ("cost",),
+            "projections.metrics.caseload": ("CASELOAD_SORTS", "CASELOAD_STATUSES", "CaseloadRow"),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.unit_costs": ("CostsError",),
@@ -71,6 +75,8 @@ else:
 
 __all__ = [
     "AGGREGATES",
+    "CASELOAD_SORTS",
+    "CASELOAD_STATUSES",
     "STAGE_AT_CHANGE",
     "Action",
     "Agenda",
@@ -78,9 +84,11 @@ __all__ = [
     "BundleCheck",
     "BundleError",
     "BundleOptions",
+    "CaseloadRow",
     "CatchUp",
     "ChildDeadlines",
     "CostsError",
+    "InvalidCaseloadFilter",
     "MalformedFigureId",
     "OneFigure",
     "PlanChange",
@@ -90,6 +98,7 @@ __all__ = [
     "TrackingReport",
     "UnknownFigure",
     "ViewsAhead",
+    "caseload",
     "check_bundle",
     "cohort",
     "cost",
