@@ -9,8 +9,9 @@ from typing import Any
 
 from journeys import JourneyError, parse_date, today
 
-STATUSES = ("overdue", "due-soon", "on-track")
-SORTS = ("child", "la", "stage", "days", "due", "status")
+# The caseload's filters and sort orders (those of projections.caseload).
+STATUSES = ("overdue", "due-soon", "on-track", "open", "closed")
+SORTS = ("status", "child", "stage", "due", "days-in-stage", "actions")
 
 
 class BadQuery(JourneyError):

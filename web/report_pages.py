@@ -7,7 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import projections
-from journeys import RD_REASONS
+from projections import CASELOAD_STATUSES
+from journeys import CHILD_STAGES, RD_REASONS
 from web import charts
 from web.query import Query
 
@@ -15,11 +16,14 @@ if TYPE_CHECKING:
     from journeys import JourneysApp
     from projections import AgendaRow
 
-URGENCY = (("overdue", "Overdue"), ("due-soon", "Due soon"), ("on-track", "On track or open"))
+URGENCY = (("overdue", "Overdue (the milestone or an action)"), ("due-soon", "Due soon"), ("on-track", "On track or open"))
 
 
-def urgency(status: str) -> str:
-    return status if status in ("overdue", "due-soon") else "on-track"
+def urgency(row: AgendaRow) -> str:
+    """The agenda group of a row: overdue when its milestone or one of its actions is."""
+    if row.urgent:
+        return "overdue"
+    return row.status if row.status == "due-soon" else "on-track"
 
 
 def default_period(day: date) -> str:
@@ -32,29 +36,15 @@ def agenda(app: JourneysApp, query: Query) -> list[AgendaRow]:
     return projections.surgery(app, as_at=query.day, known_at=query.known_at, la=query.la).rows
 
 
-_SORT_KEYS: dict[str, Any] = {
-    "child": lambda r: (r.child,),
-    "la": lambda r: (r.la, r.child),
-    "stage": lambda r: (r.stage, r.child),
-    "days": lambda r: (r.days_in_stage or 0, r.child),
-    "due": lambda r: (r.next_milestone.due if r.next_milestone and r.next_milestone.due else date.max, r.child),
-    "status": lambda r: ({"overdue": 0, "due-soon": 1}.get(r.status, 2), -(r.days_overdue or 0), r.child),
-}
-
-
 def caseload(app: JourneysApp, query: Query) -> dict[str, Any]:
-    """The children on the agenda, filtered by stage, status and reference, and sorted."""
-    rows = agenda(app, query)
-    stages = sorted({r.stage for r in rows})
-    chosen = [
-        r
-        for r in rows
-        if (query.stage is None or r.stage == query.stage)
-        and (query.status is None or urgency(r.status) == query.status)
-        and (not query.find or query.find.casefold() in r.child.casefold())
-    ]
-    chosen.sort(key=_SORT_KEYS[query.sort], reverse=query.descending)
-    return {"rows": chosen, "total": len(rows), "stages": stages, "las": sorted({r.la for r in rows})}
+    """The caseload (``projections.caseload``, as `journeys children`), its filters from the URL."""
+    rows = projections.caseload(
+        app, la=query.la, stage=query.stage, status=query.status, find=query.find or None, as_at=query.day,
+        known_at=query.known_at, sort=query.sort,
+    )  # fmt: skip
+    if query.descending:
+        rows.reverse()
+    return {"rows": rows, "stages": CHILD_STAGES, "statuses": CASELOAD_STATUSES}
 
 
 def agenda_sections(app: JourneysApp, query: Query) -> list[dict[str, Any]]:
@@ -66,7 +56,7 @@ def agenda_sections(app: JourneysApp, query: Query) -> list[dict[str, Any]]:
         {
             "la": la,
             "rows": rows,
-            "groups": [(label, [r for r in rows if urgency(r.status) == key]) for key, label in URGENCY],
+            "groups": [(label, [r for r in rows if urgency(r) == key]) for key, label in URGENCY],
         }
         for la, rows in sorted(by_la.items())
     ]

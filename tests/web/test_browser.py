@@ -80,13 +80,15 @@ def test_overdue_child_action_through_the_agenda(server: str, page: Any, tmp_pat
     seen("caseload")
 
     page.select_option("#status", "overdue")
+    page.select_option("#stage", "placement-order")  # with an adoption plan: on the agenda too
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"status=overdue"))
     assert f"as_at={AS_AT}" in page.url  # the dates are carried in the URL
     rows = page.locator("#caseload tbody tr")
     assert 0 < rows.count() < everyone
-    statuses = page.locator("#caseload tbody tr td:nth-child(7) .govuk-tag").all_inner_texts()
+    statuses = page.locator("#caseload tbody tr td.milestone-status .govuk-tag").all_inner_texts()
     assert statuses and set(statuses) == {"overdue"}
+    assert set(page.locator("#caseload tbody tr td:nth-child(3)").all_inner_texts()) == {"placement-order"}
     seen("caseload-overdue")
 
     first = rows.first.locator("th a")
