@@ -54,15 +54,29 @@ class Site:
         if isinstance(error, JourneyError):
             status = 404 if isinstance(error, ChildNotFound) else 403 if isinstance(error, csrf.CsrfRefused) else 400
             heading = {404: "Not found", 403: "Form refused"}.get(status, "That cannot be shown")
-            return self._html(request, "error.html", status, title=heading, heading=heading, message=str(error),
-                              remedy=error.remedy)  # fmt: skip
+            return self._html(
+                request, "error.html", status, title=heading, heading=heading, message=str(error), remedy=error.remedy
+            )
         if isinstance(error, HTTPException):
-            return self._html(request, "error.html", error.status_code, title="Page not found",
-                              heading="Page not found", message="There is no page at this address.", remedy="")  # fmt: skip
+            return self._html(
+                request,
+                "error.html",
+                error.status_code,
+                title="Page not found",
+                heading="Page not found",
+                message="There is no page at this address.",
+                remedy="",
+            )
         log.exception("unexpected error on %s", request.url.path)
-        return self._html(request, "error.html", 500, title="Sorry, something went wrong",
-                          heading="Sorry, something went wrong", message="The page could not be made.",
-                          remedy="try again; if it goes on, tell whoever runs this service (the server's log says more)")  # fmt: skip
+        return self._html(
+            request,
+            "error.html",
+            500,
+            title="Sorry, something went wrong",
+            heading="Sorry, something went wrong",
+            message="The page could not be made.",
+            remedy="try again; if it goes on, tell whoever runs this service (the server's log says more)",
+        )
 
     def guarded(self, handler: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
         """``handler`` in a worker thread, one request at a time, its form read first; any error a page."""
@@ -102,40 +116,58 @@ class Site:
         query = Query.of(request.query_params)
         sections = report_pages.agenda_sections(self.app, query)
         keep = {"la": query.la} if query.la else {}
-        return self._html(request, "agenda.html", query=query, title="Surgery agenda", nav="agenda",
-                          sections=sections, keep=keep)  # fmt: skip
+        return self._html(
+            request, "agenda.html", query=query, title="Surgery agenda", nav="agenda", sections=sections, keep=keep
+        )
 
-    def _report(self, request: Request, name: str, nav: str, title: str, make: Callable[..., dict[str, Any]]) -> Response:
+    def _report(
+        self, request: Request, name: str, nav: str, title: str, make: Callable[..., dict[str, Any]]
+    ) -> Response:
         query = Query.of(request.query_params)
         period = request.query_params.get("period") or None
         links = Links(query)
         data = make(query, period, links.figure)
         keep = {k: v for k, v in (("la", query.la), ("period", period)) if v}
-        return self._html(request, name, query=query, title=title, nav=nav, data=data,
-                          period=data.get("period", ""), keep=keep)  # fmt: skip
+        return self._html(
+            request, name, query=query, title=title, nav=nav, data=data, period=data.get("period", ""), keep=keep
+        )
 
     def scorecard(self, request: Request) -> Response:
-        return self._report(request, "scorecard.html", "scorecard", "Scorecard",
-                            lambda q, p, f: report_pages.scorecard(self.app, q, p))  # fmt: skip
+        return self._report(
+            request, "scorecard.html", "scorecard", "Scorecard", lambda q, p, f: report_pages.scorecard(self.app, q, p)
+        )
 
     def cohorts(self, request: Request) -> Response:
-        return self._report(request, "cohorts.html", "cohorts", "Cohorts",
-                            lambda q, p, f: report_pages.cohorts(self.app, q, f))  # fmt: skip
+        return self._report(
+            request, "cohorts.html", "cohorts", "Cohorts", lambda q, p, f: report_pages.cohorts(self.app, q, f)
+        )
 
     def stages(self, request: Request) -> Response:
-        return self._report(request, "stages.html", "stages", "Stage durations",
-                            lambda q, p, f: report_pages.stages(self.app, q, p, f))  # fmt: skip
+        return self._report(
+            request, "stages.html", "stages", "Stage durations", lambda q, p, f: report_pages.stages(self.app, q, p, f)
+        )
 
     def plan_changes(self, request: Request) -> Response:
-        return self._report(request, "plan_changes.html", "plan-changes", "Plan changes",
-                            lambda q, p, f: report_pages.plan_changes(self.app, q, f))  # fmt: skip
+        return self._report(
+            request,
+            "plan_changes.html",
+            "plan-changes",
+            "Plan changes",
+            lambda q, p, f: report_pages.plan_changes(self.app, q, f),
+        )
 
     def figure(self, request: Request) -> Response:
         query = Query.of(request.query_params).with_dates_only()
         found = projections.explain_figure(self.app, request.query_params.get("id", ""))
         links = Links(query)
-        return self._html(request, "figure.html", query=query, title=found.figure.get("label", "Figure"),
-                          fig=found.figure, child_link=links.child)  # fmt: skip
+        return self._html(
+            request,
+            "figure.html",
+            query=query,
+            title=found.figure.get("label", "Figure"),
+            fig=found.figure,
+            child_link=links.child,
+        )
 
     # The forms: each records one event, then sends the browser back to a page (POST, redirect, GET)
 

@@ -104,8 +104,11 @@ def timeline(
         )
     in_force = [d for d in decisions if not d["superseded"]]
     gone = [d for d in decisions if d["superseded"]]
-    for name, marks, y in (("decision", in_force, DECISION_Y), ("superseded", gone, DECISION_Y),
-                           ("recorded later", later, RECORDED_Y)):  # fmt: skip
+    for name, marks, y in (
+        ("decision", in_force, DECISION_Y),
+        ("superseded", gone, DECISION_Y),
+        ("recorded later", later, RECORDED_Y),
+    ):
         if marks:
             chart.add(
                 name,

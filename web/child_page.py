@@ -48,9 +48,7 @@ def _describe(row: HistoryRow) -> str:
     return " ".join(words)
 
 
-def timeline_marks(
-    rows: list[HistoryRow], href: Any, as_at: date
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def timeline_marks(rows: list[HistoryRow], href: Any, as_at: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The decisions in effect by ``as_at`` as marks, and the entries recorded later than others
     they precede: every correction and retraction, and each decision keyed after one with a later
     effective date."""
@@ -62,8 +60,12 @@ def timeline_marks(
         recorded = f"recorded {e.recorded_at:%Y-%m-%d %H:%M} UTC by {e.recorded_by}"
         if e.is_decision and e.on is not None and e.kind != DETAILS and e.on <= as_at:
             decisions.append(
-                {"on": e.on, "label": f"{e.kind} on {e.on} ({recorded})" + (" — superseded" if row.superseded else ""),
-                 "href": href(e.seq), "superseded": row.superseded}  # fmt: skip
+                {
+                    "on": e.on,
+                    "label": f"{e.kind} on {e.on} ({recorded})" + (" — superseded" if row.superseded else ""),
+                    "href": href(e.seq),
+                    "superseded": row.superseded,
+                }
             )
             if latest is not None and e.on < latest:
                 later.append({"on": e.on, "label": f"back-dated: {e.kind} on {e.on}, {recorded}", "href": href(e.seq)})

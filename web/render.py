@@ -15,7 +15,10 @@ from web.links import Links
 def environment() -> Environment:
     return Environment(
         loader=ChoiceLoader(
-            [PackageLoader("web", "templates"), PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+            [
+                PackageLoader("web", "templates"),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
         ),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
@@ -25,13 +28,17 @@ def environment() -> Environment:
 
 def page(name: str, links: Links, *, title: str, nav: str = "", keep: dict[str, str] | None = None, **data: Any) -> str:
     """One page, its links built by ``links`` (the server's or a static report's)."""
-    return environment().get_template(name).render(
-        links=links,
-        query=links.query,
-        title=title,
-        nav=nav,
-        keep=keep or {},
-        written=today().isoformat(),
-        csrf=data.pop("csrf", ""),
-        **data,
+    return (
+        environment()
+        .get_template(name)
+        .render(
+            links=links,
+            query=links.query,
+            title=title,
+            nav=nav,
+            keep=keep or {},
+            written=today().isoformat(),
+            csrf=data.pop("csrf", ""),
+            **data,
+        )
     )

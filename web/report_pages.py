@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import projections
-from projections import CASELOAD_STATUSES
 from journeys import CHILD_STAGES, RD_REASONS
+from projections import CASELOAD_STATUSES
 from web import charts
 from web.query import Query
 
@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from journeys import JourneysApp
     from projections import AgendaRow
 
-URGENCY = (("overdue", "Overdue (the milestone or an action)"), ("due-soon", "Due soon"), ("on-track", "On track or open"))
+URGENCY = (
+    ("overdue", "Overdue (the milestone or an action)"),
+    ("due-soon", "Due soon"),
+    ("on-track", "On track or open"),
+)
 
 
 def urgency(row: AgendaRow) -> str:
@@ -39,9 +43,15 @@ def agenda(app: JourneysApp, query: Query) -> list[AgendaRow]:
 def caseload(app: JourneysApp, query: Query) -> dict[str, Any]:
     """The caseload (``projections.caseload``, as `journeys children`), its filters from the URL."""
     rows = projections.caseload(
-        app, la=query.la, stage=query.stage, status=query.status, find=query.find or None, as_at=query.day,
-        known_at=query.known_at, sort=query.sort,
-    )  # fmt: skip
+        app,
+        la=query.la,
+        stage=query.stage,
+        status=query.status,
+        find=query.find or None,
+        as_at=query.day,
+        known_at=query.known_at,
+        sort=query.sort,
+    )
     if query.descending:
         rows.reverse()
     return {"rows": rows, "stages": CHILD_STAGES, "statuses": CASELOAD_STATUSES}
@@ -73,8 +83,9 @@ def scorecard(app: JourneysApp, query: Query, period: str | None) -> dict[str, A
 
 
 def cohorts(app: JourneysApp, query: Query, figure: Any) -> dict[str, Any]:
-    by_la = projections.cohort(app, census=query.day, known_at=query.known_at, las=_las(query), explain=True,
-                               curve=True)  # fmt: skip
+    by_la = projections.cohort(
+        app, census=query.day, known_at=query.known_at, las=_las(query), explain=True, curve=True
+    )
     pictures = {
         la: charts.km_curves(
             [(row["year"], row["km_curve"]) for row in report["rows"]],
@@ -92,10 +103,13 @@ def stages(app: JourneysApp, query: Query, period: str | None, figure: Any) -> d
     for la, report in by_la.items():
         explain = report.get("explain", {})
         items = [
-            (s["label"], s["mean_days"], figure(explain[f"{s['stage']}.mean_days"]["id"])
-             if f"{s['stage']}.mean_days" in explain else None)
+            (
+                s["label"],
+                s["mean_days"],
+                figure(explain[f"{s['stage']}.mean_days"]["id"]) if f"{s['stage']}.mean_days" in explain else None,
+            )
             for s in report["stages"]
-        ]  # fmt: skip
+        ]
         pictures[la] = charts.bars(items, f"Mean days in each stage ({la}), children adopted in {chosen}", "days")
     return {"period": chosen, "by_la": by_la, "pictures": pictures}
 
@@ -105,9 +119,12 @@ def plan_changes(app: JourneysApp, query: Query, figure: Any) -> dict[str, Any]:
     data = report.as_json()
     explain = data.get("explain") or {}
     items = [
-        (f"{code} {RD_REASONS.get(code, '')}", count, figure(explain[f"by_reason.{code}"]["id"])
-         if f"by_reason.{code}" in explain else None)
+        (
+            f"{code} {RD_REASONS.get(code, '')}",
+            count,
+            figure(explain[f"by_reason.{code}"]["id"]) if f"by_reason.{code}" in explain else None,
+        )
         for code, count in data["by_reason"].items()
-    ]  # fmt: skip
+    ]
     picture = charts.bars(items, "Plan changes away from adoption, by reason", "changes")
     return {"report": data, "picture": picture, "reasons": RD_REASONS}

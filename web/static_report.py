@@ -77,8 +77,10 @@ def write_report(
         ("stages", "stages.html", "Stage durations", stages),
         ("plan-changes", "plan_changes.html", "Plan changes", plans),
     ):
-        write(links.report(name), render.page(template, links, title=title, nav=name, data=data,
-                                              period=data.get("period", "")))  # fmt: skip
+        write(
+            links.report(name),
+            render.page(template, links, title=title, nav=name, data=data, period=data.get("period", "")),
+        )
     figures = _figures(
         [r.get("explain") for d in (score, cohorts, stages) for r in d["by_la"].values()]
         + [plans["report"].get("explain")]
@@ -88,10 +90,14 @@ def write_report(
     for i, (la, child) in enumerate(sorted(children)):
         if i % 50 == 0:
             say(f"children {i + 1}-{min(i + 50, len(children))} of {len(children)}")
-        write(links.child(la, child), render.page("child.html", links, title=f"Child {child}",
-                                                  d=child_data(app, la, child, query), message=""))  # fmt: skip
+        write(
+            links.child(la, child),
+            render.page("child.html", links, title=f"Child {child}", d=child_data(app, la, child, query), message=""),
+        )
     say(f"{len(figures)} figures")
     for figure_id, figure in figures.items():
-        write(links.figure(figure_id), render.page("figure.html", links, title=figure.get("label", "Figure"),
-                                                   fig=figure, child_link=links.child))  # fmt: skip
+        write(
+            links.figure(figure_id),
+            render.page("figure.html", links, title=figure.get("label", "Figure"), fig=figure, child_link=links.child),
+        )
     return Written(folder, 6 + len(children) + len(figures), len(children), len(figures))

@@ -136,7 +136,9 @@ def test_overdue_child_action_through_the_agenda(server: str, page: Any, tmp_pat
     ["/scorecard?as_at=2016-03-31", "/cohorts?as_at=2016-09-30&la=825", "/stages?as_at=2016-03-31",
      "/plan-changes?la=928", "/child/825/NO-SUCH-CHILD"],
 )  # fmt: skip
-def test_report_pages_have_no_serious_accessibility_violation(server: str, page: Any, path: str, tmp_path: Path) -> None:
+def test_report_pages_have_no_serious_accessibility_violation(
+    server: str, page: Any, path: str, tmp_path: Path
+) -> None:
     page.goto(server + path)
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
     assert serious_violations(page) == []
@@ -154,10 +156,9 @@ def test_a_figure_links_to_its_children(server: str, page: Any) -> None:
 
 
 def test_the_static_report_opens_from_disk(evaluation_store: str, page: Any, tmp_path: Path) -> None:
-    from journeys import JourneysApp
+    from journeys import JourneysApp, parse_date
     from web import write_report
     from web.query import Query
-    from journeys import parse_date
 
     app = JourneysApp(evaluation_store)
     try:
