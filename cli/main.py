@@ -58,6 +58,7 @@ COMMAND_MODULES: dict[str, str] = {
     "surgery": "cli.surgery_cmds",
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",
+    "children": "cli.caseload_cmds",
 }
 
 
