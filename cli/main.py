@@ -60,6 +60,7 @@ COMMAND_MODULES: dict[str, str] = {
     "action": "cli.surgery_cmds",
     "serve": "cli.web_cmds",
     "report": "cli.web_cmds",
+    "children": "cli.caseload_cmds",
 }
 
 

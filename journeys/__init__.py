@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         is_truthy,
         parse_date,
     )
-    from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+    from journeys.domain.milestones import OPEN, OVERDUE, OVERTAKEN, Milestone, RuleSet, load_rules
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
@@ -81,7 +81,7 @@ else:
                 "is_truthy",
                 "parse_date",
             ),
-            "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
+            "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
             "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
@@ -114,6 +114,8 @@ __all__ = [
     "MAX_USER",
     "OPEN",
     "OUTCOMES",
+    "OVERDUE",
+    "OVERTAKEN",
     "RD_REASONS",
     "RETRACT",
     "SIGNING_KEY_ENV",

@@ -14,6 +14,7 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from projections.bundles import BundleCheck, BundleError, BundleOptions, check_bundle, write_bundle
     from projections.caseload import InvalidCaseloadFilter, caseload
+    from projections.child_details import CarePeriod, ChildDetails, child_details
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
     from projections.metrics.caseload import CASELOAD_SORTS, CASELOAD_STATUSES, CaseloadRow
@@ -45,6 +46,7 @@ else:
         {
             "projections.bundles": ("BundleCheck", "BundleError", "BundleOptions", "check_bundle", "write_bundle"),
             "projections.caseload": ("InvalidCaseloadFilter", "caseload"),
+            "projections.child_details": ("CarePeriod", "ChildDetails", "child_details"),
             "projections.cost_report": ("cost",),
             "projections.metrics.caseload": ("CASELOAD_SORTS", "CASELOAD_STATUSES", "CaseloadRow"),
             "projections.figure_ids": ("MalformedFigureId",),
@@ -84,9 +86,11 @@ __all__ = [
     "BundleCheck",
     "BundleError",
     "BundleOptions",
+    "CarePeriod",
     "CaseloadRow",
     "CatchUp",
     "ChildDeadlines",
+    "ChildDetails",
     "CostsError",
     "InvalidCaseloadFilter",
     "MalformedFigureId",
@@ -100,6 +104,7 @@ __all__ = [
     "ViewsAhead",
     "caseload",
     "check_bundle",
+    "child_details",
     "cohort",
     "cost",
     "counts",

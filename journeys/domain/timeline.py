@@ -18,6 +18,8 @@ CORRECT = "correct"
 RETRACT = "retract"
 ACTION_ADDED = "action-added"
 ACTION_DONE = "action-done"
+ACTION_EDITED = "action-edited"
+ACTION_CANCELLED = "action-cancelled"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

@@ -54,6 +54,8 @@ class SealedJourney(Journey):
     Retracted = Journey.Retracted
     ActionAdded = Journey.ActionAdded
     ActionDone = Journey.ActionDone
+    ActionEdited = Journey.ActionEdited
+    ActionCancelled = Journey.ActionCancelled
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)

@@ -3,7 +3,8 @@
 Both are read models computed from the journey streams on a date ``as_at`` and, optionally,
 as the system knew them at ``known_at``. Decisions count when they took effect by ``as_at``
 and were recorded by ``known_at``; surgery actions have no effective date of their own, so
-they count when recorded by ``known_at`` (an action is open unless its `action-done` was
+they count when recorded by ``known_at`` (an action is open unless its `action-done` or
+`action-cancelled` was recorded by then, and has the owner, due date and text of the edits
 recorded by then) and are overdue when their due date is before ``as_at``.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from journeys.domain.actions import OPEN_ACTION, action_states
 from journeys.domain.milestones import (
     DUE_SOON,
     ON_TRACK,
@@ -26,7 +28,7 @@ from journeys.domain.milestones import (
     most_urgent,
 )
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, Decision, Entry, decisions_at, known_by
+from journeys.domain.timeline import ACTION_ADDED, Decision, Entry, decisions_at, known_by
 from journeys.domain.vocabulary import ADOPTION
 from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact
 from projections.metrics.scope import of_las
@@ -184,26 +186,24 @@ class Agenda:
 
 
 def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | None = None) -> list[Action]:
-    """The child's surgery actions recorded by ``known_at`` and not done by then, by due date."""
-    known = known_by(entries, known_at)
-    done = {e.fields["action_id"] for e in known if e.kind == ACTION_DONE}
+    """The child's surgery actions recorded by ``known_at`` and not done or cancelled by then,
+    with the edits recorded by then, by due date."""
     actions = []
-    for e in known:
-        if e.kind != ACTION_ADDED or e.fields["action_id"] in done:
+    for state in action_states(known_by(entries, known_at)).values():
+        if state.state != OPEN_ACTION:
             continue
-        due: date = e.fields["due"]
-        late = (as_at - due).days if as_at > due else None
+        late = (as_at - state.due).days if as_at > state.due else None
         actions.append(
             Action(
-                str(e.fields["action_id"]),
-                str(e.fields["text"]),
-                str(e.fields["owner"]),
-                due,
-                e.recorded_at,
-                e.recorded_by,
+                state.action_id,
+                state.text,
+                state.owner,
+                state.due,
+                state.recorded_at,
+                state.recorded_by,
                 OVERDUE if late else "open",
                 late,
-                e.seq,
+                state.seq,
             )
         )
     return sorted(actions, key=lambda a: (a.due, a.action_id))
