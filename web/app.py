@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -205,6 +206,37 @@ class Site:
         back = Links(Query.of(request.query_params).with_dates_only()).child(la, child)
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}message=Action+{action}+done", status_code=303)
 
+    def edit_action(self, request: Request) -> Response:
+        values = self._form(request)
+        la, child, action = (request.path_params[k] for k in ("la", "child", "action"))
+        due = values.get("due", "").strip()
+        self.app.edit_action(
+            la,
+            child,
+            action,
+            owner=values.get("owner", "").strip() or None,
+            due=parse_date(due, "the due date") if due else None,
+            text=values.get("text", "").strip() or None,
+            recorded_by=self.user,
+            source=SOURCE,
+        )
+        return self._back(request, la, child, f"Action {action} changed")
+
+    def cancel_action(self, request: Request) -> Response:
+        values = self._form(request)
+        la, child, action = (request.path_params[k] for k in ("la", "child", "action"))
+        reason = values.get("reason", "").strip()
+        if not reason:
+            raise JourneyError("cancelling an action needs a reason", "say why, and send it again")
+        self.app.cancel_action(la, child, action, reason=reason, recorded_by=self.user, source=SOURCE)
+        return self._back(request, la, child, f"Action {action} cancelled")
+
+    def _back(self, request: Request, la: str, child: str, message: str) -> Response:
+        back = Links(Query.of(request.query_params).with_dates_only()).child(la, child)
+        return RedirectResponse(
+            f"{back}{'&' if '?' in back else '?'}{urlencode({'message': message})}", status_code=303
+        )
+
     def asset(self, request: Request) -> Response:
         found = assets.find(request.path_params["path"])
         if found is None:
@@ -222,6 +254,8 @@ def create_app(app: JourneysApp, *, user: str) -> Starlette:
         Route("/child/{la}/{child}", g(site.child)),
         Route("/child/{la}/{child}/actions", g(site.add_action), methods=["POST"]),
         Route("/child/{la}/{child}/actions/{action}/done", g(site.complete_action), methods=["POST"]),
+        Route("/child/{la}/{child}/actions/{action}/edit", g(site.edit_action), methods=["POST"]),
+        Route("/child/{la}/{child}/actions/{action}/cancel", g(site.cancel_action), methods=["POST"]),
         Route("/agenda", g(site.agenda)),
         Route("/agenda/actions", g(site.agree), methods=["POST"]),
         Route("/scorecard", g(site.scorecard)),

@@ -84,6 +84,7 @@ def child_data(app: JourneysApp, la: str, child: str, query: Query) -> dict[str,
     view = app.show(la, child, as_at=day, known_at=query.known_at)
     history = app.history(la, child, known_at=query.known_at)
     deadlines = projections.deadlines_for(app, la, child, as_at=day, known_at=query.known_at)
+    details = projections.child_details(app, la, child, as_at=day, known_at=query.known_at)
     state = view.state
     milestones = state.milestones()
     decisions, later = timeline_marks(history, lambda seq: f"#event-{seq}", day)
@@ -100,7 +101,8 @@ def child_data(app: JourneysApp, la: str, child: str, query: Query) -> dict[str,
         "state": state,
         "events": view.events,
         "milestones": milestones,
-        "periods": [p for p in state.periods if p.entered_care],
+        "periods": details.periods,
+        "adopters": details.adopters,
         "history": history,
         "deadlines": deadlines,
         "timeline": picture,

@@ -167,8 +167,10 @@ def test_the_static_report_opens_from_disk(evaluation_store: str, page: Any, tmp
         app.close()
     page.goto(written.index.as_uri())
     assert page.locator("#caseload tbody tr").count() > 0
-    stylesheet = page.evaluate("getComputedStyle(document.querySelector('.govuk-header')).backgroundColor")
-    assert stylesheet == "rgb(29, 112, 184)"  # GOV.UK Frontend's CSS is there, from the copied assets
+    font = page.evaluate("getComputedStyle(document.querySelector('.govuk-heading-l')).fontFamily")
+    assert "GDS Transport" in font  # GOV.UK Frontend's CSS is there, from the copied assets
+    loaded = page.evaluate("document.fonts.check('19px \"GDS Transport\"')")
+    assert loaded
     page.get_by_role("link", name="Cohorts").click()
     assert page.locator(".journeys-chart svg").count() >= 1
     page.screenshot(path=str(tmp_path / "static-cohorts.png"), full_page=True)
