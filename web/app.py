@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
