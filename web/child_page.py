@@ -4,10 +4,11 @@ each from the library calls the CLI's `show`, `history` and `deadlines` make."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import projections
-from journeys import CORRECT, RETRACT
+from journeys import CORRECT, RETRACT, RuleSet, load_rules
 from web import charts
 from web.query import Query
 
@@ -78,13 +79,20 @@ def timeline_marks(rows: list[HistoryRow], href: Any, as_at: date) -> tuple[list
     return decisions, later
 
 
+@cache
+def shipped_rules() -> RuleSet:
+    """The milestone rules shipped with journeys, read once per process (not once per page)."""
+    return load_rules()
+
+
 def child_data(app: JourneysApp, la: str, child: str, query: Query) -> dict[str, Any]:
     """Everything the child's page shows."""
     day = query.day
     view = app.show(la, child, as_at=day, known_at=query.known_at)
     history = app.history(la, child, known_at=query.known_at)
-    deadlines = projections.deadlines_for(app, la, child, as_at=day, known_at=query.known_at)
-    details = projections.child_details(app, la, child, as_at=day, known_at=query.known_at)
+    rules = shipped_rules()
+    deadlines = projections.deadlines_for(app, la, child, as_at=day, known_at=query.known_at, rules=rules)
+    details = projections.child_details(app, la, child, as_at=day, known_at=query.known_at, rules=rules)
     state = view.state
     milestones = state.milestones()
     decisions, later = timeline_marks(history, lambda seq: f"#event-{seq}", day)
