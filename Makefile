@@ -4,13 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo lint format bench clean validator
+.PHONY: install assets test demo lint format bench clean validator
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(MAKE) assets
 	touch $(STAMP)
+
+# The web pages' GOV.UK Frontend assets and the browser tests' axe-core, from the npm registry
+# into the venv (the versions govuk-frontend-jinja is made for); served and copied from there.
+GOVUK_FRONTEND := govuk-frontend@6.3.0
+AXE_CORE := axe-core@4.10.3
+assets:
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(GOVUK_FRONTEND) $(AXE_CORE)
 
 install: $(STAMP)
 
@@ -22,12 +30,12 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check journeys projections cli
+	$(BIN)/ruff format --check journeys projections cli web
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
-	$(BIN)/ruff format journeys projections cli tests
+	$(BIN)/ruff format journeys projections cli web tests
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)

@@ -8,32 +8,49 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+import projections
 from cli.context import friendly, note_looked, resolve_la, settings, with_la
 from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option, purpose_option
 from journeys import CORRECT, RETRACT, today
 
 if TYPE_CHECKING:
-    from journeys import ChildView, HistoryRow
+    from journeys import HistoryRow
+    from projections import ChildDetails
 
 
-def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:
-    s = view.state
-    return {
-        "la": view.la,
-        "child": view.child,
-        "as_at": as_at,
-        "known_at": known_at,
-        "plan": s.plan,
-        "plan_since": s.plan_since,
-        "stage": s.stage,
-        "milestones": s.milestones(),
-        "events": view.events,
-        "date_of_birth": s.date_of_birth,
-        "sibling_group": s.sibling_group,
-        "harder_to_place": list(s.harder_to_place),
-        "periods_of_care": len([p for p in s.periods if p.entered_care]),
-    }
+def _details_lines(details: ChildDetails) -> list[str]:
+    s = details.state
+    born = f"date of birth: {cell(s.date_of_birth)}"
+    if s.date_of_birth is None and s.expected_date is not None:
+        born = f"expected: {s.expected_date}"
+    flags = ", ".join(s.harder_to_place) or "-"
+    return [
+        f"  {born}    sibling group: {s.sibling_group or '-'}    harder to place: {flags}",
+        f"  adopters: {'; '.join(details.adopters) or '-'}",
+    ]
+
+
+PERIOD_HEADERS = ["period", "entered care", "ended", "how", "adoption decision", "placement order", "matched", "placed",
+                  "adoption order", "disruptions", "adopters"]  # fmt: skip
+
+
+def _period_cells(p: dict[str, Any]) -> list[Any]:
+    authority = p["placement_order"] or (f"{p['consent']} (consent)" if p["consent"] else None)
+    how = p["end_kind"] + (f" ({p['left_care_reason']})" if p["left_care_reason"] else "") if p["end_kind"] else None
+    return [
+        p["period"],
+        p["entered_care"],
+        p["ended"],
+        how,
+        p["adoption_decision"],
+        authority,
+        p["matched"],
+        p["placed"],
+        p["adoption_order"],
+        ", ".join(str(d) for d in p["disruptions"]) or None,
+        "; ".join(p["adopters"]) or None,
+    ]
 
 
 @click.command()
@@ -47,7 +64,9 @@ def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[s
 def show(
     child: str, la: str | None, as_at: date | None, known_at: datetime | None, purpose: str | None, as_json: bool
 ) -> None:
-    """Show where CHILD's journey stands: plan, stage and milestone dates.
+    """Show where CHILD's journey stands: plan, stage and milestone dates; the child's date of
+    birth, sibling group, harder-to-place flags and adopters; every period of care; and the
+    open actions.
 
     --as-at picks the date the decisions must have taken effect by; --known-at picks what
     the system had been told by then (what it would have said at that time).
@@ -58,17 +77,33 @@ def show(
       journeys show C004 --as-at 2015-06-30 --known-at 2015-07-01 --json
     """
     code = resolve_la(la)
-    view = settings().app().show(code, child, as_at=as_at, known_at=known_at)
+    details = projections.child_details(settings().app(), code, child, as_at=as_at or today(), known_at=known_at)
     note_looked([(code, child)], "show", purpose)
-    data = view_json(view, as_at or today(), known_at)
+    data = details.as_json()
     if as_json:
         echo_json(data)
         return
-    click.echo(f"Child {child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
-    click.echo(f"  stage: {view.state.stage}    plan: {view.state.plan or '-'}    events counted: {view.events}")
-    if view.events == 0:
+    state = details.state
+    click.echo(f"Child {details.child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
+    click.echo(f"  stage: {state.stage}    plan: {state.plan or '-'}    events counted: {details.events}")
+    if details.events == 0:
         click.echo("  (nothing about this child counts yet: no decision recorded by then, or none in effect by then)")
+    for line in _details_lines(details):
+        click.echo(line)
     echo_table(["milestone", "date"], [(k.replace("_", " "), v) for k, v in data["milestones"].items()])
+    if data["periods"]:
+        click.echo("")
+        click.echo("Periods of care")
+        echo_table(PERIOD_HEADERS, [_period_cells(p) for p in data["periods"]])
+    click.echo("")
+    if not details.actions:
+        click.echo("No open actions")
+        return
+    click.echo("Open actions")
+    echo_table(
+        ["action", "owner", "due", "status", "days overdue", "text"],
+        [(a.action_id, a.owner, a.due, a.status, a.days_overdue, a.text) for a in details.actions],
+    )
 
 
 def history_json(row: HistoryRow) -> dict[str, Any]:

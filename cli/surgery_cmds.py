@@ -37,8 +37,9 @@ AGENDA_HEADERS = [
     "days in stage",
     "next milestone",
     "due",
-    "status",
+    "milestone status",
     "days overdue",
+    "action status",
     "actions",
 ]
 
@@ -63,9 +64,10 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
         row.stage,
         row.days_in_stage,
         nxt.rule.id if nxt else None,
-        nxt.due if nxt else None,
+        nxt.deadline if nxt else None,
         row.status,
         row.days_overdue,
+        row.action_status,
         _actions_text(row.actions) or None,
     ]
 
@@ -131,6 +133,7 @@ def surgery_cmd(
     click.echo(
         f"{len(rows)} children: {s['overdue']} overdue, {s['due_soon']} due soon, {s['on_track']} on track"
         + (f" (of which {opened} open: a step now possible, e.g. applying for the adoption order)" if opened else "")
+        + f"; {s['actions_overdue']} with an overdue action"
     )
     if explain:
         echo_figures((result.explain or {}).values())
@@ -225,7 +228,9 @@ def action() -> None:
     \b
     Example:
       journeys action add C001 --text "Book adoption panel" --owner "J Smith" --due 2016-04-14
+      journeys action edit C001 A1 --owner "K Patel" --due 2016-04-21
       journeys action done C001 A1 --note "Panel booked for 2 May"
+      journeys action cancel C001 A2 --reason "Panel no longer needed: plan changed"
     """
 
 
@@ -276,6 +281,72 @@ def action_done(child: str, action_id: str, la: str | None, note: str | None, as
         echo_json(entry_json(code, child, entry))
         return
     click.echo(f"Action {entry.fields['action_id']} of child {child} ({code}) done")
+
+
+@action.command("edit")
+@child_argument
+@click.argument("action_id")
+@with_la
+@click.option("--owner", default=None, help="The new owner.")
+@click.option("--due", type=DATE, default=None, help="The new due date (YYYY-MM-DD or dd/mm/yyyy).")
+@click.option("--text", default=None, help="The new text.")
+@json_option
+@friendly
+def action_edit(
+    child: str, action_id: str, la: str | None, owner: str | None, due: date | None, text: str | None, as_json: bool
+) -> None:
+    """Reassign, reschedule or reword CHILD's open action ACTION_ID (an `action-edited` event
+    in the child's history; the action as it was stays in the history and in --known-at views).
+
+    \b
+    Example:
+      journeys action edit C001 A1 --owner "K Patel"
+      journeys action edit C001 A1 --due 2016-04-21 --text "Book the adoption panel for May"
+    """
+    if owner is None and due is None and text is None:
+        raise click.UsageError("nothing to change: give --owner, --due or --text")
+    if (owner is not None and not owner.strip()) or (text is not None and not text.strip()):
+        raise click.BadParameter("--owner and --text must not be empty")
+    code = resolve_la(la)
+    s = settings()
+    entry = s.app().edit_action(
+        code,
+        child,
+        action_id,
+        owner=owner.strip() if owner else None,
+        due=due,
+        text=text.strip() if text else None,
+        recorded_by=s.recorded_by,
+    )
+    if as_json:
+        echo_json(entry_json(code, child, entry))
+        return
+    changed = ", ".join(f"{k} {v}" for k, v in entry.fields.items() if k != "action_id" and v is not None)
+    click.echo(f"Action {entry.fields['action_id']} of child {child} ({code}) edited: {changed}")
+
+
+@action.command("cancel")
+@child_argument
+@click.argument("action_id")
+@with_la
+@click.option("--reason", required=True, help="Why the action is no longer needed.")
+@json_option
+@friendly
+def action_cancel(child: str, action_id: str, la: str | None, reason: str, as_json: bool) -> None:
+    """Cancel CHILD's open action ACTION_ID, saying why (an `action-cancelled` event; it leaves
+    the agenda, and stays in the history).
+
+    \b
+    Example:
+      journeys action cancel C001 A2 --reason "Plan changed to special guardianship"
+    """
+    code = resolve_la(la)
+    s = settings()
+    entry = s.app().cancel_action(code, child, action_id, reason=reason.strip(), recorded_by=s.recorded_by)
+    if as_json:
+        echo_json(entry_json(code, child, entry))
+        return
+    click.echo(f"Action {entry.fields['action_id']} of child {child} ({code}) cancelled")
 
 
 COMMANDS = [surgery_cmd, deadlines, action]

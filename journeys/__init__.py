@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         is_truthy,
         parse_date,
     )
-    from journeys.domain.milestones import OPEN, Milestone, RuleSet, load_rules
+    from journeys.domain.milestones import OPEN, OVERDUE, OVERTAKEN, Milestone, RuleSet, load_rules
     from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
@@ -93,7 +93,7 @@ else:
                 "is_truthy",
                 "parse_date",
             ),
-            "journeys.domain.milestones": ("OPEN", "Milestone", "RuleSet", "load_rules"),
+            "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
@@ -133,6 +133,8 @@ __all__ = [
     "MAX_USER",
     "OPEN",
     "OUTCOMES",
+    "OVERDUE",
+    "OVERTAKEN",
     "RD_REASONS",
     "RETRACT",
     "SIGNING_KEY_ENV",

@@ -273,6 +273,53 @@ class JourneysApp(Application[UUID]):
 
         return saved(la, child, attempt)
 
+    def edit_action(
+        self,
+        la: str,
+        child: str,
+        action_id: str,
+        *,
+        owner: str | None = None,
+        due: date | None = None,
+        text: str | None = None,
+        recorded_by: str,
+        source: str = "cli",
+    ) -> Entry:
+        """Give an open action a new owner, due date and/or text (an ``action-edited`` event)."""
+        child = child_reference(child)
+
+        def attempt() -> Entry:
+            journey = self._get(la, child)
+            entry = journey.edit_action(
+                action_id.upper(),
+                owner=owner,
+                due=due,
+                text=text,
+                recorded_at=recording_time(),
+                recorded_by=recorded_by,
+                source=source,
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
+
+    def cancel_action(
+        self, la: str, child: str, action_id: str, *, reason: str, recorded_by: str, source: str = "cli"
+    ) -> Entry:
+        """Cancel an open action, saying why (an ``action-cancelled`` event)."""
+        child = child_reference(child)
+
+        def attempt() -> Entry:
+            journey = self._get(la, child)
+            entry = journey.cancel_action(
+                action_id.upper(), reason=reason, recorded_at=recording_time(), recorded_by=recorded_by, source=source
+            )
+            self.save(journey)
+            return entry
+
+        return saved(la, child, attempt)
+
     # -- reading ----------------------------------------------------------------------
 
     def entries(self, la: str, child: str) -> list[Entry]:

@@ -14,8 +14,11 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from projections.bundle_check import BundleCheck, check_bundle
     from projections.bundles import BundleError, BundleOptions, write_bundle
+    from projections.caseload import InvalidCaseloadFilter, caseload
+    from projections.child_details import CarePeriod, ChildDetails, child_details
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
+    from projections.metrics.caseload import CASELOAD_SORTS, CASELOAD_STATUSES, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
@@ -45,7 +48,10 @@ else:
         {
             "projections.bundle_check": ("BundleCheck", "check_bundle"),
             "projections.bundles": ("BundleError", "BundleOptions", "write_bundle"),
+            "projections.caseload": ("InvalidCaseloadFilter", "caseload"),
+            "projections.child_details": ("CarePeriod", "ChildDetails", "child_details"),
             "projections.cost_report": ("cost",),
+            "projections.metrics.caseload": ("CASELOAD_SORTS", "CASELOAD_STATUSES", "CaseloadRow"),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.unit_costs": ("CostsError",),
@@ -75,6 +81,8 @@ else:
 
 __all__ = [
     "AGGREGATES",
+    "CASELOAD_SORTS",
+    "CASELOAD_STATUSES",
     "STAGE_AT_CHANGE",
     "Action",
     "Agenda",
@@ -82,9 +90,13 @@ __all__ = [
     "BundleCheck",
     "BundleError",
     "BundleOptions",
+    "CarePeriod",
+    "CaseloadRow",
     "CatchUp",
     "ChildDeadlines",
+    "ChildDetails",
     "CostsError",
+    "InvalidCaseloadFilter",
     "MalformedFigureId",
     "OneFigure",
     "PlanChange",
@@ -95,7 +107,9 @@ __all__ = [
     "UnknownFigure",
     "ViewsAhead",
     "asglb_return",
+    "caseload",
     "check_bundle",
+    "child_details",
     "cohort",
     "cost",
     "counts",

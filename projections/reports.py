@@ -258,11 +258,18 @@ def cohort(
     progress: Progress | None = None,
     explain: bool = False,
     outcomes: bool = False,
+    curve: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The placement-order cohorts per local authority; with ``outcomes``, each cohort's row also
-    holds how its waits ended (:mod:`projections.metrics.cohort_outcomes`)."""
+    holds how its waits ended (:mod:`projections.metrics.cohort_outcomes`); with ``curve``, its
+    Kaplan–Meier curve (:func:`projections.metrics.cohorts.km_curve`)."""
     options = {"census": census, "from": start, "to": end}
-    extra = cohort_outcomes.outcomes if outcomes else None
+    extras: list[cohorts.Extra] = []
+    if outcomes:
+        extras.append(lambda children: {"outcomes": cohort_outcomes.outcomes(children)})
+    if curve:
+        extras.append(cohorts.km_curve)
+    extra: cohorts.Extra | None = (lambda ch: {k: v for f in extras for k, v in f(ch).items()}) if extras else None
     if start is not None or end is not None:
         if start is None or end is None:
             raise PeriodError(

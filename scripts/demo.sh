@@ -37,3 +37,6 @@ if [ -d fixtures/evaluation-2017 ] && ls fixtures/evaluation-2017/*.jsonl >/dev/
 fi
 echo
 echo "Demo finished. Try: journeys --help"
+if [ -f "$workdir/evaluation.db" ]; then
+  bash scripts/demo-web.sh "$workdir/evaluation.db"
+fi

@@ -12,7 +12,16 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from journeys.domain.payloads import FIELDS_BY_KIND
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
+from journeys.domain.timeline import (
+    ACTION_ADDED,
+    ACTION_CANCELLED,
+    ACTION_DONE,
+    ACTION_EDITED,
+    CORRECT,
+    LEGAL_HOLD,
+    RETRACT,
+    Entry,
+)
 
 
 class StoredFields(Protocol):
@@ -80,6 +89,12 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
         return Entry(kind=ACTION_DONE, on=None, fields=fields, **common)
     if kind == LEGAL_HOLD:
         return Entry(kind=LEGAL_HOLD, on=None, fields={"lifted": values["lifted"]}, reason=values["reason"], **common)
+    if kind == ACTION_EDITED:
+        fields = {name: values.get(name) for name in ("action_id", "owner", "due", "text")}
+        return Entry(kind=ACTION_EDITED, on=fields["due"], fields=fields, **common)
+    if kind == ACTION_CANCELLED:
+        fields = {name: values[name] for name in ("action_id", "reason")}
+        return Entry(kind=ACTION_CANCELLED, on=None, fields=fields, **common)
     assert kind == "opened", kind
     return Entry(kind="opened", on=None, fields={"la": values["la"], "child": values["child"]}, **common)
 

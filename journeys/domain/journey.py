@@ -17,9 +17,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
-from journeys.domain import inputs, payloads, shapes
+from journeys.domain import actions, inputs, payloads, shapes
 from journeys.domain.entries import entry_of
-from journeys.domain.errors import ActionNotFound, DuplicateEvent, EventNotFound, InvalidEvent, TamperedEvent
+from journeys.domain.errors import DuplicateEvent, EventNotFound, InvalidEvent, TamperedEvent
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.localday import london_date
@@ -27,7 +27,9 @@ from journeys.domain.rules import TimelineCheck, check_timeline
 from journeys.domain.sealing import SealableEvent, jsonable, sealed, stored_topic
 from journeys.domain.timeline import (
     ACTION_ADDED,
+    ACTION_CANCELLED,
     ACTION_DONE,
+    ACTION_EDITED,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -176,6 +178,22 @@ class Journey(PydanticAggregate):
         KIND: ClassVar[str] = LEGAL_HOLD
         reason: str
         lifted: bool = False
+
+    class ActionEdited(Event):
+        """A new owner, due date or text for an open action (only what changed is set)."""
+
+        TOPIC: ClassVar[str] = "journeys.action_edited.v1"
+        KIND: ClassVar[str] = ACTION_EDITED
+        action_id: str
+        owner: str | None = None
+        due: date | None = None
+        text: str | None = None
+
+    class ActionCancelled(Event):
+        TOPIC: ClassVar[str] = "journeys.action_cancelled.v1"
+        KIND: ClassVar[str] = ACTION_CANCELLED
+        action_id: str
+        reason: str
 
     # The hash the next event must seal to, when it restores an event stored elsewhere (a line
     # of a lossless export): see restoring(). A class default, so journeys read back have it.
@@ -356,10 +374,7 @@ class Journey(PydanticAggregate):
     ) -> Entry:
         """Mark action ``action_id`` done; its event id is ``action-done:<id>`` unless given."""
         inputs.free_text(note or "", "the note")
-        if not any(e.kind == ACTION_ADDED and e.fields["action_id"] == action_id for e in self.entries):
-            raise ActionNotFound(f"child {self.child} has no action {action_id}")
-        if any(e.kind == ACTION_DONE and e.fields["action_id"] == action_id for e in self.entries):
-            raise DuplicateEvent(f"action {action_id} of child {self.child} is already done")
+        actions.open_action(self.entries, action_id, self.child, "completed")
         event_id = event_id or f"action-done:{action_id}"
         event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, note=note)
         self._append(Journey.ActionDone, event)
@@ -378,6 +393,49 @@ class Journey(PydanticAggregate):
             )
         event = self._values(recorded_at, recorded_by, source, event_id, reason=reason, lifted=lifted)
         self._append(Journey.LegalHold, event)
+        return self.entries[-1]
+
+    def edit_action(
+        self,
+        action_id: str,
+        *,
+        owner: str | None = None,
+        due: date | None = None,
+        text: str | None = None,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str | None = None,
+    ) -> Entry:
+        """Give open action ``action_id`` a new owner, due date and/or text; its event id is
+        ``action-edited:<id>:<n>`` (the n-th edit) unless given."""
+        state = actions.open_action(self.entries, action_id, self.child, "edited")
+        due = payloads.parse_date(due, "due") if due is not None else None
+        inputs.check_action(action_id, text or state.text, owner or state.owner, due or state.due, self.decisions())
+        changes = actions.changes_of(state, owner=owner, due=due, text=text)
+        event_id = event_id or f"action-edited:{action_id}:{state.edited + 1}"
+        event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, **changes)
+        self._append(Journey.ActionEdited, event)
+        return self.entries[-1]
+
+    def cancel_action(
+        self,
+        action_id: str,
+        *,
+        reason: str,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str | None = None,
+    ) -> Entry:
+        """Cancel open action ``action_id`` (no longer needed), saying why; its event id is
+        ``action-cancelled:<id>`` unless given."""
+        if not inputs.free_text(reason, "the reason").strip():
+            raise InvalidEvent("the reason is empty", "say why the action is cancelled (--reason)")
+        actions.open_action(self.entries, action_id, self.child, "cancelled")
+        event_id = event_id or f"action-cancelled:{action_id}"
+        event = self._values(recorded_at, recorded_by, source, event_id, action_id=action_id, reason=reason)
+        self._append(Journey.ActionCancelled, event)
         return self.entries[-1]
 
     def restoring(self, recorded_hash: str | None) -> None:

@@ -7,7 +7,10 @@ of the decisions and D: no clock read, no store.
 
 Statuses: ``met`` (met on or before the due date), ``met-late``, ``overdue`` (unmet after the
 due date; from the day after it), ``due-soon`` (unmet, inside the amber window, due day
-included), ``on-track``; and for a ``possible-from`` rule, ``open`` from its date until met.
+included), ``on-track``; ``overtaken`` (never met, but a later step it leads to has happened,
+so it can no longer be done: a placed child is not late for family-finding); and for a
+``possible-from`` rule, ``open`` from its date until met, and ``overdue`` once its
+``overdue_after`` window has passed too.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ RULES_DIR: Final = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES: Final = RULES_DIR / "milestones.toml"
 
 MET, MET_LATE, OVERDUE, DUE_SOON, OPEN, ON_TRACK = "met", "met-late", "overdue", "due-soon", "open", "on-track"
+OVERTAKEN: Final = "overtaken"
 # Most urgent first: the order of the surgery agenda.
-STATUS_ORDER: Final[tuple[str, ...]] = (OVERDUE, DUE_SOON, OPEN, ON_TRACK, MET_LATE, MET)
+STATUS_ORDER: Final[tuple[str, ...]] = (OVERDUE, DUE_SOON, OPEN, ON_TRACK, OVERTAKEN, MET_LATE, MET)
 STATUS_RANK: Final[dict[str, int]] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 UNMET: Final[frozenset[str]] = frozenset({OVERDUE, DUE_SOON, OPEN, ON_TRACK})
 
@@ -57,6 +61,8 @@ _KEYS: Final = {
     "adoption",
     "unless",
     "met_before_start",
+    "overtaken_by",
+    "overdue_after",
     "source",
 }
 _REQUIRED: Final = ("id", "name", "starts", "met_by", "within", "source")
@@ -105,6 +111,8 @@ class Rule:
     adoption: bool = False
     unless: tuple[EventSpec, ...] = ()
     met_before_start: bool = False
+    overtaken_by: tuple[EventSpec, ...] = ()
+    overdue_after: Duration | None = None  # possible-from rules: overdue this long after the due date
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,13 @@ class Milestone:
     amber_from: date | None = None
     days_overdue: int | None = None
     days_late: int | None = None
+    late_from: date | None = None  # a possible-from rule with overdue_after: overdue from the day after
+
+    @property
+    def deadline(self) -> date:
+        """The date the milestone is overdue after: its due date, or for a possible-from rule
+        its ``late_from`` (a possible-from rule without one is never overdue: its due date)."""
+        return self.late_from or self.due
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -198,8 +213,11 @@ def _parse_rule(table: Any, where: str, number: int) -> Rule:
     try:
         within = Duration.parse(table["within"])
         amber = Duration.parse(table["amber"]) if "amber" in table else None
+        overdue_after = Duration.parse(table["overdue_after"]) if "overdue_after" in table else None
     except InvalidDuration as error:
         raise bad(str(error)) from None
+    if overdue_after is not None and kind != POSSIBLE_FROM:
+        raise bad(f"overdue_after is for {POSSIBLE_FROM!r} rules (a deadline is overdue after its due date)")
     return Rule(
         id=table["id"],
         name=table["name"].strip(),
@@ -212,6 +230,8 @@ def _parse_rule(table: Any, where: str, number: int) -> Rule:
         adoption=table.get("adoption", False),
         unless=_specs(table.get("unless", []), "unless", bad, required=False),
         met_before_start=table.get("met_before_start", False),
+        overtaken_by=_specs(table.get("overtaken_by", []), "overtaken_by", bad, required=False),
+        overdue_after=overdue_after,
     )
 
 
@@ -298,12 +318,17 @@ def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays:
         return None  # the rule stopped applying before it was met
     due = rule.within.after(start, holidays)
     amber_from = rule.amber.before(due, holidays) if rule.amber else None
-    base = Milestone(rule, start, due, met, ON_TRACK, amber_from)
+    late_from = rule.overdue_after.after(due, holidays) if rule.overdue_after else None
+    base = Milestone(rule, start, due, met, ON_TRACK, amber_from, late_from=late_from)
     if met is not None:
         if rule.kind == DEADLINE and met > due:
             return _with(base, status=MET_LATE, days_late=(met - due).days)
         return _with(base, status=MET)
+    if rule.overtaken_by and _first(period, rule.overtaken_by, None) is not None:
+        return _with(base, status=OVERTAKEN)
     if rule.kind == POSSIBLE_FROM:
+        if late_from is not None and as_at > late_from:
+            return _with(base, status=OVERDUE, days_overdue=(as_at - late_from).days)
         if as_at >= due:
             return _with(base, status=OPEN)
     elif as_at > due:
@@ -322,4 +347,4 @@ def most_urgent(milestones: Iterable[Milestone]) -> Milestone | None:
     unmet = [m for m in milestones if m.status in UNMET]
     if not unmet:
         return None
-    return min(unmet, key=lambda m: (STATUS_RANK[m.status], m.due, m.rule.id))
+    return min(unmet, key=lambda m: (STATUS_RANK[m.status], m.deadline, m.rule.id))

@@ -19,6 +19,8 @@ RETRACT = "retract"
 ACTION_ADDED = "action-added"
 ACTION_DONE = "action-done"
 LEGAL_HOLD = "legal-hold"
+ACTION_EDITED = "action-edited"
+ACTION_CANCELLED = "action-cancelled"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

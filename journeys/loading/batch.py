@@ -30,7 +30,15 @@ from journeys.domain.errors import EventNotFound, JourneyError, RestoreMismatch,
 from journeys.domain.identity import journey_id
 from journeys.domain.inputs import case_clash, case_key, case_variants, check_la
 from journeys.domain.journey import Journey
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT
+from journeys.domain.timeline import (
+    ACTION_ADDED,
+    ACTION_CANCELLED,
+    ACTION_DONE,
+    ACTION_EDITED,
+    CORRECT,
+    LEGAL_HOLD,
+    RETRACT,
+)
 from journeys.loading.jsonl import LoadLine, Rejected
 from journeys.loading.lossless import OPENED
 from journeys.loading.present import clash_with_stored
@@ -325,6 +333,13 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
         journey.complete_action(line.fields["action_id"], note=line.fields.get("note"), event_id=line.event_id, **meta)
     elif line.kind == LEGAL_HOLD:
         journey.legal_hold(reason=line.reason or "", lifted=line.fields["lifted"], event_id=line.event_id, **meta)
+    elif line.kind == ACTION_EDITED:
+        f = line.fields
+        journey.edit_action(
+            f["action_id"], owner=f.get("owner"), due=f.get("due"), text=f.get("text"), event_id=line.event_id, **meta
+        )
+    elif line.kind == ACTION_CANCELLED:
+        journey.cancel_action(line.fields["action_id"], reason=line.fields["reason"], event_id=line.event_id, **meta)
     else:
         assert line.on is not None
         journey.record(line.kind, line.on, line.fields, event_id=line.event_id, **meta)
@@ -355,7 +370,7 @@ def _refused_whatever_the_child_holds(line: LoadLine, error: JourneyError) -> bo
     return isinstance(error, RuleBroken) and error.rule == "future" and line.kind not in NOT_DECISIONS
 
 
-NOT_DECISIONS = frozenset({CORRECT, RETRACT, ACTION_ADDED, ACTION_DONE, LEGAL_HOLD})
+NOT_DECISIONS = frozenset({CORRECT, RETRACT, ACTION_ADDED, ACTION_EDITED, ACTION_DONE, ACTION_CANCELLED, LEGAL_HOLD})
 
 
 def _journey_ids(batch: list[LoadLine]) -> list[UUID]:

@@ -3,7 +3,8 @@
 A decision line: ``{"la": "825", "child": "C001", "event": "match", "on": "2015-04-02"}``
 plus the kind's fields and an optional ``id``. Corrections, retractions and surgery
 actions round-trip too (``"event": "correct"`` with ``"corrects": ID``, ``"retract"``
-with ``"retracts": ID``, ``"action"`` and ``"action-done"``).
+with ``"retracts": ID``, ``"action"``, ``"action-edited"``, ``"action-done"`` and
+``"action-cancelled"``).
 
 `export` writes every stored event, the stream's opening one (``"event": "opened"``)
 included, with a ``"recorded"`` member (see :mod:`journeys.loading.lossless`): such a line
@@ -26,7 +27,16 @@ from journeys.domain.errors import InvalidEvent, JourneyError
 from journeys.domain.identity import content_id
 from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
+from journeys.domain.timeline import (
+    ACTION_ADDED,
+    ACTION_CANCELLED,
+    ACTION_DONE,
+    ACTION_EDITED,
+    CORRECT,
+    LEGAL_HOLD,
+    RETRACT,
+    Entry,
+)
 from journeys.loading.lossless import OPENED, RECORDED, Recorded, parse_recorded, recorded_member
 from journeys.progress import Progress
 
@@ -113,10 +123,10 @@ def _parse_kind(
             raise InvalidEvent("a retraction carries only 'retracts' and 'reason'")
         event_id = explicit_id or content_id(la, child, kind, on, {**values, "target": target})
         return LoadLine(line_no, la, child, kind, event_id, on, values, target, reason)
-    if kind in ("action", ACTION_DONE):
+    if kind in _ACTION_KEYS:
         values = _action_fields(kind, rest)
         event_id = explicit_id or content_id(la, child, kind, None, rest)
-        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else ACTION_DONE, event_id, None, values)
+        return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else kind, event_id, None, values)
     if kind == LEGAL_HOLD:
         lifted = rest.get("lifted", False)
         if set(rest) - {"reason", "lifted"} or "on" in data or type(lifted) is not bool:
@@ -153,8 +163,13 @@ def _correction_fields(rest: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # What an action line carries: its keys, and which of them it needs.
-_ACTION_KEYS = {"action": ("action_id", "text", "owner", "due"), ACTION_DONE: ("action_id",)}
-_ACTION_OPTIONAL = {"action": (), ACTION_DONE: ("note",)}
+_ACTION_KEYS = {
+    "action": ("action_id", "text", "owner", "due"),
+    ACTION_EDITED: ("action_id",),
+    ACTION_DONE: ("action_id",),
+    ACTION_CANCELLED: ("action_id", "reason"),
+}
+_ACTION_OPTIONAL = {"action": (), ACTION_EDITED: ("owner", "due", "text"), ACTION_DONE: ("note",), ACTION_CANCELLED: ()}
 
 
 def _action_fields(kind: str, rest: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,7 +195,7 @@ def _action_fields(kind: str, rest: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if key != "due" and value is not None:
             free_text(value, f"{kind} {key}")
-    if "due" in values:
+    if values.get("due") is not None:
         values["due"] = parse_date(values["due"], "due")
     return values
 
@@ -296,8 +311,8 @@ def _plain_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
         return {**head, "event": RETRACT, "retracts": ids_by_seq[entry.target], "reason": entry.reason}
     if entry.kind == ACTION_ADDED:
         return {**head, "event": "action", **fields}
-    if entry.kind == ACTION_DONE:
-        return {**head, "event": ACTION_DONE, **fields}
+    if entry.kind in (ACTION_EDITED, ACTION_DONE, ACTION_CANCELLED):
+        return {**head, "event": entry.kind, **fields}
     if entry.kind == LEGAL_HOLD:
         return {**head, "event": LEGAL_HOLD, "reason": entry.reason, "lifted": entry.fields["lifted"]}
     return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from journeys.domain.actions import ACTION_KINDS
 from journeys.domain.errors import JourneyError, RestoreMismatch
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, CORRECT, LEGAL_HOLD, RETRACT, Entry
+from journeys.domain.timeline import CORRECT, LEGAL_HOLD, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine
 
 
@@ -33,8 +34,10 @@ def clash_with_stored(journey: Journey, line: LoadLine) -> str | None:
             and (line.on is None or entry.on == line.on)
             and all(entry.fields.get(k) == v for k, v in fields_of_correction(journey, entry, line).items())
         )
-    elif line.kind in (ACTION_ADDED, ACTION_DONE):  # an action's entry is dated by when it is due
-        same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields)
+    elif line.kind in ACTION_KINDS:  # an action's entry is dated by when it is due
+        same = entry.kind == line.kind and {k: v for k, v in entry.fields.items() if v is not None} == {
+            k: v for k, v in line.fields.items() if v is not None
+        }
     elif line.kind == LEGAL_HOLD:
         same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields) and entry.reason == line.reason
     else:

@@ -55,6 +55,8 @@ class SealedJourney(Journey):
     ActionAdded = Journey.ActionAdded
     ActionDone = Journey.ActionDone
     LegalHold = Journey.LegalHold
+    ActionEdited = Journey.ActionEdited
+    ActionCancelled = Journey.ActionCancelled
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)

@@ -105,8 +105,8 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
             for statement in access.protect_sql(self.datastore.schema, access.GRANTS_TABLE):
                 cursor.execute(statement)
             # the access log, made by the owner with the store (a reader's `show` logs to it)
-            for statement in PostgresAccessLog(self.datastore).statements():
-                cursor.execute(statement)
+            for ddl in PostgresAccessLog(self.datastore).statements():
+                cursor.execute(ddl)
             for statement in access.protect_sql(self.datastore.schema, ACCESS_LOG_TABLE, logged=True):
                 cursor.execute(statement)
             for role in access.grantees(cursor, self.datastore.schema):  # a store granted before the log was

@@ -4,12 +4,13 @@ Each module holds one family of figures, named in the language of the scorecard 
 evaluation: summary rows per period of care (:mod:`.summary`), the scorecard (:mod:`.scorecard`),
 placement-order cohorts (:mod:`.cohorts`), waiting, counts and stages (:mod:`.activity`),
 plan changes (:mod:`.plan_changes`), the tracking cohort (:mod:`.tracking_cohort`), the surgery
-agenda (:mod:`.surgery`), Kaplan-Meier (:mod:`.km`), financial periods (:mod:`.periods`),
-thresholds (:mod:`.thresholds`) and report scope (:mod:`.scope`).
+agenda (:mod:`.surgery`), the caseload (:mod:`.caseload`), Kaplan-Meier (:mod:`.km`), financial
+periods (:mod:`.periods`), thresholds (:mod:`.thresholds`) and report scope (:mod:`.scope`).
 """
 
 from projections.metrics import (
     activity,
+    caseload,
     cohorts,
     km,
     periods,
@@ -42,6 +43,7 @@ __all__ = [
     "TrackedChild",
     "TrackingReport",
     "activity",
+    "caseload",
     "child_ids",
     "cohorts",
     "km",

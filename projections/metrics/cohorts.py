@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from projections.metrics.figures import COUNT, KM_MEDIAN, MEAN, SUM, Fact, Figure, Measure, fact, one
+from projections.metrics.km import survival_curve
 from projections.metrics.periods import financial_year_label, financial_year_start
 from projections.metrics.summary import PeriodSummary
 
 MATCHED, WAITING, EXITED = "matched", "waiting", "exited"
-# What a report may add to each cohort's row from its children (``cohort --outcomes``).
+# What a report may add to each cohort's row from its children, by key (``cohort --outcomes``).
 Extra = Callable[[list["CohortChild"]], dict[str, Any]]
 
 
@@ -136,7 +137,7 @@ def by_po_year_explained(
     rows: Iterable[PeriodSummary], census: date, outcomes: Extra | None = None
 ) -> tuple[dict[str, Any], list[Figure[CohortChild]]]:
     """:func:`by_po_year` and its figures, each with the children it counts; with ``outcomes``,
-    each row also holds what it gives of the cohort's children, under ``"outcomes"``."""
+    each row also holds the keys it gives of the cohort's children (``"outcomes"``, ``"km_curve"``)."""
     years: dict[int, list[CohortChild]] = {}
     for child in observed(rows, census):
         years.setdefault(financial_year_start(child.placement_order), []).append(child)
@@ -166,7 +167,16 @@ def _cohorts(
         figures = cohort_figures(label, children)
         row = _row_of(label, figures)
         if outcomes is not None:
-            row["outcomes"] = outcomes(children)
+            row.update(outcomes(children))
         rows.append(row)
         every.extend(figures)
     return {"census": census, "rows": rows}, every
+
+
+def km_curve(children: list[CohortChild]) -> dict[str, Any]:
+    """The cohort's Kaplan–Meier curve of days from the placement order to the match, as
+    ``[[days, share still waiting], ...]`` from ``[0, 1.0]`` (waiting and exited children
+    censored), under ``"km_curve"`` (``cohort --curve``, the web pages' charts)."""
+    curve = survival_curve([c.days for c in children], [c.status == MATCHED for c in children])
+    last = max((c.days for c in children), default=0)
+    return {"km_curve": [[0, 1.0], *([int(t), s] for t, s in curve), [last, curve[-1][1] if curve else 1.0]]}

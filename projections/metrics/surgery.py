@@ -3,7 +3,8 @@
 Both are read models computed from the journey streams on a date ``as_at`` and, optionally,
 as the system knew them at ``known_at``. Decisions count when they took effect by ``as_at``
 and were recorded by ``known_at``; surgery actions have no effective date of their own, so
-they count when recorded by ``known_at`` (an action is open unless its `action-done` was
+they count when recorded by ``known_at`` (an action is open unless its `action-done` or
+`action-cancelled` was recorded by then, and has the owner, due date and text of the edits
 recorded by then) and are overdue when their due date is before ``as_at``.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from journeys.domain.actions import OPEN_ACTION, action_states
 from journeys.domain.milestones import (
     DUE_SOON,
     ON_TRACK,
@@ -26,7 +28,7 @@ from journeys.domain.milestones import (
     most_urgent,
 )
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, ACTION_DONE, Decision, Entry, decisions_at, known_by
+from journeys.domain.timeline import ACTION_ADDED, Decision, Entry, decisions_at, known_by
 from journeys.domain.vocabulary import ADOPTION
 from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact
 from projections.metrics.scope import of_las
@@ -81,6 +83,11 @@ class ChildDeadlines:
 
 @dataclass(frozen=True)
 class AgendaRow:
+    """A child on the agenda. ``status`` and ``days_overdue`` are its next milestone's (the
+    most urgent unmet one); ``action_status`` and ``action_days_overdue`` its open actions':
+    the two are never mixed, so a row is not "overdue" for an action beside a milestone due
+    months away."""
+
     la: str
     child: str
     stage: str
@@ -89,6 +96,13 @@ class AgendaRow:
     status: str
     days_overdue: int | None
     actions: list[Action]
+    action_status: str | None = None
+    action_days_overdue: int | None = None
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the milestone or an action is overdue."""
+        return OVERDUE in (self.status, self.action_status)
 
     def as_json(self) -> dict[str, Any]:
         nxt = self.next_milestone
@@ -98,9 +112,11 @@ class AgendaRow:
             "stage": self.stage,
             "days_in_stage": self.days_in_stage,
             "next_milestone": nxt.rule.id if nxt else None,
-            "due": nxt.due if nxt else None,
-            "status": self.status,
+            "due": nxt.deadline if nxt else None,
+            "milestone_status": self.status,
             "days_overdue": self.days_overdue,
+            "action_status": self.action_status,
+            "action_days_overdue": self.action_days_overdue,
             "actions": [a.as_json() for a in self.actions],
         }
 
@@ -132,6 +148,11 @@ AGENDA_MEASURES: tuple[tuple[str, str, Measure[AgendaRow]], ...] = (
         "on track",
         Measure("children", COUNT, lambda r: None if r.status in (OVERDUE, DUE_SOON) else 1, _row_facts, _row_who),
     ),
+    (
+        "summary.actions_overdue",
+        "with an overdue action",
+        Measure("children", COUNT, lambda r: 1 if r.action_status == OVERDUE else None, _row_facts, _row_who),
+    ),
 )
 
 
@@ -148,9 +169,11 @@ class Agenda:
         return [measure.over(key, self.rows, label) for key, label, measure in AGENDA_MEASURES]
 
     def summary(self) -> dict[str, int]:
-        """Children by worst status: overdue, due soon, and the rest (on track or `open`)."""
+        """Children by their next milestone's status: overdue, due soon, and the rest (on track
+        or `open`); and, apart, the children with an overdue action."""
         values = {f.key: f.value for f in self.figures()}
-        return {name: int(values[f"summary.{name}"] or 0) for name in ("overdue", "due_soon", "on_track")}
+        names = ("overdue", "due_soon", "on_track", "actions_overdue")
+        return {name: int(values[f"summary.{name}"] or 0) for name in names}
 
     def as_json(self) -> dict[str, Any]:
         data = {
@@ -163,29 +186,35 @@ class Agenda:
 
 
 def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | None = None) -> list[Action]:
-    """The child's surgery actions recorded by ``known_at`` and not done by then, by due date."""
-    known = known_by(entries, known_at)
-    done = {e.fields["action_id"] for e in known if e.kind == ACTION_DONE}
+    """The child's surgery actions recorded by ``known_at`` and not done or cancelled by then,
+    with the edits recorded by then, by due date."""
     actions = []
-    for e in known:
-        if e.kind != ACTION_ADDED or e.fields["action_id"] in done:
+    for state in action_states(known_by(entries, known_at)).values():
+        if state.state != OPEN_ACTION:
             continue
-        due: date = e.fields["due"]
-        late = (as_at - due).days if as_at > due else None
+        late = (as_at - state.due).days if as_at > state.due else None
         actions.append(
             Action(
-                str(e.fields["action_id"]),
-                str(e.fields["text"]),
-                str(e.fields["owner"]),
-                due,
-                e.recorded_at,
-                e.recorded_by,
+                state.action_id,
+                state.text,
+                state.owner,
+                state.due,
+                state.recorded_at,
+                state.recorded_by,
                 OVERDUE if late else "open",
                 late,
-                e.seq,
+                state.seq,
             )
         )
     return sorted(actions, key=lambda a: (a.due, a.action_id))
+
+
+def action_status(actions: Sequence[Action]) -> str | None:
+    """``overdue`` when any open action is past its due date, ``open`` when there are open
+    actions, None when there are none."""
+    if not actions:
+        return None
+    return OVERDUE if any(a.status == OVERDUE for a in actions) else "open"
 
 
 def child_deadlines(
@@ -243,27 +272,31 @@ def agenda_row(
     milestones = evaluate(decisions, as_at, rules)
     actions = open_actions(entries, as_at=as_at, known_at=known_at)
     nxt = most_urgent(milestones)
-    statuses = [nxt.status] if nxt else []
-    statuses += [OVERDUE for a in actions if a.status == OVERDUE]
-    status = min(statuses, key=STATUS_RANK.__getitem__) if statuses else ON_TRACK
-    lateness = [m.days_overdue for m in milestones if m.days_overdue]
-    lateness += [a.days_overdue for a in actions if a.days_overdue]
+    late = [a.days_overdue for a in actions if a.days_overdue]
     return AgendaRow(
         la,
         child,
         state.stage,
         days_in_stage(state, decisions, as_at),
         nxt,
-        status,
-        max(lateness) if lateness else None,
+        nxt.status if nxt else ON_TRACK,
+        nxt.days_overdue if nxt else None,
         actions,
+        action_status(actions),
+        max(late) if late else None,
     )
 
 
-def sort_key(row: AgendaRow) -> tuple[int, int, date, str, str]:
-    """Overdue first (most days overdue first), then due soon, then the rest; earliest due first."""
-    due = row.next_milestone.due if row.next_milestone else date.max
-    return (STATUS_RANK[row.status], -(row.days_overdue or 0), due, row.la, row.child)
+def sort_key(row: AgendaRow) -> tuple[int, int, int, date, str, str]:
+    """Overdue first (an overdue milestone or action), then due soon, then the rest; within
+    each, the milestone's days overdue (most first), then an overdue action, then the earliest
+    due date."""
+    rank = STATUS_RANK[row.status]
+    if row.action_status == OVERDUE:
+        rank = min(rank, STATUS_RANK[OVERDUE])
+    due = row.next_milestone.deadline if row.next_milestone else date.max
+    action_late = -(row.action_days_overdue or 0)
+    return (rank, -(row.days_overdue or 0), action_late, due, row.la, row.child)
 
 
 def agenda(

@@ -44,7 +44,7 @@ def test_without_as_at_the_deadlines_are_those_of_today(run: Cli, today: date, e
     assert (match["due"], match["status"]) == (MATCH_DUE.isoformat(), expected)
     assert agenda["as_at"] == today.isoformat()
     [row] = agenda["children"]
-    assert (row["next_milestone"], row["due"], row["status"]) == ("match", MATCH_DUE.isoformat(), expected)
+    assert (row["next_milestone"], row["due"], row["milestone_status"]) == ("match", MATCH_DUE.isoformat(), expected)
 
 
 def test_the_clock_crossing_a_bank_holiday_window(run: Cli) -> None:
@@ -128,7 +128,7 @@ def test_the_agenda_lists_overdue_first_then_due_soon_then_on_track(run: Cli) ->
 
     agenda = as_json(run, "surgery", "--as-at", "2015-09-01")
 
-    rows = [(r["child"], r["next_milestone"], r["status"]) for r in agenda["children"]]
+    rows = [(r["child"], r["next_milestone"], r["milestone_status"]) for r in agenda["children"]]
     assert rows == [
         ("A", "match", "overdue"),
         ("B", "family-finding", "overdue"),
@@ -136,7 +136,7 @@ def test_the_agenda_lists_overdue_first_then_due_soon_then_on_track(run: Cli) ->
         ("D", "permanence-plan", "on-track"),
     ]
     assert agenda["children"][1]["days_overdue"] == (date(2015, 9, 1) - date(2015, 8, 24)).days
-    assert agenda["summary"] == {"overdue": 2, "due_soon": 1, "on_track": 1}
+    assert agenda["summary"] == {"overdue": 2, "due_soon": 1, "on_track": 1, "actions_overdue": 0}
     assert list(agenda) == ["as_at", "known_at", "children", "summary"]
     assert set(agenda["children"][0]) == {
         "la",
@@ -145,8 +145,10 @@ def test_the_agenda_lists_overdue_first_then_due_soon_then_on_track(run: Cli) ->
         "days_in_stage",
         "next_milestone",
         "due",
-        "status",
+        "milestone_status",
         "days_overdue",
+        "action_status",
+        "action_days_overdue",
         "actions",
     }
     assert agenda["children"][0]["stage"] == "placement-order"
@@ -154,9 +156,11 @@ def test_the_agenda_lists_overdue_first_then_due_soon_then_on_track(run: Cli) ->
 
     table = run("surgery", "--as-at", "2015-09-01").output
     assert table.index(" A ") < table.index(" B ") < table.index(" C ") < table.index(" D ")
-    assert "4 children: 2 overdue, 1 due soon, 1 on track" in table
+    assert "4 children: 2 overdue, 1 due soon, 1 on track; 0 with an overdue action" in table
     csv_lines = run("surgery", "--as-at", "2015-09-01", "--csv").output.splitlines()
-    assert csv_lines[0].startswith("la,child,stage,days_in_stage,next_milestone,due,status")
+    assert csv_lines[0].startswith(
+        "la,child,stage,days_in_stage,next_milestone,due,milestone_status,days_overdue,action_status"
+    )
     assert [line.split(",")[1] for line in csv_lines[1:]] == ["A", "B", "C", "D"]
 
 
@@ -174,7 +178,12 @@ def test_an_unborn_child_tracked_for_early_family_finding_is_on_the_agenda(run: 
         run, "U1", ("child-details", "2015-06-01", "--expected-date", "2015-11-01"), ("family-finding", "2015-07-01")
     )
     [row] = as_json(run, "surgery", "--as-at", "2015-08-01")["children"]
-    assert (row["child"], row["stage"], row["next_milestone"], row["status"]) == ("U1", "not-in-care", None, "on-track")
+    assert (row["child"], row["stage"], row["next_milestone"], row["milestone_status"]) == (
+        "U1",
+        "not-in-care",
+        None,
+        "on-track",
+    )
 
 
 def test_actions_are_recorded_shown_with_their_owner_and_closed(run: Cli) -> None:
@@ -188,7 +197,11 @@ def test_actions_are_recorded_shown_with_their_owner_and_closed(run: Cli) -> Non
 
     agenda = as_json(run, "surgery", "--as-at", "2015-07-20")
     [row] = agenda["children"]
-    assert row["status"] == "overdue"  # the action is overdue although every milestone is on track
+    # the action is overdue; the milestone, months away, is not: two statuses, never mixed
+    assert (row["milestone_status"], row["days_overdue"]) == ("on-track", None)
+    assert (row["action_status"], row["action_days_overdue"]) == ("overdue", 10)
+    assert agenda["summary"]["overdue"] == 0
+    assert agenda["summary"]["actions_overdue"] == 1
     assert [(a["id"], a["owner"], a["status"], a["days_overdue"]) for a in row["actions"]] == [
         ("A1", "J Smith", "overdue", 10),
         ("A2", "K Patel", "open", None),
@@ -204,7 +217,7 @@ def test_actions_are_recorded_shown_with_their_owner_and_closed(run: Cli) -> Non
     assert done.exit_code == 0, done.output
     [row] = as_json(run, "surgery", "--as-at", "2015-07-20")["children"]
     assert [a["id"] for a in row["actions"]] == ["A2"]
-    assert row["status"] == "on-track"
+    assert (row["milestone_status"], row["action_status"]) == ("on-track", "open")
     history = as_json(run, "history", "C1")["events"]
     assert [e["event"] for e in history[-3:]] == ["action-added", "action-added", "action-done"]
     assert history[-1]["fields"] == {"action_id": "A1", "note": "Review booked for 30 July"}
@@ -244,7 +257,7 @@ def test_a_past_agenda_with_known_at_leaves_out_what_was_recorded_later(run: Cli
 
     [row_then] = then["children"]
     assert [(a["id"], a["status"]) for a in row_then["actions"]] == [("A1", "overdue")]
-    assert (row_then["next_milestone"], row_then["status"], row_then["days_overdue"]) == (
+    assert (row_then["next_milestone"], row_then["milestone_status"], row_then["days_overdue"]) == (
         "family-finding",
         "overdue",
         (date(2015, 7, 10) - date(2015, 6, 15)).days,
@@ -253,4 +266,4 @@ def test_a_past_agenda_with_known_at_leaves_out_what_was_recorded_later(run: Cli
     [row_now] = now["children"]
     assert [a["id"] for a in row_now["actions"]] == ["A2"]
     assert row_now["next_milestone"] == "adoption-review"
-    assert row_now["status"] == "on-track"
+    assert (row_now["milestone_status"], row_now["action_status"]) == ("on-track", "open")

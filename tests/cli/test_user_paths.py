@@ -326,7 +326,7 @@ def test_the_surgery_summary_says_how_many_on_track_rows_are_open_steps(run: Cli
     table = run("surgery", "--as-at", "2015-01-01").output
     data = json.loads(run("surgery", "--as-at", "2015-01-01", "--json").output)
 
-    statuses = [c["status"] for c in data["children"]]
+    statuses = [c["milestone_status"] for c in data["children"]]
     assert statuses.count("open") == 1
     assert f"{data['summary']['on_track']} on track (of which 1 open:" in table
 

@@ -104,9 +104,12 @@ def test_the_adoption_order_application_becomes_possible_ten_weeks_after_placeme
     due = date(2015, 12, 10)
     [milestone] = [m for m in evaluate(decisions, due, RULES) if m.rule.id == "adoption-order-application"]
     assert milestone.due == due
+    assert milestone.late_from == milestone.deadline == date(2016, 6, 10)  # 6 months later
     assert status(decisions, "adoption-order-application", due - DAY) == "due-soon"
     assert status(decisions, "adoption-order-application", due) == "open"
     assert status(decisions, "adoption-order-application", due + 100 * DAY) == "open"
+    assert status(decisions, "adoption-order-application", date(2016, 6, 10)) == "open"
+    assert status(decisions, "adoption-order-application", date(2016, 6, 11)) == "overdue"
     adopted = timeline(*WITH_PO, ("match", "2015-08-01"), ("placed", "2015-10-01"), ("adoption-order", "2016-02-01"))
     assert status(adopted, "adoption-order-application", date(2016, 3, 1)) == "met"
 

@@ -1,0 +1,89 @@
+"""The web app's pages and forms over HTTP (Starlette's test client, the real app and store):
+friendly error pages, CSRF, the action forms recording events, the static report's files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from journeys import JourneysApp, parse_date
+from tests.web.conftest import AS_AT, load_evaluation
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[tuple[TestClient, JourneysApp]]:
+    from web import create_app
+
+    store = str(tmp_path / "journeys.db")
+    load_evaluation(store)
+    app = JourneysApp(store)
+    try:
+        yield TestClient(create_app(app, user="tester")), app
+    finally:
+        app.close()
+
+
+def token(client: TestClient, path: str) -> str:
+    page = client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, path
+    return found.group(1)
+
+
+def test_bad_input_is_a_page_not_a_traceback(client: tuple[TestClient, JourneysApp]) -> None:
+    http, _ = client
+    for path, status in (("/?as_at=31-31-2016", 400), ("/?status=late", 400), ("/child/825/NO-SUCH", 404),
+                         ("/nowhere", 404), ("/figure?id=nonsense", 400)):  # fmt: skip
+        page = http.get(path)
+        assert page.status_code == status, path
+        assert "Traceback" not in page.text and 'id="error-message"' in page.text, path
+
+
+def test_a_form_without_its_token_records_nothing(client: tuple[TestClient, JourneysApp]) -> None:
+    http, app = client
+    before = len(app.entries("825", "B0193"))
+    page = http.post("/child/825/B0193/actions", data={"text": "x", "owner": "y", "due": "2016-04-14"})
+    assert page.status_code == 403
+    http.get("/")  # a token cookie now, but the form still carries none
+    assert http.post("/child/825/B0193/actions", data={"text": "x", "owner": "y", "due": "2016-04-14",
+                                                        "csrf_token": "forged" * 8}).status_code == 403  # fmt: skip
+    assert len(app.entries("825", "B0193")) == before
+
+
+def test_actions_added_changed_and_cancelled_through_the_forms(client: tuple[TestClient, JourneysApp]) -> None:
+    http, app = client
+    child = f"/child/825/B0193?as_at={AS_AT}"
+    sent = {"csrf_token": token(http, child), "text": "Book panel", "owner": "J Smith", "due": "2016-04-14"}
+    done = http.post(f"/child/825/B0193/actions?as_at={AS_AT}", data=sent)
+    assert "Added action A1" in done.text
+    edit = {"csrf_token": sent["csrf_token"], "owner": "A Jones", "due": "2016-04-21", "text": ""}
+    changed = http.post(f"/child/825/B0193/actions/A1/edit?as_at={AS_AT}", data=edit)
+    assert "Action A1 changed" in changed.text and "A Jones" in changed.text and "2016-04-21" in changed.text
+    refused = http.post("/child/825/B0193/actions/A1/cancel", data={"csrf_token": sent["csrf_token"], "reason": ""})
+    assert refused.status_code == 400
+    gone = http.post("/child/825/B0193/actions/A1/cancel", data={"csrf_token": sent["csrf_token"], "reason": "done"})
+    assert "Action A1 cancelled" in gone.text
+    kinds = [e.kind for e in app.entries("825", "B0193")]
+    assert kinds[-3:] == ["action-added", "action-edited", "action-cancelled"]
+    assert {e.source for e in app.entries("825", "B0193")[-3:]} == {"web"}
+
+
+def test_the_static_report_needs_nothing_from_a_server(tmp_path: Path, client: tuple[TestClient, JourneysApp]) -> None:
+    from web import write_report
+    from web.query import Query
+
+    _, app = client
+    written = write_report(app, tmp_path / "out", Query(as_at=parse_date(AS_AT, "as at"), la="928"))
+    pages = list(written.folder.glob("*.html"))
+    assert written.index.exists() and len(pages) == written.pages
+    assert (written.folder / "assets" / "govuk-frontend.min.css").exists()
+    for page in pages:
+        text = page.read_text()
+        assert not re.search(r'(src|href)="(https?:)?//', text), page.name  # nothing fetched
+        assert 'href="/' not in text and 'src="/' not in text, page.name  # every link relative
+        assert "<form" not in text or 'method="post"' not in text, page.name  # no forms without a server
+    assert "<svg" in (written.folder / "cohorts.html").read_text()
