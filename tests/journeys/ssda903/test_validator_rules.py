@@ -151,8 +151,10 @@ def test_an_episode_after_an_adoption_from_care_is_a_warning_not_a_rejection(
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"placed": ("C1,01/01/2010,05/02/2013,,",)},
-         {("placed_for_adoption", 2, "DATE_PLACED", "523"), ("ad1", 2, "DATE_INT", "523")}),
+        (
+            {"placed": ("C1,01/01/2010,05/02/2013,,",)},
+            {("placed_for_adoption", 2, "DATE_PLACED", "523"), ("ad1", 2, "DATE_INT", "523")},
+        ),
         ({"ad1": ("C1,02/01/2010,01/02/2013,01/08/2013,0,2,MF,L0",)}, {("ad1", 2, "DOB", "INT11")}),
         ({"placed": ("C1,02/01/2010,01/02/2013,,",)}, {("placed_for_adoption", 2, "DOB", "INT12")}),
     ],
