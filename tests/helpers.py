@@ -160,7 +160,6 @@ def recorded_store(store: str, tmp_path: Path) -> list[tuple[str, str]]:
     return children
 
 
-
 # One child's JSONL lines, each line its rules refuse before the line that lets it in: a load
 # takes them all in three rounds (see journeys.loading.refusals).
 OUT_OF_ORDER = [

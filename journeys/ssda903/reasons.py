@@ -96,6 +96,11 @@ KINDS: Final[tuple[ReasonKind, ...]] = (
         "fill in DEC (the day the episode ended), or leave REC blank while the episode is open, " + AGAIN,
     ),
     ReasonKind(
+        "an episode left open",
+        re.compile(r"^DEC is blank \(the episode still open\), but the next episode starts"),
+        "fill in DEC (the day the next episode starts) and REC (X1 when the child stays in care), " + AGAIN,
+    ),
+    ReasonKind(
         "an end without its reason",
         re.compile(r"^DEC gives the date the episode ended, but REC"),
         "fill in REC (why the episode ended), or leave DEC blank while the episode is open, " + AGAIN,

@@ -241,3 +241,25 @@ def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
     got = timelines(memory_app)["C4"]
     assert ("placed", "2015-03-01", {"with_foster_carers": False}) in got
     assert got[-1] == ("adoption-order", "2016-03-10", {})
+
+
+def test_an_episode_left_open_before_the_next_is_the_row_rejected_and_the_next_episode_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C5,1,01/01/2013,WBRI"],
+        episodes=[
+            "C5,01/02/2014,S,C2,N1,U1,PR1,01/03/2015,X1",
+            "C5,01/03/2015,P,C2,N1,U2,PR1,,",  # DEC (and REC) missing, though the next episode follows
+            "C5,01/06/2015,P,E1,N1,A4,PR1,10/03/2016,E11",
+        ],
+        placed_for_adoption=["C5,01/01/2013,01/05/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.row, r.column) for r in report.rejects] == [(3, "DEC")]
+    assert report.reasons()[0].kind == "an episode left open"
+    got = timelines(memory_app)["C5"]
+    assert ("placed", "2015-06-01", {"with_foster_carers": False}) in got
+    assert got[-1] == ("adoption-order", "2016-03-10", {})
+    assert report.tables["episodes"].accepted == 2
