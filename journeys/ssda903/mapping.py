@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from journeys.domain import vocabulary
 from journeys.ssda903 import codes
@@ -61,7 +62,7 @@ class _EpisodeWalk:
 
     def episodes(self, episodes: list[Episode]) -> None:
         ordered = sorted(episodes, key=lambda e: e.decom)
-        for e in [e for e, after in zip(ordered, ordered[1:], strict=False) if self._end_missing(e, after)]:
+        for e in [e for e, after in pairwise(ordered) if self._end_missing(e, after)]:
             ordered.remove(e)
         for e in ordered:
             if self._open(e):
