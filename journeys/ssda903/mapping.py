@@ -132,7 +132,7 @@ class _EpisodeWalk:
             self.period.placing = self.store.placed_on(e.decom, stored)
             return True
         # The start of care is not in these rows: on or before what they show (partial knowledge)
-        fields = {"legal_status": e.ls, "on_or_before": True}
+        fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": True}
         wanted = self.want("entered-care", e.decom, e.decom, e.row, "RNE", fields=fields, inferred=True)
         self.period = _Period(wanted, e.decom)
         return True
