@@ -310,7 +310,7 @@ class Journey(PydanticAggregate):
             event_id,
             target=seq,
             on=new_on,
-            fields=jsonable(target.kind, merged),
+            fields=stored_fields(target.kind, merged),
             reason=reason,
         )
         self._append(Journey.Corrected, event, merged)
@@ -477,6 +477,14 @@ EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
     and cls.KIND
     and not any(cls in older for older in OLDER_VERSIONS.values())
 }
+
+
+def stored_fields(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A correction's ``fields`` as stored: a decision's complete (validated) ``values`` as JSON,
+    in the payload version :func:`stored_form` writes them in (so a correction of an entered-care
+    without ``on_or_before`` holds the fields of version 1, as it always has)."""
+    _, kept = stored_form(kind, values)
+    return {name: value for name, value in jsonable(kind, values).items() if name in kept}
 
 
 def stored_form(kind: str, values: Mapping[str, Any]) -> tuple[type[Journey.Decided], Mapping[str, Any]]:

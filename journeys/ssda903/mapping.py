@@ -113,7 +113,7 @@ class _EpisodeWalk:
                     f"ended on {end.dec} ({end.row.where})",
                 )
                 return False
-            fields = {"legal_status": e.ls, "on_or_before": None}  # the start itself
+            fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": None}  # the start itself
             wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields=fields)
             self.period = _Period(wanted, e.decom)
             return True
@@ -132,7 +132,7 @@ class _EpisodeWalk:
             self.period.placing = self.store.placed_on(e.decom, stored)
             return True
         # The start of care is not in these rows: on or before what they show (partial knowledge)
-        fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": True}
+        fields = {"legal_status": e.ls, "on_or_before": True}
         wanted = self.want("entered-care", e.decom, e.decom, e.row, "RNE", fields=fields, inferred=True)
         self.period = _Period(wanted, e.decom)
         return True
