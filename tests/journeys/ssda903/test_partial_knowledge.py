@@ -7,8 +7,8 @@ authority holds them: one folder per year.
 from __future__ import annotations
 
 import json
-from datetime import date
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
