@@ -202,7 +202,7 @@ class _EpisodeWalk:
                 continue
             if any(e.decom >= d.on for e in p.episodes):
                 continue  # the rows hold the placement itself
-            before = [e for e in p.episodes if e.dec == d.on or (e.dec is None and _next_year(e, d.on))]
+            before = [e for e in p.episodes if e.dec is None or e.dec == d.on]
             if not before:
                 continue
             last = before[-1]
@@ -213,20 +213,6 @@ class _EpisodeWalk:
             if since is not None:
                 fields = {"with_foster_carers": True, "carers_since": since}
                 self.want("placed", d.on, d.on, last.row, "PLACE", fields=fields)
-
-
-def _return_year_of(day: date) -> int:
-    """The collection year whose return holds ``day`` (1 April Y-1 to 31 March Y is year Y)."""
-    return day.year + (day.month > 3)
-
-
-def _next_year(open_episode: Episode, placed: date) -> bool:
-    """Whether an episode open at its return's year end can be the one a later placement for
-    adoption followed: only when the placement began in the next collection year, whose return
-    begins with that episode (the newer return's own rows could not see before it). A placement
-    years later may have followed other carers, in returns not imported yet: the start of these
-    carers is then not known, rather than guessed."""
-    return _return_year_of(placed) == open_episode.row.year + 1
 
 
 def _decisions(walk: _EpisodeWalk, decisions: list[AdoptionDecision], good: set[Row]) -> None:

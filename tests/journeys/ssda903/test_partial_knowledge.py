@@ -288,35 +288,6 @@ def test_an_older_period_open_at_its_year_end_does_not_move_a_later_real_start_o
     assert not any(e.kind == "correct" for e in sqlite_app.entries("825", "C6"))
 
 
-def test_an_episode_open_at_an_older_year_end_is_not_taken_for_the_carers_of_a_placement_years_later(
-    memory_app: JourneysApp, tmp_path: Path
-) -> None:
-    """The A5 placement is in the 2014 return alone (imported first); the 2012 return ends with the
-    child's first foster episode open. Other carers followed in between (the 2013 return): the start
-    of the carers the child was placed with stays not known, rather than guessed from 2012."""
-    root = tmp_path / "903"
-    header = ["C7,1,01/01/2010,WBRI"]
-    decision = ["C7,01/01/2010,01/10/2012,,"]
-    later = _return(
-        root / "2014", header=header, placed_for_adoption=decision,
-        episodes=["C7,30/11/2012,L,E1,N1,U1,PR1,07/05/2013,X1", "C7,07/05/2013,T,E1,N1,A5,PR1,04/03/2014,E11"],
-    )  # fmt: skip
-    older = _return(root / "2012", header=header, episodes=["C7,23/03/2012,S,C1,N1,U1,PR1,,"])
-    run_import(memory_app, later)
-    report = run_import(memory_app, older)
-    assert report.rows_rejected == 0
-    placed = next(d for d in timelines(memory_app)["C7"] if d[0] == "placed")
-    assert "carers_since" not in placed[2]  # not 2012-03-23: a change of carer (2013) came between
-    _return(
-        root / "2013", header=header, placed_for_adoption=decision,
-        episodes=["C7,23/03/2012,S,C1,N1,U1,PR1,02/08/2012,X1", "C7,02/08/2012,P,C1,N1,U1,PR1,30/11/2012,X1",
-                  "C7,30/11/2012,L,E1,N1,U1,PR1,,"],
-    )  # fmt: skip
-    run_import(memory_app, root)  # all together: the carers' start is known
-    placed = next(d for d in timelines(memory_app)["C7"] if d[0] == "placed")
-    assert placed[2]["carers_since"] == date(2012, 8, 2)
-
-
 def test_years_imported_with_a_gap_give_the_journeys_of_all_years_at_once(
     small_yearly: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path
 ) -> None:
