@@ -124,6 +124,15 @@ def scorecard(
     )
     if not as_csv:
         click.echo(f"Thresholds: {first['thresholds_source']}")
+        for la, card in by_la.items():
+            bounded = card["A1"].get("start_not_known", 0)
+            if bounded:
+                whose = f" of {la}" if la else ""
+                click.echo(
+                    f"Note: start of care not yet known for {bounded} of the {card['A1']['children']} children{whose} "
+                    "that A1, A3 and A10 count (on or before the date used; their days are at least those "
+                    "counted): import the earlier 903 returns"
+                )
     echo_explained(by_la, explain)
 
 

@@ -29,11 +29,26 @@ DECISIONS += "adoption_decision placement_order review match placed disruption a
 TOPICS = {name.replace("_", "-"): f"journeys.{name}.v1" for name in DECISIONS.split()}
 TOPICS |= {"opened": "journeys.opened.v1", "correct": "journeys.correction.v1", "retract": "journeys.retraction.v1"}
 TOPICS |= {"action": "journeys.action_added.v1", "action-done": "journeys.action_done.v1"}
+TOPICS |= {"action-edited": "journeys.action_edited.v1", "action-cancelled": "journeys.action_cancelled.v1"}
 TOPICS |= {"legal-hold": "journeys.legal_hold.v1"}
+NOT_DECISIONS = {"action", "action-done", "action-edited", "action-cancelled", "legal-hold"}
 LINE_KEYS = {"id", "la", "child", "event", "recorded"}
+# Payload fields a later version added, stored only when set (else the event is stored in the
+# older version: entered-care without on_or_before is journeys.entered_care.v1).
+ADDED = {"entered-care": ("on_or_before", "journeys.entered_care.v2")}
 
 
-def content(line: dict, by_id: dict[str, int], fields_of: dict[int, dict]) -> dict:
+def stored_payload(kind: str, fields: dict) -> tuple[dict, str | None]:
+    """A decision's fields as its event stores them, and the topic when a later version's."""
+    if kind not in ADDED:
+        return fields, None
+    name, topic = ADDED[kind]
+    if fields.get(name) is None:
+        return {k: v for k, v in fields.items() if k != name}, None
+    return fields, topic
+
+
+def content(line: dict, by_id: dict[str, int], fields_of: dict[int, tuple[str, dict]]) -> dict:
     """An export line's event as the store holds it (its hash left out): the content hashed."""
     rec, kind = line["recorded"], line["event"]
     body = {k: v for k, v in line.items() if k not in LINE_KEYS}
@@ -46,12 +61,17 @@ def content(line: dict, by_id: dict[str, int], fields_of: dict[int, dict]) -> di
         target = by_id[body.pop("corrects")]
         reason, on = body.pop("reason"), body.pop("on")
         body = body.pop("fields", body)  # the fields in a "fields" member when a name is the line's own
-        fields_of[target] = {**fields_of[target], **body}
-        return common | {"target": target, "on": on, "fields": fields_of[target], "reason": reason}
+        kind_of, fields = fields_of[target]
+        fields_of[target] = (kind_of, {**fields, **body})
+        stored, _ = stored_payload(kind_of, fields_of[target][1])
+        return common | {"target": target, "on": on, "fields": stored, "reason": reason}
     if kind == "retract":
         return common | {"target": by_id[body["retracts"]], "reason": body["reason"]}
-    if kind in TOPICS and kind not in ("action", "action-done", "legal-hold"):
-        fields_of[rec["seq"]] = {k: v for k, v in body.items() if k != "on"}
+    if kind in TOPICS and kind not in NOT_DECISIONS:
+        fields_of[rec["seq"]] = (kind, {k: v for k, v in body.items() if k != "on"})
+        body, topic = stored_payload(kind, body)
+        if topic is not None:
+            common["topic"] = topic
     return common | body
 
 

@@ -182,7 +182,8 @@ def _scorecard_of(
     for start, end in [(first, last)] if whole is None else months.edges(first, last, whole):
         rows = views.adopted_between(start, end, SCORECARD_COLUMNS, las or [])
         total = total + card.totals_of(card.child_delays(rows, start, end, a3_months))
-    return card.from_totals(total, first, last, limits, a3_months)
+    bounded = [b for b in views.bounded_starts(first, last, [la] if la else []) if b.placed is not None]
+    return card.with_start_not_known(card.from_totals(total, first, last, limits, a3_months), len(bounded))
 
 
 def scorecard(

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from freezegun import freeze_time
 
 from cli.main import cli
-from journeys import JourneysApp
+from journeys import JourneysApp, legal_hold
 from journeys.domain.payloads import parse_fields
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Decision, Entry, effective_decisions
@@ -166,6 +166,11 @@ def recorded_store(store: str, tmp_path: Path) -> list[tuple[str, str]]:
             app.correct("825", "X3", 4, on=None, fields={"reason": "RD1"}, reason="needs changed", recorded_by="tm")
             app.add_action("825", "X1", text="Book the hearing", owner="TM", due=date(2025, 4, 1), recorded_by="tm")
             app.complete_action("825", "X1", "A1", note="booked", recorded_by="tm")
+            app.add_action("825", "X1", text="Ask for the report", owner="SW", due=date(2025, 4, 7), recorded_by="tm")
+            app.edit_action("825", "X1", "A2", owner="TM", due=date(2025, 4, 14), recorded_by="tm")
+            app.add_action("825", "X3", text="Visit the carers", owner="SW", due=date(2025, 4, 2), recorded_by="tm")
+            app.cancel_action("825", "X3", "A1", reason="no longer needed", recorded_by="tm")
+            legal_hold(app, "825", "X2", reason="court proceedings", recorded_by="tm")
         children = sorted({(la, child) for la, child, _ in app.streams()})
     finally:
         app.close()

@@ -54,7 +54,10 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
     payload = _PAYLOAD.get(kind)
     if payload is not None:  # a decision (the common case, made short)
         on: date = values["on"]
-        fields = {name: values[name] for name in payload}
+        try:
+            fields = {name: values[name] for name in payload}
+        except KeyError:  # an older payload version: read as the current one
+            fields = type(event).upcast(values)  # type: ignore[attr-defined]
         return Entry(
             event.originator_version,
             kind,

@@ -89,8 +89,24 @@ class Journey(PydanticAggregate):
         KIND: ClassVar[str] = "child-details"
 
     class EnteredCare(Decided, payloads.EnteredCareFields):
+        """Payload version 2: ``on_or_before`` added. Written for a start of care only bounded;
+        a start known exactly is still written as version 1, which holds it as it always has
+        (so its stored bytes, hash and lossless export do not change)."""
+
+        TOPIC: ClassVar[str] = "journeys.entered_care.v2"
+        KIND: ClassVar[str] = "entered-care"
+
+    class EnteredCareV1(Decided, payloads.EnteredCareV1Fields):
+        """Payload version 1, read as version 2 by :meth:`upcast`."""
+
         TOPIC: ClassVar[str] = "journeys.entered_care.v1"
         KIND: ClassVar[str] = "entered-care"
+        UPCAST: ClassVar[dict[str, Any]] = {"on_or_before": None}
+
+        @classmethod
+        def upcast(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+            """The version 2 payload of a version 1 event's ``values``."""
+            return {"legal_status": values["legal_status"], **cls.UPCAST}
 
     class ProceedingsIssued(Decided):
         TOPIC: ClassVar[str] = "journeys.proceedings_issued.v1"
@@ -259,8 +275,9 @@ class Journey(PydanticAggregate):
         candidate = Decision(self.version + 1, kind, on, values)
         check, self._check = self._check, None  # a check that refuses is spent
         decisions, check = TimelineCheck.with_decision(check, self.decisions(), candidate, london_date(recorded_at))
-        event = self._values(recorded_at, recorded_by, source, event_id, on=on, **values)
-        self._append(EVENT_CLASSES[kind], event, values)
+        event_class, stored = stored_form(kind, values)
+        event = self._values(recorded_at, recorded_by, source, event_id, on=on, **stored)
+        self._append(event_class, event, values)
         # the decisions in force now (what effective_decisions gives), and the walk over them
         self._decisions, self._check = decisions, check
         return self.entries[-1]
@@ -286,8 +303,9 @@ class Journey(PydanticAggregate):
         check_timeline(timeline, today=recorded_at.date())
         self._check = None
         for decision, values, event_id, source in candidates:
-            event = self._values(recorded_at, recorded_by, source, event_id, on=decision.on, **values)
-            self._append(EVENT_CLASSES[decision.kind], event, values)
+            event_class, stored = stored_form(decision.kind, values)
+            event = self._values(recorded_at, recorded_by, source, event_id, on=decision.on, **stored)
+            self._append(event_class, event, values)
         self._decisions, self._check = None, None
         return self.entries[-len(candidates) :]
 
@@ -320,7 +338,7 @@ class Journey(PydanticAggregate):
             event_id,
             target=seq,
             on=new_on,
-            fields=jsonable(target.kind, merged),
+            fields=stored_fields(target.kind, merged),
             reason=reason,
         )
         self._append(Journey.Corrected, event, merged)
@@ -530,11 +548,37 @@ class Journey(PydanticAggregate):
         self._check = None
 
 
+# Older payload versions still read (each upcast to its kind's current class), by kind.
+OLDER_VERSIONS: dict[str, tuple[type[Journey.Decided], ...]] = {"entered-care": (Journey.EnteredCareV1,)}
+
+# The current class of each decision kind.
 EVENT_CLASSES: dict[str, type[Journey.Decided]] = {
     cls.KIND: cls
     for cls in vars(Journey).values()
-    if isinstance(cls, type) and issubclass(cls, Journey.Decided) and cls.KIND
+    if isinstance(cls, type)
+    and issubclass(cls, Journey.Decided)
+    and cls.KIND
+    and not any(cls in older for older in OLDER_VERSIONS.values())
 }
+
+
+def stored_fields(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A correction's ``fields`` as stored: a decision's complete (validated) ``values`` as JSON,
+    in the payload version :func:`stored_form` writes them in (so a correction of an entered-care
+    without ``on_or_before`` holds the fields of version 1, as it always has)."""
+    _, kept = stored_form(kind, values)
+    return {name: value for name, value in jsonable(kind, values).items() if name in kept}
+
+
+def stored_form(kind: str, values: Mapping[str, Any]) -> tuple[type[Journey.Decided], Mapping[str, Any]]:
+    """The class a decision of ``kind`` with (validated) ``values`` is written as, and the values
+    that class holds: the oldest version whose upcast gives back ``values`` exactly (an entered-care
+    without ``on_or_before`` is written as version 1), else the current one."""
+    for older in OLDER_VERSIONS.get(kind, ()):
+        own = {name: values[name] for name in older.model_fields if name in values}
+        if older.upcast(own) == dict(values):  # type: ignore[attr-defined]
+            return older, own
+    return EVENT_CLASSES[kind], values
 
 
 # The fields every decision has (the common fields of an event, and its date): the rest of
@@ -544,7 +588,10 @@ COMMON_FIELDS = frozenset(Journey.Decided.model_fields)
 
 # The read path decodes stored events by journeys.domain.shapes, without these models (so
 # that reading one child imports no pydantic): the table is held to the models here, once.
-assert shapes.shapes_of(EVENT_CLASSES.values(), COMMON_FIELDS) == shapes.DECISIONS, "update journeys.domain.shapes"
+assert (
+    shapes.shapes_of([*EVENT_CLASSES.values(), *(c for older in OLDER_VERSIONS.values() for c in older)], COMMON_FIELDS)
+    == shapes.DECISIONS
+), "update journeys.domain.shapes"
 _READ_AS_WRITTEN = (Journey.Opened, Journey.Corrected, Journey.Retracted)  # (none declares upcasting)
 assert [(c.TOPIC, hasattr(c, "class_version")) for c in _READ_AS_WRITTEN] == [
     (shapes.OPENED, False),

@@ -61,13 +61,29 @@ class ChildDetailsFields(Fields):
         return tuple(sorted(set(flags)))
 
 
-class EnteredCareFields(Fields):
+class EnteredCareV1Fields(Fields):
+    """entered-care as first stored (topic ``journeys.entered_care.v1``): read as
+    :class:`EnteredCareFields` with ``on_or_before`` unset (the upcast)."""
+
     legal_status: str | None = None
 
     @field_validator("legal_status")
     @classmethod
     def _ls(cls, value: str | None) -> str | None:
         return _one_of(value, vocabulary.LEGAL_STATUSES, "legal status")
+
+
+class EnteredCareFields(EnteredCareV1Fields):
+    """entered-care now (``journeys.entered_care.v2``). ``on_or_before`` true: the start of care
+    is only bounded, on or before the decision's date (a 903 return that does not hold the
+    child's start of care); unset (never false) when the date is the start."""
+
+    on_or_before: bool | None = None
+
+    @field_validator("on_or_before")
+    @classmethod
+    def _bounded(cls, value: bool | None) -> bool | None:
+        return True if value else None
 
 
 class NoFields(Fields):

@@ -30,14 +30,17 @@ class Shape:
     fields: tuple[str, ...] = ()
     dates: frozenset[str] = frozenset()
     tuples: frozenset[str] = frozenset()
+    # An older payload version's upcast: the fields its kind's current version adds, with the
+    # values an event of this version is read with (after its own fields, as the models order them).
+    upcast: tuple[tuple[str, Any], ...] = ()
 
 
 OPENED: Final = "journeys.opened.v1"
 CORRECTED: Final = "journeys.correction.v1"
 RETRACTED: Final = "journeys.retraction.v1"
 
-# Every decision class stored under its own topic and read as it was written (a class that
-# declares upcasting, ``class_version``, is left out: its events go through the mapper).
+# Every decision class stored under its own topic, current versions and older ones (an older
+# version is read as its kind's current version, with the fields of ``upcast`` added).
 DECISIONS: Final[dict[str, Shape]] = {
     "journeys.child_details.v1": Shape(
         "child-details",
@@ -45,7 +48,8 @@ DECISIONS: Final[dict[str, Shape]] = {
         dates=frozenset({"date_of_birth", "expected_date"}),
         tuples=frozenset({"harder_to_place"}),
     ),
-    "journeys.entered_care.v1": Shape("entered-care", ("legal_status",)),
+    "journeys.entered_care.v2": Shape("entered-care", ("legal_status", "on_or_before")),
+    "journeys.entered_care.v1": Shape("entered-care", ("legal_status",), upcast=(("on_or_before", None),)),
     "journeys.proceedings_issued.v1": Shape("proceedings-issued"),
     "journeys.proceedings_concluded.v1": Shape("proceedings-concluded", ("order",)),
     "journeys.family_finding.v1": Shape("family-finding"),
@@ -59,7 +63,13 @@ DECISIONS: Final[dict[str, Shape]] = {
     "journeys.adoption_order.v1": Shape("adoption-order"),
     "journeys.left_care.v1": Shape("left-care", ("reason_code",)),
 }
-BY_KIND: Final[dict[str, Shape]] = {shape.kind: shape for shape in DECISIONS.values()}
+# The current version of each kind.
+BY_KIND: Final[dict[str, Shape]] = {shape.kind: shape for shape in DECISIONS.values() if not shape.upcast}
+# Every version of each kind, the current one first.
+VERSIONS_OF_KIND: Final[dict[str, tuple[Shape, ...]]] = {
+    kind: (current, *(s for s in DECISIONS.values() if s.kind == kind and s.upcast))
+    for kind, current in BY_KIND.items()
+}
 
 
 def shape_of(model: Any, common: Set[str]) -> Shape:
@@ -76,9 +86,10 @@ def shape_of(model: Any, common: Set[str]) -> Shape:
             dates.add(name)
         if any(typing.get_origin(a) is tuple for a in args):
             tuples.add(name)
-    return Shape(model.KIND, tuple(names), frozenset(dates), frozenset(tuples))
+    upcast = tuple(getattr(model, "UPCAST", {}).items())
+    return Shape(model.KIND, tuple(names), frozenset(dates), frozenset(tuples), upcast)
 
 
 def shapes_of(models: Iterable[Any], common: Set[str]) -> dict[str, Shape]:
     """What :data:`DECISIONS` must be for these decision classes (by their ``TOPIC``)."""
-    return {model.TOPIC: shape_of(model, common) for model in models if not hasattr(model, "class_version")}
+    return {model.TOPIC: shape_of(model, common) for model in models}

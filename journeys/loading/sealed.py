@@ -38,6 +38,7 @@ class SealedJourney(Journey):
     Decided = Journey.Decided
     ChildDetailsRecorded = Journey.ChildDetailsRecorded
     EnteredCare = Journey.EnteredCare
+    EnteredCareV1 = Journey.EnteredCareV1
     ProceedingsIssued = Journey.ProceedingsIssued
     ProceedingsConcluded = Journey.ProceedingsConcluded
     FamilyFindingStarted = Journey.FamilyFindingStarted

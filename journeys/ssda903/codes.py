@@ -62,6 +62,21 @@ READ_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 # The order in which a file's columns are tried: the most specific table first.
 RECOGNITION_ORDER: Final[tuple[str, ...]] = (EPISODES, PLACED_FOR_ADOPTION, AD1, HEADER)
 
+# The 903's other tables, which the import does not read, with their columns (as the public
+# validator's config names them): a file holding a column of one of them that a read table lacks
+# is not that read table (a UASC table has CHILD, SEX and DOB, as Header has).
+OTHER_TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+    "oc2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+            "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "prev_perm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "dolo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}  # fmt: skip
+
 # Columns other 903 tables (reviews, UASC, missing, OC2, ...) have too; every other column of
 # TABLE_COLUMNS belongs to one table only, and tells which table a file was meant to be.
 SHARED_COLUMNS: Final[frozenset[str]] = frozenset({"CHILD", "SEX", "DOB"})

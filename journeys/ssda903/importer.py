@@ -31,12 +31,13 @@ from journeys.ssda903.codes import TABLES
 from journeys.ssda903.facts import AdoptionDecision, Checked, Fact, check
 from journeys.ssda903.mapping import wanted_decisions
 from journeys.ssda903.read import Returns, read_returns
-from journeys.ssda903.reasons import ReasonGroup, group_reasons
+from journeys.ssda903.reasons import STORE_REFUSAL_REMEDY, ReasonGroup, group_reasons
 from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
 ACCEPTED, REJECTED = "accepted", "rejected"
+
 
 # Rows of whole children checked, reconciled and loaded at a time: what an import holds in memory.
 CHUNK_ROWS = 2_000
@@ -94,6 +95,13 @@ class ImportReport:
     def reasons(self) -> list[ReasonGroup]:
         """The problems of the rows rejected, grouped by kind with what to do (largest first)."""
         return group_reasons(self.rejects)
+
+
+def store_refusal(reason: str) -> str:
+    """A reason the journey store gave for refusing an import's line (``message — remedy``),
+    with the remedy that fits a 903 row (:data:`STORE_REFUSAL_REMEDY`)."""
+    message, dash, _ = reason.rpartition(" — ")
+    return f"{message if dash else reason} — {STORE_REFUSAL_REMEDY}"
 
 
 @dataclass
@@ -331,7 +339,7 @@ def _import_chunk(
     for number in loaded.skipped_lines:
         outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:
-        outcomes[id(by_line[bad.line_no].wanted)] = _Outcome(REJECTED, bad.reason)
+        outcomes[id(by_line[bad.line_no].wanted)] = _Outcome(REJECTED, store_refusal(bad.reason))
     _record_together(app, la, recorded_by, lines, by_line, outcomes)
     report.children += len(facts)
     for step in by_line.values():

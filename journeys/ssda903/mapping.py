@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from journeys.domain import vocabulary
 from journeys.ssda903 import codes
@@ -60,10 +61,26 @@ class _EpisodeWalk:
         return wanted
 
     def episodes(self, episodes: list[Episode]) -> None:
-        for e in sorted(episodes, key=lambda e: e.decom):
+        ordered = sorted(episodes, key=lambda e: e.decom)
+        for e in [e for e, after in pairwise(ordered) if self._end_missing(e, after)]:
+            ordered.remove(e)
+        for e in ordered:
             if self._open(e):
                 self._within(e)
         self._close_spans(None)
+
+    def _end_missing(self, e: Episode, after: Episode) -> bool:
+        """An episode left open (DEC and REC blank) though the next episode of the same period
+        starts after it: its missing DEC is its own row's fault, the next episode stands."""
+        if e.dec is not None or after.rne == codes.STARTED or after.decom <= e.decom:
+            return False
+        self.checked.reject(
+            e.row,
+            "DEC",
+            f"DEC is blank (the episode still open), but the next episode starts on {after.decom} "
+            f"({after.row.where}): an episode ends (DEC, REC X1) the day the next one begins",
+        )
+        return True
 
     def _open(self, e: Episode) -> bool:
         p = self.period
@@ -96,7 +113,8 @@ class _EpisodeWalk:
                     f"ended on {end.dec} ({end.row.where})",
                 )
                 return False
-            wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields={"legal_status": e.ls})
+            fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": None}  # the start itself
+            wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields=fields)
             self.period = _Period(wanted, e.decom)
             return True
         if self.ended is not None:
@@ -113,7 +131,9 @@ class _EpisodeWalk:
             self.period = _Period(None, stored.entered_care)
             self.period.placing = self.store.placed_on(e.decom, stored)
             return True
-        wanted = self.want("entered-care", e.decom, e.decom, e.row, "RNE", fields={"legal_status": e.ls}, inferred=True)
+        # The start of care is not in these rows: on or before what they show (partial knowledge)
+        fields = {"legal_status": e.ls, "on_or_before": True}
+        wanted = self.want("entered-care", e.decom, e.decom, e.row, "RNE", fields=fields, inferred=True)
         self.period = _Period(wanted, e.decom)
         return True
 

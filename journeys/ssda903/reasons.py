@@ -18,6 +18,14 @@ from typing import Final, Protocol
 # imported already is recognised).
 AGAIN: Final = "then import the return again"
 
+# What to do about a row the journey store's rules refuse, said in the reject's reason: the
+# store's own remedy speaks of correcting recorded events (`journeys correct`), but a 903 row is
+# fixed where it comes from.
+STORE_REFUSAL_REMEDY: Final = (
+    "correct the row in the return (in the case management system) and import the return again; "
+    "what was imported already is recognised, nothing is recorded twice"
+)
+
 
 class Rejected(Protocol):
     """A rejected row's problem, as the import reports it (:class:`journeys.ssda903.Reject`)."""
@@ -88,6 +96,11 @@ KINDS: Final[tuple[ReasonKind, ...]] = (
         "fill in DEC (the day the episode ended), or leave REC blank while the episode is open, " + AGAIN,
     ),
     ReasonKind(
+        "an episode left open",
+        re.compile(r"^DEC is blank \(the episode still open\), but the next episode starts"),
+        "fill in DEC (the day the next episode starts) and REC (X1 when the child stays in care), " + AGAIN,
+    ),
+    ReasonKind(
         "an end without its reason",
         re.compile(r"^DEC gives the date the episode ended, but REC"),
         "fill in REC (why the episode ended), or leave DEC blank while the episode is open, " + AGAIN,
@@ -147,7 +160,7 @@ KINDS: Final[tuple[ReasonKind, ...]] = (
     ),
     ReasonKind("a validator rule", re.compile(r"\(rule (?P<rule>\w+)\)$"), _validator_rule),
     ReasonKind(
-        "a rule of the journey store", re.compile(r"^(?P<kind>[a-z][a-z -]*?) on \d{4}-\d\d-\d\d\b"), _store_rule
+        "a rule of the journey store", re.compile(r"^(?P<kind>[a-z][a-z -]*?) (?:on )?\d{4}-\d\d-\d\d\b"), _store_rule
     ),
 )
 OTHER: Final = ReasonKind("other", re.compile(""), "check the row against the DfE 903 guidance for its year, " + AGAIN)

@@ -71,6 +71,14 @@ def _verdict(w: Wanted, known: Known, spanning: bool) -> str | None:
     return f"changed by the 903 return {w.row.where}"
 
 
+def _may_move(w: Wanted, found: Known) -> bool:
+    """Whether ``found``, a decision of ``w``'s kind in ``w``'s span, can be the same fact seen
+    earlier. A start of care the store knows exactly (RNE = S, not marked ``on_or_before``) is the
+    start of its own period: an older return's start of an earlier period (open at that return's
+    year end) is another period, never a correction of it; the same start read again is that start."""
+    return w.kind != "entered-care" or found.inferred or found.decision.on == w.on
+
+
 def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoredJourney) -> list[ImportStep]:
     """What to do about each wanted decision of one child, in the order to do it."""
     steps: list[ImportStep] = []
@@ -81,7 +89,7 @@ def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoredJourne
         spanning = False
         if known is None and w.span is not None:
             found = store.first_of_kind_in(w.kind, w.span, exclude=wid)
-            if found is not None and found.event_id not in claimed:
+            if found is not None and found.event_id not in claimed and _may_move(w, found):
                 known, spanning = found, True
         if known is None:
             steps.append(ImportStep(w, Reconciled.APPEND, wid, fields=w.fields))

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from journeys.domain.errors import JourneyError
-from journeys.ssda903.codes import RECOGNISING_COLUMNS, RECOGNITION_ORDER, SHARED_COLUMNS, TABLE_COLUMNS, TABLE_NAMES
+from journeys.ssda903.codes import (
+    OTHER_TABLE_COLUMNS,
+    RECOGNISING_COLUMNS,
+    RECOGNITION_ORDER,
+    SHARED_COLUMNS,
+    TABLE_COLUMNS,
+    TABLE_NAMES,
+)
 
 NOTHING_IMPORTED: Final = "nothing was imported"
 SAVE_AS_UTF8: Final = f"save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8) and import again; {NOTHING_IMPORTED}"
@@ -59,12 +66,33 @@ class Row:
 
 
 def recognise(columns: Iterable[str]) -> str | None:
-    """Which 903 table a file's column names belong to (None when none)."""
+    """Which 903 table a file's column names belong to (None when none): the first of
+    :data:`RECOGNITION_ORDER` whose recognising columns the file has, unless the file also has a
+    column of another 903 table that this one lacks (a UASC table, CHILD, SEX, DOB and DUC, is
+    not Header)."""
     present = {c.strip().upper() for c in columns}
     for table in RECOGNITION_ORDER:
-        if set(RECOGNISING_COLUMNS[table]) <= present:
+        if set(RECOGNISING_COLUMNS[table]) <= present and not _foreign(table, present):
             return table
     return None
+
+
+def _foreign(table: str, present: set[str]) -> set[str]:
+    """The columns of ``present`` that another 903 table has and ``table`` lacks."""
+    own = set(TABLE_COLUMNS[table]) | SHARED_COLUMNS
+    return (present - own) & _OTHERS_COLUMNS[table]
+
+
+# For each read table, the columns of every other 903 table (read or not).
+_OTHERS_COLUMNS: Final[dict[str, set[str]]] = {
+    table: {
+        column
+        for other, columns in (*TABLE_COLUMNS.items(), *OTHER_TABLE_COLUMNS.items())
+        if other != table
+        for column in columns
+    }
+    for table in TABLE_COLUMNS
+}
 
 
 def expected_tables() -> str:

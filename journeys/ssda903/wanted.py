@@ -67,7 +67,9 @@ class Known:
 
     @property
     def inferred(self) -> bool:
-        return INFERRED in self.source
+        """A start of care only bounded: marked ``on_or_before`` (or, as recorded before that
+        field, by its source)."""
+        return self.decision.fields.get("on_or_before") is True or INFERRED in self.source
 
 
 class StoredJourney:

@@ -24,7 +24,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from journeys.domain.shapes import BY_KIND, CORRECTED, DECISIONS, OPENED, RETRACTED, Shape
+from journeys.domain.shapes import CORRECTED, DECISIONS, OPENED, RETRACTED, VERSIONS_OF_KIND, Shape
 from journeys.domain.timeline import CORRECT, RETRACT, Entry, new_entry
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ def entries_from_rows(
         data.pop("originator_id", None)
         data.pop("originator_topic", None)
         fields = _payload(shape, data)
+        if shape.upcast:
+            fields.update(shape.upcast)  # an older payload version, read as the current one
         entries.append(new_entry(seq, shape.kind, on, fields, recorded_at, by, source, event_id, hashed))
     return entries
 
@@ -162,10 +164,12 @@ def _change(topic: str, state: bytes, earlier: list[Entry]) -> Entry | None:
     if topic == RETRACTED:
         return Entry(seq, RETRACT, None, {}, *common, target=target, reason=data["reason"])
     kind = next((e.kind for e in earlier if e.seq == target), None)
-    shape = BY_KIND.get(kind) if kind is not None else None
     stored: dict[str, Any] = data["fields"]
-    if shape is None or tuple(stored) != shape.fields:
+    versions = VERSIONS_OF_KIND.get(kind, ()) if kind is not None else ()
+    shape = next((s for s in versions if tuple(stored) == s.fields), None)  # a correction written before an upcast
+    if shape is None:
         return None
     fields = _payload(shape, stored)
+    fields.update(shape.upcast)
     on = date.fromisoformat(data["on"])
     return Entry(seq, CORRECT, on, fields, *common, target=target, reason=data["reason"])

@@ -203,8 +203,25 @@ def explained(
     """:func:`scorecard` and its figures, each with the children it counts (the report's
     numbers are made of the figures' lists)."""
     months = a3_months if a3_months is not None else thresholds.a3_months
-    figures = figures_of(child_delays(rows, start, end, months), months)
-    return from_totals(totals_from(figures), start, end, thresholds, months), figures
+    delays = child_delays(rows, start, end, months)
+    figures = figures_of(delays, months)
+    card = from_totals(totals_from(figures), start, end, thresholds, months)
+    return with_start_not_known(card, start_not_known(delays)), figures
+
+
+def start_not_known(delays: Iterable[ChildDelay]) -> int:
+    """How many of the children A1, A3 and A10 count (entered care and placed) have a start of
+    care only bounded: the start is on or before the date the figures measure from, so their
+    days are at least those counted (a 903 return that does not hold the start; docs/ssda903.md)."""
+    return sum(1 for d in delays if d.a1_days is not None and d.row is not None and d.row.start_bounded)
+
+
+def with_start_not_known(card: dict[str, Any], count: int) -> dict[str, Any]:
+    """The scorecard's JSON with ``start_not_known`` (a count of the children each figure
+    measures from entering care whose start of care is not yet known) in A1, A3 and A10."""
+    for figure in ("A1", "A3", "A10"):
+        card[figure]["start_not_known"] = count
+    return card
 
 
 def from_totals(t: Totals, start: date, end: date, thresholds: Thresholds, months: int) -> dict[str, Any]:

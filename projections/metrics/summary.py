@@ -63,6 +63,10 @@ class PeriodSummary:
     plan_events: tuple[tuple[date, str], ...] = ()
     # (date, kind) for every counted decision of the period (kinds in TIMELINE_KINDS).
     timeline: tuple[tuple[date, str], ...] = field(default=())
+    # The start of care is only bounded: on or before ``entered_care`` (an entered-care marked
+    # ``on_or_before``, from a 903 return that does not hold the start). Kept in its own table
+    # (projections.views.bounded_starts_table), not a column of child_summary.
+    start_bounded: bool = False
 
     @property
     def disruptions(self) -> int:
@@ -209,9 +213,16 @@ def summarise_state(la: str, child: str, state: ChildState, stream_id: str = "")
                 date_of_birth=state.date_of_birth,
                 plan_events=tuple(plans),
                 timeline=tuple(timeline),
+                start_bounded=_start_bounded(period),
             )
         )
     return rows
+
+
+def _start_bounded(period: Period) -> bool:
+    """Whether the period's start of care is only known to be on or before its date."""
+    entered = period.first("entered-care")
+    return entered is not None and entered.fields.get("on_or_before") is True
 
 
 def child_ids(entries: Sequence[Entry]) -> tuple[str, str]:

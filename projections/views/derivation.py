@@ -15,7 +15,14 @@ from journeys.domain.timeline import Entry, decisions_at
 from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange, child_plan_changes
 from projections.metrics.summary import PeriodSummary, child_ids, summarise_state
-from projections.views import adoption_months, family_finding_table, plan_change_table, summary_table, unreadable_table
+from projections.views import (
+    adoption_months,
+    bounded_starts_table,
+    family_finding_table,
+    plan_change_table,
+    summary_table,
+    unreadable_table,
+)
 from projections.views.dialect import Dialect
 from projections.views.family_finding_table import FamilyFinding
 
@@ -29,6 +36,7 @@ class TableRecords:
     plan_changes: list[tuple[Any, ...]]
     family_finding: list[tuple[Any, ...]]
     unreadable: list[tuple[Any, ...]] = field(default_factory=list)
+    bounded_starts: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +73,7 @@ class ViewRows:
             [plan_change_table.to_record(change, dialect) for change in self.changes],
             [family_finding_table.to_record(found, dialect) for found in self.family_finding],
             [unreadable_table.to_record(found) for found in self.unreadable],
+            [bounded_starts_table.to_record(found, dialect) for found in bounded_starts_table.of_rows(self.rows)],
         )
 
 

@@ -12,6 +12,7 @@ import copy
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
 from projections.views import adoption_months as months
+from projections.views import bounded_starts_table as bounded
 from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views import summary_table as summary
@@ -32,7 +34,7 @@ from projections.views.store import REBUILD_NAME, JourneysViews, RebuildTablesGo
 from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
 
 # The tables a row of a stream lives in (each has a stream_id column).
-_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT)
+_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT, bounded.LAYOUT)
 # Every table of the read model (what a rebuild fills and swaps in).
 LAYOUTS: tuple[Table, ...] = (
     summary.LAYOUT,
@@ -40,6 +42,7 @@ LAYOUTS: tuple[Table, ...] = (
     changes_table.LAYOUT,
     finding_table.LAYOUT,
     unreadable.LAYOUT,
+    bounded.LAYOUT,
 )
 # The tables with secondary indexes (created after a rebuild's inserts).
 _INDEXED = (summary.LAYOUT, finding_table.LAYOUT)
@@ -116,10 +119,11 @@ class SQLJourneysViews(JourneysViews):
             c.execute(months.LAYOUT.create_sql(d))
             old = self._summaries(c, months.SOURCE_COLUMNS, "adoption_order IS NOT NULL")
             self._apply_months(c, [], old)
-        derived = (changes_table.TABLE, finding_table.TABLE, unreadable.TABLE)
+        derived = (changes_table.TABLE, finding_table.TABLE, unreadable.TABLE, bounded.TABLE)
         added = [name for name in derived if not self._exists(c, name)]
         c.execute(changes_table.LAYOUT.create_sql(d))
         c.execute(unreadable.LAYOUT.create_sql(d))
+        c.execute(bounded.LAYOUT.create_sql(d))
         for statement in [finding_table.LAYOUT.create_sql(d), *finding_table.LAYOUT.create_indexes_sql(d)]:
             c.execute(statement)
         if added:
@@ -165,7 +169,12 @@ class SQLJourneysViews(JourneysViews):
         self, first: date, last: date, columns: Sequence[str] = COLUMN_NAMES, las: Iterable[str] = ()
     ) -> list[PeriodSummary]:
         ph, day = self.dialect.placeholder, self.dialect.date
-        return self._summaries_where(columns, f"adoption_order BETWEEN {ph} AND {ph}", [day(first), day(last)], las)
+        las = list(las)
+        rows = self._summaries_where(columns, f"adoption_order BETWEEN {ph} AND {ph}", [day(first), day(last)], las)
+        found = {(b.la, b.child, b.period) for b in self.bounded_starts(first, last, las)}
+        if not found:
+            return rows
+        return [replace(r, start_bounded=True) if (r.la, r.child, r.period) in found else r for r in rows]
 
     def placement_orders_by(
         self,
@@ -259,6 +268,16 @@ class SQLJourneysViews(JourneysViews):
             c.execute(sql, [d.date(start), d.date(end), *wanted])
             return [str(d.values(r)[0]) for r in c.fetchall()]
 
+    def bounded_starts(self, start: date, end: date, las: Iterable[str] = ()) -> list[bounded.BoundedStart]:
+        wanted = list(las)
+        d = self.dialect
+        sql = f"{bounded.LAYOUT.select_sql(d)} WHERE adoption_order BETWEEN {d.placeholder} AND {d.placeholder}"
+        if wanted:
+            sql += f" AND la IN ({d.marks(len(wanted))})"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, [d.date(start), d.date(end), *wanted])
+            return [bounded.from_record(d.values(r)) for r in c.fetchall()]
+
     def unreadable_streams(self) -> list[UnreadableStream]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(unreadable.LAYOUT.select_sql(self.dialect))
@@ -318,6 +337,7 @@ class SQLJourneysViews(JourneysViews):
             (changes_table.LAYOUT, records.plan_changes),
             (finding_table.LAYOUT, records.family_finding),
             (unreadable.LAYOUT, records.unreadable),
+            (bounded.LAYOUT, records.bounded_starts),
         ):
             if rows:
                 c.executemany(table.insert_sql(self.dialect), rows)

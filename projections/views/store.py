@@ -42,6 +42,7 @@ from journeys.storage.unreadable import UnreadableStream
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
+from projections.views.bounded_starts_table import BoundedStart
 from projections.views.derivation import TableRecords, ViewRows
 from projections.views.dialect import Dialect
 from projections.views.summary_table import COLUMN_NAMES
@@ -139,6 +140,11 @@ class JourneysViews(TrackingRecorder):
     def family_finding_streams(self, start: date, end: date, las: Iterable[str] = ()) -> list[str]:
         """The stream ids of the children with a family-finding decision in force dated from
         ``start`` to ``end`` (of the given local authorities)."""
+
+    @abstractmethod
+    def bounded_starts(self, start: date, end: date, las: Iterable[str] = ()) -> list[BoundedStart]:
+        """The periods of care adopted from ``start`` to ``end`` whose start of care is only
+        bounded (of the given local authorities)."""
 
     @abstractmethod
     def unreadable_streams(self) -> list[UnreadableStream]:

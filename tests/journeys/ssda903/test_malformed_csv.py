@@ -91,6 +91,29 @@ def test_other_csv_files_and_folders_named_csv_are_not_read(memory_app: Journeys
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("uasc.csv", "CHILD,SEX,DOB,DUC\nR1,1,09/09/2009,01/01/2027\n"),  # the UASC table
+        ("children.csv", "CHILD,SEX,DOB,REVIEW,REVIEW_CODE\nR1,1,09/09/2009,01/06/2016,PN1\n"),
+        ("missing.csv", "CHILD,SEX,DOB,MISSING,MIS_START,MIS_END\nR1,1,09/09/2009,M,01/05/2016,02/05/2016\n"),
+    ],
+    ids=["UASC", "reviews with SEX", "missing with SEX"],
+)
+def test_another_table_with_child_sex_and_dob_is_not_taken_as_the_header(
+    memory_app: JourneysApp, tmp_path: Path, name: str, content: str
+) -> None:
+    folder = _return(
+        tmp_path, {"episodes.csv": _lines(EPISODES, ROW), "header.csv": _lines(HEADER, BORN), name: content}
+    )
+    report = run_import(memory_app, folder)
+    assert ("2016/header.csv", "header", 2016) in report.files
+    assert [Path(path).name for path, _ in report.ignored] == [name]
+    assert report.tables["header"].read == 1 and report.rows_rejected == 0
+    born = [e.fields["date_of_birth"] for e in memory_app.entries("825", "R1") if e.kind == "child-details"]
+    assert [str(day) for day in born] == ["2012-02-02"]  # Header's, not the other table's
+
+
 # -- rows rejected, the rest imported ---------------------------------------------
 
 REJECTED_ROWS = {

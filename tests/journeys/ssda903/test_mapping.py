@@ -43,7 +43,7 @@ def test_two_returns_map_to_the_exact_decisions_of_each_child(memory_app: Journe
     ]
     assert got["S005"] == [  # the first episode given is RNE = P: the start of care is inferred
         ("child-details", "2008-11-20", {"date_of_birth": date(2008, 11, 20)}),
-        ("entered-care", "2014-03-03", {"legal_status": "C2"}),
+        ("entered-care", "2014-03-03", {"legal_status": "C2", "on_or_before": True}),  # on or before that day
     ]
     assert report.inferred_starts == 1
 

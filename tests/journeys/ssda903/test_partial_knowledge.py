@@ -241,3 +241,72 @@ def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
     got = timelines(memory_app)["C4"]
     assert ("placed", "2015-03-01", {"with_foster_carers": False}) in got
     assert got[-1] == ("adoption-order", "2016-03-10", {})
+
+
+def test_an_episode_left_open_before_the_next_is_the_row_rejected_and_the_next_episode_stands(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = _return(
+        tmp_path / "2016",
+        header=["C5,1,01/01/2013,WBRI"],
+        episodes=[
+            "C5,01/02/2014,S,C2,N1,U1,PR1,01/03/2015,X1",
+            "C5,01/03/2015,P,C2,N1,U2,PR1,,",  # DEC (and REC) missing, though the next episode follows
+            "C5,01/06/2015,P,E1,N1,A4,PR1,10/03/2016,E11",
+        ],
+        placed_for_adoption=["C5,01/01/2013,01/05/2014,,"],
+    )
+    report = run_import(memory_app, folder)
+    assert [(r.row, r.column) for r in report.rejects] == [(3, "DEC")]
+    assert report.reasons()[0].kind == "an episode left open"
+    got = timelines(memory_app)["C5"]
+    assert ("placed", "2015-06-01", {"with_foster_carers": False}) in got
+    assert got[-1] == ("adoption-order", "2016-03-10", {})
+    assert report.tables["episodes"].accepted == 2
+
+
+def test_an_older_period_open_at_its_year_end_does_not_move_a_later_real_start_of_care(
+    memory_app: JourneysApp, sqlite_app: JourneysApp, tmp_path: Path
+) -> None:
+    """Years with a gap: 2016 (the second period's start), then 2012 (the first period, open at the
+    year end), then 2013 (its end). The second start (RNE = S) is its own period's: never corrected
+    to the first's."""
+    root = tmp_path / "903"
+    returns = {
+        2016: dict(header=["C6,1,01/01/2010,WBRI"], episodes=["C6,30/07/2015,S,V2,N1,U1,PR1,,"]),
+        2012: dict(header=["C6,1,01/01/2010,WBRI"], episodes=["C6,14/03/2012,S,C1,N1,U1,PR1,,"]),
+        2013: dict(header=["C6,1,01/01/2010,WBRI"], episodes=["C6,14/03/2012,S,C1,N1,U1,PR1,17/06/2012,E4A"]),
+    }
+    folders = {year: _return(root / str(year), **tables) for year, tables in returns.items()}
+    run_import(memory_app, root)
+    for year in (2016, 2012, 2013):
+        run_import(sqlite_app, folders[year])
+        starts = [d for d in timelines(sqlite_app)["C6"] if d[0] == "entered-care"]
+        assert ("entered-care", "2015-07-30", {"legal_status": "V2"}) in starts, year
+    assert timelines(sqlite_app) == timelines(memory_app)
+    assert not any(e.kind == "correct" for e in sqlite_app.entries("825", "C6"))
+
+
+def test_years_imported_with_a_gap_give_the_journeys_of_all_years_at_once(
+    small_yearly: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path
+) -> None:
+    """One year, a year four later, the three between, then the rest: the same journeys (but the
+    carers_since an older return alone could tell, as for oldest first). Rows are rejected only
+    where an older return's period of care is open at its year end and the store holds a later
+    start of care: that period's end is in a return not imported yet (docs/ssda903.md)."""
+    yearly, journeys, _ = small_yearly
+    years = sorted(yearly.iterdir())
+    first = len(years) // 3
+    order = [years[first], years[first + 4], *years[first + 1 : first + 4]]
+    order += [y for y in years if y not in order]
+    app = JourneysApp(str(tmp_path / "gap.db"))
+    try:
+        rejects = [r for step in order for r in run_import(app, step).rejects]
+        got = timelines(app)
+    finally:
+        app.close()
+    assert all("but the child has been in care since" in r.reason for r in rejects), rejects
+    assert len(rejects) <= 5
+    assert {c: _without_carers_since(t) for c, t in got.items()} == {
+        c: _without_carers_since(t) for c, t in journeys.items()
+    }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from journeys import JourneysApp
 from journeys.ssda903 import ImportReport
+from journeys.ssda903.reasons import STORE_REFUSAL_REMEDY
 from tests.helpers import run_import
 
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
@@ -55,3 +56,21 @@ def test_episodes_that_do_not_fit_the_period_of_care_are_rejected(memory_app: Jo
     )
     assert reasons[5][0] == "RNE" and "left care on 2016-01-10" in reasons[5][1]
     assert report.rows_rejected == 2
+
+
+def test_a_row_the_store_refuses_says_to_correct_the_return_not_the_store(
+    memory_app: JourneysApp, tmp_path: Path
+) -> None:
+    folder = tmp_path / "2016"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(EPISODES + "R7,01/03/2016,S,C1,N1,U1,PR1,,,,,,\n")
+    (folder / "header.csv").write_text("CHILD,SEX,DOB\nR7,1,01/06/2016\n")  # born after entering care
+    report = run_import(memory_app, folder)
+    assert report.rows_rejected >= 1
+    refused = [r for r in report.rejects if "entered care" in r.reason]
+    assert refused, report.rejects
+    for reject in refused:
+        assert "journeys correct" not in reject.reason
+        assert reject.reason.endswith(f" — {STORE_REFUSAL_REMEDY}")
+    (group,) = [g for g in report.reasons() if g.kind.startswith("a rule of the journey store")]
+    assert "journeys correct" not in group.remedy and "import the return again" in group.remedy

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from journeys import JourneysApp
 from journeys.domain.entries import entries_of
 from journeys.domain.identity import journey_id
-from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, Journey
+from journeys.domain.journey import COMMON_FIELDS, EVENT_CLASSES, OLDER_VERSIONS, Journey
 from journeys.domain.shapes import BY_KIND, DECISIONS, Shape, shapes_of
 from journeys.domain.vocabulary import EVENT_KINDS
 from journeys.loading import load_lines
@@ -69,8 +69,11 @@ def test_fast_entries_equal_the_mappers_for_every_kind_of_event(app: JourneysApp
 
 def test_the_read_table_is_the_event_models() -> None:
     # What the fast path reads a stored decision by, derived from the pydantic models: every
-    # decision kind is in the table (none declares upcasting), with its fields, dates and tuples.
-    assert shapes_of(EVENT_CLASSES.values(), COMMON_FIELDS) == DECISIONS
+    # decision kind is in the table, current and older payload versions, with its fields, dates,
+    # tuples and (an older version) its upcast.
+    older = [c for classes in OLDER_VERSIONS.values() for c in classes]
+    assert shapes_of([*EVENT_CLASSES.values(), *older], COMMON_FIELDS) == DECISIONS
+    assert DECISIONS["journeys.entered_care.v1"].upcast == (("on_or_before", None),)
     assert set(BY_KIND) == set(EVENT_KINDS)
     assert BY_KIND["child-details"].dates == {"date_of_birth", "expected_date"}
     assert BY_KIND["child-details"].tuples == {"harder_to_place"}
