@@ -14,6 +14,8 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
+    from journeys.domain.actions import ActionClosed, ActionState
+    from journeys.domain.care_periods import CarePeriod
     from journeys.domain.errors import (
         CheckpointError,
         ChildNotFound,
@@ -81,6 +83,8 @@ else:
                 "is_truthy",
                 "parse_date",
             ),
+            "journeys.domain.actions": ("ActionClosed", "ActionState"),
+            "journeys.domain.care_periods": ("CarePeriod",),
             "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
@@ -119,7 +123,10 @@ __all__ = [
     "RD_REASONS",
     "RETRACT",
     "SIGNING_KEY_ENV",
+    "ActionClosed",
+    "ActionState",
     "AgainstReport",
+    "CarePeriod",
     "Checkpoint",
     "CheckpointError",
     "ChildNotFound",
