@@ -206,3 +206,14 @@ def test_today_and_its_deadlines_are_the_london_day_at_half_past_eleven_utc_in_s
     with freeze_time("2015-06-15 22:59:00"):  # 23:59 in London: still the due day
         [row] = as_json(run, "surgery")["children"]
     assert row["milestone_status"] == "due-soon"
+
+
+def test_the_printable_agenda_groups_children_by_urgency_one_section_per_la(caseload: Cli) -> None:
+    result = caseload("surgery", "--as-at", "2016-08-15", "--markdown", la=None)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.index("# Performance surgery, local authority 825") < text.index("local authority 928")
+    section = text.split("local authority 928")[0]
+    assert section.index("## Overdue (") < section.index("**P1**")
+    assert "adoption-order-application) by 2016-06-10: overdue, 66 days overdue" in section
+    assert section.count("Agreed: ") == section.count("- **")
