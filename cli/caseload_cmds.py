@@ -75,7 +75,7 @@ def _cells(row: CaseloadRow) -> list[Any]:
 )
 @click.option(
     "--sort",
-    type=click.Choice(list(projections.CASELOAD_SORTS)),
+    type=click.Choice(projections.CASELOAD_SORT_NAMES),
     default="status",
     show_default=True,
     help="Order: status (most urgent first), child, stage, due, days-in-stage (longest first), actions.",

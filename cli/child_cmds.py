@@ -8,26 +8,65 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-import projections
 from cli.context import friendly, note_looked, resolve_la, settings, with_la
 from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option, purpose_option
 from journeys import CORRECT, RETRACT, today
 
 if TYPE_CHECKING:
-    from journeys import HistoryRow
-    from projections import ChildDetails
+    from journeys import ActionState, ChildView, HistoryRow
 
 
-def _details_lines(details: ChildDetails) -> list[str]:
-    s = details.state
+def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:
+    s = view.state
+    return {
+        "la": view.la,
+        "child": view.child,
+        "as_at": as_at,
+        "known_at": known_at,
+        "plan": s.plan,
+        "plan_since": s.plan_since,
+        "stage": s.stage,
+        "milestones": s.milestones(),
+        "events": view.events,
+        "date_of_birth": s.date_of_birth,
+        "expected_date": s.expected_date,
+        "sibling_group": s.sibling_group,
+        "harder_to_place": list(s.harder_to_place),
+        "periods_of_care": len([p for p in s.periods if p.entered_care]),
+        "adopters": _adopters(view),
+        "periods": [p.as_json() for p in view.periods],
+        "actions": [_action_json(a, as_at) for a in view.actions],
+    }
+
+
+def _adopters(view: ChildView) -> list[str]:
+    return list(dict.fromkeys(a for p in view.periods for a in p.adopters))
+
+
+def _action_json(a: ActionState, as_at: date) -> dict[str, Any]:
+    late = a.days_overdue(as_at)
+    return {
+        "id": a.action_id,
+        "text": a.text,
+        "owner": a.owner,
+        "due": a.due,
+        "status": "overdue" if late else "open",
+        "days_overdue": late,
+        "recorded_at": a.recorded_at,
+        "recorded_by": a.recorded_by,
+    }
+
+
+def _details_lines(view: ChildView) -> list[str]:
+    s = view.state
     born = f"date of birth: {cell(s.date_of_birth)}"
     if s.date_of_birth is None and s.expected_date is not None:
         born = f"expected: {s.expected_date}"
     flags = ", ".join(s.harder_to_place) or "-"
     return [
         f"  {born}    sibling group: {s.sibling_group or '-'}    harder to place: {flags}",
-        f"  adopters: {'; '.join(details.adopters) or '-'}",
+        f"  adopters: {'; '.join(_adopters(view)) or '-'}",
     ]
 
 
@@ -77,18 +116,18 @@ def show(
       journeys show C004 --as-at 2015-06-30 --known-at 2015-07-01 --json
     """
     code = resolve_la(la)
-    details = projections.child_details(settings().app(), code, child, as_at=as_at or today(), known_at=known_at)
+    view = settings().app().show(code, child, as_at=as_at, known_at=known_at)
     note_looked([(code, child)], "show", purpose)
-    data = details.as_json()
+    data = view_json(view, as_at or today(), known_at)
     if as_json:
         echo_json(data)
         return
-    state = details.state
-    click.echo(f"Child {details.child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
-    click.echo(f"  stage: {state.stage}    plan: {state.plan or '-'}    events counted: {details.events}")
-    if details.events == 0:
+    state = view.state
+    click.echo(f"Child {child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
+    click.echo(f"  stage: {state.stage}    plan: {state.plan or '-'}    events counted: {view.events}")
+    if view.events == 0:
         click.echo("  (nothing about this child counts yet: no decision recorded by then, or none in effect by then)")
-    for line in _details_lines(details):
+    for line in _details_lines(view):
         click.echo(line)
     echo_table(["milestone", "date"], [(k.replace("_", " "), v) for k, v in data["milestones"].items()])
     if data["periods"]:
@@ -96,13 +135,13 @@ def show(
         click.echo("Periods of care")
         echo_table(PERIOD_HEADERS, [_period_cells(p) for p in data["periods"]])
     click.echo("")
-    if not details.actions:
+    if not data["actions"]:
         click.echo("No open actions")
         return
     click.echo("Open actions")
     echo_table(
         ["action", "owner", "due", "status", "days overdue", "text"],
-        [(a.action_id, a.owner, a.due, a.status, a.days_overdue, a.text) for a in details.actions],
+        [(a["id"], a["owner"], a["due"], a["status"], a["days_overdue"], a["text"]) for a in data["actions"]],
     )
 
 

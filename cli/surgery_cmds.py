@@ -10,6 +10,7 @@ import click
 
 import journeys
 import projections
+from cli.agenda_print import agenda_markdown
 from cli.context import default_la, friendly, note_looked, resolve_la, settings, with_la
 from cli.explain_output import echo_figures, echo_figures_csv, explain_option
 from cli.output import csv_option, echo_csv, echo_json, echo_table, entry_json, known_phrase
@@ -84,6 +85,9 @@ def _agenda_cells(row: AgendaRow) -> list[Any]:
 )
 @click.option("--owner", metavar="NAME", default=None, help="Only children with an open action owned by NAME.")
 @rules_option
+@click.option(
+    "--markdown", "as_markdown", is_flag=True, help="Print the agenda as Markdown for printing (one section per LA)."
+)
 @json_option
 @csv_option()
 @explain_option
@@ -94,6 +98,7 @@ def surgery_cmd(
     la: str | None,
     owner: str | None,
     rules_file: Path | None,
+    as_markdown: bool,
     as_json: bool,
     as_csv: str | None,
     explain: bool,
@@ -109,6 +114,7 @@ def surgery_cmd(
       journeys surgery --la 825
       journeys surgery --as-at 2016-03-31 --la 825
       journeys surgery --as-at 2016-03-31 --known-at 2016-03-31 --owner "J Smith" --json
+      journeys surgery --la 825 --markdown > agenda.md
     """
     day = as_at or today()
     la = default_la(la)
@@ -117,6 +123,9 @@ def surgery_cmd(
     )
     if as_json:
         echo_json(with_las_visible(result.as_json()))
+        return
+    if as_markdown:
+        click.echo(agenda_markdown(result.rows, day, known_phrase(known_at)), nl=False)
         return
     if as_csv and explain:
         echo_figures_csv((result.explain or {}).values())

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
     from journeys.domain.access_log import AccessRecord
+    from journeys.domain.actions import ActionClosed, ActionState
+    from journeys.domain.care_periods import CarePeriod
     from journeys.domain.errors import (
         CheckpointError,
         ChildNotFound,
@@ -93,6 +95,8 @@ else:
                 "is_truthy",
                 "parse_date",
             ),
+            "journeys.domain.actions": ("ActionClosed", "ActionState"),
+            "journeys.domain.care_periods": ("CarePeriod",),
             "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
@@ -142,7 +146,10 @@ __all__ = [
     "STORE_KEY_FILE_ENV",
     "AccessLogCheck",
     "AccessRecord",
+    "ActionClosed",
+    "ActionState",
     "AgainstReport",
+    "CarePeriod",
     "Checkpoint",
     "CheckpointError",
     "ChildNotFound",

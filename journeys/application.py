@@ -24,6 +24,8 @@ from eventsourcing.persistence import (
 )
 
 from journeys.clock import recording_time
+from journeys.domain.actions import ActionState, open_actions
+from journeys.domain.care_periods import CarePeriod, care_periods
 from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
@@ -58,6 +60,8 @@ class ChildView:
     known_at: datetime | None
     state: ChildState
     events: int
+    periods: tuple[CarePeriod, ...] = ()  # every period of care, the first first
+    actions: tuple[ActionState, ...] = ()  # the open actions (edits applied), by due date
 
 
 @dataclass(frozen=True)
@@ -403,8 +407,20 @@ class JourneysApp(Application[UUID]):
         return found
 
     def show(self, la: str, child: str, *, as_at: date | None = None, known_at: datetime | None = None) -> ChildView:
-        decisions = decisions_at(self.entries(la, child), known_at=known_at, as_at=as_at)
-        return ChildView(la, child, as_at, known_at, replay(decisions), len(decisions))
+        """The child's state, periods of care and open actions on ``as_at`` as known at ``known_at``."""
+        entries = self.entries(la, child)
+        decisions = decisions_at(entries, known_at=known_at, as_at=as_at)
+        state = replay(decisions)
+        return ChildView(
+            la,
+            child,
+            as_at,
+            known_at,
+            state,
+            len(decisions),
+            tuple(care_periods(state)),
+            open_actions(entries, known_at),
+        )
 
     def history(self, la: str, child: str, *, known_at: datetime | None = None) -> list[HistoryRow]:
         """Every event of the child's stream in recording order, each marked superseded when a

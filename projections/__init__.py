@@ -14,16 +14,17 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from projections.bundle_check import BundleCheck, check_bundle
     from projections.bundles import BundleError, BundleOptions, write_bundle
-    from projections.caseload import InvalidCaseloadFilter, caseload
-    from projections.child_details import CarePeriod, ChildDetails, child_details
+    from projections.caseload_names import CASELOAD_SORT_NAMES, CASELOAD_STATUSES
+    from projections.caseload_report import InvalidCaseloadFilter, caseload
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
-    from projections.metrics.caseload import CASELOAD_SORTS, CASELOAD_STATUSES, CaseloadRow
+    from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
     from projections.metrics.unit_costs import CostsError
+    from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
     from projections.reports import (
         cohort,
@@ -48,10 +49,11 @@ else:
         {
             "projections.bundle_check": ("BundleCheck", "check_bundle"),
             "projections.bundles": ("BundleError", "BundleOptions", "write_bundle"),
-            "projections.caseload": ("InvalidCaseloadFilter", "caseload"),
-            "projections.child_details": ("CarePeriod", "ChildDetails", "child_details"),
+            "projections.caseload_report": ("InvalidCaseloadFilter", "caseload"),
+            "projections.one_child": ("ChildDetails", "child_details"),
             "projections.cost_report": ("cost",),
-            "projections.metrics.caseload": ("CASELOAD_SORTS", "CASELOAD_STATUSES", "CaseloadRow"),
+            "projections.caseload_names": ("CASELOAD_SORT_NAMES", "CASELOAD_STATUSES"),
+            "projections.metrics.caseload": ("CASELOAD_SORTS", "CaseloadRow"),
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.unit_costs": ("CostsError",),
@@ -82,6 +84,7 @@ else:
 __all__ = [
     "AGGREGATES",
     "CASELOAD_SORTS",
+    "CASELOAD_SORT_NAMES",
     "CASELOAD_STATUSES",
     "STAGE_AT_CHANGE",
     "Action",
@@ -90,7 +93,6 @@ __all__ = [
     "BundleCheck",
     "BundleError",
     "BundleOptions",
-    "CarePeriod",
     "CaseloadRow",
     "CatchUp",
     "ChildDeadlines",

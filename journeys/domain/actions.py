@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from journeys.domain.errors import ActionNotFound, InvalidEvent, JourneyError
-from journeys.domain.timeline import ACTION_ADDED, ACTION_CANCELLED, ACTION_DONE, ACTION_EDITED, Entry
+from journeys.domain.timeline import ACTION_ADDED, ACTION_CANCELLED, ACTION_DONE, ACTION_EDITED, Entry, known_by
 
 OPEN_ACTION: Final = "open"
 DONE: Final = "done"
@@ -43,6 +43,10 @@ class ActionState:
     state: str = OPEN_ACTION
     edited: int = 0  # how many edits
     note: str | None = None  # what was done, or why it was cancelled
+
+    def days_overdue(self, as_at: date) -> int | None:
+        """Days past its due date on ``as_at`` (None when not yet overdue)."""
+        return (as_at - self.due).days if as_at > self.due else None
 
 
 def action_states(entries: Iterable[Entry]) -> dict[str, ActionState]:
@@ -74,6 +78,12 @@ def action_states(entries: Iterable[Entry]) -> dict[str, ActionState]:
         else:
             found[action_id] = replace(was, state=CANCELLED, note=e.fields.get("reason"))
     return found
+
+
+def open_actions(entries: Iterable[Entry], known_at: datetime | None = None) -> tuple[ActionState, ...]:
+    """The actions recorded by ``known_at`` and not done or cancelled by then, by due date."""
+    found = action_states(known_by(entries, known_at)).values()
+    return tuple(sorted((a for a in found if a.state == OPEN_ACTION), key=lambda a: (a.due, a.action_id)))
 
 
 def open_action(entries: Iterable[Entry], action_id: str, child: str, doing: str) -> ActionState:

@@ -21,9 +21,8 @@ from projections.metrics.surgery import Action, action_status, days_in_stage, op
 
 # A child whose latest period of care has ended (adopted, or left care): no milestone is next.
 CLOSED: Final = "closed"
-# The statuses a caseload row can have, most urgent first, and what `status=` filters on:
-# "on-track" takes in "open" (a step now possible, not yet late), as the agenda's summary does.
-CASELOAD_STATUSES: Final[tuple[str, ...]] = (OVERDUE, DUE_SOON, OPEN, ON_TRACK, CLOSED)
+# What `status=` filters on: "on-track" takes in "open" (a step now possible, not yet late),
+# as the agenda's summary does.
 STATUS_FILTERS: Final[dict[str, frozenset[str]]] = {
     OVERDUE: frozenset({OVERDUE}),
     DUE_SOON: frozenset({DUE_SOON}),

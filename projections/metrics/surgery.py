@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from journeys.domain.actions import OPEN_ACTION, action_states
+from journeys.domain.actions import open_actions as domain_open_actions
 from journeys.domain.milestones import (
     DUE_SOON,
     ON_TRACK,
@@ -28,7 +28,7 @@ from journeys.domain.milestones import (
     most_urgent,
 )
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, Decision, Entry, decisions_at, known_by
+from journeys.domain.timeline import ACTION_ADDED, Decision, Entry, decisions_at
 from journeys.domain.vocabulary import ADOPTION
 from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact
 from projections.metrics.scope import of_las
@@ -189,10 +189,8 @@ def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | 
     """The child's surgery actions recorded by ``known_at`` and not done or cancelled by then,
     with the edits recorded by then, by due date."""
     actions = []
-    for state in action_states(known_by(entries, known_at)).values():
-        if state.state != OPEN_ACTION:
-            continue
-        late = (as_at - state.due).days if as_at > state.due else None
+    for state in domain_open_actions(entries, known_at):
+        late = state.days_overdue(as_at)
         actions.append(
             Action(
                 state.action_id,

@@ -1,6 +1,7 @@
-"""One child in full, as `journeys show` and a child's page show it: details, every period of
-care, the adopters, the milestones and the open actions, from the child's stream on ``as_at``
-as known at ``known_at``."""
+"""One child in full, as a child's page shows it: details, every period of care, the adopters,
+the milestones (with their statuses) and the open actions (overdue or not), from the child's
+stream on ``as_at`` as known at ``known_at``. (`journeys show`, which must start quickly, reads
+the same details without the milestone rules through ``JourneysApp.show``.)"""
 
 from __future__ import annotations
 
@@ -9,40 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from journeys.application import JourneysApp
+from journeys.domain.care_periods import CarePeriod, care_periods
 from journeys.domain.milestones import Milestone, RuleSet, evaluate, load_rules
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import decisions_at
-from projections.metrics.summary import PeriodSummary, summarise_state
 from projections.metrics.surgery import Action, open_actions
-
-
-@dataclass(frozen=True)
-class CarePeriod:
-    """One period of care: its dates, how it ended, and the adopters matched in it."""
-
-    summary: PeriodSummary
-    adopters: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        s = self.summary
-        return {
-            "period": s.period,
-            "entered_care": s.entered_care,
-            "ended": s.ended,
-            "end_kind": s.end_kind,
-            "left_care_reason": s.left_care_reason,
-            "plan": s.plan,
-            "stage": s.stage,
-            "adoption_decision": s.adoption_decision,
-            "placement_order": s.placement_order,
-            "consent": s.consent,
-            "family_finding": s.family_finding,
-            "matched": s.matched,
-            "placed": s.placed,
-            "adoption_order": s.adoption_order,
-            "disruptions": list(s.disruption_dates),
-            "adopters": list(self.adopters),
-        }
 
 
 @dataclass(frozen=True)
@@ -99,13 +71,6 @@ def child_details(
     entries = app.entries(la, child)
     decisions = decisions_at(entries, known_at=known_at, as_at=as_at)
     state = replay(decisions)
-    summaries = summarise_state(la, child, state)
-    periods = []
-    for period, summary in zip(state.periods, summaries, strict=True):
-        matched = [
-            str(d.fields["adopters"]) for d in period.decisions if d.kind == "match" and d.fields.get("adopters")
-        ]
-        periods.append(CarePeriod(summary, tuple(dict.fromkeys(matched))))
     return ChildDetails(
         la,
         child,
@@ -113,7 +78,7 @@ def child_details(
         known_at,
         state,
         len(decisions),
-        periods,
+        care_periods(state),
         evaluate(decisions, as_at, rules or load_rules()),
         open_actions(entries, as_at=as_at, known_at=known_at),
     )
