@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from journeys.ssda903 import read_returns as read_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.verification import VerifyReport
-    from journeys.synthetic.as_903 import write_903
+    from journeys.synthetic.returns_903 import write_903
     from journeys.synthetic.generator import DEFAULT_END
     from journeys.synthetic.generator import generate as generate_journeys
 else:
@@ -96,7 +96,7 @@ else:
             "journeys.progress": ("Progress",),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
-            "journeys.synthetic.as_903": ("write_903",),
+            "journeys.synthetic.returns_903": ("write_903",),
             "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
         },
     )

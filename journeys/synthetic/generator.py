@@ -124,7 +124,8 @@ class _Journeys:
         if track < (0.40 if young else 0.03) and entered - born < 16 * 365:
             self.adoption(c, entered, issued)
             return
-        if track < (0.52 if young else 0.15):
+        # A special guardianship order is made before 18 too (rule 407): none from 16 on.
+        if track < (0.52 if young else 0.15) and entered - born < 16 * 365:
             plan = self.days(480, 0.4)
             c.add(entered + plan, "plan-change", to="special-guardianship")
             code = rng.choice(("E45", "E46", "E47", "E48"))
@@ -137,8 +138,9 @@ class _Journeys:
             if first and again < born + 16 * 365 and rng.random() < 0.08:
                 self.period(c, again, born, first=False)
             return
-        # Long-term care: leaves at 18 (or is still in care at the end of the history).
-        c.add(born + 18 * 365 + 4, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
+        # Long-term care: leaves a few days after the 18th birthday (rule 460: staying put, E17, is
+        # from 18), or is still in care at the end of the history.
+        c.add(_birthday(born, 18) + 4, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
 
     def adoption(self, c: _Child, entered: int, issued: int | None) -> None:
         rng = self.rng
@@ -244,6 +246,15 @@ def generate(
             yield heapq.heappop(pending)[2]
     while pending:
         yield heapq.heappop(pending)[2]
+
+
+def _birthday(born: int, years: int) -> int:
+    """The day (ordinal) of the birthday at ``years`` (29 February: 1 March in other years)."""
+    day = date.fromordinal(born)
+    try:
+        return day.replace(year=day.year + years).toordinal()
+    except ValueError:
+        return date(day.year + years, 3, 1).toordinal()
 
 
 def _wrong_date(rng: random.Random, events: list[tuple[int, str, dict[str, Any]]], i: int, last: int) -> int | None:

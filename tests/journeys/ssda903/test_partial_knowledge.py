@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeys import JourneysApp
-from journeys.synthetic.as_903 import write_903
+from journeys.synthetic import write_903
 from journeys.synthetic.generator import generate
 from tests.helpers import Cli, run_import, timelines
 from tests.yearly_903 import split_by_year

@@ -10,7 +10,7 @@ from pathlib import Path
 from journeys import JourneysApp
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
-from journeys.synthetic.as_903 import corrected, write_903
+from journeys.synthetic import corrected, write_903
 from journeys.synthetic.generator import generate
 from projections import reports
 from tests.helpers import Cli
