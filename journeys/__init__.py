@@ -51,9 +51,9 @@ if TYPE_CHECKING:
     from journeys.ssda903 import read_returns as read_903
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.verification import VerifyReport
-    from journeys.synthetic.returns_903 import write_903
     from journeys.synthetic.generator import DEFAULT_END
     from journeys.synthetic.generator import generate as generate_journeys
+    from journeys.synthetic.returns_903 import write_903
 else:
     __getattr__, __dir__ = lazy_face(
         __name__,

@@ -77,7 +77,7 @@ def main() -> int:
     parser.add_argument("--la", default="E10000002", help="local authority code (ONS form, e.g. E10000002)")
     parser.add_argument("--previous", type=Path, help="folder of the previous year's return (rules comparing years)")
     parser.add_argument(
-        "--all-years", action="store_true", help="FOLDER holds year folders (2016/, ...): check each, with the year before"
+        "--all-years", action="store_true", help="FOLDER holds year folders: each checked with the year before"
     )
     args = parser.parse_args()
     if args.all_years:

@@ -88,8 +88,8 @@ def child_rows(la: str, ref: str, decisions: list[tuple[date, str, dict[str, Any
     """The 903 rows of one child's corrected decisions."""
     born = next((date.fromisoformat(f["date_of_birth"]) for _, k, f in decisions if k == "child-details"), None)
     sex = "12"[draw(ref, "sex", 2)]
-    header = {"CHILD": ref, "SEX": sex, "DOB": date_903(born), "ETHNIC": ETHNICITIES[draw(ref, "ethnic", len(ETHNICITIES))],
-              "MOTHER": "0" if sex == "2" else ""}  # fmt: skip
+    ethnic = ETHNICITIES[draw(ref, "ethnic", len(ETHNICITIES))]
+    header = {"CHILD": ref, "SEX": sex, "DOB": date_903(born), "ETHNIC": ethnic, "MOTHER": "0" if sex == "2" else ""}
     rows = ChildRows(la, ref, born, header)
     changes: dict[date, _Change] = {}
     adm: date | None = None

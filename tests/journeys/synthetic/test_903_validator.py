@@ -9,7 +9,6 @@ provider list) do not run; docs/ssda903.md lists them.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +35,7 @@ def test_every_collection_year_from_2013_14_on_is_written_for_every_la(
     reports: dict[tuple[str, int], dict[str, Any]],
 ) -> None:
     for la in LAS:
-        assert {year for l, year in reports if l == la} >= set(range(2014, 2025))
+        assert {year for where, year in reports if where == la} >= set(range(2014, 2025))
 
 
 def test_the_validator_reports_no_error_on_any_year_s_return(reports: dict[tuple[str, int], dict[str, Any]]) -> None:
