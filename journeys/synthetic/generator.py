@@ -124,12 +124,14 @@ class _Journeys:
         if track < (0.40 if young else 0.03) and entered - born < 16 * 365:
             self.adoption(c, entered, issued)
             return
-        # A special guardianship order is made before 18 too (rule 407): none from 16 on.
-        if track < (0.52 if young else 0.15) and entered - born < 16 * 365:
+        if track < (0.52 if young else 0.15):
             plan = self.days(480, 0.4)
             c.add(entered + plan, "plan-change", to="special-guardianship")
             code = rng.choice(("E45", "E46", "E47", "E48"))
-            c.add(entered + plan + self.days(150, 0.4), "left-care", reason_code=code)
+            left = entered + plan + self.days(150, 0.4)
+            # A special guardianship order is made before 18 (rule 407): a child who turns 18 first
+            # leaves care at 18 for another reason (E8).
+            c.add(left, "left-care", reason_code=code if left < _birthday(born, 18) else "E8")
             return
         if track < 0.85:
             code = rng.choices(("E4A", "E13", "E4B", "E41"), weights=(6, 2, 1, 1))[0]
