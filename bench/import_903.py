@@ -3,8 +3,9 @@ process, whose own peak resident memory (VmHWM) is what is measured.
 
     python -m bench.import_903 FOLDER STORE     # prints {"rows": R, "events": E, "seconds": S, "peak_rss_mb": M}
 
-The return is `journeys generate --format 903` of that many children (one LA, one return
-holding the whole history). The import reads every table to its end first, keeping the rows
+The return is the history `journeys generate --format 903` writes for that many children, as one
+return of one LA holding the whole history (`write_903(..., whole_history=True)`; the generator
+itself writes one return per collection year). The import reads every table to its end first, keeping the rows
 on disk sorted by child, then imports the children a chunk at a time: its memory should not
 grow with the size of the return.
 """
@@ -31,7 +32,7 @@ GOAL = 2.0  # the larger return's peak memory below twice the smaller one's
 
 def write_return(out: Path, children: int) -> Path:
     """A generated return of ``children`` children of one LA; the folder to import."""
-    write_903(generate_journeys(children, SEED, las=1), out, DEFAULT_END.year)
+    write_903(generate_journeys(children, SEED, las=1), out, DEFAULT_END.year, whole_history=True)
     return out / LA
 
 

@@ -28,7 +28,7 @@ from cli.output import echo_json
     type=click.Choice(["jsonl", "903"]),
     default="jsonl",
     show_default=True,
-    help="jsonl for `journeys load`; 903 for SSDA903 CSV tables in OUT/<la>/<year>/ for `journeys import-903`.",
+    help="jsonl for `journeys load`; 903 for SSDA903 returns, OUT/<la>/<year>/ for each collection year.",
 )
 @click.option(
     "--las", type=click.IntRange(min=1, max=100), default=1, show_default=True, help="Local authorities to spread over."
@@ -41,9 +41,10 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
     Most children go home, to special guardians or stay in care; a minority are adopted,
     with plan reversals, disruptions, late keying and corrections at realistic rates. The
     file loads with nothing rejected. The same --children, --seed and --las always give
-    the same file. With --format 903 the same history is written as SSDA903 tables, one
-    return per local authority holding the whole history (events 903 does not hold, such
-    as family-finding and reviews, are left out).
+    the same file. With --format 903 the same history is written as SSDA903 returns, one
+    per local authority and collection year (OUT/<la>/<year>/, the year ending 31 March),
+    which the reference validator accepts (events 903 does not hold, such as family-finding
+    and reviews, are left out).
 
     \b
     Example:
@@ -59,14 +60,17 @@ def generate(children: int, seed: int, out: Path, fmt: str, las: int, as_json: b
             raise click.BadParameter(
                 f"{str(out)!r} is a file: --format 903 writes a folder of tables", param_hint="--out"
             )
-        # The return the generated history is filed as (the year ending 31 March).
+        # The last collection year written (the year ending 31 March): the one the history ends in.
         return_year = journeys.DEFAULT_END.year
         rows = journeys.write_903(journeys.generate_journeys(children, seed, las=las), out, return_year)
         if as_json:
             echo_json({"out": str(out), "children": children, "las": las, "seed": seed, "rows": rows})
         else:
             tables = ", ".join(f"{n} {name}" for name, n in rows.items())
-            click.echo(f"wrote SSDA903 tables for {children} children in {las} local authorities to {out}: {tables}")
+            click.echo(
+                f"wrote SSDA903 returns (one per LA and collection year) for {children} children in {las} "
+                f"local authorities to {out}: {tables}"
+            )
         return
     if out.is_dir():
         raise click.BadParameter(f"{str(out)!r} is a folder: give a file name for the JSONL", param_hint="--out")

@@ -62,9 +62,9 @@ if TYPE_CHECKING:
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.store_key import MAKE_KEY, STORE_KEY_ENV, STORE_KEY_FILE_ENV, store_key
     from journeys.storage.verification import VerifyReport
-    from journeys.synthetic.as_903 import write_903
     from journeys.synthetic.generator import DEFAULT_END
     from journeys.synthetic.generator import generate as generate_journeys
+    from journeys.synthetic.returns_903 import write_903
 else:
     __getattr__, __dir__ = lazy_face(
         __name__,
@@ -118,7 +118,7 @@ else:
             "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.storage.store_key": ("MAKE_KEY", "STORE_KEY_ENV", "STORE_KEY_FILE_ENV", "store_key"),
-            "journeys.synthetic.as_903": ("write_903",),
+            "journeys.synthetic.returns_903": ("write_903",),
             "journeys.synthetic.generator": ("DEFAULT_END", "generate as generate_journeys"),
         },
     )

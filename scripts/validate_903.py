@@ -7,8 +7,13 @@ tables of the return of YEAR (the year ending 31 March) and prints JSON::
     {"year": 2016, "ruleset": "lac2022_23", "tables": [...], "skipped": [...], "failed": [...],
      "errors": [{"rule": "514", "table": "AD1", "row": 0, "child": "C1", "message": "..."}]}
 
+With ``--previous`` the previous year's return is read too, for the rules that compare the two.
+With ``--all-years`` FOLDER is a folder of year folders: each year is checked with the year before
+it, and the output is the list of the years' reports.
+
 Example:
-    .venv-903/bin/python scripts/validate_903.py OUT/825/2016 --year 2016 --la E10000002
+    .venv-903/bin/python scripts/validate_903.py OUT/825/2016 --year 2016 --la E06000060 --previous OUT/825/2015
+    .venv-903/bin/python scripts/validate_903.py OUT/825 --all-years --la E06000060
 """
 
 from __future__ import annotations
@@ -33,15 +38,19 @@ def ruleset_for(year: int) -> str:
     return packs[0] if wanted < packs[0] else packs[-1]
 
 
-def validate(folder: Path, year: int, la: str) -> dict[str, object]:
-    logging.disable(logging.CRITICAL)
-    from lac_validator.lac_validator import LacValidator
-
-    files = [
-        {"name": p.name, "file_content": p.read_bytes(), "description": "This year"}
+def _files(folder: Path, description: str) -> list[dict[str, object]]:
+    return [
+        {"name": p.name, "file_content": p.read_bytes(), "description": description}
         for p in sorted(folder.glob("*.csv"))
         if len(p.read_bytes().splitlines()) > 1  # a table with no rows is a table not sent
     ]
+
+
+def validate(folder: Path, year: int, la: str, previous: Path | None = None) -> dict[str, object]:
+    logging.disable(logging.CRITICAL)
+    from lac_validator.lac_validator import LacValidator
+
+    files = _files(folder, "This year") + (_files(previous, "Prev year") if previous else [])
     ruleset = ruleset_for(year)
     registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
     v = LacValidator(metadata={"collectionYear": str(year), "localAuthority": la}, files=files, registry=registry)
@@ -64,13 +73,33 @@ def validate(folder: Path, year: int, la: str) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="folder of one return's 903 CSV tables")
-    parser.add_argument("--year", type=int, required=True, help="collection year, the year ending 31 March")
+    parser.add_argument("--year", type=int, help="collection year, the year ending 31 March (not with --all-years)")
     parser.add_argument("--la", default="E10000002", help="local authority code (ONS form, e.g. E10000002)")
+    parser.add_argument("--previous", type=Path, help="folder of the previous year's return (rules comparing years)")
+    parser.add_argument(
+        "--all-years", action="store_true", help="FOLDER holds year folders: each checked with the year before"
+    )
     args = parser.parse_args()
-    if not args.folder.is_dir():
-        print(f"Error: {args.folder} is not a folder: give the folder of one return's CSV tables", file=sys.stderr)
+    if args.all_years:
+        if not args.folder.is_dir():
+            print(f"Error: {args.folder} is not a folder: give a folder of year folders", file=sys.stderr)
+            return 2
+        years = sorted(int(p.name) for p in args.folder.iterdir() if p.is_dir() and p.name.isdigit())
+        reports = []
+        for year in years:
+            before = args.folder / str(year - 1)
+            reports.append(validate(args.folder / str(year), year, args.la, before if before.is_dir() else None))
+        json.dump(reports, sys.stdout, indent=1)
+        print()
+        return 0
+    if args.year is None:
+        print("Error: give --year (the collection year of FOLDER), or --all-years", file=sys.stderr)
         return 2
-    json.dump(validate(args.folder, args.year, args.la), sys.stdout, indent=1)
+    for folder in (args.folder, args.previous):
+        if folder is not None and not folder.is_dir():
+            print(f"Error: {folder} is not a folder: give the folder of one return's CSV tables", file=sys.stderr)
+            return 2
+    json.dump(validate(args.folder, args.year, args.la, args.previous), sys.stdout, indent=1)
     print()
     return 0
 

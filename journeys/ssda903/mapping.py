@@ -227,7 +227,7 @@ def _decisions(walk: _EpisodeWalk, decisions: list[AdoptionDecision], good: set[
                 d.row,
                 "DATE_PLACED",
                 f"overlapping decisions: the decision of {d.placed} starts while the decision of "
-                f"{previous.placed} ({previous.row.where}) {still}",
+                f"{previous.placed} ({previous.row.where}) {still} (rule 579)",
             )
             continue
         previous = d

@@ -1,41 +1,53 @@
-"""The synthetic journeys as SSDA903 tables (Header, Episodes, AD1, PlacedAdoption).
+"""The synthetic journeys as SSDA903 rows (Header, Episodes, AD1, PlacedAdoption), the whole history.
 
 Takes the JSONL objects of :func:`journeys.synthetic.generator.generate`, applies their corrections
-(903 holds only the corrected truth), turns them into 903 rows and writes (through
-:mod:`journeys.ssda903.write`) for each local authority one return holding the whole history
-(a cumulative extract rather than one file per year), in the folder ``OUT/<la>/<year>/`` that
-``journeys import-903 OUT/<la> --la <la>`` reads.
+(903 holds only the corrected truth) and turns each child's decisions into 903 rows spanning the
+whole history; :mod:`journeys.synthetic.returns_903` cuts them into one return per collection year.
 
 Episodes follow the mapping of ``docs/ssda903.md`` backwards: entering care starts an
-episode (RNE S); a court placement order changes the legal status to E1 (RNE L); a child
-placed with its foster carers first moves to those carers (RNE P) and is then placed with
-them (A5, or A3 under consent; RNE T); a placement with new adopters is A6 (A4) with RNE P;
-a disruption moves the child back to foster care (U1, RNE P); the adoption order ends the
-last episode with E11 and leaving care with its reason code. Events 903 does not hold
-(proceedings, family-finding, reviews, plan changes that never left an adoption decision)
-are not written. AD1 holds one match per child (the last), so a disrupted child's first
-match is not in the tables.
+episode (RNE S); an emergency protection order (LS L2) becomes an interim care order (C2, RNE L)
+after a week, as EPOs last at most 21 days (validator rule 362); a court placement order changes
+the legal status to E1 (RNE L); a child placed with its foster carers first moves to those carers
+(RNE P) and is then placed with them (A5, or A3 under consent; RNE T); a placement with new
+adopters is A6 (A4) with RNE P; a disruption moves the child back to foster care (U1, RNE P); the
+adoption order ends the last episode with E11 and leaving care with its reason code. An episode
+that ends in a change of placement gives the reason (REASON_PLACE_CHANGE: CARPL, the care plan;
+CREQO for a disruption). Every episode has the child's home postcode, the placement's postcode,
+provider (PR1, the LA's own) and URN (synthetic values: :mod:`journeys.synthetic.places`); a new
+carer is at another postcode. Header gives SEX and ETHNIC drawn from the
+child reference, MOTHER 0 for a girl (rule 393). Events 903 does not hold (proceedings, family-finding, reviews, plan
+changes that never left an adoption decision) are not written. AD1 holds one match per child (the
+last), with the adopters: one adopter in eight is single (NB_ADOPTR 1, F1, L0), the others a
+couple (2, MF, L11 or L3); FOSTER_CARE is 1 when the child is adopted by its foster carers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
 from journeys.domain.vocabulary import KIND_RANK
-from journeys.ssda903.codes import AD1, EPISODES, HEADER, PLACED_FOR_ADOPTION, TABLES
-from journeys.ssda903.write import date_903, write_return
+from journeys.ssda903.write import date_903
+from journeys.synthetic.places import ADOPTION, FOSTERING, draw, postcodes, urn
+
+EPO, ICO = "L2", "C2"
+EPO_DAYS = 7  # an emergency protection order is followed by an interim care order after a week
+ETHNICITIES = ("WBRI", "WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "MOTH", "ABAN", "BAFR", "BCRB")
 
 
 @dataclass
-class _Tables:
-    header: list[dict[str, str]] = field(default_factory=list)
-    episodes: list[dict[str, str]] = field(default_factory=list)
-    ad1: list[dict[str, str]] = field(default_factory=list)
-    placed: list[dict[str, str]] = field(default_factory=list)
+class ChildRows:
+    """One child's 903 rows over the whole history (dates as ``date``; cells as text)."""
+
+    la: str
+    ref: str
+    born: date | None
+    header: dict[str, str]
+    episodes: list[dict[str, Any]] = field(default_factory=list)  # DECOM / DEC as date
+    placed: list[dict[str, Any]] = field(default_factory=list)  # DATE_PLACED / DATE_PLACED_CEASED as date
+    ad1: dict[str, str] | None = None  # the adoption's AD1 row (the episode ending E11 holds its date)
 
 
 @dataclass
@@ -47,6 +59,7 @@ class _Change:
     new_carer: bool = False
     start: bool = False
     end: str | None = None  # REC
+    reason: str = "CARPL"  # the reason for the placement change that ends the episode before
 
 
 def corrected(lines: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tuple[date, str, dict[str, Any]]]]:
@@ -71,12 +84,17 @@ def corrected(lines: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tup
     return children
 
 
-def _child(tables: _Tables, ref: str, decisions: list[tuple[date, str, dict[str, Any]]]) -> None:
+def child_rows(la: str, ref: str, decisions: list[tuple[date, str, dict[str, Any]]]) -> ChildRows:
+    """The 903 rows of one child's corrected decisions."""
     born = next((date.fromisoformat(f["date_of_birth"]) for _, k, f in decisions if k == "child-details"), None)
-    tables.header.append({"CHILD": ref, "SEX": "1", "DOB": date_903(born), "ETHNIC": "WBRI"})
+    sex = "12"[draw(ref, "sex", 2)]
+    ethnic = ETHNICITIES[draw(ref, "ethnic", len(ETHNICITIES))]
+    header = {"CHILD": ref, "SEX": sex, "DOB": date_903(born), "ETHNIC": ethnic, "MOTHER": "0" if sex == "2" else ""}
+    rows = ChildRows(la, ref, born, header)
     changes: dict[date, _Change] = {}
     adm: date | None = None
     match: date | None = None
+    with_carers = False
     for on, kind, fields in decisions:
         change = changes.setdefault(on, _Change())
         if kind == "entered-care":
@@ -84,9 +102,9 @@ def _child(tables: _Tables, ref: str, decisions: list[tuple[date, str, dict[str,
         elif kind == "placement-order" and fields.get("authority", "placement-order") == "placement-order":
             change.ls = "E1"
         elif kind == "placed":
-            court = any(k == "placement-order" and f.get("authority", "placement-order") == "placement-order"
-                        and d <= on for d, k, f in decisions)  # fmt: skip
-            if fields.get("with_foster_carers"):
+            court = _court_order(decisions, on)
+            with_carers = bool(fields.get("with_foster_carers"))
+            if with_carers:
                 change.place = "A5" if court else "A3"
                 since = fields.get("carers_since")
                 if since:
@@ -95,33 +113,57 @@ def _child(tables: _Tables, ref: str, decisions: list[tuple[date, str, dict[str,
             else:
                 change.place, change.new_carer = ("A6" if court else "A4"), True
         elif kind == "disruption":
-            change.place, change.new_carer = "U1", True
+            change.place, change.new_carer, change.reason = "U1", True, "CREQO"
         elif kind in ("adoption-order", "left-care"):
             change.end = "E11" if kind == "adoption-order" else fields.get("reason_code") or "E8"
         elif kind == "adoption-decision":
             adm = on
-            tables.placed.append({"CHILD": ref, "DOB": date_903(born), "DATE_PLACED": date_903(on)})
-        elif kind == "plan-change" and fields.get("reason") and tables.placed and tables.placed[-1]["CHILD"] == ref:
-            if not tables.placed[-1].get("DATE_PLACED_CEASED"):
-                tables.placed[-1].update(DATE_PLACED_CEASED=date_903(on), REASON_PLACED_CEASED=str(fields["reason"]))
+            rows.placed.append({"CHILD": ref, "DOB": date_903(born), "DATE_PLACED": on})
+        elif kind == "plan-change" and fields.get("reason") and rows.placed:
+            if rows.placed[-1].get("DATE_PLACED_CEASED") is None:
+                rows.placed[-1].update(DATE_PLACED_CEASED=on, REASON_PLACED_CEASED=str(fields["reason"]))
+                if _court_order(decisions, on):
+                    change.ls = "C2"  # the placement order is revoked: a care order again (rule 553)
         elif kind == "match":
             match = on
-    if match is not None and adm is not None:
-        tables.ad1.append({"CHILD": ref, "DOB": date_903(born), "DATE_INT": date_903(adm),
-                           "DATE_MATCH": date_903(match), "FOSTER_CARE": "0",
-                           "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"})  # fmt: skip
-    _episodes(tables, ref, changes)
+    _episodes(rows, changes)
+    if match is not None and adm is not None and any(e.get("REC") == "E11" for e in rows.episodes):
+        single = draw(ref, "adopters", 8) == 0
+        couple = ("2", "MF", "L11") if draw(ref, "couple", 4) else ("2", "MF", "L3")
+        number, sexes, status = ("1", "F1", "L0") if single else couple
+        rows.ad1 = {"CHILD": ref, "DOB": date_903(born), "DATE_INT": date_903(adm), "DATE_MATCH": date_903(match),
+                    "FOSTER_CARE": "1" if with_carers else "0", "NB_ADOPTR": number, "SEX_ADOPTR": sexes,
+                    "LS_ADOPTR": status}  # fmt: skip
+    return rows
 
 
-def _episodes(tables: _Tables, ref: str, changes: dict[date, _Change]) -> None:
-    current: dict[str, str] | None = None
-    ls, place = "C1", "U1"
+def _court_order(decisions: list[tuple[date, str, dict[str, Any]]], on: date) -> bool:
+    """Whether the court made a placement order by ``on``."""
+    return any(k == "placement-order" and f.get("authority", "placement-order") == "placement-order" and d <= on
+               for d, k, f in decisions)  # fmt: skip
+
+
+def _with_ico(changes: dict[date, _Change]) -> None:
+    """An EPO at the start of care becomes an interim care order a week later (unless care ended)."""
+    for on, change in list(changes.items()):
+        if change.start and change.ls == EPO:
+            later = changes.setdefault(on + timedelta(days=EPO_DAYS), _Change())
+            later.ls = later.ls or ICO
+
+
+def _episodes(rows: ChildRows, changes: dict[date, _Change]) -> None:
+    _with_ico(changes)
+    places = postcodes(rows.la)
+    home = draw(rows.ref, "home", len(places))
+    current: dict[str, Any] | None = None
+    ls, place, carer = "C1", "U1", 0
     for on in sorted(changes):
         change = changes[on]
         if current is None and not change.start:
-            continue  # a change outside care (none in synthetic data) has no episode
+            continue  # a change outside care has no episode
         if change.start:
             ls, place, rne = change.ls or "C1", change.place or "U1", "S"
+            carer += 1
         else:
             legal = change.ls is not None and change.ls != ls
             moved = change.place is not None and change.place != place
@@ -131,28 +173,21 @@ def _episodes(tables: _Tables, ref: str, changes: dict[date, _Change]) -> None:
                 rne = "L"
             elif change.new_carer:
                 rne = "B" if legal else "P"
+                carer += 1
             else:
                 rne = "U" if legal else "T"
             ls, place = change.ls or ls, change.place or place
         if rne:
             if current is not None:
-                current.update(DEC=date_903(on), REC="X1")
-            current = {"CHILD": ref, "DECOM": date_903(on), "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
-                       "PLACE_PROVIDER": "PR1"}  # fmt: skip
-            tables.episodes.append(current)
+                current.update(DEC=on, REC="X1")
+                if rne != "L":
+                    current["REASON_PLACE_CHANGE"] = change.reason
+            adopters = place in ("A4", "A6")
+            current = {"CHILD": rows.ref, "DECOM": on, "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
+                       "PLACE_PROVIDER": "PR1", "HOME_POST": places[home],
+                       "PL_POST": places[(home + 1 + carer % (len(places) - 1)) % len(places)],
+                       "URN": urn(rows.la, ADOPTION if adopters else FOSTERING)}  # fmt: skip
+            rows.episodes.append(current)
         if change.end and current is not None:
-            current.update(DEC=date_903(on), REC=change.end)
+            current.update(DEC=on, REC=change.end)
             current = None
-
-
-def write_903(lines: Iterable[dict[str, Any]], out: Path, year: int) -> dict[str, int]:
-    """Write ``out/<la>/<year>/{header,episodes,ad1,placed_for_adoption}.csv``; rows per table."""
-    tables: dict[str, _Tables] = {}
-    for (la, ref), decisions in corrected(lines).items():
-        _child(tables.setdefault(la, _Tables()), ref, decisions)
-    counts = dict.fromkeys(TABLES, 0)
-    for la, t in tables.items():
-        rows = {HEADER: t.header, EPISODES: t.episodes, AD1: t.ad1, PLACED_FOR_ADOPTION: t.placed}
-        for table, written in write_return(out, la, year, rows).items():
-            counts[table] += written
-    return counts

@@ -128,7 +128,10 @@ class _Journeys:
             plan = self.days(480, 0.4)
             c.add(entered + plan, "plan-change", to="special-guardianship")
             code = rng.choice(("E45", "E46", "E47", "E48"))
-            c.add(entered + plan + self.days(150, 0.4), "left-care", reason_code=code)
+            left = entered + plan + self.days(150, 0.4)
+            # A special guardianship order is made before 18 (rule 407): a child who turns 18 first
+            # leaves care at 18 for another reason (E8).
+            c.add(left, "left-care", reason_code=code if left < _birthday(born, 18) else "E8")
             return
         if track < 0.85:
             code = rng.choices(("E4A", "E13", "E4B", "E41"), weights=(6, 2, 1, 1))[0]
@@ -137,8 +140,9 @@ class _Journeys:
             if first and again < born + 16 * 365 and rng.random() < 0.08:
                 self.period(c, again, born, first=False)
             return
-        # Long-term care: leaves at 18 (or is still in care at the end of the history).
-        c.add(born + 18 * 365 + 4, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
+        # Long-term care: leaves a few days after the 18th birthday (rule 460: staying put, E17, is
+        # from 18), or is still in care at the end of the history.
+        c.add(_birthday(born, 18) + 4, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
 
     def adoption(self, c: _Child, entered: int, issued: int | None) -> None:
         rng = self.rng
@@ -244,6 +248,15 @@ def generate(
             yield heapq.heappop(pending)[2]
     while pending:
         yield heapq.heappop(pending)[2]
+
+
+def _birthday(born: int, years: int) -> int:
+    """The day (ordinal) of the birthday at ``years`` (29 February: 1 March in other years)."""
+    day = date.fromordinal(born)
+    try:
+        return day.replace(year=day.year + years).toordinal()
+    except ValueError:
+        return date(day.year + years, 3, 1).toordinal()
 
 
 def _wrong_date(rng: random.Random, events: list[tuple[int, str, dict[str, Any]]], i: int, last: int) -> int | None:

@@ -25,7 +25,7 @@ def as_json(report: Any) -> str:
 
 @pytest.fixture
 def loaded(app: JourneysApp) -> JourneysApp:
-    lines = [json.dumps(line) for line in generate(300, 41, las=2)]
+    lines = [json.dumps(line) for line in generate(300, 42, las=2)]
     assert not load_lines(app, read_lines(lines, None), recorded_by="test", source_name="test").rejected
     return app
 

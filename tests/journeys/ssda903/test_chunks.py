@@ -12,7 +12,7 @@ import pytest
 from journeys import JourneysApp
 from journeys.loading import export_lines
 from journeys.ssda903 import import_903, read_returns
-from journeys.synthetic.as_903 import write_903
+from journeys.synthetic import write_903
 from journeys.synthetic.generator import generate
 from tests.helpers import FAKE, RETURNS, fake_return
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from journeys import JourneysApp
 from journeys.ssda903 import ImportReport, ReturnError, import_903
-from journeys.synthetic.as_903 import write_903
+from journeys.synthetic import write_903
 from journeys.synthetic.generator import generate
 from tests.helpers import POSTGRES_URL, event_count, postgres_schema_url
 

@@ -1,7 +1,7 @@
 """What one return alone knows: a start of care it does not hold is on or before its first episode.
 
-Returns are split by collection year (tests/yearly_903.py) from a generated history, as a local
-authority holds them: one folder per year.
+The yearly returns are the generator's own (`journeys generate --format 903`), as a local authority
+holds them: one folder per collection year.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeys import JourneysApp
-from journeys.synthetic.as_903 import write_903
+from journeys.synthetic import write_903
 from journeys.synthetic.generator import generate
 from tests.helpers import Cli, run_import, timelines
-from tests.yearly_903 import split_by_year
 
 HEADS = {
     "header": "CHILD,SEX,DOB,ETHNIC",
@@ -90,9 +89,9 @@ def test_a_return_without_the_start_of_care_keeps_the_earlier_decision_and_match
 def yearly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated history of 2,000 children, written as one return per collection year."""
     root = tmp_path_factory.mktemp("yearly")
-    write_903(generate(children=2000, seed=3, las=1), root / "whole", 2024)
-    split_by_year(root / "whole" / "825" / "2024", root / "903")
-    return root / "903"
+    write_903(generate(children=2000, seed=3, las=1), root / "903", 2024)
+    assert sorted(p.name for p in (root / "903" / "825").iterdir()) == [str(y) for y in range(2011, 2025)]
+    return root / "903" / "825"
 
 
 def _without_carers_since(timeline: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -171,10 +170,9 @@ def test_years_oldest_first_give_the_journeys_and_reports_of_all_years_at_once(
 def small_yearly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], dict[str, Any]]:
     """A smaller generated history as yearly returns, and its journeys and reports all at once."""
     root = tmp_path_factory.mktemp("small")
-    write_903(generate(children=300, seed=5, las=1), root / "whole", 2024)
-    split_by_year(root / "whole" / "825" / "2024", root / "903")
-    journeys = _imported(root / "all.db", [root / "903"])
-    return root / "903", journeys, _reports(str(root / "all.db"), scorecard=False)
+    write_903(generate(children=300, seed=5, las=1), root / "903", 2024)
+    journeys = _imported(root / "all.db", [root / "903" / "825"])
+    return root / "903" / "825", journeys, _reports(str(root / "all.db"), scorecard=False)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

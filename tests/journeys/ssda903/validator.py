@@ -4,6 +4,9 @@
 validator`` builds; a stamp names the version installed) and skips the test, with the reason,
 only when the package cannot be installed (no network). ``run_validator(folder, year, la)``
 runs scripts/validate_903.py with it and returns its JSON report.
+
+``make validator`` (run by ``.ci/run`` before the tests) builds it beforehand, so the tests that use
+it run in CI rather than skip.
 """
 
 from __future__ import annotations
@@ -36,10 +39,12 @@ def validator_python() -> Path:
     return python
 
 
-def run_validator(folder: Path, year: int, la: str = "E10000002") -> dict[str, Any]:
-    """The reference validator's report on the return in ``folder`` (one collection year)."""
+def run_validator(folder: Path, year: int, la: str = "E10000002", previous: Path | None = None) -> dict[str, Any]:
+    """The reference validator's report on the return in ``folder`` (one collection year), read with
+    the previous year's return in ``previous`` where given (for the rules that compare years)."""
+    extra = ["--previous", str(previous)] if previous is not None else []
     done = subprocess.run(
-        [str(validator_python()), str(RUNNER), str(folder), "--year", str(year), "--la", la],
+        [str(validator_python()), str(RUNNER), str(folder), "--year", str(year), "--la", la, *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -47,3 +52,16 @@ def run_validator(folder: Path, year: int, la: str = "E10000002") -> dict[str, A
     assert done.returncode == 0, done.stderr[-2000:]
     report: dict[str, Any] = json.loads(done.stdout)
     return report
+
+
+def run_validator_years(folder: Path, la: str = "E10000002") -> dict[int, dict[str, Any]]:
+    """The reference validator's report on each return in ``folder`` (a folder of year folders),
+    each read with the year before it (one process for all years)."""
+    done = subprocess.run(
+        [str(validator_python()), str(RUNNER), str(folder), "--all-years", "--la", la],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {int(report["year"]): report for report in json.loads(done.stdout)}

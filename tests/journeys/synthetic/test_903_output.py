@@ -10,7 +10,7 @@ from pathlib import Path
 from journeys import JourneysApp
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
-from journeys.synthetic.as_903 import corrected, write_903
+from journeys.synthetic import corrected, write_903
 from journeys.synthetic.generator import generate
 from projections import reports
 from tests.helpers import Cli
@@ -62,13 +62,16 @@ def test_corrections_are_applied_before_the_tables_are_written() -> None:
         assert (date.fromisoformat(target["on"]), target["event"]) not in [(on, kind) for on, kind, _ in decisions]
 
 
-def test_generate_writes_903_tables_per_local_authority(run: Cli, tmp_path: Path) -> None:
+def test_generate_writes_903_returns_per_local_authority_and_year(run: Cli, tmp_path: Path) -> None:
     out = tmp_path / "tables"
     result = run("generate", "--children", "40", "--seed", "2", "--las", "2", "--format", "903", "--out", str(out))
     assert result.exit_code == 0, result.output
     for la in ("825", "928"):
-        names = sorted(p.name for p in (out / la / "2024").iterdir())
-        assert names == ["ad1.csv", "episodes.csv", "header.csv", "placed_for_adoption.csv"]
+        years = sorted(int(p.name) for p in (out / la).iterdir())
+        assert years == list(range(years[0], 2025)) and len(years) > 5  # one return per collection year
+        for year in years:
+            names = sorted(p.name for p in (out / la / str(year)).iterdir())
+            assert names == ["ad1.csv", "episodes.csv", "header.csv", "placed_for_adoption.csv"]
 
 
 def test_generate_refuses_a_file_for_903_and_a_folder_for_jsonl(run: Cli, tmp_path: Path) -> None:
