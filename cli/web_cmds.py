@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cli.context import friendly, settings
-from cli.params import as_at_option, known_at_option
+from cli.params import as_at_option, known_at_option, purpose_option
 
 
 @click.command()
@@ -56,10 +56,14 @@ def serve(host: str, port: int) -> None:
 @known_at_option
 @click.option("--la", metavar="CODE", default=None, help="Only this local authority (default: every one).")
 @click.option("--period", metavar="YYYY-YY", default=None, help="The scorecard's and stages' financial years.")
+@purpose_option
 @friendly
-def report(folder: Path, as_at: date | None, known_at: datetime | None, la: str | None, period: str | None) -> None:
+def report(
+    folder: Path, as_at: date | None, known_at: datetime | None, la: str | None, period: str | None, purpose: str | None
+) -> None:
     """Write the web pages as static HTML into DIR: caseload (index.html), agenda, reports, a
-    page per child and per figure, charts and assets included; open index.html from disk.
+    page per child and per figure, charts and assets included; open index.html from disk. Every
+    child written is recorded in the access log (with --purpose), as `show` records one.
 
     \b
     Example:
@@ -74,7 +78,13 @@ def report(folder: Path, as_at: date | None, known_at: datetime | None, la: str 
     s = settings()
     quiet = s.quiet
     written = web.write_report(
-        s.app(), folder, query, period=period, progress=None if quiet else lambda t: click.echo(f"  {t}", err=True)
+        s.app(),
+        folder,
+        query,
+        period=period,
+        progress=None if quiet else lambda t: click.echo(f"  {t}", err=True),
+        user=s.recorded_by,
+        purpose=purpose,
     )
     click.echo(f"Wrote {written.pages} pages ({written.children} children, {written.figures} figures): {written.index}")
 

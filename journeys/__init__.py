@@ -14,7 +14,7 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from journeys.application import ChildView, HistoryRow, JourneysApp
     from journeys.clock import today
-    from journeys.domain.access_log import AccessRecord
+    from journeys.domain.access_log import AccessRecord, checked_purpose
     from journeys.domain.actions import ActionClosed, ActionState
     from journeys.domain.care_periods import CarePeriod
     from journeys.domain.errors import (
@@ -73,7 +73,7 @@ else:
             "journeys.storage.verification": ("VerifyReport",),
             "journeys.clock": ("today",),
             "journeys.la_access": ("access_grants", "grant_access", "refuse_single_user", "revoke_access"),
-            "journeys.domain.access_log": ("AccessRecord",),
+            "journeys.domain.access_log": ("AccessRecord", "checked_purpose"),
             "journeys.domain.errors": (
                 "CheckpointError",
                 "ChildNotFound",
@@ -182,6 +182,7 @@ __all__ = [
     "check_access_log",
     "check_la",
     "check_user",
+    "checked_purpose",
     "child_reference",
     "decrypt_store",
     "encrypt_store",

@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 import projections
-from journeys import ChildNotFound, JourneyError, parse_date
+from journeys import ChildNotFound, JourneyError, note_access, parse_date
 from web import assets, csrf, render, report_pages
 from web.child_page import child_data
 from web.links import Links
@@ -97,6 +97,13 @@ class Site:
 
         return endpoint
 
+    def _looked(self, children: list[tuple[str, str]], command: str, request: Request) -> None:
+        """The access log's record of who was shown ``children`` (as the CLI's `show` and
+        `explain` keep it), with the page's ``purpose`` when its address gives one."""
+        purpose = request.query_params.get("purpose") or None
+        note_access(self.app, children, command=command, user=self.user, purpose=purpose)
+        log.info("%s shown: %d child(ren)", command, len(children))
+
     # The pages
 
     def caseload(self, request: Request) -> Response:
@@ -108,8 +115,8 @@ class Site:
     def child(self, request: Request) -> Response:
         query = Query.of(request.query_params).with_dates_only()
         la, child = request.path_params["la"], request.path_params["child"]
-        log.info("child page shown: la=%s child=%s", la, child)
         data = child_data(self.app, la, child, query)
+        self._looked([(la, child)], "web: child page", request)
         message = request.query_params.get("message", "")
         return self._html(request, "child.html", query=query, title=f"Child {child}", d=data, message=message)
 
@@ -160,6 +167,7 @@ class Site:
     def figure(self, request: Request) -> Response:
         query = Query.of(request.query_params).with_dates_only()
         found = projections.explain_figure(self.app, request.query_params.get("id", ""))
+        self._looked([(str(c["la"]), str(c["child"])) for c in found.figure["children"]], "web: figure", request)
         links = Links(query)
         return self._html(
             request,

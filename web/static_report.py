@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journeys import checked_purpose, note_access
 from web import assets, render, report_pages
 from web.child_page import child_data
 from web.links import StaticLinks
@@ -50,8 +51,12 @@ def write_report(
     *,
     period: str | None = None,
     progress: Callable[[str], None] | None = None,
+    user: str | None = None,
+    purpose: str | None = None,
 ) -> Written:
-    """Every page as at ``query``'s dates into ``folder`` (made if missing); returns what was written."""
+    """Every page as at ``query``'s dates into ``folder`` (made if missing); returns what was
+    written. With ``user``, the access log records that user was shown every child written."""
+    purpose = checked_purpose(purpose)  # refused before anything is written
     query = query or Query()
     links = StaticLinks(query)
     say = progress or (lambda _text: None)
@@ -87,6 +92,8 @@ def write_report(
     )
     children = {(r.la, r.child) for r in case["rows"]}
     children |= {(c["la"], c["child"]) for f in figures.values() for c in f["children"]}
+    if user is not None:  # before any child's page is written, as the CLI's `show` logs before it prints
+        note_access(app, sorted(children), command="report --out", user=user, purpose=purpose)
     for i, (la, child) in enumerate(sorted(children)):
         if i % 50 == 0:
             say(f"children {i + 1}-{min(i + 50, len(children))} of {len(children)}")

@@ -87,3 +87,33 @@ def test_the_static_report_needs_nothing_from_a_server(tmp_path: Path, client: t
         assert 'href="/' not in text and 'src="/' not in text, page.name  # every link relative
         assert "<form" not in text or 'method="post"' not in text, page.name  # no forms without a server
     assert "<svg" in (written.folder / "cohorts.html").read_text()
+
+
+def test_every_page_that_shows_a_child_is_in_the_access_log(
+    tmp_path: Path, client: tuple[TestClient, JourneysApp]
+) -> None:
+    from journeys import access_records
+    from web import write_report
+    from web.query import Query
+
+    http, app = client
+    assert http.get(f"/child/825/B0193?as_at={AS_AT}&purpose=surgery").status_code == 200
+    looked = access_records(app, la="825", child="B0193")
+    assert [(r.user, r.command, r.purpose) for r in looked] == [("tester", "web: child page", "surgery")]
+    assert http.get("/child/825/NO-SUCH").status_code == 404  # a child not found is not logged
+    assert access_records(app, la="825", child="NO-SUCH") == []
+
+    scorecard = http.get(f"/scorecard?as_at={AS_AT}").text
+    figure = re.search(r'href="(/figure\?id=[^"]+)"', scorecard)
+    assert figure, "the scorecard links its figures"
+    before = len(access_records(app))
+    shown = http.get(figure.group(1).replace("&amp;", "&"))
+    assert shown.status_code == 200
+    children = set(re.findall(r'href="/child/(\d+)/([^"?/]+)', shown.text))
+    after = [r for r in access_records(app) if r.command == "web: figure"]
+    assert children and {(r.la, r.child) for r in after} == children
+
+    written = write_report(app, tmp_path / "out", Query(as_at=parse_date(AS_AT, "as at"), la="928"), user="auditor")
+    reported = [r for r in access_records(app) if r.command == "report --out"]
+    assert len(reported) == written.children and {r.user for r in reported} == {"auditor"}
+    assert len(access_records(app)) == before + len(after) + written.children
