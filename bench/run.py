@@ -39,7 +39,7 @@ from bench.startup import report as startup_report
 from journeys import JourneysApp
 from journeys.loading.parallel import workers_for
 from journeys.synthetic.generator import generate
-from projections import reports
+from projections import read_model, reports
 from projections.views.rebuild import workers_for_events
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,7 +208,7 @@ def incremental(app: JourneysApp, la: str, tag: str) -> tuple[float, float]:
     followed by a scorecard: (seconds to catch up, seconds to catch up and report)."""
     app.record(la, f"BENCH-{tag}", "entered-care", date(2023, 1, 2), {}, recorded_by="bench", source="bench")
     started = time.perf_counter()
-    reports.projection_catch_up(app)
+    read_model.projection_catch_up(app)
     caught = time.perf_counter()
     reports.scorecard(app, period=PERIOD)
     return caught - started, time.perf_counter() - started
@@ -387,7 +387,7 @@ def measure(scale: Scale, work: Path) -> Results:
         caught: dict[str, list[float]] = {size: [] for size in stores}
         reported: dict[str, list[float]] = {size: [] for size in stores}
         for size in stores:
-            reports.projection_catch_up(apps[size])
+            read_model.projection_catch_up(apps[size])
         for i in range(scale.incremental_calls):
             for size in stores:
                 c, r = incremental(apps[size], las[size], f"{size}-{i}")

@@ -23,7 +23,7 @@ from journeys import JourneysApp
 
 
 def rebuild(store: str, workers: int | None = None) -> dict[str, float]:
-    from projections.reports import projection_rebuild
+    from projections.read_model import projection_rebuild
 
     app = JourneysApp(store)
     try:

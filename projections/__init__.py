@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from projections.caseload_report import InvalidCaseloadFilter, caseload
     from projections.cost_report import cost
     from projections.figure_ids import MalformedFigureId
+    from projections.la_reports import deadlines_for, plan_change_report, surgery, tracking_cohort_report
     from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
@@ -26,21 +27,8 @@ if TYPE_CHECKING:
     from projections.metrics.unit_costs import CostsError
     from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
-    from projections.reports import (
-        cohort,
-        counts,
-        deadlines_for,
-        plan_change_report,
-        projection_catch_up,
-        projection_rebuild,
-        projection_status,
-        scorecard,
-        stages,
-        summaries,
-        surgery,
-        tracking_cohort_report,
-        waiting,
-    )
+    from projections.read_model import projection_catch_up, projection_rebuild, projection_status
+    from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
     from projections.returns import asglb_return
     from projections.views.catchup import CatchUp, Status, ViewsAhead
 else:
@@ -61,21 +49,9 @@ else:
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
             "projections.one_figure": ("OneFigure", "UnknownFigure", "explain_figure"),
-            "projections.reports": (
-                "cohort",
-                "counts",
-                "deadlines_for",
-                "plan_change_report",
-                "projection_catch_up",
-                "projection_rebuild",
-                "projection_status",
-                "scorecard",
-                "stages",
-                "summaries",
-                "surgery",
-                "tracking_cohort_report",
-                "waiting",
-            ),
+            "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
+            "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
+            "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
             "projections.returns": ("asglb_return",),
             "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
         },

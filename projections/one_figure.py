@@ -10,7 +10,7 @@ from typing import Any
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.milestones import load_rules
-from projections import cost_report, reports
+from projections import cost_report, la_reports, reports
 from projections.figure_ids import ALL, FigureId, parse
 
 
@@ -108,7 +108,7 @@ def _explained_object(app: JourneysApp, found: FigureId, la: str | None) -> dict
     """The figures of the reports that return an object (plan changes, tracking cohort, surgery)."""
     ref, named, known_at = found.ref, found.ref.named, found.known_at
     if ref.report == "plan-changes":
-        report = reports.plan_change_report(
+        report = la_reports.plan_change_report(
             app,
             start=found.date("from"),
             end=found.date("to"),
@@ -121,7 +121,7 @@ def _explained_object(app: JourneysApp, found: FigureId, la: str | None) -> dict
     if ref.report == "tracking-cohort":
         start, end, census = found.date("from"), found.date("to"), found.date("census")
         assert start is not None and end is not None and census is not None
-        tracked = reports.tracking_cohort_report(
+        tracked = la_reports.tracking_cohort_report(
             app, start=start, end=end, census=census, la=la, known_at=known_at, explain=True
         )
         return tracked.explain or {}
@@ -129,7 +129,7 @@ def _explained_object(app: JourneysApp, found: FigureId, la: str | None) -> dict
     as_at = found.date("as-at")
     assert as_at is not None
     rules = load_rules(named["rules"]) if "rules" in named else None
-    agenda = reports.surgery(
+    agenda = la_reports.surgery(
         app, as_at=as_at, known_at=known_at, rules=rules, la=la, owner=named.get("owner"), explain=True
     )
     return agenda.explain or {}

@@ -17,29 +17,23 @@ return the report and its figures together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import Any
 
 from journeys.application import JourneysApp
-from journeys.domain.milestones import DEFAULT_RULES, RuleSet, load_rules
 from journeys.progress import Progress
-from projections.explanation import Explained, Explaining, explaining_if, explanation
-from projections.figure_ids import FigureRef
+from projections.explanation import Explained, Explaining, explaining_if
 from projections.metrics import activity, cohort_outcomes, cohorts
 from projections.metrics import scorecard as card
 from projections.metrics.periods import PeriodError, window
-from projections.metrics.plan_changes import PlanChangeReport, check_window, plan_changes, report_of
 from projections.metrics.scope import refuse_unknown
-from projections.metrics.summary import PeriodSummary, child_ids
-from projections.metrics.surgery import Agenda, ChildDeadlines, agenda, child_deadlines
+from projections.metrics.summary import PeriodSummary
 from projections.metrics.thresholds import Thresholds, for_window
-from projections.metrics.tracking_cohort import TrackingReport, check_cohort_dates, cohort_of, tracking_cohort
+from projections.read_model import note_unreadable
 from projections.views import adoption_months as months
-from projections.views.catchup import CatchUp, Status, current_summaries, rebuild, refuse_if_limited, status
 from projections.views.catchup import catch_up as _catch_up
+from projections.views.catchup import current_summaries
 from projections.views.store import JourneysViews, open_views
 
 ALL = "all"
@@ -98,17 +92,10 @@ def summaries(
     try:
         found = current_summaries(app, views, known_at=known_at, las=las, progress=progress)
         if known_at is None:
-            _note_unreadable(app, views)
+            note_unreadable(app, views)
         return found
     finally:
         views.close()
-
-
-def _note_unreadable(app: JourneysApp, views: JourneysViews) -> None:
-    """Tell ``app`` (and so the CLI, which warns of them) which children the read model leaves
-    out because their stored events cannot be read."""
-    for found in views.unreadable_streams():
-        app.unreadable.setdefault(found.stream, found)
 
 
 def _plain(explained: Explained) -> Report:
@@ -146,7 +133,7 @@ def _from_views(app: JourneysApp, las: Sequence[str], progress: Progress | None,
     views = open_views(app.store)
     try:
         _catch_up(app, views, progress=progress)
-        _note_unreadable(app, views)
+        note_unreadable(app, views)
         missing = set(las) - views.las_present(las)
         if missing:
             refuse_unknown(missing, views.all_las(), "no child in care")
@@ -182,7 +169,7 @@ def _scorecard_of(
     for start, end in [(first, last)] if whole is None else months.edges(first, last, whole):
         rows = views.adopted_between(start, end, SCORECARD_COLUMNS, las or [])
         total = total + card.totals_of(card.child_delays(rows, start, end, a3_months))
-    bounded = [b for b in views.bounded_starts(first, last, [la] if la else []) if b.placed is not None]
+    bounded = [b for b in views.bounded_starts(first, last, las or []) if b.placed is not None]
     return card.with_start_not_known(card.from_totals(total, first, last, limits, a3_months), len(bounded))
 
 
@@ -354,138 +341,3 @@ def stages(
     start_on, end_on = first, last
     adopted: Selection = lambda views, las: views.adopted_between(start_on, end_on, STAGES_COLUMNS, las)  # noqa: E731
     return _report_on_selected_rows(app, _plain(explained), adopted, known_at, las, progress, explaining)
-
-
-T = TypeVar("T")
-
-
-def _caught_up(app: JourneysApp, la: str | None, progress: Progress | None, read: Callable[[JourneysViews], T]) -> T:
-    """What ``read`` reads from the read model once caught up, refusing an unknown ``la`` first."""
-    views = open_views(app.store)
-    try:
-        _catch_up(app, views, progress=progress)
-        _note_unreadable(app, views)
-        if la is not None and not views.las_present([la]):
-            refuse_unknown([la], views.all_las(), "no journey")
-        return read(views)
-    finally:
-        views.close()
-
-
-def plan_change_report(
-    app: JourneysApp,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    la: str | None = None,
-    known_at: datetime | None = None,
-    everything: bool = False,
-    progress: Progress | None = None,
-    explain: bool = False,
-) -> PlanChangeReport:
-    """The plan-changes report (:func:`projections.metrics.plan_changes.plan_changes`): from the
-    ``plan_change`` table, caught up first; with ``known_at``, replayed from the events
-    recorded by then."""
-    check_window(start, end)
-    if known_at is not None:
-        report = plan_changes(app.streams(), start=start, end=end, la=la, known_at=known_at, everything=everything)
-    else:
-        found = _caught_up(app, la, progress, lambda views: views.plan_changes([la] if la else []))
-        report = report_of(found, start=start, end=end, la=la, known_at=None, everything=everything)
-    if explain:
-        options = {"from": start, "to": end, "all": everything, "known": known_at}
-        report.explain = explanation(app, report.figures(), FigureRef.of("plan-changes", la, options), known_at)
-    return report
-
-
-def tracking_cohort_report(
-    app: JourneysApp,
-    *,
-    start: date,
-    end: date,
-    census: date,
-    la: str | None = None,
-    known_at: datetime | None = None,
-    progress: Progress | None = None,
-    explain: bool = False,
-) -> TrackingReport:
-    """The tracking cohort (:func:`projections.metrics.tracking_cohort.tracking_cohort`): the children with a
-    family-finding in the window, found in the ``family_finding`` table (caught up first), are
-    replayed; with ``known_at``, every child is replayed from the events recorded by then."""
-    check_cohort_dates(start, end, census)
-    if known_at is not None:
-        report = tracking_cohort(app.streams(), start=start, end=end, census=census, la=la, known_at=known_at)
-    else:
-        candidates = _caught_up(
-            app, la, progress, lambda views: views.family_finding_streams(start, end, [la] if la else [])
-        )
-        found = app.streams_entries(UUID(stream) for stream in candidates)
-        streams = [(*child_ids(entries), entries) for entries in found.values()]
-        report = cohort_of(streams, start=start, end=end, census=census, la=la, known_at=None)
-    if explain:
-        options = {"from": start, "to": end, "census": census, "known": known_at}
-        report.explain = explanation(app, report.figures(), FigureRef.of("tracking-cohort", la, options), known_at)
-    return report
-
-
-def projection_status(app: JourneysApp) -> Status:
-    views = open_views(app.store)
-    try:
-        return status(app, views)
-    finally:
-        views.close()
-
-
-def projection_catch_up(app: JourneysApp, *, progress: Progress | None = None) -> CatchUp:
-    refuse_if_limited(app, "catch the read model up")
-    views = open_views(app.store)
-    try:
-        done = _catch_up(app, views, progress=progress)
-        _note_unreadable(app, views)
-        return done
-    finally:
-        views.close()
-
-
-def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None, workers: int | None = None) -> CatchUp:
-    views = open_views(app.store)
-    try:
-        done = rebuild(app, views, progress=progress, workers=workers)
-        _note_unreadable(app, views)
-        return done
-    finally:
-        views.close()
-
-
-def deadlines_for(
-    app: JourneysApp,
-    la: str,
-    child: str,
-    *,
-    as_at: date,
-    known_at: datetime | None = None,
-    rules: RuleSet | None = None,
-) -> ChildDeadlines:
-    """One child's milestones and open actions on ``as_at`` (as known at ``known_at``), from its stream."""
-    return child_deadlines(app.entries(la, child), la, child, as_at=as_at, known_at=known_at, rules=rules)
-
-
-def surgery(
-    app: JourneysApp,
-    *,
-    as_at: date,
-    known_at: datetime | None = None,
-    rules: RuleSet | None = None,
-    la: str | None = None,
-    owner: str | None = None,
-    explain: bool = False,
-) -> Agenda:
-    """The surgery agenda (:func:`projections.metrics.surgery.agenda`) over every child in the store."""
-    rules = rules or load_rules()
-    found = agenda(app.streams(), as_at=as_at, known_at=known_at, rules=rules, la=la, owner=owner)
-    if not explain:
-        return found
-    rules_file = None if rules.path == str(DEFAULT_RULES) else rules.path
-    options = {"as-at": as_at, "known": known_at, "owner": owner, "rules": rules_file}
-    ref = FigureRef.of("surgery", la, options)
-    return replace(found, explain=explanation(app, found.figures(), ref, known_at))

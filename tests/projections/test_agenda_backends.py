@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from journeys import JourneysApp
-from projections.reports import deadlines_for, surgery
+from projections.la_reports import deadlines_for, surgery
 
 
 def test_the_agenda_reads_every_childs_stream_from_the_store(app: JourneysApp) -> None:

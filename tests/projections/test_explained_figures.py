@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from journeys import JourneysApp
 from journeys.synthetic.generator import la_codes
-from projections import reports
+from projections import la_reports, reports
 from tests.helpers import assert_explains, assert_report_explained, load_generated, reported_figure
 
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
@@ -70,7 +70,7 @@ def report_runs(draw: st.DrawFn, codes: list[str]) -> list[Run]:
         _by_la("stages", reports.stages, known_at=known, las=las, **stages_window),
         _one(
             "plan-changes",
-            reports.plan_change_report,
+            la_reports.plan_change_report,
             start=draw(st.sampled_from([None, start])),
             end=draw(st.sampled_from([None, end])),
             la=la,
@@ -79,14 +79,14 @@ def report_runs(draw: st.DrawFn, codes: list[str]) -> list[Run]:
         ),
         _one(
             "tracking-cohort",
-            reports.tracking_cohort_report,
+            la_reports.tracking_cohort_report,
             start=ff_start,
             end=ff_end,
             census=ff_end + timedelta(days=draw(st.integers(0, 900))),
             la=la,
             known_at=known,
         ),
-        _one("surgery", reports.surgery, as_at=census, la=la, known_at=known),
+        _one("surgery", la_reports.surgery, as_at=census, la=la, known_at=known),
     ]
 
 
@@ -141,12 +141,12 @@ def explained_reports(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[st
             ("stages", reports.stages(app, period="2013-18", explain=True)),
         ]
         found = [(report, one) for report, result in by_la for one in result.values()]
-        found.append(("plan-changes", reports.plan_change_report(app, everything=True, explain=True).as_json()))
-        tracking = reports.tracking_cohort_report(
+        found.append(("plan-changes", la_reports.plan_change_report(app, everything=True, explain=True).as_json()))
+        tracking = la_reports.tracking_cohort_report(
             app, start=date(2012, 4, 1), end=date(2020, 3, 31), census=date(2021, 3, 31), explain=True
         )
         found.append(("tracking-cohort", tracking.as_json()))
-        found.append(("surgery", reports.surgery(app, as_at=date(2019, 3, 31), explain=True).as_json()))
+        found.append(("surgery", la_reports.surgery(app, as_at=date(2019, 3, 31), explain=True).as_json()))
         return found
     finally:
         app.close()
@@ -182,16 +182,16 @@ def test_every_report_is_explained_alike_on_each_store(app: JourneysApp) -> None
         _by_la("waiting", reports.waiting, as_at=date(2018, 3, 31)),
         _by_la("counts", reports.counts, by="year", las=["928"]),
         _by_la("stages", reports.stages, period="2013-18", known_at=FAR),
-        _one("plan-changes", reports.plan_change_report, everything=True),
+        _one("plan-changes", la_reports.plan_change_report, everything=True),
         _one(
             "tracking-cohort",
-            reports.tracking_cohort_report,
+            la_reports.tracking_cohort_report,
             start=date(2012, 4, 1),
             end=date(2019, 3, 31),
             census=date(2020, 3, 31),
             known_at=FAR,
         ),
-        _one("surgery", reports.surgery, as_at=date(2018, 3, 31), la="928"),
+        _one("surgery", la_reports.surgery, as_at=date(2018, 3, 31), la="928"),
     ]
     for run in runs:
         report, found = run(app, True)

@@ -19,7 +19,7 @@ from journeys.domain.errors import JourneyError
 from journeys.domain.timeline import effective_decisions
 from journeys.loading.jsonl import read_lines
 from journeys.synthetic.generator import generate
-from projections import reports
+from projections import read_model, reports
 from projections.metrics import cohorts
 from projections.metrics import scorecard as card
 from projections.metrics.summary import PeriodSummary
@@ -143,7 +143,7 @@ def test_a_rebuild_gives_the_same_aggregate(sqlite_app: JourneysApp) -> None:
     load_lines(sqlite_app, [json.dumps(line) for line in generate(200, 11, las=2)])
     start, end = WINDOWS[-1]
     expected = as_json(reports.scorecard(sqlite_app, start=start, end=end, a3_months=14)["all"])
-    reports.projection_rebuild(sqlite_app)
+    read_model.projection_rebuild(sqlite_app)
     assert as_json(reports.scorecard(sqlite_app, start=start, end=end, a3_months=14)["all"]) == expected
 
 

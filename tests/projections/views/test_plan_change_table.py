@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from journeys import JourneysApp
-from projections import reports
+from projections import la_reports
 from projections.metrics.plan_changes import plan_changes
 from projections.metrics.scope import UnknownLocalAuthority
 from projections.metrics.tracking_cohort import tracking_cohort
@@ -40,7 +40,7 @@ WINDOWS = [(None, None), (date(2014, 4, 1), date(2017, 3, 31)), (date(2016, 1, 1
 
 
 def _both(app: JourneysApp, **options: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    table = reports.plan_change_report(app, **options).as_json()
+    table = la_reports.plan_change_report(app, **options).as_json()
     replayed = plan_changes(app.streams(), **options).as_json()
     return table, replayed
 
@@ -69,7 +69,7 @@ def test_the_tracking_cohort_of_the_children_the_table_names_is_the_replayed_one
     for start, end, census in COHORTS:
         for la in [None, *las]:
             options: dict[str, Any] = {"start": start, "end": end, "census": census, "la": la}
-            table = reports.tracking_cohort_report(loaded, **options).as_json()
+            table = la_reports.tracking_cohort_report(loaded, **options).as_json()
             assert table == tracking_cohort(loaded.streams(), **options).as_json()
             tracked += table["tracked"]
     assert tracked > 20  # enough tracked children to mean something
@@ -96,7 +96,7 @@ def test_small_catch_ups_and_rebuilds_give_the_same_table(
 
 
 def test_a_correction_recorded_later_re_derives_the_childs_plan_changes(loaded: JourneysApp) -> None:
-    before = reports.plan_change_report(loaded, everything=True)
+    before = la_reports.plan_change_report(loaded, everything=True)
     change = before.changes[0]
     loaded.correct(
         change.la,
@@ -107,16 +107,16 @@ def test_a_correction_recorded_later_re_derives_the_childs_plan_changes(loaded: 
         reason="keyed wrongly",
         recorded_by="test",
     )
-    after = reports.plan_change_report(loaded, everything=True)
+    after = la_reports.plan_change_report(loaded, everything=True)
     assert after.as_json() == plan_changes(loaded.streams(), everything=True).as_json()
     assert after.by_reason() != before.by_reason()
 
 
 def test_an_unknown_local_authority_is_refused(loaded: JourneysApp) -> None:
     with pytest.raises(UnknownLocalAuthority, match="no journey for local authority 999"):
-        reports.plan_change_report(loaded, la="999")
+        la_reports.plan_change_report(loaded, la="999")
     with pytest.raises(UnknownLocalAuthority, match="no journey for local authority 999"):
-        reports.tracking_cohort_report(
+        la_reports.tracking_cohort_report(
             loaded, start=date(2015, 1, 1), end=date(2015, 6, 30), census=date(2016, 1, 1), la="999"
         )
 
@@ -135,5 +135,5 @@ def test_a_view_store_made_before_a_table_existed_derives_it_again(
         assert again.position() == 0  # everything is derived again by the next catch-up
     finally:
         again.close()
-    assert reports.plan_change_report(loaded, everything=True).as_json() == expected
+    assert la_reports.plan_change_report(loaded, everything=True).as_json() == expected
     assert _finding(views) == found
