@@ -166,11 +166,12 @@ def recorded_store(store: str, tmp_path: Path) -> list[tuple[str, str]]:
             app.correct("825", "X3", 4, on=None, fields={"reason": "RD1"}, reason="needs changed", recorded_by="tm")
             app.add_action("825", "X1", text="Book the hearing", owner="TM", due=date(2025, 4, 1), recorded_by="tm")
             app.complete_action("825", "X1", "A1", note="booked", recorded_by="tm")
-            app.add_action("825", "X1", text="Ask for the report", owner="SW", due=date(2025, 4, 7), recorded_by="tm")
-            app.edit_action("825", "X1", "A2", owner="TM", due=date(2025, 4, 14), recorded_by="tm")
+            # actions edited and cancelled, and a legal hold: every kind of event a store holds
             app.add_action("825", "X3", text="Visit the carers", owner="SW", due=date(2025, 4, 2), recorded_by="tm")
             app.cancel_action("825", "X3", "A1", reason="no longer needed", recorded_by="tm")
-            legal_hold(app, "825", "X2", reason="court proceedings", recorded_by="tm")
+            app.add_action("825", "X3", text="Ask for the report", owner="SW", due=date(2025, 4, 7), recorded_by="tm")
+            app.edit_action("825", "X3", "A2", owner="TM", due=date(2025, 4, 14), recorded_by="tm")
+            legal_hold(app, "825", "X3", reason="court proceedings", recorded_by="tm")
         children = sorted({(la, child) for la, child, _ in app.streams()})
     finally:
         app.close()

@@ -28,6 +28,7 @@ from typing import Any
 
 from journeys.domain.errors import StoreError
 from journeys.progress import Progress
+from journeys.storage.access_log import ACCESS_LOG_TABLE
 from journeys.storage.location import (
     SQLITE_HEADER,
     create_private,
@@ -120,10 +121,12 @@ def decrypt_store(store: str, key: str, out: str | None = None, progress: Progre
                 _checkpoint(conn, store)
             tables = _tables(conn, "main")
             _refuse_no_events(store, tables)
-            view_tables = [name for name in tables if name != EVENTS_TABLE]
+            # the events and the access log stay in the store's file; the rest are the read models'
+            store_tables = [name for name in tables if name in (EVENTS_TABLE, ACCESS_LOG_TABLE)]
+            view_tables = [name for name in tables if name not in store_tables]
             temp = made(target)
             temp_views = made(views) if view_tables else None
-            parts = [(temp, "plain", [EVENTS_TABLE])]
+            parts = [(temp, "plain", store_tables)]
             if temp_views is not None:
                 parts.append((temp_views, "plainviews", view_tables))
             for path, schema, _ in parts:
