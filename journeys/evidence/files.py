@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from journeys import new_file
 from journeys.domain.errors import CheckpointError
 
 
@@ -37,17 +38,4 @@ def refuse_existing(path: Path, kind: Kind) -> None:
 def write_new(path: Path, data: bytes, kind: Kind) -> None:
     """Write ``data`` to a new file ``path`` (0600). An existing file is refused; a write
     that fails removes what it wrote."""
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise _taken(path, kind) from None
-    except OSError as error:
-        raise CheckpointError(
-            f"cannot create {str(path)!r}: {error.strerror}", "check the folder and its rights"
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise CheckpointError(f"cannot write {str(path)!r}: {error.strerror}", "check the disk and try again") from None
+    new_file.write_new(path, data, taken=_taken(path, kind), error=CheckpointError)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from journeys.domain.errors import ProtectionError
 from journeys.domain.identity import journey_id
 from journeys.loading.jsonl import export_line
+from journeys.new_file import write_new
 from journeys.protection.access import access_records, note_access
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def write_subject_access(
         "events": events,
         "access_log": accesses,
     }
-    _write_new(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+    data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    write_new(path, data, taken=_taken(path), error=ProtectionError)
     return SubjectAccess(path, la, child, len(events), len(accesses))
 
 
@@ -73,20 +75,3 @@ def _taken(path: Path) -> ProtectionError:
         f"{str(path)!r} already exists: a subject-access export is never written over a file",
         "choose another file name",
     )
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise _taken(path) from None
-    except OSError as error:
-        raise ProtectionError(
-            f"cannot create {str(path)!r}: {error.strerror}", "check the folder and its rights"
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise ProtectionError(f"cannot write {str(path)!r}: {error.strerror}", "check the disk and try again") from None
