@@ -300,7 +300,7 @@ class Journey(PydanticAggregate):
             day = payloads.parse_date(on, "on")
             candidates.append((Decision(self.version + offset, kind, day, values), values, event_id, source))
         timeline = sorted([*self.decisions(), *(c[0] for c in candidates)], key=Decision.sort_key)
-        check_timeline(timeline, today=recorded_at.date())
+        check_timeline(timeline, today=london_date(recorded_at))
         self._check = None
         for decision, values, event_id, source in candidates:
             event_class, stored = stored_form(decision.kind, values)
