@@ -36,6 +36,7 @@ from bench.measure import journeys_command, latency, run_process
 from bench.rejects import report as rejects_report
 from bench.report import commit, report_text
 from bench.startup import report as startup_report
+from bench.web import report as web_report
 from journeys import JourneysApp
 from journeys.loading.parallel import workers_for
 from journeys.synthetic.generator import generate
@@ -431,6 +432,9 @@ def measure(scale: Scale, work: Path) -> Results:
 
     # 14. the whole SQLite file encrypted (SQLCipher): load and rebuild as shares of the plain store's
     store_encryption_report(res, work, files["10k"])
+
+    # 15. the web pages at one local authority's scale: caseload, child page, agenda (p95, server side)
+    web_report(res, scale.name)
     return res
 
 
