@@ -9,7 +9,7 @@ here (through :mod:`journeys.clock`) once per command. The SQL lives behind its 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -208,11 +208,9 @@ class JourneysApp(Application[UUID]):
     ) -> Entry:
         child = child_reference(child)
 
-        def attempt() -> Entry:
-            now = recording_time()
-            journey = self._get(la, child)
+        def make(journey: Journey, now: datetime) -> Entry:
             event_id = content_id(la, child, CORRECT, on, {**fields, "target": seq, "at": now.isoformat()})
-            entry = journey.correct(
+            return journey.correct(
                 seq,
                 on=on,
                 fields=fields,
@@ -222,21 +220,28 @@ class JourneysApp(Application[UUID]):
                 source=source,
                 event_id=event_id,
             )
-            self.save(journey)
-            return entry
 
-        return saved(la, child, attempt)
+        return self.change(la, child, make)
 
     def retract(self, la: str, child: str, seq: int, *, reason: str, recorded_by: str, source: str = "cli") -> Entry:
         child = child_reference(child)
+        event_id = content_id(la, child, RETRACT, None, {"target": seq})
+        return self.change(
+            la,
+            child,
+            lambda journey, now: journey.retract(
+                seq, reason=reason, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
+            ),
+        )
+
+    def change(self, la: str, child: str, make: Callable[[Journey, datetime], Entry]) -> Entry:
+        """Append to an existing child's journey what ``make`` records on it at the recording
+        time, and save it (tried again once if another writer got in first)."""
+        child = child_reference(child)
 
         def attempt() -> Entry:
-            now = recording_time()
             journey = self._get(la, child)
-            event_id = content_id(la, child, RETRACT, None, {"target": seq})
-            entry = journey.retract(
-                seq, reason=reason, recorded_at=now, recorded_by=recorded_by, source=source, event_id=event_id
-            )
+            entry = make(journey, recording_time())
             self.save(journey)
             return entry
 
@@ -247,35 +252,24 @@ class JourneysApp(Application[UUID]):
     ) -> Entry:
         """Record a surgery action; its id (A1, A2, ...) is numbered per child."""
 
-        child = child_reference(child)
-
-        def attempt() -> Entry:
-            now = recording_time()
-            journey = self._get(la, child)
+        def make(journey: Journey, now: datetime) -> Entry:
             number = 1 + sum(1 for e in journey.entries if e.kind == ACTION_ADDED)
-            entry = journey.add_action(
+            return journey.add_action(
                 f"A{number}", text=text, owner=owner, due=due, recorded_at=now, recorded_by=recorded_by, source=source
             )
-            self.save(journey)
-            return entry
 
-        return saved(la, child, attempt)
+        return self.change(la, child, make)
 
     def complete_action(
         self, la: str, child: str, action_id: str, *, note: str | None, recorded_by: str, source: str = "cli"
     ) -> Entry:
-        child = child_reference(child)
-
-        def attempt() -> Entry:
-            now = recording_time()
-            journey = self._get(la, child)
-            entry = journey.complete_action(
+        return self.change(
+            la,
+            child,
+            lambda journey, now: journey.complete_action(
                 action_id.upper(), note=note, recorded_at=now, recorded_by=recorded_by, source=source
-            )
-            self.save(journey)
-            return entry
-
-        return saved(la, child, attempt)
+            ),
+        )
 
     def edit_action(
         self,
@@ -290,39 +284,31 @@ class JourneysApp(Application[UUID]):
         source: str = "cli",
     ) -> Entry:
         """Give an open action a new owner, due date and/or text (an ``action-edited`` event)."""
-        child = child_reference(child)
-
-        def attempt() -> Entry:
-            journey = self._get(la, child)
-            entry = journey.edit_action(
+        return self.change(
+            la,
+            child,
+            lambda journey, now: journey.edit_action(
                 action_id.upper(),
                 owner=owner,
                 due=due,
                 text=text,
-                recorded_at=recording_time(),
+                recorded_at=now,
                 recorded_by=recorded_by,
                 source=source,
-            )
-            self.save(journey)
-            return entry
-
-        return saved(la, child, attempt)
+            ),
+        )
 
     def cancel_action(
         self, la: str, child: str, action_id: str, *, reason: str, recorded_by: str, source: str = "cli"
     ) -> Entry:
         """Cancel an open action, saying why (an ``action-cancelled`` event)."""
-        child = child_reference(child)
-
-        def attempt() -> Entry:
-            journey = self._get(la, child)
-            entry = journey.cancel_action(
-                action_id.upper(), reason=reason, recorded_at=recording_time(), recorded_by=recorded_by, source=source
-            )
-            self.save(journey)
-            return entry
-
-        return saved(la, child, attempt)
+        return self.change(
+            la,
+            child,
+            lambda journey, now: journey.cancel_action(
+                action_id.upper(), reason=reason, recorded_at=now, recorded_by=recorded_by, source=source
+            ),
+        )
 
     # -- reading ----------------------------------------------------------------------
 

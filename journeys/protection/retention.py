@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from journeys.clock import recording_time
-from journeys.domain.errors import ChildNotFound
 from journeys.domain.identity import content_id, fresh_event_id
 from journeys.domain.inputs import child_reference
 from journeys.domain.retention import DUE, HELD, KEPT, UNKNOWN, Retention, RetentionRule, retention_of
 from journeys.domain.timeline import LEGAL_HOLD, Entry
 from journeys.progress import Progress
-from journeys.storage.conflicts import saved
 
 if TYPE_CHECKING:
     from journeys.application import JourneysApp
+    from journeys.domain.journey import Journey
 
 STATUSES = (DUE, HELD, UNKNOWN, KEPT)  # in the order a report lists them
 
@@ -48,13 +46,9 @@ def legal_hold(
     to the child's stream as a ``legal-hold`` event, which no report counts."""
     child = child_reference(child)
 
-    def attempt() -> Entry:
-        now = recording_time()
-        journey = app.find(la, child)
-        if journey is None:
-            raise ChildNotFound(f"no journey for child {child!r} in local authority {la}")
+    def make(journey: Journey, now: datetime) -> Entry:
         base = content_id(la, child, LEGAL_HOLD, None, {"lifted": lifted, "at": now.isoformat()})
-        entry = journey.legal_hold(
+        return journey.legal_hold(
             reason=reason,
             lifted=lifted,
             recorded_at=now,
@@ -62,10 +56,8 @@ def legal_hold(
             source=source,
             event_id=fresh_event_id(journey.event_ids, base),
         )
-        app.save(journey)
-        return entry
 
-    return saved(la, child, attempt)
+    return app.change(la, child, make)
 
 
 def retention_report(
