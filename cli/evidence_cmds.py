@@ -54,7 +54,7 @@ KEY_FILE = click.Path(dir_okay=False, path_type=Path)
 def verify(
     ctx: click.Context, against: tuple[Path, ...], public_key: str | None, key: Path | None, as_json: bool
 ) -> None:
-    """Re-check every stream's hash chain, and the access log's; exit 1 naming each altered event.
+    """Re-check every stream's hash chain, and the access and returns logs'; exit 1 naming each altered event.
 
     With --against FILE, also check that the store still holds every journey of the
     checkpoint FILE (made by `journeys checkpoint`) at or beyond its checkpointed head, with
@@ -99,14 +99,17 @@ def _verify_chains(as_json: bool) -> None:
     problems = [{"la": t.la, "child": t.child, "seq": t.seq, "problem": t.problem} for t in report.tampered]
     looks = journeys.check_access_log(app)
     broken = [{"la": p.la, "seq": p.seq, "problem": p.problem} for p in looks.problems]
+    returned = journeys.check_returns_log(app)
+    misreturned = [{"la": p.la, "seq": p.seq, "problem": p.problem} for p in returned.problems]
     if as_json:
         echo_json(
             {
                 "streams": report.streams,
                 "events": report.events,
-                "ok": not problems and not broken,
+                "ok": not problems and not broken and not misreturned,
                 "problems": problems,
                 "access_log": {"records": looks.records, "ok": looks.ok, "problems": broken},
+                "returns_log": {"records": returned.records, "ok": returned.ok, "problems": misreturned},
             }
         )
     else:
@@ -118,7 +121,12 @@ def _verify_chains(as_json: bool) -> None:
         if looks.records:
             verdict = "all hashes match" if looks.ok else f"{len(broken)} problem(s)"
             click.echo(f"verified {looks.records} access records: {verdict}")
-    if problems or broken:
+        for p in misreturned:
+            click.echo(f"returns log of {p['la']} record {p['seq']}: {p['problem']}")
+        if returned.records:
+            verdict = "all hashes match" if returned.ok else f"{len(misreturned)} problem(s)"
+            click.echo(f"verified {returned.records} returns: {verdict}")
+    if problems or broken or misreturned:
         sys.exit(1)
 
 

@@ -133,14 +133,12 @@ def import_903_command(
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     # Every file is read to its end (and refused if it cannot be) before the store is opened.
     with journeys.read_903(paths, year) as returns, progress_bar("importing", show_bar) as progress:
+        app = s.app(create=True, quiet=quiet or as_json)
         report = journeys.import_903(
-            s.app(create=True, quiet=quiet or as_json),
-            returns,
-            la=code,
-            recorded_by=s.recorded_by,
-            batch_size=batch_size,
-            progress=progress,
+            app, returns, la=code, recorded_by=s.recorded_by, batch_size=batch_size, progress=progress
         )
+        if returns.paths:  # what came in, in the returns log (docs/returns.md)
+            journeys.record_import(app, returns, report, la=code, user=s.recorded_by)
     if rejects_file is not None:
         _write_rejects(rejects_file, report)
     if as_json:

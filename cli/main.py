@@ -63,6 +63,7 @@ COMMAND_MODULES: dict[str, str] = {
     "deadlines": "cli.surgery_cmds",
     "action": "cli.surgery_cmds",
     "asglb": "cli.returns_cmds",
+    "returns": "cli.returns_log_cmds",
     "access-log": "cli.access_log_cmds",
     "subject-access": "cli.access_log_cmds",
     "retention": "cli.retention_cmds",

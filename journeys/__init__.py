@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         InvalidEvent,
         JourneyError,
         ProtectionError,
+        ReturnsError,
         RuleBroken,
         StoreError,
     )
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     )
     from journeys.domain.milestones import OPEN, OVERDUE, OVERTAKEN, Milestone, RuleSet, load_rules
     from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
+    from journeys.domain.returns_log import RETURN_KINDS, ReturnRecord
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
@@ -56,7 +58,15 @@ if TYPE_CHECKING:
     from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
     from journeys.protection.retention import RetentionReport, RetentionRow, legal_hold, retention_report
     from journeys.protection.subject_access import SubjectAccess, write_subject_access
-    from journeys.ssda903 import ImportReport, import_903
+    from journeys.returns.log import (
+        ReturnsLogCheck,
+        check_returns_log,
+        find_return,
+        record_return,
+        record_returns,
+        return_records,
+    )
+    from journeys.ssda903 import ImportReport, import_903, record_import
     from journeys.ssda903 import read_returns as read_903
     from journeys.storage.conversion import Conversion, decrypt_store, encrypt_store
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
@@ -74,6 +84,7 @@ else:
             "journeys.clock": ("today",),
             "journeys.la_access": ("access_grants", "grant_access", "refuse_single_user", "revoke_access"),
             "journeys.domain.access_log": ("AccessRecord", "checked_purpose"),
+            "journeys.domain.returns_log": ("RETURN_KINDS", "ReturnRecord"),
             "journeys.domain.errors": (
                 "CheckpointError",
                 "ChildNotFound",
@@ -82,6 +93,7 @@ else:
                 "InvalidEvent",
                 "JourneyError",
                 "ProtectionError",
+                "ReturnsError",
                 "RuleBroken",
                 "StoreError",
             ),
@@ -114,7 +126,17 @@ else:
             "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
             "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
             "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
-            "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
+            "journeys.returns.log": (
+                "ReturnsLogCheck",
+                "check_returns_log",
+                "find_return",
+                "record_import",
+                "record_return",
+                "record_returns",
+                "record_returns",
+                "return_records",
+            ),
+            "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903", "record_import"),
             "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.storage.store_key": ("MAKE_KEY", "STORE_KEY_ENV", "STORE_KEY_FILE_ENV", "store_key"),
@@ -141,6 +163,7 @@ __all__ = [
     "OVERTAKEN",
     "RD_REASONS",
     "RETRACT",
+    "RETURN_KINDS",
     "SIGNING_KEY_ENV",
     "STORE_KEY_ENV",
     "STORE_KEY_FILE_ENV",
@@ -172,6 +195,9 @@ __all__ = [
     "RetentionReport",
     "RetentionRow",
     "RetentionRule",
+    "ReturnRecord",
+    "ReturnsError",
+    "ReturnsLogCheck",
     "RuleBroken",
     "RuleSet",
     "StoreError",
@@ -181,12 +207,14 @@ __all__ = [
     "access_records",
     "check_access_log",
     "check_la",
+    "check_returns_log",
     "check_user",
     "checked_purpose",
     "child_reference",
     "decrypt_store",
     "encrypt_store",
     "export_lines",
+    "find_return",
     "generate_journeys",
     "generate_key",
     "grant_access",
@@ -207,8 +235,12 @@ __all__ = [
     "read_903",
     "read_checkpoint",
     "read_lines",
+    "record_import",
+    "record_return",
+    "record_returns",
     "refuse_single_user",
     "retention_report",
+    "return_records",
     "revoke_access",
     "save_checkpoint",
     "store_key",

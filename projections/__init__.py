@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
     from projections.read_model import projection_catch_up, projection_rebuild, projection_status
     from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
-    from projections.returns import asglb_return
+    from projections.returns import asglb_return, quarter_period, record_asglb
+    from projections.returns_diff import return_diff
     from projections.views.catchup import CatchUp, Status, ViewsAhead
 else:
     __getattr__, __dir__ = lazy_face(
@@ -52,7 +53,8 @@ else:
             "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
             "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
             "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
-            "projections.returns": ("asglb_return",),
+            "projections.returns": ("asglb_return", "quarter_period", "record_asglb"),
+            "projections.returns_diff": ("return_diff",),
             "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
         },
     )
@@ -97,6 +99,9 @@ __all__ = [
     "projection_catch_up",
     "projection_rebuild",
     "projection_status",
+    "quarter_period",
+    "record_asglb",
+    "return_diff",
     "scorecard",
     "stages",
     "summaries",

@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 import orjson
 
@@ -66,6 +67,18 @@ class AccessRecord:
         }
 
 
+class Chained(Protocol):
+    """A record of a log chained per local authority: the access log's, the returns log's."""
+
+    @property
+    def la(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def hash(self) -> str: ...
+    def content(self) -> dict[str, object]: ...
+
+
 @dataclass(frozen=True)
 class AccessProblem:
     """A record of an LA's log that does not hold: by its LA and number."""
@@ -80,7 +93,7 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def seal_access(previous: str, record: AccessRecord) -> str:
+def seal_access(previous: str, record: Chained) -> str:
     """The hash of ``record`` whose predecessor in its LA's log had hash ``previous``."""
     body = orjson.dumps(record.content(), option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(previous.encode("ascii") + body).hexdigest()
@@ -114,8 +127,9 @@ def sealed(previous: AccessRecord | None, access: Access) -> AccessRecord:
     return replace(record, hash=seal_access(GENESIS if previous is None else previous.hash, record))
 
 
-def check_chains(records: Iterable[AccessRecord]) -> tuple[int, list[AccessProblem]]:
-    """How many records ``records`` (every LA's log, each in ``seq`` order) holds, and each one
+def check_chains(records: Iterable[Chained]) -> tuple[int, list[AccessProblem]]:
+    """How many records ``records`` (every LA's log, each in ``seq`` order; the access log's
+    or the returns log's) holds, and each one
     that does not follow the record before it in its LA's log or whose content does not match
     its hash."""
     last: dict[str, tuple[int, str]] = {}

@@ -91,3 +91,9 @@ class ProtectionError(JourneyError):
     retention rule table that cannot be read."""
 
     remedy = "see docs/data-protection.md"
+
+
+class ReturnsError(JourneyError):
+    """A return that cannot be recorded, found or re-derived (the returns log, docs/returns.md)."""
+
+    remedy = "see `journeys returns list` for the returns recorded"

@@ -20,6 +20,7 @@ from journeys.evidence.document import Checkpoint, signed_bytes, write_checkpoin
 from journeys.evidence.files import CHECKPOINT, refuse_existing
 from journeys.evidence.keys import public_hex, sign
 from journeys.progress import Progress
+from journeys.storage.verification import VerifyReport
 
 
 def engine_version() -> str:
@@ -56,17 +57,7 @@ def make_checkpoint(
             f"(the first: child {first.child} ({first.la}) event {first.seq}, {first.problem})",
             "run `journeys verify` to see them; a checkpoint pins only a store that verifies",
         )
-    leaves = []
-    for stream, (head_version, head_hash, la, child) in report.heads.items():
-        # A journey is found by its LA and child (docs/evidence.md): its stream must be theirs.
-        if la == "?" or stream != journey_key(la, child):
-            named = "has no opening event" if la == "?" else f"names child {child} ({la}), whose journey is another"
-            raise CheckpointError(
-                f"the store does not hold its journeys as the engine does: the stream {UUID(int=stream)} {named}",
-                "run `journeys verify`, and find out who changed the store; a checkpoint pins only a whole store",
-            )
-        leaves.append(Leaf(la, child, head_version, head_hash))
-    leaves = ordered(leaves)
+    leaves = pinned_leaves(report)
     unsigned = Checkpoint(
         created_at=created_at,
         known_at=None if known_at is None else utc_text(known_at),
@@ -79,6 +70,22 @@ def make_checkpoint(
         leaves=tuple(leaves),
     )
     return replace(unsigned, signature=sign(key, signed_bytes(unsigned.header())))
+
+
+def pinned_leaves(report: VerifyReport) -> list[Leaf]:
+    """Every journey's head in ``report``, as a checkpoint pins them, in the canonical order;
+    a stream whose id is not its opening event's LA and child is refused (a CheckpointError)."""
+    leaves = []
+    for stream, (head_version, head_hash, la, child) in report.heads.items():
+        # A journey is found by its LA and child (docs/evidence.md): its stream must be theirs.
+        if la == "?" or stream != journey_key(la, child):
+            named = "has no opening event" if la == "?" else f"names child {child} ({la}), whose journey is another"
+            raise CheckpointError(
+                f"the store does not hold its journeys as the engine does: the stream {UUID(int=stream)} {named}",
+                "run `journeys verify`, and find out who changed the store; a checkpoint pins only a whole store",
+            )
+        leaves.append(Leaf(la, child, head_version, head_hash))
+    return ordered(leaves)
 
 
 def save_checkpoint(

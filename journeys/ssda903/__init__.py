@@ -7,6 +7,7 @@ through :class:`journeys.JourneysApp`, so every rule of the journey store applie
 from journeys.ssda903.importer import ImportReport, ImportWarning, Reject, TableCount, import_903
 from journeys.ssda903.read import Returns, read_returns
 from journeys.ssda903.reasons import ReasonGroup
+from journeys.ssda903.returned import record_import
 from journeys.ssda903.tables import MalformedTable, ReturnError
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "TableCount",
     "import_903",
     "read_returns",
+    "record_import",
 ]

@@ -35,6 +35,7 @@ class Returns:
 
     def __init__(self, run_rows: int = RUN_ROWS) -> None:
         self.files: list[tuple[str, str, int]] = []  # (file, table, year)
+        self.paths: list[Path] = []  # each file read, once (an XML return holds every table)
         self.ignored: list[tuple[str, str]] = []  # (path, why)
         self.by_child = RowsByChild(run_rows)
 
@@ -260,6 +261,8 @@ def read_returns(paths: Iterable[Path], year: int | None = None, *, run_rows: in
     try:
         for source, table_year in _tables(paths, year, returns):
             shown = shown_name(source.path, table_year)
+            if source.path not in returns.paths:
+                returns.paths.append(source.path)
             if isinstance(source, XmlReturn):
                 returns.files.extend((f"{shown}/{ELEMENT_OF[t]}", t, table_year) for t in TABLES)
                 rows = _xml_rows(source, shown, table_year)

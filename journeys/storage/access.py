@@ -30,6 +30,7 @@ from psycopg import sql
 
 from journeys.storage.access_log import ACCESS_LOG_TABLE
 from journeys.storage.recorders import Grant
+from journeys.storage.returns_log import RETURNS_LOG_TABLE
 
 GRANTS_TABLE = "journeys_access"
 # The project's tables that carry no child data, and so no `la` column (every other table the
@@ -166,8 +167,9 @@ def sync_privileges(cursor: Any, schema: str, events_table: str, sequence: str |
     cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA {s} TO {r}").format(s=sql.Identifier(schema), r=who))
     for table in tables:
         cursor.execute(sql.SQL("GRANT SELECT ON {t} TO {r}").format(t=sql.Identifier(schema, table), r=who))
-    if ACCESS_LOG_TABLE in tables:  # every granted role logs what it looks at, readers too
-        cursor.execute(sql.SQL("GRANT INSERT ON {t} TO {r}").format(t=sql.Identifier(schema, ACCESS_LOG_TABLE), r=who))
+    for log in (ACCESS_LOG_TABLE, RETURNS_LOG_TABLE):  # every granted role logs what it looks at or returns
+        if log in tables:
+            cursor.execute(sql.SQL("GRANT INSERT ON {t} TO {r}").format(t=sql.Identifier(schema, log), r=who))
     if writes:
         events = sql.Identifier(schema, events_table)
         cursor.execute(sql.SQL("GRANT INSERT, UPDATE ON {t} TO {r}").format(t=events, r=who))

@@ -37,6 +37,7 @@ from journeys.storage.location import (
     plain_views_file,
     sqlite_files,
 )
+from journeys.storage.returns_log import RETURNS_LOG_TABLE
 from journeys.storage.sqlcipher import connect, key_pragma
 
 EVENTS_TABLE = "stored_events"  # the library's SQLite application recorder's table
@@ -121,8 +122,8 @@ def decrypt_store(store: str, key: str, out: str | None = None, progress: Progre
                 _checkpoint(conn, store)
             tables = _tables(conn, "main")
             _refuse_no_events(store, tables)
-            # the events and the access log stay in the store's file; the rest are the read models'
-            store_tables = [name for name in tables if name in (EVENTS_TABLE, ACCESS_LOG_TABLE)]
+            # the events and the access and returns logs stay in the store's file; the rest are the read models'
+            store_tables = [name for name in tables if name in (EVENTS_TABLE, ACCESS_LOG_TABLE, RETURNS_LOG_TABLE)]
             view_tables = [name for name in tables if name not in store_tables]
             temp = made(target)
             temp_views = made(views) if view_tables else None

@@ -11,6 +11,7 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 from journeys.storage.access_log import AccessLogStore, MemoryAccessLog
 from journeys.storage.recorders import JourneysRecorder, NewRow, StoredRow
+from journeys.storage.returns_log import MemoryReturnsLog, ReturnsLogStore
 
 
 class POPOJourneysRecorder(JourneysRecorder, popo.POPOApplicationRecorder):
@@ -54,6 +55,9 @@ class POPOJourneysRecorder(JourneysRecorder, popo.POPOApplicationRecorder):
 
     def make_access_log(self) -> AccessLogStore:
         return MemoryAccessLog()
+
+    def make_returns_log(self) -> ReturnsLogStore:
+        return MemoryReturnsLog()
 
 
 class POPOJourneysFactory(popo.POPOFactory):

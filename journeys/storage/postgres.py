@@ -22,6 +22,7 @@ from journeys.domain.errors import StoreError
 from journeys.storage import access
 from journeys.storage.access_log import ACCESS_LOG_TABLE, AccessLogStore, PostgresAccessLog
 from journeys.storage.recorders import Grant, NewRow, SQLJourneysRecorder
+from journeys.storage.returns_log import RETURNS_LOG_TABLE, PostgresReturnsLog, ReturnsLogStore
 
 # Whether the store's schema already holds what the library's DDL makes: the events table, its
 # notification index, the composite type and the insert function. A catalog read takes no lock
@@ -82,10 +83,11 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
                     "e": self.events_table_name,
                     "g": access.GRANTS_TABLE,
                     "a": ACCESS_LOG_TABLE,
+                    "r": RETURNS_LOG_TABLE,
                 },
             )
             row = cursor.fetchone()
-        return row is not None and tuple(row.values()) == (1, 1, 1)
+        return row is not None and tuple(row.values()) == (1, 1, 1, 1)
 
     def _secure(self) -> None:
         """Give the events table its ``la`` column (filled, in a store made before it, from
@@ -108,6 +110,11 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
             for ddl in PostgresAccessLog(self.datastore).statements():
                 cursor.execute(ddl)
             for statement in access.protect_sql(self.datastore.schema, ACCESS_LOG_TABLE, logged=True):
+                cursor.execute(statement)
+            # the returns log likewise: a granted role records the returns it makes of its LAs
+            for ddl in PostgresReturnsLog(self.datastore).statements():
+                cursor.execute(ddl)
+            for statement in access.protect_sql(self.datastore.schema, RETURNS_LOG_TABLE, logged=True):
                 cursor.execute(statement)
             for role in access.grantees(cursor, self.datastore.schema):  # a store granted before the log was
                 access.sync_privileges(
@@ -196,6 +203,9 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
     def make_access_log(self) -> AccessLogStore:
         return PostgresAccessLog(self.datastore)
 
+    def make_returns_log(self) -> ReturnsLogStore:
+        return PostgresReturnsLog(self.datastore)
+
     # -- access per local authority (journeys.storage.access) ---------------------------
 
     def visible_las(self) -> list[str] | None:
@@ -283,7 +293,7 @@ def _uuid(value: UUID | str) -> UUID:
 
 
 # Whether the events table has its `la` column and row-level security, the grants table is there,
-# and the access log has row-level security.
+# and the access log and the returns log have row-level security.
 _SECURED = """
 SELECT
   (SELECT count(*) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -293,7 +303,9 @@ SELECT
   (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = %(s)s AND c.relname = %(g)s) AS grants,
   (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = %(s)s AND c.relname = %(a)s AND c.relrowsecurity AND c.relforcerowsecurity) AS access_log
+     WHERE n.nspname = %(s)s AND c.relname = %(a)s AND c.relrowsecurity AND c.relforcerowsecurity) AS access_log,
+  (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = %(s)s AND c.relname = %(r)s AND c.relrowsecurity AND c.relforcerowsecurity) AS returns_log
 """
 
 # A store made before events carried their LA: each stream's event 1 stored as plain JSON

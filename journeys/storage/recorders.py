@@ -28,6 +28,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from journeys.domain.errors import StoreError
 from journeys.storage.access_log import AccessLogStore
+from journeys.storage.returns_log import ReturnsLogStore
 
 StoredRow = tuple[Any, int, str, bytes]  # stream (as stored), version, topic, state
 NewRow = tuple[UUID, int, str, bytes]  # a load's new event: stream, version, stored topic, stored state
@@ -88,6 +89,18 @@ class JourneysRecorder(ApplicationRecorder):
         found: AccessLogStore | None = getattr(self, "_journeys_access_log", None)
         if found is None:
             found = self._journeys_access_log = self.make_access_log()
+        return found
+
+    @abstractmethod
+    def make_returns_log(self) -> ReturnsLogStore:
+        """The store's returns log, as this backend keeps it."""
+
+    def returns_log(self) -> ReturnsLogStore:
+        """The store's returns log (what each return made or imported said), kept beside the
+        events: one for the recorder's life."""
+        found: ReturnsLogStore | None = getattr(self, "_journeys_returns_log", None)
+        if found is None:
+            found = self._journeys_returns_log = self.make_returns_log()
         return found
 
     # -- access per local authority: only a PostgreSQL store is shared between users ------

@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from journeys.domain.errors import StoreError
 from journeys.storage.access_log import AccessLogStore, SQLiteAccessLog
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
+from journeys.storage.returns_log import ReturnsLogStore, SQLiteReturnsLog
 
 # Set on the connection that saves a load's batches. A batch's new streams land on index
 # pages all over the (stream, version) primary key: a larger page cache keeps them between
@@ -67,6 +68,9 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
 
     def make_access_log(self) -> AccessLogStore:
         return SQLiteAccessLog(self.datastore)
+
+    def make_returns_log(self) -> ReturnsLogStore:
+        return SQLiteReturnsLog(self.datastore)
 
 
 # What SQLite's own words mean for the person at the keyboard: (words in the error, what is

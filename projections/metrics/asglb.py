@@ -8,7 +8,8 @@ A quarter is a quarter of the financial year, as the ASGLB return uses them: ``2
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -64,36 +65,63 @@ def quarter_label(first: date) -> str:
     return f"{financial_year_label(start)} Q{(first.month - 4) % 12 // 3 + 1}"
 
 
+# The return's sections, each with the keys of its cells.
+SECTIONS = {"in_quarter": tuple(QUARTER_COUNTS), "waiting_at_quarter_end": WAITING_KEYS}
+
+
 def asglb(rows: Iterable[PeriodSummary], first: date, last: date) -> dict[str, Any]:
     """The return for the quarter ``first``..``last`` over ``rows`` (one local authority's)."""
-    rows = list(rows)
-    counts = dict.fromkeys(QUARTER_COUNTS, 0)
-    kinds = {kind: key for key, kind in QUARTER_COUNTS.items()}
-    for r in rows:
-        for on, kind in r.timeline:
-            key = kinds.get(kind)
-            if key is not None and first <= on <= last:
-                counts[key] += 1
-    found = waiting(rows, last)
-    lines = found["children"]
-    waits = {
-        "waiting": len(lines),
-        "over_90_days_since_adm_not_matched": sum(
-            1 for w in lines if w["days_since_adm"] is not None and w["days_since_adm"] > 90 and not w["matched"]
-        ),
-        "over_18_months_in_care": sum(1 for w in lines if w["over_18_months_in_care"]),
-        "over_12_months_since_po": sum(1 for w in lines if _months_since(w["placement_order"], last, 12)),
-        "over_18_months_since_po": sum(1 for w in lines if _months_since(w["placement_order"], last, 18)),
-    }
+    children, lines = asglb_children(rows, first, last)
+    counted = {cell: sum(by_child.values()) for cell, by_child in children.items()}
     return {
         "quarter": quarter_label(first),
         "from": first,
         "to": last,
-        "in_quarter": counts,
-        "waiting_at_quarter_end": waits,
+        **{section: {key: counted[f"{section}.{key}"] for key in keys} for section, keys in SECTIONS.items()},
         **dict.fromkeys(NOT_HELD, NOT_RECORDED),
         "children_waiting": lines,
     }
+
+
+def asglb_children(
+    rows: Iterable[PeriodSummary], first: date, last: date
+) -> tuple[dict[str, Counter[str]], list[dict[str, Any]]]:
+    """Each cell of the return (``in_quarter.matches``, ``waiting_at_quarter_end.waiting``...)
+    with how many it counts of each child of ``rows`` (one local authority's), and the lines
+    of the children waiting at the quarter's end."""
+    rows = list(rows)
+    children: dict[str, Counter[str]] = {cell: Counter() for cell in return_cells()}
+    kinds = {kind: f"in_quarter.{key}" for key, kind in QUARTER_COUNTS.items()}
+    for r in rows:
+        for on, kind in r.timeline:
+            cell = kinds.get(kind)
+            if cell is not None and first <= on <= last:
+                children[cell][r.child] += 1
+    lines = waiting(rows, last)["children"]
+    tests: dict[str, Callable[[dict[str, Any]], bool]] = {
+        "waiting": lambda w: True,
+        "over_90_days_since_adm_not_matched": lambda w: (
+            w["days_since_adm"] is not None and w["days_since_adm"] > 90 and not w["matched"]
+        ),
+        "over_18_months_in_care": lambda w: bool(w["over_18_months_in_care"]),
+        "over_12_months_since_po": lambda w: _months_since(w["placement_order"], last, 12),
+        "over_18_months_since_po": lambda w: _months_since(w["placement_order"], last, 18),
+    }
+    for w in lines:
+        for key, holds in tests.items():
+            if holds(w):
+                children[f"waiting_at_quarter_end.{key}"][str(w["child"])] += 1
+    return children, lines
+
+
+def return_cells() -> list[str]:
+    """The names of the return's cells, in its order: ``section.key``."""
+    return [f"{section}.{key}" for section, keys in SECTIONS.items() for key in keys]
+
+
+def cells_of(report: dict[str, Any]) -> dict[str, int]:
+    """The cells of one LA's return (what :func:`asglb` gives) by name, as the returns log keeps them."""
+    return {cell: report[cell.split(".")[0]][cell.split(".")[1]] for cell in return_cells()}
 
 
 def _months_since(since: date | None, day: date, months: int) -> bool:
