@@ -87,6 +87,7 @@ def test_a_correction_and_a_late_entry_are_named_by_the_diff(store: str, tmp_pat
 
 def test_list_and_show_give_what_was_returned(store: str, tmp_path: Path) -> None:
     run = _store_with_two_children(store)
+    before = [run(*r, "--json").output for r in (["asglb", "--quarter", QUARTER], ["waiting", "--as-at", "2015-06-30"])]
     out = tmp_path / "asglb.json"
     made = run("asglb", "--quarter", QUARTER, "--la", "825", "--out", str(out), "--json", user="returns-officer")
     assert made.exit_code == 0, made.output
@@ -108,6 +109,10 @@ def test_list_and_show_give_what_was_returned(store: str, tmp_path: Path) -> Non
     events = sum(1 for _ in _json(run, "history", "RA")["events"])  # type: ignore[arg-type]
     assert len(state["root"]) == 64 and state["tampered"] == 0 and state["events"] > events
     assert "825-1" in run("returns", "list").output and "1 return" in run("returns", "list").output
+    # the log is beside the journeys: no report changes
+    assert [
+        run(*r, "--json").output for r in (["asglb", "--quarter", QUARTER], ["waiting", "--as-at", "2015-06-30"])
+    ] == before
     # a second return is numbered after the first; an existing file is never replaced
     assert run("asglb", "--quarter", QUARTER, "--la", "825", "--out", str(out)).exit_code == 1
     assert run("asglb", "--quarter", "2015-Q2", "--la", "825", "--out", str(tmp_path / "q2.csv")).exit_code == 0
