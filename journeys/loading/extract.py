@@ -38,6 +38,7 @@ import orjson
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import ChildNotFound, ProtectionError
+from journeys.domain.payloads import parse_fields
 from journeys.domain.timeline import (
     ACTION_ADDED,
     ACTION_CANCELLED,
@@ -143,32 +144,59 @@ def extract_lines(
 
 
 def _stream_lines(key: bytes, la: str, child: str, entries: list[Entry]) -> Iterator[dict[str, Any]]:
+    """One child's lines. A decision that, reduced, is one already standing (two disruptions
+    the same day whose reasons differed) is left out, with what corrects or retracts it; so is
+    a correction that, reduced, changes nothing (a day of birth moved within its month): the
+    load would refuse both."""
     alias = pseudonym(key, "child", la, child)
     ids = {e.seq: f"{alias}-{e.seq}" for e in entries}
     kinds = {e.seq: e.kind for e in entries}
+    standing: dict[int, Standing] = {}  # each decision written, as it stands reduced
+    left_out: set[int] = set()
     for entry in entries:
-        if entry.kind in DROPPED or (entry.target is not None and kinds[entry.target] in DROPPED):
+        if entry.kind in DROPPED or entry.target in left_out or kinds.get(entry.target or 0) in DROPPED:
             continue
         line = export_line(la, child, entry, ids, plain=True)
         if line is None:
             continue
         line.update(id=ids[entry.seq], child=alias)
-        if entry.kind in (CORRECT, RETRACT):
+        if entry.kind == RETRACT:
             line["reason"] = WITHHELD
-        if entry.kind == CORRECT:
+            standing.pop(entry.target or 0, None)
+        elif entry.kind == CORRECT:
             assert entry.target is not None
-            target = kinds[entry.target]
-            _reduce_on(line, target)
+            kind = kinds[entry.target]
+            line["reason"] = WITHHELD
+            _reduce_on(line, kind)
             if FIELDS in line:
-                line[FIELDS] = _reduced(key, la, target, line[FIELDS])
+                changes = line[FIELDS] = _reduced(key, la, kind, line[FIELDS])
             else:
-                own = {k: line.pop(k) for k in list(line) if k not in _CORRECTION_OWN}
-                line.update(_reduced(key, la, target, own))
+                changes = _reduced(key, la, kind, {k: line.pop(k) for k in list(line) if k not in _CORRECTION_OWN})
+                line.update(changes)
+            before = standing.get(entry.target)
+            if before is not None:
+                after = (line.get("on") or before[0], {**before[1], **changes})
+                if _same(kind, after, before):
+                    continue
+                standing[entry.target] = after
         elif entry.is_decision:
             _reduce_on(line, entry.kind)
-            fields = {k: line.pop(k) for k in list(line) if k not in META_KEYS}
-            line.update(_reduced(key, la, entry.kind, fields))
+            fields = _reduced(key, la, entry.kind, {k: line.pop(k) for k in list(line) if k not in META_KEYS})
+            line.update(fields)
+            now = (line.get("on"), fields)
+            if any(kinds[seq] == entry.kind and _same(entry.kind, now, other) for seq, other in standing.items()):
+                left_out.add(entry.seq)
+                continue
+            standing[entry.seq] = now
         yield line
+
+
+Standing = tuple[str | None, dict[str, Any]]  # a decision's date and fields, reduced
+
+
+def _same(kind: str, one: Standing, other: Standing) -> bool:
+    """Whether two reduced decisions of ``kind`` are the same decision (as the rules compare them)."""
+    return one[0] == other[0] and parse_fields(kind, one[1]) == parse_fields(kind, other[1])
 
 
 _CORRECTION_OWN = frozenset({"id", "la", "child", "event", "corrects", "on", "reason"})

@@ -77,27 +77,42 @@ def shown(
 
 
 def _a_bridge(hidden: set[Cell]) -> Cell | None:
-    """A hidden cell on no cycle of the row–column graph of ``hidden`` (the first, in order)."""
+    """A hidden cell on no cycle of the row–column graph of ``hidden`` (a bridge: Tarjan's
+    low-link search, without recursion), or None."""
+    Node = tuple[int, int]  # (0, row) or (1, column)
+    links: dict[Node, list[tuple[Node, Cell]]] = {}
     for cell in sorted(hidden):
-        if not _connected(hidden - {cell}, ("r", cell[0]), ("c", cell[1])):
-            return cell
+        row, column = (0, cell[0]), (1, cell[1])
+        links.setdefault(row, []).append((column, cell))
+        links.setdefault(column, []).append((row, cell))
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    for root in links:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Node, Cell | None, int]] = [(root, None, 0)]
+        while stack:
+            node, via, next_link = stack[-1]
+            if next_link < len(links[node]):
+                stack[-1] = (node, via, next_link + 1)
+                other, cell = links[node][next_link]
+                if cell == via:
+                    continue
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                else:
+                    order[other] = low[other] = len(order)
+                    stack.append((other, cell, 0))
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > order[parent]:
+                    assert via is not None
+                    return via
     return None
-
-
-def _connected(cells: set[Cell], start: tuple[str, int], goal: tuple[str, int]) -> bool:
-    """Whether the row or column ``start`` reaches ``goal`` through ``cells``."""
-    seen, todo = {start}, [start]
-    while todo:
-        side, index = todo.pop()
-        for i, j in cells:
-            if (side == "r" and i == index) or (side == "c" and j == index):
-                other = ("c", j) if side == "r" else ("r", i)
-                if other == goal:
-                    return True
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-    return False
 
 
 def _closing(table: Sequence[Sequence[int]], hidden: set[Cell], bridge: Cell) -> set[Cell]:
