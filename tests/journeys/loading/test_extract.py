@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import projections
-from journeys import JourneysApp
+from journeys import OUTCOMES, JourneysApp
 from journeys.domain.errors import ProtectionError
 from journeys.loading import load_lines
 from journeys.loading.extract import WITHHELD, extract_lines, pseudonym, read_extract_key, write_extract
@@ -145,3 +145,15 @@ def test_a_missing_or_short_key_is_refused_with_how_to_make_one(tmp_path: Path) 
     made = tmp_path / "good.key"
     made.write_text("ab" * 32 + "\n")
     assert read_extract_key(made) == b"ab" * 32
+
+
+def test_a_free_text_plan_change_outcome_is_counted_unrecorded_and_the_codes_stay(source: JourneysApp) -> None:
+    pooled = loaded(lines_of(source))
+    there = projections.plan_change_report(pooled, la="825", everything=True).by_outcome()
+    here = projections.plan_change_report(source, la="825", everything=True).by_outcome()
+    assert here[FREE_TEXT[1]] == 1
+    expected = {key: n for key, n in here.items() if key == "unrecorded" or key in OUTCOMES}
+    expected["unrecorded"] = expected.get("unrecorded", 0) + sum(
+        n for key, n in here.items() if key != "unrecorded" and key not in OUTCOMES
+    )
+    assert {key: n for key, n in there.items() if n} == {key: n for key, n in expected.items() if n}
