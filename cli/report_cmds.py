@@ -404,6 +404,7 @@ def counts(
 @json_option
 @csv_option
 @explain_option
+@publish_options
 @friendly
 def stages(
     period: str | None,
@@ -414,6 +415,8 @@ def stages(
     as_json: bool,
     as_csv: str | None,
     explain: bool,
+    suppress: bool,
+    round_base: int | None,
 ) -> None:
     """Mean and median days in each stage (care → ADM → PO → match → placed → AO), with the
     slowest stage named. With a window, the cohort is the children adopted in it.
@@ -425,6 +428,7 @@ def stages(
     Example:
       journeys stages --period 2012-15 --la 825 --la 928
       journeys stages --json
+      journeys stages --period 2012-15 --la 825 --la 928 --suppress
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -438,6 +442,7 @@ def stages(
             progress=progress,
             explain=explain,
         )
+    by_la = published(by_la, projections.published_stages, suppress, round_base, explain=explain)
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     echo_las_visible(as_json, as_csv)
@@ -459,6 +464,8 @@ def stages(
         return
     echo_table(headers, rows)
     for la, report in by_la.items():
+        if la == "total":  # a published report's total (--suppress, --round) has no slowest stage
+            continue
         label = next((s["label"] for s in report["stages"] if s["stage"] == report["slowest"]), None)
         if label is None:
             click.echo(f"{la}: no period of care in the cohort, so no slowest stage")

@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
-    from projections.metrics.published import published_cohort, published_counts, published_scorecard
+    from projections.metrics.published import (
+        published_cohort,
+        published_counts,
+        published_scorecard,
+        published_stages,
+    )
     from projections.metrics.suppression import THRESHOLD as SUPPRESSION_THRESHOLD
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
@@ -47,7 +52,12 @@ else:
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.unit_costs": ("CostsError",),
-            "projections.metrics.published": ("published_cohort", "published_counts", "published_scorecard"),
+            "projections.metrics.published": (
+                "published_cohort",
+                "published_counts",
+                "published_scorecard",
+                "published_stages",
+            ),
             "projections.metrics.suppression": ("THRESHOLD as SUPPRESSION_THRESHOLD",),
             "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
@@ -105,6 +115,7 @@ __all__ = [
     "published_cohort",
     "published_counts",
     "published_scorecard",
+    "published_stages",
     "scorecard",
     "stages",
     "summaries",

@@ -1,4 +1,4 @@
-"""The cross-LA reports (scorecard, cohort, counts) as published: totals added, small counts
+"""The cross-LA reports (scorecard, cohort, counts, stages) as published: totals added, small counts
 suppressed and counts rounded (:mod:`projections.metrics.suppression`).
 
 Each takes a report's ``by_la`` (local authority -> its report, as :mod:`projections.reports`
@@ -14,7 +14,9 @@ together, so that none can be derived from the others and the totals):
   total is the cohort's placement orders (matched + waiting + exited); disrupted and harder to
   place each a table of the cohorts;
 - scorecard: each count (adopted, A1, A2 and A10 children, A3 count, start not known) across
-  the local authorities.
+  the local authorities;
+- stages: the cohort's periods of care, and each stage's children, across the local
+  authorities (a stage's mean, median and maximum days hidden with its children).
 """
 
 from __future__ import annotations
@@ -167,6 +169,46 @@ def published_scorecard(
                 _set(cards[la], path, SUPPRESSED)
                 cards[la][SUPPRESSED_KEY].append(_name(path))
     return cards
+
+
+STAGE_OVER = ("mean_days", "median_days", "max_days")
+
+
+def published_stages(
+    by_la: dict[str, dict[str, Any]], threshold: int | None, base: int | None
+) -> dict[str, dict[str, Any]]:
+    """The stages report as published, with a ``"total"`` member (the LAs' cohorts and each
+    stage's children summed; its days null)."""
+    las = list(by_la)
+    first = next(iter(by_la.values()))
+    out: dict[str, dict[str, Any]] = {
+        la: {**report, "stages": [{**s, SUPPRESSED_KEY: []} for s in report["stages"]], SUPPRESSED_KEY: []}
+        for la, report in by_la.items()
+    }
+    blank = dict.fromkeys(("children", *STAGE_OVER))
+    out[TOTAL] = {
+        "from": first.get("from"),
+        "to": first.get("to"),
+        "cohort": None,
+        "slowest": None,
+        "stages": [{"stage": s["stage"], "label": s["label"], **blank, SUPPRESSED_KEY: []} for s in first["stages"]],
+        SUPPRESSED_KEY: [],
+    }
+    for la, cell in zip([*las, TOTAL], shown([[by_la[la]["cohort"] for la in las]], threshold, base)[0], strict=True):
+        out[la]["cohort"] = cell
+        if cell == SUPPRESSED:
+            out[la][SUPPRESSED_KEY].append("cohort")
+    for index, stage in enumerate(first["stages"]):
+        rows = [next(s for s in out[la]["stages"] if s["stage"] == stage["stage"]) for la in las]
+        line = shown([[row["children"] for row in rows]], threshold, base)[0]
+        for row, cell in zip([*rows, out[TOTAL]["stages"][index]], line, strict=True):
+            row["children"] = cell
+            if cell == SUPPRESSED:
+                row[SUPPRESSED_KEY].append("children")
+                for key in STAGE_OVER:
+                    row[key] = SUPPRESSED
+                    row[SUPPRESSED_KEY].append(key)
+    return out
 
 
 def _copy(card: dict[str, Any]) -> dict[str, Any]:

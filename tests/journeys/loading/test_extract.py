@@ -116,6 +116,8 @@ def test_the_extract_loads_to_the_same_scorecard_and_cohort_figures(source: Jour
         cohort = {"census": date(2016, 9, 30), "las": las, "outcomes": True}
         assert projections.cohort(pooled, **cohort) == projections.cohort(source, **cohort)
         assert projections.counts(pooled, by="year", las=las) == projections.counts(source, by="year", las=las)
+        window = {"period": "2012-15", "las": las}
+        assert projections.stages(pooled, **window) == projections.stages(source, **window)
 
 
 def test_what_reads_the_day_of_birth_sees_the_first_of_its_month(source: JourneysApp) -> None:

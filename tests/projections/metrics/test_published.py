@@ -12,7 +12,7 @@ import projections
 from journeys import JourneysApp
 from journeys.loading import load_lines
 from journeys.loading.jsonl import read_lines
-from projections.metrics.published import published_cohort, published_scorecard
+from projections.metrics.published import published_cohort, published_scorecard, published_stages
 from projections.metrics.suppression import SUPPRESSED, with_totals
 from tests.helpers import FIXTURES
 from tests.projections.metrics.test_suppression import another_table
@@ -68,3 +68,18 @@ def test_a_scorecard_hides_a_second_la_beside_a_small_one_and_the_means_over_the
     assert rounded["total"]["adopted"] == (sum(adopted.values()) + 2) // 5 * 5
     assert rounded["928"]["A1"]["mean_days"] == by_la["928"]["A1"]["mean_days"]
     assert rounded["825"]["suppressed"] == []
+
+
+def test_a_stage_with_few_children_hides_its_days_and_a_second_la(evaluation: JourneysApp) -> None:
+    by_la = projections.stages(evaluation, start=date(2012, 9, 1), end=date(2012, 11, 28), las=LAS)
+    assert 0 < by_la["825"]["cohort"] < 10 <= by_la["928"]["cohort"]
+    published = published_stages(by_la, 10, None)
+    assert [published[la]["cohort"] for la in LAS] == [SUPPRESSED, SUPPRESSED]
+    assert published["total"]["cohort"] == by_la["825"]["cohort"] + by_la["928"]["cohort"]
+    for la in LAS:
+        for stage, before in zip(published[la]["stages"], by_la[la]["stages"], strict=True):
+            if 0 < before["children"] < 10:
+                assert stage["children"] == stage["mean_days"] == stage["max_days"] == SUPPRESSED
+                assert set(stage["suppressed"]) == {"children", "mean_days", "median_days", "max_days"}
+    totals = [s["children"] for s in published["total"]["stages"]]
+    assert totals == [sum(by_la[la]["stages"][i]["children"] for la in LAS) for i in range(len(totals))]
