@@ -55,6 +55,7 @@ COMMAND_MODULES: dict[str, str] = {
     "store": "cli.encryption_cmds",
     "load": "cli.store_cmds",
     "export": "cli.store_cmds",
+    "extract": "cli.extract_cmds",
     "explain": "cli.explain_cmds",
     "verify": "cli.evidence_cmds",
     "checkpoint": "cli.evidence_cmds",

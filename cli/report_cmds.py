@@ -19,7 +19,16 @@ from cli.explain_output import echo_explained, echo_whole_report, explain_option
 from cli.output import ascii_label, echo_table
 from cli.output import echo_csv as _echo_csv
 from cli.params import DATE, json_option, known_at_option
-from cli.report_options import catch_up_progress, chosen_las, csv_option, echo_las_visible, las_option, rounded
+from cli.report_options import (
+    catch_up_progress,
+    chosen_las,
+    csv_option,
+    echo_las_visible,
+    las_option,
+    publish_options,
+    published,
+    rounded,
+)
 from journeys import today
 
 period_option = click.option(
@@ -60,6 +69,7 @@ def _side_by_side(by_la: dict[str, dict[str, Any]], lines: list[tuple[str, Any]]
 @json_option
 @csv_option
 @explain_option
+@publish_options
 @friendly
 def scorecard(
     period: str | None,
@@ -72,6 +82,8 @@ def scorecard(
     as_json: bool,
     as_csv: str | None,
     explain: bool,
+    suppress: bool,
+    round_base: int | None,
 ) -> None:
     """The adoption scorecard (A1, A2, A3, A10) for children adopted in a window.
 
@@ -84,6 +96,7 @@ def scorecard(
       journeys scorecard --period 2012-15 --la 825 --la 928
       journeys scorecard --from 2015-04-01 --to 2015-09-30 --a3-months 16 --json
       journeys scorecard --period 2012-15 --la 825 --explain
+      journeys scorecard --period 2012-15 --la 825 --la 928 --suppress --round 5
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -99,6 +112,7 @@ def scorecard(
             progress=progress,
             explain=explain,
         )
+    by_la = published(by_la, projections.published_scorecard, suppress, round_base, explain=explain)
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     echo_las_visible(as_json, as_csv)
@@ -126,7 +140,7 @@ def scorecard(
         click.echo(f"Thresholds: {first['thresholds_source']}")
         for la, card in by_la.items():
             bounded = card["A1"].get("start_not_known", 0)
-            if bounded:
+            if bounded and isinstance(bounded, int) and la != "total":
                 whose = f" of {la}" if la else ""
                 click.echo(
                     f"Note: start of care not yet known for {bounded} of the {card['A1']['children']} children{whose} "
@@ -176,6 +190,7 @@ COHORT_KEYS = [
 @json_option
 @csv_option
 @explain_option
+@publish_options
 @click.option(
     "--outcomes",
     is_flag=True,
@@ -193,6 +208,8 @@ def cohort(
     as_json: bool,
     as_csv: str | None,
     explain: bool,
+    suppress: bool,
+    round_base: int | None,
     outcomes: bool,
 ) -> None:
     """Prospective placement-order cohorts: POs per financial year (or in a window), how many
@@ -207,6 +224,7 @@ def cohort(
       journeys cohort --by po-year --census 2016-09-30 --la 825 --la 928
       journeys cohort --census 2016-09-30 --from 2015-10-01 --to 2016-03-31 --json
       journeys cohort --census 2016-09-30 --la 825 --outcomes
+      journeys cohort --census 2016-09-30 --la 825 --la 928 --suppress --round 5 --csv
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -221,6 +239,7 @@ def cohort(
             explain=explain,
             outcomes=outcomes,
         )
+    by_la = published(by_la, projections.published_cohort, suppress, round_base, explain=explain, outcomes=outcomes)
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     echo_las_visible(as_json, as_csv)
@@ -339,9 +358,17 @@ COUNT_HEADERS = [
 @json_option
 @csv_option
 @explain_option
+@publish_options
 @friendly
 def counts(
-    by: str, las: tuple[str, ...], known_at: datetime | None, as_json: bool, as_csv: str | None, explain: bool
+    by: str,
+    las: tuple[str, ...],
+    known_at: datetime | None,
+    as_json: bool,
+    as_csv: str | None,
+    explain: bool,
+    suppress: bool,
+    round_base: int | None,
 ) -> None:
     """Decisions per financial quarter or year: adoption decisions, court placement orders
     (consents apart), matches, placements, adoption orders and decisions reversed.
@@ -350,12 +377,14 @@ def counts(
     Example:
       journeys counts --by year --la 825 --la 928
       journeys counts --by quarter --json
+      journeys counts --by year --la 825 --la 928 --suppress --round 5
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
         by_la = projections.counts(
             app, by=by, known_at=known_at, las=chosen_las(las), progress=progress, explain=explain
         )
+    by_la = published(by_la, projections.published_counts, suppress, round_base, explain=explain)
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     echo_las_visible(as_json, as_csv)
@@ -375,6 +404,7 @@ def counts(
 @json_option
 @csv_option
 @explain_option
+@publish_options
 @friendly
 def stages(
     period: str | None,
@@ -385,6 +415,8 @@ def stages(
     as_json: bool,
     as_csv: str | None,
     explain: bool,
+    suppress: bool,
+    round_base: int | None,
 ) -> None:
     """Mean and median days in each stage (care → ADM → PO → match → placed → AO), with the
     slowest stage named. With a window, the cohort is the children adopted in it.
@@ -396,6 +428,7 @@ def stages(
     Example:
       journeys stages --period 2012-15 --la 825 --la 928
       journeys stages --json
+      journeys stages --period 2012-15 --la 825 --la 928 --suppress
     """
     app = settings().app()
     with catch_up_progress(app) as progress:
@@ -409,6 +442,7 @@ def stages(
             progress=progress,
             explain=explain,
         )
+    by_la = published(by_la, projections.published_stages, suppress, round_base, explain=explain)
     if echo_whole_report(by_la, as_json, as_csv, explain):
         return
     echo_las_visible(as_json, as_csv)
@@ -430,6 +464,8 @@ def stages(
         return
     echo_table(headers, rows)
     for la, report in by_la.items():
+        if la == "total":  # a published report's total (--suppress, --round) has no slowest stage
+            continue
         label = next((s["label"] for s in report["stages"] if s["stage"] == report["slowest"]), None)
         if label is None:
             click.echo(f"{la}: no period of care in the cohort, so no slowest stage")

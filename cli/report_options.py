@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,6 +19,8 @@ from journeys import Progress
 
 if TYPE_CHECKING:
     from journeys import JourneysApp
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 las_option = click.option(
     "--la",
@@ -38,13 +40,53 @@ def chosen_las(las: tuple[str, ...]) -> list[str]:
     return [default] if default else []
 
 
-def rounded(value: float | None, places: int = 0) -> float | int | None:
-    """Half-up rounding for display (never for JSON)."""
-    if value is None:
-        return None
+def rounded(value: float | str | None, places: int = 0) -> float | int | str | None:
+    """Half-up rounding for display (never for JSON); a suppressed figure (``"c"``) as it is."""
+    if value is None or isinstance(value, str):
+        return value
     quantum = Decimal(1).scaleb(-places)
     result = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     return int(result) if places == 0 else float(result)
+
+
+suppress_option = click.option(
+    "--suppress",
+    is_flag=True,
+    help='Publishable: counts from 1 to 9 shown as "c", with as many others as it takes that none can be '
+    "worked out from the totals (which are added); see docs/extracts.md.",
+)
+round_option = click.option(
+    "--round",
+    "round_base",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="N",
+    help="Round every count (and the totals, which are added) to the nearest N, e.g. 5.",
+)
+
+
+def published(
+    by_la: dict[str, dict[str, Any]],
+    publish: Callable[[dict[str, dict[str, Any]], int | None, int | None], dict[str, dict[str, Any]]],
+    suppress: bool,
+    round_base: int | None,
+    *,
+    explain: bool = False,
+    outcomes: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """``by_la`` as ``publish`` publishes it under --suppress and --round (as it is without them)."""
+    if not suppress and round_base is None:
+        return by_la
+    if explain or outcomes:
+        raise click.UsageError(
+            f"--{'explain' if explain else 'outcomes'} cannot be combined with --suppress or --round"
+        )
+    return publish(by_la, projections.SUPPRESSION_THRESHOLD if suppress else None, round_base)
+
+
+def publish_options(command: F) -> F:
+    """``--suppress`` and ``--round N`` of a cross-LA report."""
+    return suppress_option(round_option(command))
 
 
 @contextmanager

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from journeys.evidence.options import SIGNING_KEY_ENV
     from journeys.la_access import access_grants, grant_access, refuse_single_user, revoke_access
     from journeys.loading.batch import LoadReport, load_lines
+    from journeys.loading.extract import extract_lines, read_extract_key, write_extract
     from journeys.loading.jsonl import export_lines, read_lines
     from journeys.loading.parallel import load_file
     from journeys.loading.sizes import LOAD_BATCH
@@ -119,6 +120,7 @@ else:
             "journeys.evidence.making": ("make_checkpoint", "save_checkpoint"),
             "journeys.evidence.options": ("SIGNING_KEY_ENV",),
             "journeys.loading.batch": ("LoadReport", "load_lines"),
+            "journeys.loading.extract": ("extract_lines", "read_extract_key", "write_extract"),
             "journeys.loading.sizes": ("LOAD_BATCH",),
             "journeys.loading.jsonl": ("export_lines", "read_lines"),
             "journeys.loading.parallel": ("load_file",),
@@ -214,6 +216,7 @@ __all__ = [
     "decrypt_store",
     "encrypt_store",
     "export_lines",
+    "extract_lines",
     "find_return",
     "generate_journeys",
     "generate_key",
@@ -234,6 +237,7 @@ __all__ = [
     "public_hex",
     "read_903",
     "read_checkpoint",
+    "read_extract_key",
     "read_lines",
     "record_import",
     "record_return",
@@ -248,5 +252,6 @@ __all__ = [
     "verify_against",
     "write_903",
     "write_checkpoint",
+    "write_extract",
     "write_subject_access",
 ]

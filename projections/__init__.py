@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
+    from projections.metrics.published import (
+        published_cohort,
+        published_counts,
+        published_scorecard,
+        published_stages,
+    )
+    from projections.metrics.suppression import THRESHOLD as SUPPRESSION_THRESHOLD
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
     from projections.metrics.unit_costs import CostsError
@@ -46,6 +53,13 @@ else:
             "projections.figure_ids": ("MalformedFigureId",),
             "projections.metrics.figures": ("AGGREGATES",),
             "projections.metrics.unit_costs": ("CostsError",),
+            "projections.metrics.published": (
+                "published_cohort",
+                "published_counts",
+                "published_scorecard",
+                "published_stages",
+            ),
+            "projections.metrics.suppression": ("THRESHOLD as SUPPRESSION_THRESHOLD",),
             "projections.metrics.plan_changes": ("STAGE_AT_CHANGE", "PlanChange", "PlanChangeReport"),
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
@@ -65,6 +79,7 @@ __all__ = [
     "CASELOAD_SORT_NAMES",
     "CASELOAD_STATUSES",
     "STAGE_AT_CHANGE",
+    "SUPPRESSION_THRESHOLD",
     "Action",
     "Agenda",
     "AgendaRow",
@@ -99,6 +114,10 @@ __all__ = [
     "projection_catch_up",
     "projection_rebuild",
     "projection_status",
+    "published_cohort",
+    "published_counts",
+    "published_scorecard",
+    "published_stages",
     "quarter_period",
     "record_asglb",
     "return_diff",
