@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from projections.la_reports import deadlines_for, plan_change_report, surgery, tracking_cohort_report
     from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
+    from projections.metrics.permanence import PERMANENCE_ROUTES, PermanenceReport
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.surgery import Action, Agenda, AgendaRow, ChildDeadlines
     from projections.metrics.tracking_cohort import TrackedChild, TrackingReport
     from projections.metrics.unit_costs import CostsError
     from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
+    from projections.permanence_report import permanence_report
     from projections.read_model import projection_catch_up, projection_rebuild, projection_status
     from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
     from projections.returns import asglb_return
@@ -49,6 +51,8 @@ else:
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
             "projections.one_figure": ("OneFigure", "UnknownFigure", "explain_figure"),
+            "projections.metrics.permanence": ("PERMANENCE_ROUTES", "PermanenceReport"),
+            "projections.permanence_report": ("permanence_report",),
             "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
             "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
             "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
@@ -62,6 +66,7 @@ __all__ = [
     "CASELOAD_SORTS",
     "CASELOAD_SORT_NAMES",
     "CASELOAD_STATUSES",
+    "PERMANENCE_ROUTES",
     "STAGE_AT_CHANGE",
     "Action",
     "Agenda",
@@ -77,6 +82,7 @@ __all__ = [
     "InvalidCaseloadFilter",
     "MalformedFigureId",
     "OneFigure",
+    "PermanenceReport",
     "PlanChange",
     "PlanChangeReport",
     "Status",
@@ -93,6 +99,7 @@ __all__ = [
     "counts",
     "deadlines_for",
     "explain_figure",
+    "permanence_report",
     "plan_change_report",
     "projection_catch_up",
     "projection_rebuild",
