@@ -48,6 +48,7 @@ DEFAULT_START = date(2010, 4, 1)
 DEFAULT_END = date(2024, 3, 31)
 LATE_SHARE = 0.15  # of proceedings, family-finding, reviews and adoption decisions: keyed late
 CORRECTION_SHARE = 0.10  # of the decisions a correction may move: keyed with a wrong date
+ROUTE_SHARE = 0.4  # with routes: of the children, those whose route beyond adoption is recorded as its own
 LATE_DELAY_CHILDREN = 200  # how far down the file a late line or a correction lands
 _DEFERRABLE = frozenset({"proceedings-issued", "family-finding", "review", "adoption-decision"})
 _ROUTE_KINDS = frozenset({"plan-decision", "sgo-made", "cao-made", "ltf-match", "ltf-breakdown"})
@@ -61,6 +62,7 @@ class _Child:
     events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     last: int = 0
     routes: random.Random | None = None  # the child's own random source for the permanence routes
+    routes_drawn: bool = False
 
     def add(self, on: int, kind: str, **fields: Any) -> int:
         """Add a decision; one that ends a period of care moves after everything before it."""
@@ -94,9 +96,11 @@ class _Journeys:
         self.seed = seed
 
     def route_rng(self, c: _Child) -> random.Random | None:
-        """The child's own random source for the permanence routes' decisions (None without routes)."""
-        if self.routes and c.routes is None:
-            c.routes = random.Random(f"routes:{self.seed}:{c.la}:{c.ref}")
+        """The child's own random source for the permanence routes' decisions: None without routes,
+        and for the children (all but ROUTE_SHARE of them) whose route is not recorded as its own."""
+        if self.routes and not c.routes_drawn:
+            own = random.Random(f"routes:{self.seed}:{c.la}:{c.ref}")
+            c.routes, c.routes_drawn = (own if own.random() < ROUTE_SHARE else None), True
         return c.routes
 
     def days(self, mean: float, sigma: float = 0.5, low: int = 1) -> int:
