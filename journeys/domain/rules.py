@@ -299,6 +299,8 @@ class TimelineRules:
         plan, self.ltf = route_step(
             d, plan=s.plan, plan_since=s.plan_since, placed=self.placed, ltf=self.ltf, refuse=self.refuse
         )
+        if plan is not None and s.plan == ADOPTION:  # an order leaving adoption, as a plan-change does
+            self.adm = self.match = None
         if plan is not None:
             self._set_plan(plan, d.on)
 

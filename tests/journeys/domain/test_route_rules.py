@@ -57,8 +57,10 @@ def test_a_plan_decision_or_match_while_adoption_is_the_plan_is_refused(memory_a
 def test_an_order_ends_adoption_as_the_plan_but_not_while_placed_for_adoption(memory_app: JourneysApp) -> None:
     _in_care(memory_app, "R4")
     record(memory_app, "R4", "adoption-decision", "2015-03-01")
+    record(memory_app, "R4", "match", "2015-05-01")
     record(memory_app, "R4", "sgo-made", "2015-06-01", carers="SG-1")  # the court's order instead
-    assert memory_app.show("825", "R4").state.plan == "special-guardianship"
+    state = memory_app.show("825", "R4").state
+    assert (state.plan, state.stage) == ("special-guardianship", "in-care")  # no longer matched for adoption
     _in_care(memory_app, "R5")
     record(memory_app, "R5", "adoption-decision", "2015-03-01")
     record(memory_app, "R5", "match", "2015-04-01")
