@@ -207,3 +207,10 @@ def test_a_route_decision_refused_changes_nothing(run: Cli) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "while the plan is adoption" in result.output
     assert "plan-decision" not in _history_kinds(run, "R3")
+
+
+def test_a_local_authority_the_store_does_not_hold_is_refused(imported: Cli) -> None:
+    result = imported("permanence", "--period", "2015-18", "--la", "852")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert result.output.startswith("Error: no journey for local authority 852 in this store")
