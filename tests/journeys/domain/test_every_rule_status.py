@@ -46,6 +46,7 @@ CASES: list[tuple[str, str | None, list[Event], str]] = [
     # entered care Monday 5 January 2015 + 20 working days + 3 months = 2 May 2015; amber from 18 April
     ("permanence-plan", "met", IN_CARE, "2015-06-01"),
     ("permanence-plan", "met-late", [IN_CARE[0], ("adoption-decision", "2015-05-05")], "2015-06-01"),
+    ("permanence-plan", "met", [IN_CARE[0], ("plan-decision", "2015-04-01", {"route": "reunification"})], "2015-06-01"),
     ("permanence-plan", "overdue", IN_CARE[:1], "2015-05-03"),
     ("permanence-plan", "due-soon", IN_CARE[:1], "2015-04-18"),
     ("permanence-plan", "on-track", IN_CARE[:1], "2015-04-17"),
