@@ -49,6 +49,7 @@ COMMAND_MODULES: dict[str, str] = {
     "scorecard": "cli.report_cmds",
     "cohort": "cli.report_cmds",
     "cost": "cli.cost_cmds",
+    "permanence": "cli.permanence_cmds",
     "waiting": "cli.report_cmds",
     "counts": "cli.report_cmds",
     "stages": "cli.report_cmds",

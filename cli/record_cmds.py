@@ -10,7 +10,7 @@ import click
 from cli.context import friendly, resolve_la, settings, with_la
 from cli.output import echo_json, entry_json
 from cli.params import DATE, REASON, child_argument
-from journeys import EVENT_KINDS, HARDER_TO_PLACE, Entry
+from journeys import EVENT_KINDS, HARDER_TO_PLACE, ROUTES, Entry
 
 
 def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None:
@@ -33,10 +33,17 @@ def _report(la: str, child: str, entry: Entry, as_json: bool, verb: str) -> None
     help="placement-order: court order (default) or parental consent.",
 )
 @click.option("--to", "to", help="plan-change: the new plan (adoption, reunification, special-guardianship, ...).")
-@click.option("--reason", help="plan-change: RD1-RD4; disruption: free text.")
+@click.option("--reason", help="plan-change: RD1-RD4; disruption, ltf-breakdown: free text.")
 @click.option("--decided-by", type=click.Choice(["court", "agency"]), help="plan-change: who decided.")
 @click.option("--outcome", help="plan-change: where the child went (e.g. home-with-mother, sgo-relatives).")
 @click.option("--adopters", help="match: reference of the prospective adopters.")
+@click.option(
+    "--route",
+    type=click.Choice(ROUTES),
+    help="plan-decision: the permanence plan pursued beyond adoption.",
+)
+@click.option("--carers", help="sgo-made, cao-made: reference of the carers the order is made to.")
+@click.option("--carer", help="ltf-match: reference of the matched long-term foster carer.")
 @click.option("--with-foster-carers", is_flag=True, default=None, help="placed: adopted by its current foster carers.")
 @click.option("--carers-since", type=DATE, help="placed: date the child began living with those carers (A10).")
 @click.option("--reason-code", help="left-care: SSDA903 reason episode ceased (E13, E4A, E45, ...).")
@@ -54,15 +61,18 @@ def record(kind: str, child: str, on: date, la: str | None, as_json: bool, **opt
     """Record one decision in CHILD's journey.
 
     KIND is one of: child-details, entered-care, proceedings-issued, proceedings-concluded,
-    family-finding, plan-change, adoption-decision, placement-order, review, match, placed,
-    disruption, adoption-order, left-care. The rules of the journey are checked on the whole
-    timeline; a refused decision appends nothing.
+    family-finding, plan-change, plan-decision, adoption-decision, placement-order, review,
+    disruption, match, placed, adoption-order, ltf-breakdown, ltf-match, sgo-made, cao-made,
+    left-care. The rules of the journey are checked on the whole timeline; a refused decision
+    appends nothing.
 
     \b
     Example:
       journeys record placement-order C001 --on 2015-03-02 --la 825
       journeys record plan-change C002 --on 2016-01-12 --to reunification \\
           --reason RD2 --decided-by court --outcome home-with-mother
+      journeys record plan-decision C003 --on 2015-05-04 --route special-guardianship
+      journeys record sgo-made C003 --on 2015-11-20 --carers SG-825-014
     """
     code = resolve_la(la)
     fields = {k: v for k, v in options.items() if v is not None and v != ()}

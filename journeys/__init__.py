@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
     from journeys.domain.returns_log import RETURN_KINDS, ReturnRecord
     from journeys.domain.timeline import CORRECT, RETRACT, Entry
-    from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
+    from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS, ROUTES
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
     from journeys.evidence.document import Checkpoint, read_checkpoint, write_checkpoint
     from journeys.evidence.keys import generate_key, load_signing_key, parse_public_key, public_hex
@@ -113,7 +113,14 @@ else:
             "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
             "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
-            "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
+            "journeys.domain.vocabulary": (
+                "CHILD_STAGES",
+                "EVENT_KINDS",
+                "HARDER_TO_PLACE",
+                "OUTCOMES",
+                "RD_REASONS",
+                "ROUTES",
+            ),
             "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
             "journeys.evidence.document": ("Checkpoint", "read_checkpoint", "write_checkpoint"),
             "journeys.evidence.keys": ("generate_key", "load_signing_key", "parse_public_key", "public_hex"),
@@ -166,6 +173,7 @@ __all__ = [
     "RD_REASONS",
     "RETRACT",
     "RETURN_KINDS",
+    "ROUTES",
     "SIGNING_KEY_ENV",
     "STORE_KEY_ENV",
     "STORE_KEY_FILE_ENV",

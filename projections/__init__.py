@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from projections.la_reports import deadlines_for, plan_change_report, surgery, tracking_cohort_report
     from projections.metrics.caseload import CASELOAD_SORTS, CaseloadRow
     from projections.metrics.figures import AGGREGATES
+    from projections.metrics.permanence import PERMANENCE_ROUTES, PermanenceReport
     from projections.metrics.plan_changes import STAGE_AT_CHANGE, PlanChange, PlanChangeReport
     from projections.metrics.published import (
         published_cohort,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from projections.metrics.unit_costs import CostsError
     from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
+    from projections.permanence_report import permanence_report
     from projections.read_model import projection_catch_up, projection_rebuild, projection_status
     from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
     from projections.returns import asglb_return, quarter_period, record_asglb
@@ -64,6 +66,8 @@ else:
             "projections.metrics.surgery": ("Action", "Agenda", "AgendaRow", "ChildDeadlines"),
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
             "projections.one_figure": ("OneFigure", "UnknownFigure", "explain_figure"),
+            "projections.metrics.permanence": ("PERMANENCE_ROUTES", "PermanenceReport"),
+            "projections.permanence_report": ("permanence_report",),
             "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
             "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
             "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
@@ -78,6 +82,7 @@ __all__ = [
     "CASELOAD_SORTS",
     "CASELOAD_SORT_NAMES",
     "CASELOAD_STATUSES",
+    "PERMANENCE_ROUTES",
     "STAGE_AT_CHANGE",
     "SUPPRESSION_THRESHOLD",
     "Action",
@@ -94,6 +99,7 @@ __all__ = [
     "InvalidCaseloadFilter",
     "MalformedFigureId",
     "OneFigure",
+    "PermanenceReport",
     "PlanChange",
     "PlanChangeReport",
     "Status",
@@ -110,6 +116,7 @@ __all__ = [
     "counts",
     "deadlines_for",
     "explain_figure",
+    "permanence_report",
     "plan_change_report",
     "projection_catch_up",
     "projection_rebuild",

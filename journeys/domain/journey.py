@@ -156,6 +156,27 @@ class Journey(PydanticAggregate):
         TOPIC: ClassVar[str] = "journeys.left_care.v1"
         KIND: ClassVar[str] = "left-care"
 
+    # The permanence routes beyond adoption (docs/permanence.md; their rules: domain/route_rules.py)
+    class PlanDecided(Decided, payloads.PlanDecisionFields):
+        TOPIC: ClassVar[str] = "journeys.plan_decision.v1"
+        KIND: ClassVar[str] = "plan-decision"
+
+    class SpecialGuardianshipOrderMade(Decided, payloads.OrderFields):
+        TOPIC: ClassVar[str] = "journeys.sgo_made.v1"
+        KIND: ClassVar[str] = "sgo-made"
+
+    class ChildArrangementsOrderMade(Decided, payloads.OrderFields):
+        TOPIC: ClassVar[str] = "journeys.cao_made.v1"
+        KIND: ClassVar[str] = "cao-made"
+
+    class LongTermFosteringMatched(Decided, payloads.LtfMatchFields):
+        TOPIC: ClassVar[str] = "journeys.ltf_match.v1"
+        KIND: ClassVar[str] = "ltf-match"
+
+    class LongTermFosteringBrokeDown(Decided, payloads.DisruptionFields):
+        TOPIC: ClassVar[str] = "journeys.ltf_breakdown.v1"
+        KIND: ClassVar[str] = "ltf-breakdown"
+
     class Corrected(Event):
         """Supersedes an earlier decision's date and fields; ``fields`` is the complete set."""
 

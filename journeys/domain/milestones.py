@@ -37,7 +37,7 @@ from journeys.domain.errors import JourneyError
 from journeys.domain.payloads import FIELDS_BY_KIND
 from journeys.domain.rules import Period, replay
 from journeys.domain.timeline import Decision
-from journeys.domain.vocabulary import ADOPTION, EVENT_KINDS
+from journeys.domain.vocabulary import ADOPTION, EVENT_KINDS, PLANS
 
 RULES_DIR: Final = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES: Final = RULES_DIR / "milestones.toml"
@@ -59,6 +59,7 @@ _KEYS: Final = {
     "amber",
     "kind",
     "adoption",
+    "plan",
     "unless",
     "met_before_start",
     "overtaken_by",
@@ -109,6 +110,7 @@ class Rule:
     amber: Duration | None = None
     kind: str = DEADLINE
     adoption: bool = False
+    plan: str | None = None  # a route's rule: it stops applying when the plan leaves this one
     unless: tuple[EventSpec, ...] = ()
     met_before_start: bool = False
     overtaken_by: tuple[EventSpec, ...] = ()
@@ -216,6 +218,9 @@ def _parse_rule(table: Any, where: str, number: int) -> Rule:
         overdue_after = Duration.parse(table["overdue_after"]) if "overdue_after" in table else None
     except InvalidDuration as error:
         raise bad(str(error)) from None
+    plan = table.get("plan")
+    if plan is not None and plan not in PLANS:
+        raise bad(f"plan {plan!r} is not one of {', '.join(PLANS)}")
     if overdue_after is not None and kind != POSSIBLE_FROM:
         raise bad(f"overdue_after is for {POSSIBLE_FROM!r} rules (a deadline is overdue after its due date)")
     return Rule(
@@ -228,6 +233,7 @@ def _parse_rule(table: Any, where: str, number: int) -> Rule:
         amber=amber,
         kind=kind,
         adoption=table.get("adoption", False),
+        plan=plan,
         unless=_specs(table.get("unless", []), "unless", bad, required=False),
         met_before_start=table.get("met_before_start", False),
         overtaken_by=_specs(table.get("overtaken_by", []), "overtaken_by", bad, required=False),
@@ -283,7 +289,8 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
     for rule in rules.rules:
         if rule.adoption and state.plan is None:
             continue  # adoption has never been the plan in this period
-        stop = _earliest(period.ended, left_adoption if rule.adoption else None)
+        left_plan = state.plan_since if rule.plan is not None and state.plan != rule.plan else None
+        stop = _earliest(period.ended, left_adoption if rule.adoption else None, left_plan)
         milestone = _apply(rule, period, stop, as_at, rules.holidays)
         if milestone is not None:
             results.append(milestone)

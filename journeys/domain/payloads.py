@@ -121,6 +121,29 @@ class PlanChangeFields(Fields):
         return _one_of(value, vocabulary.DECIDERS, "decided_by")
 
 
+class PlanDecisionFields(Fields):
+    """The decision to pursue a permanence plan other than adoption (docs/permanence.md)."""
+
+    route: str
+
+    @field_validator("route")
+    @classmethod
+    def _route(cls, value: str) -> str | None:
+        return _one_of(value, vocabulary.ROUTES, "route")
+
+
+class OrderFields(Fields):
+    """A special guardianship or child arrangements order made: to whom (a reference, never a name)."""
+
+    carers: str | None = None
+
+
+class LtfMatchFields(Fields):
+    """A long-term fostering match: the matched foster carer's reference."""
+
+    carer: str
+
+
 class PlacementOrderFields(Fields):
     authority: str = "placement-order"
 
@@ -185,6 +208,11 @@ FIELDS_BY_KIND: dict[str, type[Fields]] = {
     "placed": PlacedFields,
     "disruption": DisruptionFields,
     "adoption-order": NoFields,
+    "plan-decision": PlanDecisionFields,
+    "sgo-made": OrderFields,
+    "cao-made": OrderFields,
+    "ltf-match": LtfMatchFields,
+    "ltf-breakdown": DisruptionFields,
     "left-care": LeftCareFields,
 }
 assert set(FIELDS_BY_KIND) == set(vocabulary.EVENT_KINDS)

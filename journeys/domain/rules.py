@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from journeys.domain.errors import DuplicateEvent, JourneyError, RuleBroken
+from journeys.domain.route_rules import ROUTE_KINDS, route_step
 from journeys.domain.timeline import Decision
 from journeys.domain.vocabulary import ADOPTION, KIND_RANK, PREGNANCY_ENDED
 
@@ -26,6 +27,7 @@ _NEEDS_CARE = {
     "disruption": "disruption",
     "adoption-order": "adoption order",
     "left-care": "leaving care",
+    **ROUTE_KINDS,
 }
 # Decisions that may come before the first period of care (e.g. for an unborn child).
 _BEFORE_CARE = {
@@ -114,6 +116,7 @@ class TimelineRules:
         self.match: Decision | None = None
         self.placed: Decision | None = None
         self.disrupted: Decision | None = None
+        self.ltf: Decision | None = None  # the long-term fostering match in force
         self.pending = Period()
 
     def refuse(self, rule: str, message: str) -> None:
@@ -183,7 +186,7 @@ class TimelineRules:
         self.pending = Period()
         self.state.periods.append(period)
         self.in_care, self.closed_by = True, None
-        self.adm = self.match = self.placed = self.disrupted = None
+        self.adm = self.match = self.placed = self.disrupted = self.ltf = None
         self.adm_seen = False
         if len(self.state.periods) > 1:
             self._set_plan(None, d.on)
@@ -290,6 +293,17 @@ class TimelineRules:
             )
         self._end(d)
 
+    def _route(self, d: Decision) -> None:
+        """A decision of a permanence route beyond adoption (journeys.domain.route_rules)."""
+        s = self.state
+        plan, self.ltf = route_step(
+            d, plan=s.plan, plan_since=s.plan_since, placed=self.placed, ltf=self.ltf, refuse=self.refuse
+        )
+        if plan is not None and s.plan == ADOPTION:  # an order leaving adoption, as a plan-change does
+            self.adm = self.match = None
+        if plan is not None:
+            self._set_plan(plan, d.on)
+
     def _left_care(self, d: Decision) -> None:
         self._end(d)
 
@@ -324,7 +338,10 @@ class TimelineRules:
 # Each decision kind's step of the walk (``_note`` for a kind with no step of its own),
 # looked up once here rather than by name for every decision.
 _HANDLERS: dict[str, Callable[[TimelineRules, Decision], None]] = {
-    kind: getattr(TimelineRules, "_" + kind.replace("-", "_"), TimelineRules._note) for kind in KIND_RANK
+    kind: TimelineRules._route
+    if kind in ROUTE_KINDS
+    else getattr(TimelineRules, "_" + kind.replace("-", "_"), TimelineRules._note)
+    for kind in KIND_RANK
 }
 
 

@@ -62,6 +62,11 @@ DECISIONS: Final[dict[str, Shape]] = {
     "journeys.disruption.v1": Shape("disruption", ("reason",)),
     "journeys.adoption_order.v1": Shape("adoption-order"),
     "journeys.left_care.v1": Shape("left-care", ("reason_code",)),
+    "journeys.plan_decision.v1": Shape("plan-decision", ("route",)),
+    "journeys.sgo_made.v1": Shape("sgo-made", ("carers",)),
+    "journeys.cao_made.v1": Shape("cao-made", ("carers",)),
+    "journeys.ltf_match.v1": Shape("ltf-match", ("carer",)),
+    "journeys.ltf_breakdown.v1": Shape("ltf-breakdown", ("reason",)),
 }
 # The current version of each kind.
 BY_KIND: Final[dict[str, Shape]] = {shape.kind: shape for shape in DECISIONS.values() if not shape.upcast}

@@ -21,6 +21,7 @@ EVENT_KINDS: Final[tuple[str, ...]] = (
     "proceedings-concluded",
     "family-finding",
     "plan-change",
+    "plan-decision",
     "adoption-decision",
     "placement-order",
     "review",
@@ -28,6 +29,10 @@ EVENT_KINDS: Final[tuple[str, ...]] = (
     "match",
     "placed",
     "adoption-order",
+    "ltf-breakdown",
+    "ltf-match",
+    "sgo-made",
+    "cao-made",
     "left-care",
 )
 KIND_RANK: Final[dict[str, int]] = {kind: rank for rank, kind in enumerate(EVENT_KINDS)}
@@ -43,6 +48,18 @@ PLANS: Final[tuple[str, ...]] = (
     "other",
 )
 ADOPTION: Final = "adoption"
+REUNIFICATION: Final = "reunification"
+SPECIAL_GUARDIANSHIP: Final = "special-guardianship"
+CHILD_ARRANGEMENTS: Final = "child-arrangements"
+LONG_TERM_FOSTERING: Final = "long-term-fostering"
+# The permanence plans other than adoption a `plan-decision` pursues, each with its own milestones
+# and measures (docs/permanence.md); the kind of decision that makes each route's permanence.
+ROUTES: Final[tuple[str, ...]] = (SPECIAL_GUARDIANSHIP, CHILD_ARRANGEMENTS, LONG_TERM_FOSTERING, REUNIFICATION)
+ROUTE_ORDERS: Final[dict[str, str]] = {
+    SPECIAL_GUARDIANSHIP: "sgo-made",
+    CHILD_ARRANGEMENTS: "cao-made",
+    LONG_TERM_FOSTERING: "ltf-match",
+}
 PREGNANCY_ENDED: Final = "pregnancy-ended"
 
 # SSDA903 REASON_PLACED_CEASED: why "should be placed for adoption" ended.
@@ -115,6 +132,14 @@ REASONS_CEASED: Final[dict[str, str]] = {
     "X1": "episode ceases, and new episode begins on same day",
 }
 ADOPTED_REASONS: Final[frozenset[str]] = frozenset({"E11", "E12"})
+# REC codes by the permanence route a child left care by: the special guardianship orders
+# (E45-E48), a residence or child arrangements order (E41), and a return home to parents or a
+# person with parental responsibility (E4A, as part of the care plan; E4B, not).
+ROUTE_REASONS: Final[dict[str, frozenset[str]]] = {
+    SPECIAL_GUARDIANSHIP: frozenset({"E45", "E46", "E47", "E48"}),
+    CHILD_ARRANGEMENTS: frozenset({"E41"}),
+    REUNIFICATION: frozenset({"E4A", "E4B"}),
+}
 
 # SSDA903 PLACE codes for placements for adoption.
 ADOPTION_PLACEMENTS: Final[dict[str, str]] = {

@@ -51,6 +51,11 @@ class SealedJourney(Journey):
     Disrupted = Journey.Disrupted
     AdoptionOrderMade = Journey.AdoptionOrderMade
     LeftCare = Journey.LeftCare
+    PlanDecided = Journey.PlanDecided
+    SpecialGuardianshipOrderMade = Journey.SpecialGuardianshipOrderMade
+    ChildArrangementsOrderMade = Journey.ChildArrangementsOrderMade
+    LongTermFosteringMatched = Journey.LongTermFosteringMatched
+    LongTermFosteringBrokeDown = Journey.LongTermFosteringBrokeDown
     Corrected = Journey.Corrected
     Retracted = Journey.Retracted
     ActionAdded = Journey.ActionAdded

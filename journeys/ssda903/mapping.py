@@ -16,6 +16,7 @@ from itertools import pairwise
 from journeys.domain import vocabulary
 from journeys.ssda903 import codes
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
+from journeys.ssda903.route_exits import add_route_orders
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
 
@@ -271,6 +272,7 @@ def wanted_decisions(
                 k.decision.kind == "adoption-decision" for k in store.known.values()
             ):
                 walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
+    add_route_orders(walk.out, store)  # an SGO or CAO exit records the order too
     _start_on_or_before(walk.out)
     return walk.out
 

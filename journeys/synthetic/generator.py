@@ -15,6 +15,13 @@ one in forty is a ``correct`` line fixing a decision keyed earlier with a wrong 
 events, in every order the file presents them, keep the journey's rules, so loading a
 generated file rejects nothing.
 
+With ``routes`` the permanence routes beyond adoption are recorded as their own decisions
+(docs/permanence.md): the decision to pursue special guardianship, a child arrangements order,
+long-term fostering or a return home (``plan-decision``), the order made (``sgo-made``,
+``cao-made``), the long-term fostering match and its breakdown, and some returns to care after an
+order. Those extra decisions are drawn from a second random source, seeded by the seed and the
+child's reference; without ``routes`` the file is what it always was.
+
 Dates are handled as day ordinals (``date.toordinal()``) for speed; nothing reads a clock.
 """
 
@@ -41,8 +48,10 @@ DEFAULT_START = date(2010, 4, 1)
 DEFAULT_END = date(2024, 3, 31)
 LATE_SHARE = 0.15  # of proceedings, family-finding, reviews and adoption decisions: keyed late
 CORRECTION_SHARE = 0.10  # of the decisions a correction may move: keyed with a wrong date
+ROUTE_SHARE = 0.4  # with routes: of the children, those whose route beyond adoption is recorded as its own
 LATE_DELAY_CHILDREN = 200  # how far down the file a late line or a correction lands
 _DEFERRABLE = frozenset({"proceedings-issued", "family-finding", "review", "adoption-decision"})
+_ROUTE_KINDS = frozenset({"plan-decision", "sgo-made", "cao-made", "ltf-match", "ltf-breakdown"})
 _CORRECTABLE = frozenset({"adoption-decision", "placement-order", "match", "adoption-order", "left-care"})
 
 
@@ -52,6 +61,8 @@ class _Child:
     ref: str
     events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     last: int = 0
+    routes: random.Random | None = None  # the child's own random source for the permanence routes
+    routes_drawn: bool = False
 
     def add(self, on: int, kind: str, **fields: Any) -> int:
         """Add a decision; one that ends a period of care moves after everything before it."""
@@ -77,10 +88,20 @@ def la_codes(count: int) -> list[str]:
 class _Journeys:
     """Draws one child's journey at a time from one seeded random source."""
 
-    def __init__(self, rng: random.Random, start: date, end: date) -> None:
+    def __init__(self, rng: random.Random, start: date, end: date, routes: bool = False, seed: int = 0) -> None:
         self.rng = rng
         self.start = start.toordinal()
         self.end = end.toordinal()
+        self.routes = routes
+        self.seed = seed
+
+    def route_rng(self, c: _Child) -> random.Random | None:
+        """The child's own random source for the permanence routes' decisions: None without routes,
+        and for the children (all but ROUTE_SHARE of them) whose route is not recorded as its own."""
+        if self.routes and not c.routes_drawn:
+            own = random.Random(f"routes:{self.seed}:{c.la}:{c.ref}")
+            c.routes, c.routes_drawn = (own if own.random() < ROUTE_SHARE else None), True
+        return c.routes
 
     def days(self, mean: float, sigma: float = 0.5, low: int = 1) -> int:
         """A log-normal number of days with the given mean (at least ``low``)."""
@@ -124,25 +145,63 @@ class _Journeys:
         if track < (0.40 if young else 0.03) and entered - born < 16 * 365:
             self.adoption(c, entered, issued)
             return
+        routes = self.route_rng(c)
         if track < (0.52 if young else 0.15):
             plan = self.days(480, 0.4)
-            c.add(entered + plan, "plan-change", to="special-guardianship")
+            if routes is None:
+                c.add(entered + plan, "plan-change", to="special-guardianship")
+            else:
+                c.add(entered + plan, "plan-decision", route="special-guardianship")
             code = rng.choice(("E45", "E46", "E47", "E48"))
             left = entered + plan + self.days(150, 0.4)
             # A special guardianship order is made before 18 (rule 407): a child who turns 18 first
             # leaves care at 18 for another reason (E8).
-            c.add(left, "left-care", reason_code=code if left < _birthday(born, 18) else "E8")
+            left = c.add(left, "left-care", reason_code=code if left < _birthday(born, 18) else "E8")
+            if routes is not None and left < _birthday(born, 18):
+                c.add(left, "sgo-made", carers=f"SG-{c.ref}")
+                self.return_to_care(c, routes, left, born)
             return
         if track < 0.85:
             code = rng.choices(("E4A", "E13", "E4B", "E41"), weights=(6, 2, 1, 1))[0]
             left = c.add(entered + self.days(260, 0.8), "left-care", reason_code=code)
+            if routes is not None and code in ("E4A", "E41"):
+                route = "reunification" if code == "E4A" else "child-arrangements"
+                c.add(entered + (left - entered) // 2, "plan-decision", route=route)
+                if code == "E41":
+                    c.add(left, "cao-made", carers=f"CA-{c.ref}")
             again = left + self.days(300, 0.6, low=14)
             if first and again < born + 16 * 365 and rng.random() < 0.08:
                 self.period(c, again, born, first=False)
             return
         # Long-term care: leaves a few days after the 18th birthday (rule 460: staying put, E17, is
         # from 18), or is still in care at the end of the history.
-        c.add(_birthday(born, 18) + 4, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
+        leaves = _birthday(born, 18) + 4
+        if routes is not None and routes.random() < 0.6:
+            self.long_term_fostering(c, routes, entered + routes.randint(90, 540), leaves)
+        c.add(leaves, "left-care", reason_code=rng.choice(("E17", "E5", "E6", "E8")))
+
+    def long_term_fostering(self, c: _Child, routes: random.Random, decided: int, before: int) -> None:
+        """Long-term fostering decided on ``decided``: a match, which breaks down for about one child in
+        eight (and a new match may follow), every decision before the day ``before`` the child leaves care."""
+        match = decided + routes.randint(30, 300)
+        if match >= before:
+            return
+        c.add(decided, "plan-decision", route="long-term-fostering")
+        c.add(match, "ltf-match", carer=f"LTF-{c.ref}-1")
+        if routes.random() < 0.125:
+            ended = match + routes.randint(60, 900)
+            again = ended + routes.randint(30, 240)
+            if ended < before:
+                c.add(ended, "ltf-breakdown", reason="the long-term foster placement ended")
+            if ended < before and again < before and routes.random() < 0.7:
+                c.add(again, "ltf-match", carer=f"LTF-{c.ref}-2")
+
+    def return_to_care(self, c: _Child, routes: random.Random, left: int, born: int) -> None:
+        """About one child in twelve comes back into care after its order (a new period, home again later)."""
+        again = left + routes.randint(60, 900)
+        if routes.random() < 1 / 12 and again < born + 16 * 365:
+            c.add(again, "entered-care", legal_status="C1")
+            c.add(again + routes.randint(90, 400), "left-care", reason_code="E4A")
 
     def adoption(self, c: _Child, entered: int, issued: int | None) -> None:
         rng = self.rng
@@ -191,34 +250,47 @@ class _Journeys:
         outcome = {"E4A": "home-with-mother", "E45": "sgo-relatives", "E46": "sgo-foster-carers",
                    "E41": "child-arrangements-order", None: "long-term-fostering"}[code]  # fmt: skip
         c.add(on, "plan-change", to=to, reason=reason, decided_by=decided_by, outcome=outcome)
+        routes = self.route_rng(c)
         if code is not None:
-            c.add(on + self.days(120, 0.5, low=14), "left-care", reason_code=code)
+            left = c.add(on + self.days(120, 0.5, low=14), "left-care", reason_code=code)
+            order = {"special-guardianship": "sgo-made", "child-arrangements": "cao-made"}.get(to)
+            if routes is not None and order is not None:
+                c.add(left, order, carers=f"{order[:2].upper()}-{c.ref}")
+        elif routes is not None:
+            c.add(on + routes.randint(30, 300), "ltf-match", carer=f"LTF-{c.ref}-1")
 
 
 _ORDER = {
     kind: rank
     for rank, kind in enumerate(
         ("child-details", "entered-care", "proceedings-issued", "family-finding", "plan-change",
-         "adoption-decision", "placement-order", "review", "match", "placed", "disruption",
-         "adoption-order", "left-care")
+         "plan-decision", "adoption-decision", "placement-order", "review", "match", "placed", "disruption",
+         "adoption-order", "ltf-breakdown", "ltf-match", "sgo-made", "cao-made", "left-care")
     )
 }  # fmt: skip
 
 
 def generate(
-    children: int, seed: int, *, las: int = 1, start: date = DEFAULT_START, end: date = DEFAULT_END
+    children: int,
+    seed: int,
+    *,
+    las: int = 1,
+    start: date = DEFAULT_START,
+    end: date = DEFAULT_END,
+    routes: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """JSONL objects for ``children`` synthetic journeys across ``las`` local authorities.
 
     Decisions that would take effect after ``end`` are left out (those journeys are still
-    open). The same arguments always give the same lines in the same order.
+    open). The same arguments always give the same lines in the same order. With ``routes``
+    the permanence routes beyond adoption are recorded as their own decisions too.
     """
     if children < 0:
         raise ValueError("the number of children cannot be negative")
     if end.toordinal() - start.toordinal() < 400:
         raise ValueError("the history must span more than a year")
     rng = random.Random(seed)
-    draw = _Journeys(rng, start, end)
+    draw = _Journeys(rng, start, end, routes, seed)
     codes = la_codes(las)
     last = end.toordinal()
     order = itertools.count()
@@ -230,7 +302,7 @@ def generate(
         now_lines: list[dict[str, Any]] = []
         for position, (on, kind, fields) in enumerate(events):
             line = {**head, "event": kind, "on": date.fromordinal(on).isoformat(), **fields}
-            roll = rng.random()
+            roll = rng.random() if kind not in _ROUTE_KINDS else 1.0  # (not deferred, not corrected)
             if kind in _DEFERRABLE and roll < LATE_SHARE:
                 heapq.heappush(pending, (index + rng.randint(1, LATE_DELAY_CHILDREN), next(order), line))
                 continue

@@ -29,7 +29,7 @@ from journeys.domain.milestones import (
 )
 from journeys.domain.rules import ChildState, replay
 from journeys.domain.timeline import ACTION_ADDED, Decision, Entry, decisions_at
-from journeys.domain.vocabulary import ADOPTION
+from journeys.domain.vocabulary import ADOPTION, LONG_TERM_FOSTERING, ROUTES
 from projections.metrics.figures import COUNT, Fact, Figure, Measure, fact
 from projections.metrics.scope import of_las
 
@@ -240,9 +240,21 @@ def child_deadlines(
 
 def on_the_agenda(state: ChildState) -> bool:
     """An open child (not adopted, not left care) whose plan is adoption, including an
-    unborn or not-yet-looked-after child tracked for early family-finding."""
+    unborn or not-yet-looked-after child tracked for early family-finding; or whose plan is
+    another permanence route decided by a ``plan-decision`` in this period of care, until the
+    route is reached (a long-term fostering match in force leaves the agenda: the child stays in care)."""
     period = state.current_period
-    return state.plan == ADOPTION and period is not None and period.ended is None
+    if period is None or period.ended is not None:
+        return False
+    if state.plan == ADOPTION:
+        return True
+    decided = period.last("plan-decision")
+    if state.plan not in ROUTES or decided is None:
+        return False
+    matched = period.last("ltf-match")
+    broke_down = period.last("ltf-breakdown")
+    in_force = matched is not None and matched.on >= decided.on and (broke_down is None or broke_down.on < matched.on)
+    return not (state.plan == LONG_TERM_FOSTERING and in_force)
 
 
 def days_in_stage(state: ChildState, decisions: Sequence[Decision], as_at: date) -> int | None:

@@ -29,11 +29,24 @@ ADOPTION_REVIEW = {"review_type": "adoption"}
 CONCLUDED = {"order": "care-order"}
 LEFT_ADOPTION = {"to": "long-term-fostering", "reason": "RD1", "decided_by": "agency"}
 
+
+def route(plan: str) -> list[Event]:
+    """In care, then the decision (Monday 2 March 2015) to pursue ``plan``."""
+    return [("entered-care", "2015-01-05"), ("plan-decision", "2015-03-02", {"route": plan})]
+
+
+SGO, CAO, LTF, HOME = (
+    route(p) for p in ("special-guardianship", "child-arrangements", "long-term-fostering", "reunification")
+)
+LTF_MATCH = {"carer": "LTF-825-07"}
+HOME_E4A = {"reason_code": "E4A"}
+
 # (rule, expected status, the child's decisions, the date looked at); None: the rule does not apply.
 CASES: list[tuple[str, str | None, list[Event], str]] = [
     # entered care Monday 5 January 2015 + 20 working days + 3 months = 2 May 2015; amber from 18 April
     ("permanence-plan", "met", IN_CARE, "2015-06-01"),
     ("permanence-plan", "met-late", [IN_CARE[0], ("adoption-decision", "2015-05-05")], "2015-06-01"),
+    ("permanence-plan", "met", [IN_CARE[0], ("plan-decision", "2015-04-01", {"route": "reunification"})], "2015-06-01"),
     ("permanence-plan", "overdue", IN_CARE[:1], "2015-05-03"),
     ("permanence-plan", "due-soon", IN_CARE[:1], "2015-04-18"),
     ("permanence-plan", "on-track", IN_CARE[:1], "2015-04-17"),
@@ -85,6 +98,33 @@ CASES: list[tuple[str, str | None, list[Event], str]] = [
     ("adoption-order-application", "overdue", PLACED, "2016-06-11"),
     ("adoption-order-application", "overdue", PLACED, "2016-08-15"),  # placed 319 days, no order
     ("adoption-order-application", None, [*PLACED, ("disruption", "2016-01-10")], "2016-08-15"),
+    # the permanence routes: decided 2 March 2015 + 26 weeks = 31 August 2015; amber from 3 August
+    ("sgo-order", "met", [*SGO, ("sgo-made", "2015-07-01")], "2015-10-01"),
+    ("sgo-order", "met-late", [*SGO, ("sgo-made", "2015-09-15")], "2015-10-01"),
+    ("sgo-order", "met", [*SGO, ("left-care", "2015-07-01", {"reason_code": "E47"})], "2015-10-01"),
+    ("sgo-order", "overdue", SGO, "2015-09-01"),
+    ("sgo-order", "due-soon", SGO, "2015-08-03"),
+    ("sgo-order", "on-track", SGO, "2015-08-02"),
+    ("sgo-order", None, [*SGO, ("plan-change", "2015-05-01", {"to": "adoption"})], "2015-10-01"),
+    ("sgo-order", None, [*SGO, ("left-care", "2015-05-01", HOME_E4A)], "2015-10-01"),  # left care another way
+    ("cao-order", "met", [*CAO, ("cao-made", "2015-07-01")], "2015-10-01"),
+    ("cao-order", "met-late", [*CAO, ("left-care", "2015-09-15", {"reason_code": "E41"})], "2015-10-01"),
+    ("cao-order", "overdue", CAO, "2015-09-01"),
+    ("cao-order", "due-soon", CAO, "2015-08-03"),
+    ("cao-order", "on-track", CAO, "2015-08-02"),
+    ("cao-order", None, [*CAO, ("plan-decision", "2015-04-01", {"route": "long-term-fostering"})], "2015-10-01"),
+    # decided 2 March 2015 + 6 months = 2 September 2015; amber from 5 August
+    ("ltf-match", "met", [*LTF, ("ltf-match", "2015-06-01", LTF_MATCH)], "2015-10-01"),
+    ("ltf-match", "met-late", [*LTF, ("ltf-match", "2015-09-10", LTF_MATCH)], "2015-10-01"),
+    ("ltf-match", "overdue", LTF, "2015-09-03"),
+    ("ltf-match", "due-soon", LTF, "2015-08-05"),
+    ("ltf-match", "on-track", LTF, "2015-08-04"),
+    ("return-home", "met", [*HOME, ("left-care", "2015-06-01", HOME_E4A)], "2015-10-01"),
+    ("return-home", "met-late", [*HOME, ("left-care", "2015-09-10", {"reason_code": "E4B"})], "2015-10-01"),
+    ("return-home", "overdue", HOME, "2015-09-03"),
+    ("return-home", "due-soon", HOME, "2015-08-05"),
+    ("return-home", "on-track", HOME, "2015-08-04"),
+    ("return-home", None, [*HOME, ("left-care", "2015-06-01", {"reason_code": "E13"})], "2015-10-01"),  # to relatives
 ]
 
 

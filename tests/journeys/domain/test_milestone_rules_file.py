@@ -21,7 +21,7 @@ source = "scorecard A2"
 """
 
 
-def test_the_defaults_are_the_seven_milestones_each_with_its_source() -> None:
+def test_the_defaults_are_the_eleven_milestones_each_with_its_source() -> None:
     rules = load_rules()
     assert [r.id for r in rules.rules] == [
         "permanence-plan",
@@ -31,8 +31,18 @@ def test_the_defaults_are_the_seven_milestones_each_with_its_source() -> None:
         "placed",
         "adoption-review",
         "adoption-order-application",
+        "sgo-order",
+        "cao-order",
+        "ltf-match",
+        "return-home",
     ]
     assert all(r.source for r in rules.rules)
+    assert [r.plan for r in rules.rules if r.plan] == [
+        "special-guardianship",
+        "child-arrangements",
+        "long-term-fostering",
+        "reunification",
+    ]
     assert rules.path == str(DEFAULT_RULES)
     assert str(rules.rules[0].within) == "20 working days + 3 months"
 
@@ -78,6 +88,7 @@ def test_a_local_rules_file_naming_no_bank_holiday_list_uses_the_shipped_one(tmp
         ),
         (GOOD_RULE + 'kind = "soon"\n', "match", "kind 'soon' is not"),
         (GOOD_RULE + "adoption = 1\n", "match", "adoption must be true or false"),
+        (GOOD_RULE + 'plan = "kinship"\n', "match", "plan 'kinship' is not one of adoption, reunification"),
         ('bank_holidays = "none.toml"\n' + GOOD_RULE, None, "bank holiday calendar 'none.toml' is not known"),
         ("bank_holidays = 1\n" + GOOD_RULE, None, "bank_holidays must be a calendar name"),
         ("[[milestone]\n", None, "is not valid TOML"),

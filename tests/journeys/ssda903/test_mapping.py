@@ -39,6 +39,7 @@ def test_two_returns_map_to_the_exact_decisions_of_each_child(memory_app: Journe
     assert got["S004"] == [  # the 2016 return corrects the birth date and the legal status: newest wins
         ("child-details", "2011-04-14", {"date_of_birth": date(2011, 4, 14)}),
         ("entered-care", "2014-09-01", {"legal_status": "C1"}),
+        ("cao-made", "2015-12-31", {}),  # REC E41: a child arrangements order made
         ("left-care", "2015-12-31", {"reason_code": "E41"}),
     ]
     assert got["S005"] == [  # the first episode given is RNE = P: the start of care is inferred

@@ -137,3 +137,15 @@ def test_beyond_the_longest_wait_followed_nothing_is_known_unless_every_wait_end
 def test_a_cause_it_was_not_told_of_is_refused() -> None:
     with pytest.raises(ValueError, match="causes not among"):
         aalen_johansen([1.0], [7], CAUSES)
+
+
+def test_a_hundred_runs_on_tied_times_give_the_same_estimate_every_time() -> None:
+    # ties of every kind: two ways ending on one day, censored on a day others end, all on day 0
+    sample = [(0, 1), (0, 0), (10, 1), (10, 2), (10, 0), (10, 3), (20, 1), (20, 1), (30, 0), (30, 2), (45, 0)]
+    first = _fit(sample)
+    runs = [_fit(list(reversed(sample)) if n % 2 else sample) for n in range(100)]
+
+    assert all(run == first for run in runs)
+    assert {tuple(run.at(c, t) for c in CAUSES for t in range(-1, 50)) for run in runs} == {
+        tuple(first.at(c, t) for c in CAUSES for t in range(-1, 50))
+    }
