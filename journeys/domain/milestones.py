@@ -35,7 +35,7 @@ from journeys.domain.calendar import (
 )
 from journeys.domain.errors import JourneyError
 from journeys.domain.payloads import FIELDS_BY_KIND
-from journeys.domain.rules import Period, replay
+from journeys.domain.rules import ChildState, Period, replay
 from journeys.domain.timeline import Decision
 from journeys.domain.vocabulary import ADOPTION, EVENT_KINDS
 
@@ -273,8 +273,15 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
     gives them); later ones are ignored. Rules look at the latest period of care (including
     decisions made before the child entered care, e.g. early family-finding).
     """
-    in_effect = [d for d in decisions if d.on <= as_at]
-    state = replay(in_effect)
+    state = replay([d for d in decisions if d.on <= as_at])
+    return [on_date(m, as_at) for m in frames(state, rules)]
+
+
+def frames(state: ChildState, rules: RuleSet) -> list[Milestone]:
+    """Every milestone that applies to the child whose decisions left ``state``, as far as the
+    date does not matter: start, due date, met date; ``met``, ``met-late`` and ``overtaken``
+    are settled, and an unmet milestone is ``on-track`` until :func:`on_date` gives its status
+    on a date (the same for any date on or after the child's latest decision)."""
     period = state.current_period
     if period is None:
         return []
@@ -284,7 +291,7 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
         if rule.adoption and state.plan is None:
             continue  # adoption has never been the plan in this period
         stop = _earliest(period.ended, left_adoption if rule.adoption else None)
-        milestone = _apply(rule, period, stop, as_at, rules.holidays)
+        milestone = _frame(rule, period, stop, rules.holidays)
         if milestone is not None:
             results.append(milestone)
     return results
@@ -303,7 +310,7 @@ def _first(period: Period, specs: Iterable[EventSpec], since: date | None) -> De
     )
 
 
-def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays: BankHolidays) -> Milestone | None:
+def _frame(rule: Rule, period: Period, stop: date | None, holidays: BankHolidays) -> Milestone | None:
     starts = [d for d in period.decisions if any(s.matches(d) for s in rule.starts)]
     if not starts:
         return None
@@ -326,7 +333,21 @@ def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays:
         return _with(base, status=MET)
     if rule.overtaken_by and _first(period, rule.overtaken_by, None) is not None:
         return _with(base, status=OVERTAKEN)
-    if rule.kind == POSSIBLE_FROM:
+    return base
+
+
+def pending(milestone: Milestone) -> bool:
+    """Whether the milestone's status depends on the date: not met, not overtaken."""
+    return milestone.met is None and milestone.status != OVERTAKEN
+
+
+def on_date(milestone: Milestone, as_at: date) -> Milestone:
+    """A milestone of :func:`frames` with its status on ``as_at`` (a settled one as it is)."""
+    if not pending(milestone):
+        return milestone
+    base = _with(milestone, status=ON_TRACK, days_overdue=None)
+    due, late_from, amber_from = milestone.due, milestone.late_from, milestone.amber_from
+    if milestone.rule.kind == POSSIBLE_FROM:
         if late_from is not None and as_at > late_from:
             return _with(base, status=OVERDUE, days_overdue=(as_at - late_from).days)
         if as_at >= due:
