@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from journeys import ChildNotFound, JourneyError, note_access, parse_date
 from web import assets, csrf, render, report_pages
 from web.child_page import child_data
 from web.links import Links
+from web.pagination import page_of, pagination
 from web.query import Query
 
 if TYPE_CHECKING:
@@ -109,6 +111,9 @@ class Site:
     def caseload(self, request: Request) -> Response:
         query = Query.of(request.query_params)
         data = report_pages.caseload(self.app, query)
+        data["page"] = page = page_of(data["rows"], query.page, query.size)
+        query = replace(query, page=page.number)  # a page past the last is the last, in every link too
+        data["pagination"] = pagination(page, Links(query))
         keep = {k: v for k, v in query.params().items() if k not in ("as_at", "known_at")}
         return self._html(request, "caseload.html", query=query, title="Caseload", nav="caseload", data=data, keep=keep)
 
