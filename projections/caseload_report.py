@@ -40,6 +40,7 @@ def caseload(
     app: JourneysApp,
     *,
     la: str | None = None,
+    las: Collection[str] = (),
     stage: str | None = None,
     status: str | None = None,
     find: str | None = None,
@@ -51,6 +52,7 @@ def caseload(
 ) -> list[CaseloadRow]:
     """Every child of ``la`` (of every local authority when None) on ``as_at``, as known at
     ``known_at``: stage, milestone status, next milestone and due date, open actions.
+    Without ``la``, ``las`` (when given) names the local authorities to list.
 
     Filters: ``stage`` (one of ``CHILD_STAGES``), ``status`` (overdue, due-soon, on-track
     (with open), open, closed), ``find`` (text in the child reference, sibling group or an
@@ -64,7 +66,7 @@ def caseload(
     views = open_views(app.store)
     try:
         catch_up(app, views, progress=progress)
-        every = views.caseload_facts([la] if la else [])
+        every = views.caseload_facts([la] if la else list(las))
         if la is not None and not every:
             refuse_unknown([la], views.all_las(), "no journey")
     finally:

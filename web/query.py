@@ -65,6 +65,7 @@ class Query:
     descending: bool = False
     page: int = 1  # the caseload's page (of ``size`` rows)
     size: int = PAGE_SIZE
+    allowed: tuple[str, ...] = ()  # a shared deployment's user: the only LAs shown (none: every LA)
 
     @property
     def day(self) -> date:
@@ -129,4 +130,10 @@ class Query:
         return found
 
     def with_dates_only(self) -> Query:
-        return replace(Query(), as_at=self.as_at, known_at=self.known_at, known_at_text=self.known_at_text)
+        return replace(
+            Query(), as_at=self.as_at, known_at=self.known_at, known_at_text=self.known_at_text, allowed=self.allowed
+        )
+
+    def las(self) -> list[str]:
+        """The local authorities to show: the one asked for, else the user's (none: every one)."""
+        return [self.la] if self.la else list(self.allowed)
