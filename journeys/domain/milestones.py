@@ -345,18 +345,25 @@ def on_date(milestone: Milestone, as_at: date) -> Milestone:
     """A milestone of :func:`frames` with its status on ``as_at`` (a settled one as it is)."""
     if not pending(milestone):
         return milestone
-    base = _with(milestone, status=ON_TRACK, days_overdue=None)
+    status, days = _status_on(milestone, as_at)
+    if status == milestone.status and days == milestone.days_overdue:
+        return milestone
+    return _with(milestone, status=status, days_overdue=days)
+
+
+def _status_on(milestone: Milestone, as_at: date) -> tuple[str, int | None]:
+    """A pending milestone's status on ``as_at``, and its days overdue."""
     due, late_from, amber_from = milestone.due, milestone.late_from, milestone.amber_from
     if milestone.rule.kind == POSSIBLE_FROM:
         if late_from is not None and as_at > late_from:
-            return _with(base, status=OVERDUE, days_overdue=(as_at - late_from).days)
+            return OVERDUE, (as_at - late_from).days
         if as_at >= due:
-            return _with(base, status=OPEN)
+            return OPEN, None
     elif as_at > due:
-        return _with(base, status=OVERDUE, days_overdue=(as_at - due).days)
+        return OVERDUE, (as_at - due).days
     if amber_from is not None and as_at >= amber_from:
-        return _with(base, status=DUE_SOON)
-    return base
+        return DUE_SOON, None
+    return ON_TRACK, None
 
 
 def _with(milestone: Milestone, **changes: Any) -> Milestone:

@@ -18,10 +18,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from journeys.domain.actions import ActionState
 from journeys.domain.actions import open_actions as domain_open_actions
-from journeys.domain.milestones import Milestone, Rule, RuleSet, frames, most_urgent, on_date, pending
+from journeys.domain.calendar import BankHolidays
+from journeys.domain.milestones import ON_TRACK, Milestone, Rule, RuleSet, frames, most_urgent, on_date, pending
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Entry, decisions_at
 from projections.metrics.caseload import CLOSED, CaseloadRow, line
@@ -37,6 +39,10 @@ class PendingMilestone:
     due: date
     amber_from: date | None
     late_from: date | None
+
+    def of(self, rule: Rule) -> Milestone:
+        """The milestone of ``rule`` (``self.rule``), unmet, before :func:`on_date` dates it."""
+        return Milestone(rule, self.start, self.due, None, ON_TRACK, self.amber_from, late_from=self.late_from)
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,13 @@ class CaseloadFacts:
 
 def rules_digest(rules: RuleSet) -> str:
     """A short digest of what the milestones depend on: the rules and the bank holidays."""
-    text = repr(rules.rules) + rules.holidays.source
+    text = repr(rules.rules) + _calendar(rules.holidays)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
+def _calendar(holidays: BankHolidays) -> str:
+    return holidays.source  # the package's version, read once a process
 
 
 def facts_of(
@@ -109,12 +120,9 @@ def row_on(facts: CaseloadFacts, as_at: date, rules: Mapping[str, Rule]) -> Case
         return None
     nxt: Milestone | None = None
     if not facts.closed:
-        dated = (
-            on_date(Milestone(rules[m.rule], m.start, m.due, None, "", m.amber_from, late_from=m.late_from), as_at)
-            for m in facts.milestones
-        )
+        dated = (on_date(m.of(rules[m.rule]), as_at) for m in facts.milestones)
         nxt = most_urgent(dated)
-    status = CLOSED if facts.closed else nxt.status if nxt else "on-track"
+    status = CLOSED if facts.closed else nxt.status if nxt else ON_TRACK
     days = (as_at - facts.stage_since).days if facts.stage_since is not None and not facts.closed else None
     return line(
         facts.la,
