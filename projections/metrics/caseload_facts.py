@@ -24,8 +24,8 @@ from journeys.domain.actions import ActionState
 from journeys.domain.actions import open_actions as domain_open_actions
 from journeys.domain.calendar import BankHolidays
 from journeys.domain.milestones import ON_TRACK, Milestone, Rule, RuleSet, frames, most_urgent, on_date, pending
-from journeys.domain.rules import replay
-from journeys.domain.timeline import Entry, decisions_at
+from journeys.domain.rules import ChildState, replay
+from journeys.domain.timeline import Decision, Entry, decisions_at
 from projections.metrics.caseload import CLOSED, CaseloadRow, line
 from projections.metrics.surgery import action_on, stage_since
 
@@ -81,11 +81,19 @@ def _calendar(holidays: BankHolidays) -> str:
 
 
 def facts_of(
-    stream_id: str, la: str, child: str, entries: Sequence[Entry], rules: RuleSet, digest: str
+    stream_id: str,
+    la: str,
+    child: str,
+    entries: Sequence[Entry],
+    rules: RuleSet,
+    digest: str,
+    decisions: Sequence[Decision] | None = None,
+    state: ChildState | None = None,
 ) -> CaseloadFacts:
-    """The child's facts from its whole stream as recorded (``digest``: ``rules_digest(rules)``)."""
-    decisions = decisions_at(entries)
-    state = replay(decisions)
+    """The child's facts from its whole stream as recorded (``digest``: ``rules_digest(rules)``;
+    ``decisions`` and ``state``, when the caller has them: ``decisions_at(entries)`` and its replay)."""
+    decisions = decisions_at(entries) if decisions is None else decisions
+    state = replay(decisions) if state is None else state
     period = state.current_period
     closed = period is not None and period.ended is not None
     found = () if closed else tuple(m for m in frames(state, rules) if pending(m))

@@ -18,7 +18,8 @@ from typing import Any
 
 from journeys.domain.actions import ActionState
 from journeys.domain.milestones import load_rules
-from journeys.domain.timeline import Entry
+from journeys.domain.rules import ChildState
+from journeys.domain.timeline import Decision, Entry
 from projections.metrics.caseload_facts import CaseloadFacts, PendingMilestone, facts_of, rules_digest
 from projections.views.columns import Table, column_date
 from projections.views.dialect import Dialect
@@ -54,10 +55,13 @@ def _default_rules() -> tuple[Any, str]:
     return rules, rules_digest(rules)
 
 
-def of_entries(stream_id: str, la: str, child: str, entries: Sequence[Entry]) -> CaseloadFacts:
-    """A child's row, under the default milestone rules."""
+def of_entries(
+    stream_id: str, la: str, child: str, entries: Sequence[Entry], decisions: Sequence[Decision], state: ChildState
+) -> CaseloadFacts:
+    """A child's row, under the default milestone rules (``decisions``: ``decisions_at(entries)``,
+    ``state`` their replay)."""
     rules, digest = _default_rules()
-    return facts_of(stream_id, la, child, entries, rules, digest)
+    return facts_of(stream_id, la, child, entries, rules, digest, decisions, state)
 
 
 def _day(value: date | None) -> str | None:
@@ -74,8 +78,12 @@ def to_record(facts: CaseloadFacts, dialect: Dialect) -> tuple[Any, ...]:
     return (
         facts.stream_id, facts.la, facts.child, facts.rules, day(facts.valid_from), facts.stage, facts.plan,
         day(facts.date_of_birth), facts.sibling_group, ",".join(facts.harder_to_place), dialect.flag(facts.closed),
-        day(facts.stage_since), json.dumps(milestones), json.dumps(actions),
+        day(facts.stage_since), _json(milestones), _json(actions),
     )  # fmt: skip
+
+
+def _json(items: list[list[Any]]) -> str:
+    return json.dumps(items) if items else "[]"  # most children: closed, no open action
 
 
 def from_record(record: Sequence[Any]) -> CaseloadFacts:

@@ -59,10 +59,11 @@ class ViewRows:
             return
         la, child = child_ids(entries)
         decisions = decisions_at(entries)
-        self.rows.extend(summarise_state(la, child, replay(decisions), stream_id))
+        state = replay(decisions)
+        self.rows.extend(summarise_state(la, child, state, stream_id))
         self.changes.extend(child_plan_changes(la, child, decisions, stream_id))
         self.family_finding.extend(family_finding_table.of_decisions(stream_id, la, child, decisions))
-        self.caseload.append(caseload_table.of_entries(stream_id, la, child, entries))
+        self.caseload.append(caseload_table.of_entries(stream_id, la, child, entries, decisions, state))
 
     def sort(self) -> None:
         """Each table's rows in its key order (inserted in key order, a table's pages are
