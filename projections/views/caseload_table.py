@@ -86,6 +86,10 @@ def _json(items: list[list[Any]]) -> str:
     return json.dumps(items) if items else "[]"  # most children: closed, no open action
 
 
+def _listed(text: str) -> list[Any]:
+    return json.loads(text) if text != "[]" else []
+
+
 def from_record(record: Sequence[Any]) -> CaseloadFacts:
     stream_id, la, child, rules, valid_from, stage, plan, born, siblings, flags, closed, since, found, actions = record
     return CaseloadFacts(
@@ -103,11 +107,11 @@ def from_record(record: Sequence[Any]) -> CaseloadFacts:
         column_date(since),
         tuple(
             PendingMilestone(rule, _day_of(start), _day_of(due), column_date(amber), column_date(late))
-            for rule, start, due, amber, late in json.loads(found)
+            for rule, start, due, amber, late in _listed(found)
         ),
         tuple(
             ActionState(action_id, text, owner, _day_of(due), datetime.fromisoformat(at), by, seq, edited=edited)
-            for action_id, text, owner, due, at, by, seq, edited in json.loads(actions)
+            for action_id, text, owner, due, at, by, seq, edited in _listed(actions)
         ),
     )
 
