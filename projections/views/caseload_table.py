@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from journeys.domain.actions import ActionState
-from journeys.domain.milestones import load_rules
+from journeys.domain.milestones import RuleSet, load_rules
 from journeys.domain.rules import ChildState
 from journeys.domain.timeline import Decision, Entry
 from projections.metrics.caseload_facts import CaseloadFacts, PendingMilestone, facts_of, rules_digest
@@ -50,7 +50,7 @@ COLUMN_NAMES = LAYOUT.column_names
 
 
 @cache
-def _default_rules() -> tuple[Any, str]:
+def _default_rules() -> tuple[RuleSet, str]:
     rules = load_rules()
     return rules, rules_digest(rules)
 
