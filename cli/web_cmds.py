@@ -17,8 +17,17 @@ from cli.params import as_at_option, known_at_option, purpose_option
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only)."
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="A shared deployment's users and their LAs (TOML; docs/surgery.md): each request's user is named "
+    "by the reverse proxy's header and sees only their LAs.",
+)
 @friendly
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, config: Path | None) -> None:
     """Serve the caseload, child pages, surgery agenda and reports in a browser.
 
     The pages use the GOV.UK Design System and call the same library functions as the other
@@ -26,18 +35,28 @@ def serve(host: str, port: int) -> None:
     or the OS user) with source `web`. Listens on 127.0.0.1 unless --host says otherwise;
     stop it with Ctrl-C.
 
+    A shared deployment (--config FILE) serves behind a reverse proxy that signs users in and
+    names each request's user in a header: a user sees and records only the LAs the file gives
+    them (on a PostgreSQL store with access rules, also granted to their role), is recorded as
+    themselves, and is in the access log for every child shown.
+
     \b
     Example:
       journeys serve
       journeys --store team.db serve --port 8080
+      journeys --store "$URL" serve --config /etc/journeys/users.toml
     """
     import uvicorn
 
     import web
 
     s = settings()
-    site = web.create_app(s.app(), user=s.recorded_by)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    deployment = web.load_deployment(config) if config is not None else None
+    site = web.create_app(s.app(), user=s.recorded_by, deployment=deployment)
+    if deployment is not None:
+        shown = ", ".join(sorted(deployment.users))
+        click.echo(f"journeys: users {shown}, named by the {deployment.header} header of the proxy", err=True)
+    elif host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"journeys: serving on {host}: anyone who can reach it sees every child's page", err=True)
     click.echo(f"journeys: serving {s.store} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(site, host=host, port=port, log_level="warning")

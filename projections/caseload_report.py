@@ -1,10 +1,11 @@
-"""The caseload read: which children a local authority has, from the read model, and each
-child's line (:mod:`projections.metrics.caseload`) from its stream.
+"""The caseload read: one query of the read model's ``caseload`` table (caught up first) for
+the local authority's children, each child's line worked out from its row on the date asked
+for (:mod:`projections.metrics.caseload_facts`).
 
-The read model (caught up first) says which streams belong to the local authority: the
-``child_summary`` rows (a child with a period of care) and the ``family_finding`` rows (a
-child tracked for early family-finding before entering care). Only those streams are read,
-in a few queries, so one local authority's caseload never walks the whole store.
+A child's stream is replayed instead (:func:`projections.metrics.caseload.caseload_row`) only
+when its row cannot answer: ``known_at`` given (what was recorded by then), a date before the
+child's latest decision, or milestone rules other than those the row was derived with. So
+today's caseload of an LA is one query, and every answer is the replay's.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from journeys.domain.milestones import RuleSet, load_rules
 from journeys.domain.vocabulary import CHILD_STAGES
 from journeys.progress import Progress
 from projections.metrics.caseload import CASELOAD_SORTS, STATUS_FILTERS, CaseloadRow, caseload_row, matches, sort_rows
+from projections.metrics.caseload_facts import row_on, rules_by_id, rules_digest
 from projections.metrics.scope import refuse_unknown
 from projections.views.catchup import catch_up
-from projections.views.store import JourneysViews, open_views
+from projections.views.store import open_views
 
 
 class InvalidCaseloadFilter(JourneyError):
@@ -34,17 +36,11 @@ def _check(name: str, value: str | None, allowed: Collection[str]) -> None:
         raise InvalidCaseloadFilter(f"{value!r} is not a caseload {name}", f"use one of: {choices}")
 
 
-def _streams_of(views: JourneysViews, la: str | None) -> list[UUID]:
-    las = [la] if la else []
-    summary = views.every_row(("la", "child", "period", "stream_id"), las)
-    finding = views.family_finding_streams(date.min, date.max, las)
-    return [UUID(s) for s in dict.fromkeys([*(r.stream_id for r in summary), *finding]) if s]
-
-
 def caseload(
     app: JourneysApp,
     *,
     la: str | None = None,
+    las: Collection[str] = (),
     stage: str | None = None,
     status: str | None = None,
     find: str | None = None,
@@ -56,6 +52,7 @@ def caseload(
 ) -> list[CaseloadRow]:
     """Every child of ``la`` (of every local authority when None) on ``as_at``, as known at
     ``known_at``: stage, milestone status, next milestone and due date, open actions.
+    Without ``la``, ``las`` (when given) names the local authorities to list.
 
     Filters: ``stage`` (one of ``CHILD_STAGES``), ``status`` (overdue, due-soon, on-track
     (with open), open, closed), ``find`` (text in the child reference, sibling group or an
@@ -69,15 +66,25 @@ def caseload(
     views = open_views(app.store)
     try:
         catch_up(app, views, progress=progress)
-        streams = _streams_of(views, la)
-        if la is not None and not streams:
+        every = views.caseload_facts([la] if la else list(las))
+        if la is not None and not every:
             refuse_unknown([la], views.all_las(), "no journey")
     finally:
         views.close()
-    rows = []
-    for entries in app.streams_entries(streams).values():
+    rows: list[CaseloadRow] = []
+    digest, by_id = rules_digest(rules), rules_by_id(rules)
+    replaying: list[UUID] = []
+    for facts in every:
+        if known_at is None and facts.holds_for(as_at, digest):
+            rows.extend(_kept(row_on(facts, as_at, by_id), stage, status, find))
+        else:
+            replaying.append(UUID(facts.stream_id))
+    for entries in app.streams_entries(replaying).values():
         code, child = str(entries[0].fields["la"]), str(entries[0].fields["child"])
         row = caseload_row(code, child, entries, as_at=as_at, known_at=known_at, rules=rules)
-        if row is not None and matches(row, stage=stage, status=status, find=find):
-            rows.append(row)
+        rows.extend(_kept(row, stage, status, find))
     return sort_rows(rows, sort)
+
+
+def _kept(row: CaseloadRow | None, stage: str | None, status: str | None, find: str | None) -> list[CaseloadRow]:
+    return [row] if row is not None and matches(row, stage=stage, status=status, find=find) else []

@@ -11,6 +11,7 @@ from journeys.faces import lazy_face
 if TYPE_CHECKING:
     from web.app import create_app
     from web.assets import AssetsMissing
+    from web.deployment import Deployment, InvalidDeployment, load_deployment
     from web.static_report import write_report
 else:
     __getattr__, __dir__ = lazy_face(
@@ -18,8 +19,9 @@ else:
         {
             "web.app": ("create_app",),
             "web.assets": ("AssetsMissing",),
+            "web.deployment": ("Deployment", "InvalidDeployment", "load_deployment"),
             "web.static_report": ("write_report",),
         },
     )
 
-__all__ = ["AssetsMissing", "create_app", "write_report"]
+__all__ = ["AssetsMissing", "Deployment", "InvalidDeployment", "create_app", "load_deployment", "write_report"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,9 @@ import projections
 from journeys import ChildNotFound, JourneyError, note_access, parse_date
 from web import assets, csrf, render, report_pages
 from web.child_page import child_data
+from web.deployment import Deployment, NotYourLocalAuthority, UnknownUser, granted_las
 from web.links import Links
+from web.pagination import page_of, pagination
 from web.query import Query
 
 if TYPE_CHECKING:
@@ -38,10 +41,32 @@ SOURCE = "web"
 class Site:
     """The pages of one store, recording as ``user``."""
 
-    def __init__(self, app: JourneysApp, user: str) -> None:
+    def __init__(self, app: JourneysApp, user: str, deployment: Deployment | None = None) -> None:
         self.app = app
         self.user = user
+        self.deployment = deployment
         self.lock = threading.Lock()
+
+    def _who(self, request: Request) -> tuple[str, tuple[str, ...]]:
+        """Who is asking and the local authorities they may see (none: every one): the server's
+        user, or on a shared deployment the user its proxy names."""
+        if self.deployment is None:
+            return self.user, ()
+        found = self.deployment.user_of(request.headers, request.client.host if request.client else None)
+        return found.name, found.las
+
+    def _may(self, request: Request, la: str | None) -> None:
+        """Refuse a local authority the request's user is not given."""
+        allowed: tuple[str, ...] = request.state.las
+        if allowed and la not in allowed:
+            raise NotYourLocalAuthority(f"local authority {la} is not one of yours ({', '.join(allowed)})")
+
+    def _query(self, request: Request, params: Any = None) -> Query:
+        """The page's query from its address (or ``params``), limited to the user's local authorities."""
+        query = replace(Query.of(request.query_params if params is None else params), allowed=request.state.las)
+        if query.la:
+            self._may(request, query.la)
+        return query
 
     def _html(self, request: Request, name: str, status: int = 200, **data: Any) -> Response:
         token = csrf.token_of(request)
@@ -53,8 +78,10 @@ class Site:
 
     def error(self, request: Request, error: Exception) -> Response:
         if isinstance(error, JourneyError):
-            status = 404 if isinstance(error, ChildNotFound) else 403 if isinstance(error, csrf.CsrfRefused) else 400
-            heading = {404: "Not found", 403: "Form refused"}.get(status, "That cannot be shown")
+            refused = (csrf.CsrfRefused, UnknownUser, NotYourLocalAuthority)
+            status = 404 if isinstance(error, ChildNotFound) else 403 if isinstance(error, refused) else 400
+            heading = "Form refused" if isinstance(error, csrf.CsrfRefused) else "Not found" if status == 404 else ""
+            heading = heading or ("Not allowed" if status == 403 else "That cannot be shown")
             return self._html(
                 request, "error.html", status, title=heading, heading=heading, message=str(error), remedy=error.remedy
             )
@@ -88,6 +115,7 @@ class Site:
 
         async def endpoint(request: Request) -> Response:
             try:
+                request.state.user, request.state.las = self._who(request)
                 if request.method == "POST":
                     form = await request.form()
                     request.state.form = {k: str(v) for k, v in form.items()}
@@ -101,27 +129,31 @@ class Site:
         """The access log's record of who was shown ``children`` (as the CLI's `show` and
         `explain` keep it), with the page's ``purpose`` when its address gives one."""
         purpose = request.query_params.get("purpose") or None
-        note_access(self.app, children, command=command, user=self.user, purpose=purpose)
+        note_access(self.app, children, command=command, user=request.state.user, purpose=purpose)
         log.info("%s shown: %d child(ren)", command, len(children))
 
     # The pages
 
     def caseload(self, request: Request) -> Response:
-        query = Query.of(request.query_params)
+        query = self._query(request)
         data = report_pages.caseload(self.app, query)
+        data["page"] = page = page_of(data["rows"], query.page, query.size)
+        query = replace(query, page=page.number)  # a page past the last is the last, in every link too
+        data["pagination"] = pagination(page, Links(query))
         keep = {k: v for k, v in query.params().items() if k not in ("as_at", "known_at")}
         return self._html(request, "caseload.html", query=query, title="Caseload", nav="caseload", data=data, keep=keep)
 
     def child(self, request: Request) -> Response:
-        query = Query.of(request.query_params).with_dates_only()
+        query = self._query(request).with_dates_only()
         la, child = request.path_params["la"], request.path_params["child"]
+        self._may(request, la)
         data = child_data(self.app, la, child, query)
         self._looked([(la, child)], "web: child page", request)
         message = request.query_params.get("message", "")
         return self._html(request, "child.html", query=query, title=f"Child {child}", d=data, message=message)
 
     def agenda(self, request: Request) -> Response:
-        query = Query.of(request.query_params)
+        query = self._query(request)
         sections = report_pages.agenda_sections(self.app, query)
         keep = {"la": query.la} if query.la else {}
         return self._html(
@@ -131,7 +163,7 @@ class Site:
     def _report(
         self, request: Request, name: str, nav: str, title: str, make: Callable[..., dict[str, Any]]
     ) -> Response:
-        query = Query.of(request.query_params)
+        query = self._query(request)
         period = request.query_params.get("period") or None
         links = Links(query)
         data = make(query, period, links.figure)
@@ -165,8 +197,10 @@ class Site:
         )
 
     def figure(self, request: Request) -> Response:
-        query = Query.of(request.query_params).with_dates_only()
+        query = self._query(request).with_dates_only()
         found = projections.explain_figure(self.app, request.query_params.get("id", ""))
+        for la in {found.la, *(str(c["la"]) for c in found.figure["children"])}:
+            self._may(request, la)
         self._looked([(str(c["la"]), str(c["child"])) for c in found.figure["children"]], "web: figure", request)
         links = Links(query)
         return self._html(
@@ -183,35 +217,40 @@ class Site:
     def _form(self, request: Request) -> dict[str, str]:
         values: dict[str, str] = request.state.form
         csrf.check(request, values.get(csrf.FIELD))
+        if "la" in request.path_params:
+            self._may(request, request.path_params["la"])
         return values
 
     def add_action(self, request: Request) -> Response:
         values = self._form(request)
         la, child = request.path_params["la"], request.path_params["child"]
-        entry = self._add(la, child, values)
-        back = Links(Query.of(request.query_params).with_dates_only()).child(la, child)
+        entry = self._add(request, la, child, values)
+        back = Links(self._query(request).with_dates_only()).child(la, child)
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}message=Added+action+{entry}", status_code=303)
 
-    def _add(self, la: str, child: str, values: dict[str, str]) -> str:
+    def _add(self, request: Request, la: str, child: str, values: dict[str, str]) -> str:
+        self._may(request, la)
         text, owner = values.get("text", "").strip(), values.get("owner", "").strip()
         if not text or not owner:
             raise JourneyError("an action needs what is to be done and who does it", "fill in both and send it again")
         due = parse_date(values.get("due", ""), "the due date")
-        entry = self.app.add_action(la, child, text=text, owner=owner, due=due, recorded_by=self.user, source=SOURCE)
+        entry = self.app.add_action(
+            la, child, text=text, owner=owner, due=due, recorded_by=request.state.user, source=SOURCE
+        )
         return str(entry.fields["action_id"])
 
     def agree(self, request: Request) -> Response:
         values = self._form(request)
-        self._add(values.get("la", ""), values.get("child", ""), values)
-        query = Query.of(values)
+        self._add(request, values.get("la", ""), values.get("child", ""), values)
+        query = self._query(request, values)
         return RedirectResponse(Links(query).report("agenda", la=query.la), status_code=303)
 
     def complete_action(self, request: Request) -> Response:
         values = self._form(request)
         la, child, action = (request.path_params[k] for k in ("la", "child", "action"))
         note = values.get("note", "").strip() or None
-        self.app.complete_action(la, child, action, note=note, recorded_by=self.user, source=SOURCE)
-        back = Links(Query.of(request.query_params).with_dates_only()).child(la, child)
+        self.app.complete_action(la, child, action, note=note, recorded_by=request.state.user, source=SOURCE)
+        back = Links(self._query(request).with_dates_only()).child(la, child)
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}message=Action+{action}+done", status_code=303)
 
     def edit_action(self, request: Request) -> Response:
@@ -225,7 +264,7 @@ class Site:
             owner=values.get("owner", "").strip() or None,
             due=parse_date(due, "the due date") if due else None,
             text=values.get("text", "").strip() or None,
-            recorded_by=self.user,
+            recorded_by=request.state.user,
             source=SOURCE,
         )
         return self._back(request, la, child, f"Action {action} changed")
@@ -236,11 +275,11 @@ class Site:
         reason = values.get("reason", "").strip()
         if not reason:
             raise JourneyError("cancelling an action needs a reason", "say why, and send it again")
-        self.app.cancel_action(la, child, action, reason=reason, recorded_by=self.user, source=SOURCE)
+        self.app.cancel_action(la, child, action, reason=reason, recorded_by=request.state.user, source=SOURCE)
         return self._back(request, la, child, f"Action {action} cancelled")
 
     def _back(self, request: Request, la: str, child: str, message: str) -> Response:
-        back = Links(Query.of(request.query_params).with_dates_only()).child(la, child)
+        back = Links(self._query(request).with_dates_only()).child(la, child)
         return RedirectResponse(
             f"{back}{'&' if '?' in back else '?'}{urlencode({'message': message})}", status_code=303
         )
@@ -252,10 +291,14 @@ class Site:
         return FileResponse(found)
 
 
-def create_app(app: JourneysApp, *, user: str) -> Starlette:
-    """The web app over ``app``'s store; actions are recorded as ``user`` from source ``web``."""
+def create_app(app: JourneysApp, *, user: str, deployment: Deployment | None = None) -> Starlette:
+    """The web app over ``app``'s store; actions are recorded as ``user`` from source ``web``
+    or, on a shared ``deployment``, as the user its proxy names, who sees only their local
+    authorities (on a PostgreSQL store with access rules, also granted to their role)."""
     assets.frontend_dir()  # refuse to start without the GOV.UK assets
-    site = Site(app, user)
+    if deployment is not None:
+        deployment = deployment.with_grants(granted_las(app))
+    site = Site(app, user, deployment)
     g = site.guarded
     routes = [
         Route("/", g(site.caseload)),

@@ -12,6 +12,8 @@ from journeys import JourneyError, parse_date, today
 # The caseload's filters and sort orders (those of projections.caseload).
 STATUSES = ("overdue", "due-soon", "on-track", "open", "closed")
 SORTS = ("status", "child", "stage", "due", "days-in-stage", "actions")
+PAGE_SIZE = 100  # caseload rows a page, unless the address says otherwise (size=N)
+MAX_PAGE_SIZE = 1000
 
 
 class BadQuery(JourneyError):
@@ -30,6 +32,14 @@ def known_at_of(text: str) -> datetime:
     except ValueError:
         raise BadQuery(f"known at {text!r} is not a date or time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _number(name: str, value: str, default: int, most: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= most:
+        raise BadQuery(f"{name} {value!r} is not a whole number from 1 to {most}")
+    return int(value)
 
 
 def _choice(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
@@ -53,6 +63,9 @@ class Query:
     find: str = ""
     sort: str = "status"
     descending: bool = False
+    page: int = 1  # the caseload's page (of ``size`` rows)
+    size: int = PAGE_SIZE
+    allowed: tuple[str, ...] = ()  # a shared deployment's user: the only LAs shown (none: every LA)
 
     @property
     def day(self) -> date:
@@ -82,6 +95,8 @@ class Query:
             find=get("find"),
             sort=_choice("sort", get("sort"), SORTS) or "status",
             descending=get("order") == "desc",
+            page=_number("page", get("page"), 1, 10**6),
+            size=_number("size", get("size"), PAGE_SIZE, MAX_PAGE_SIZE),
         )
 
     def dates(self) -> dict[str, str]:
@@ -103,6 +118,10 @@ class Query:
             found["sort"] = self.sort
         if self.descending:
             found["order"] = "desc"
+        if self.page != 1:
+            found["page"] = str(self.page)
+        if self.size != PAGE_SIZE:
+            found["size"] = str(self.size)
         for name, value in changes.items():
             if value is None or value == "":
                 found.pop(name, None)
@@ -111,4 +130,10 @@ class Query:
         return found
 
     def with_dates_only(self) -> Query:
-        return replace(Query(), as_at=self.as_at, known_at=self.known_at, known_at_text=self.known_at_text)
+        return replace(
+            Query(), as_at=self.as_at, known_at=self.known_at, known_at_text=self.known_at_text, allowed=self.allowed
+        )
+
+    def las(self) -> list[str]:
+        """The local authorities to show: the one asked for, else the user's (none: every one)."""
+        return [self.la] if self.la else list(self.allowed)

@@ -37,7 +37,8 @@ def default_period(day: date) -> str:
 
 
 def agenda(app: JourneysApp, query: Query) -> list[AgendaRow]:
-    return projections.surgery(app, as_at=query.day, known_at=query.known_at, la=query.la).rows
+    rows = projections.surgery(app, as_at=query.day, known_at=query.known_at, la=query.la).rows
+    return [r for r in rows if r.la in query.allowed] if query.allowed else rows
 
 
 def caseload(app: JourneysApp, query: Query) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def caseload(app: JourneysApp, query: Query) -> dict[str, Any]:
     rows = projections.caseload(
         app,
         la=query.la,
+        las=query.allowed,
         stage=query.stage,
         status=query.status,
         find=query.find or None,
@@ -73,7 +75,7 @@ def agenda_sections(app: JourneysApp, query: Query) -> list[dict[str, Any]]:
 
 
 def _las(query: Query) -> list[str]:
-    return [query.la] if query.la else []
+    return query.las()
 
 
 def scorecard(app: JourneysApp, query: Query, period: str | None) -> dict[str, Any]:
@@ -115,7 +117,9 @@ def stages(app: JourneysApp, query: Query, period: str | None, figure: Any) -> d
 
 
 def plan_changes(app: JourneysApp, query: Query, figure: Any) -> dict[str, Any]:
-    report = projections.plan_change_report(app, la=query.la, known_at=query.known_at, explain=True)
+    # one LA's, or every LA's; a user of some LAs sees the first of them unless another is chosen
+    la = query.la or (query.allowed[0] if query.allowed else None)
+    report = projections.plan_change_report(app, la=la, known_at=query.known_at, explain=True)
     data = report.as_json()
     explain = data.get("explain") or {}
     items = [

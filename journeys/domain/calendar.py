@@ -126,8 +126,11 @@ def add_months(start: date, months: int) -> date:
     return date(year, month + 1, min(start.day, last))
 
 
+@functools.lru_cache(maxsize=8192)
 def add_working_days(start: date, count: int, holidays: BankHolidays) -> date:
-    """The ``count``-th working day after ``start`` (before it when negative); 0 is ``start``."""
+    """The ``count``-th working day after ``start`` (before it when negative); 0 is ``start``.
+    Remembered for the last few thousand questions: a store's children share their start dates,
+    and the read model asks each open child's deadlines."""
     step = 1 if count >= 0 else -1
     day, remaining = start, abs(count)
     while remaining:

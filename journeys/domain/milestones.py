@@ -35,7 +35,7 @@ from journeys.domain.calendar import (
 )
 from journeys.domain.errors import JourneyError
 from journeys.domain.payloads import FIELDS_BY_KIND
-from journeys.domain.rules import Period, replay
+from journeys.domain.rules import ChildState, Period, replay
 from journeys.domain.timeline import Decision
 from journeys.domain.vocabulary import ADOPTION, EVENT_KINDS, PLANS
 
@@ -279,8 +279,15 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
     gives them); later ones are ignored. Rules look at the latest period of care (including
     decisions made before the child entered care, e.g. early family-finding).
     """
-    in_effect = [d for d in decisions if d.on <= as_at]
-    state = replay(in_effect)
+    state = replay([d for d in decisions if d.on <= as_at])
+    return [on_date(m, as_at) for m in frames(state, rules)]
+
+
+def frames(state: ChildState, rules: RuleSet) -> list[Milestone]:
+    """Every milestone that applies to the child whose decisions left ``state``, as far as the
+    date does not matter: start, due date, met date; ``met``, ``met-late`` and ``overtaken``
+    are settled, and an unmet milestone is ``on-track`` until :func:`on_date` gives its status
+    on a date (the same for any date on or after the child's latest decision)."""
     period = state.current_period
     if period is None:
         return []
@@ -291,7 +298,7 @@ def evaluate(decisions: Sequence[Decision], as_at: date, rules: RuleSet) -> list
             continue  # adoption has never been the plan in this period
         left_plan = state.plan_since if rule.plan is not None and state.plan != rule.plan else None
         stop = _earliest(period.ended, left_adoption if rule.adoption else None, left_plan)
-        milestone = _apply(rule, period, stop, as_at, rules.holidays)
+        milestone = _frame(rule, period, stop, rules.holidays)
         if milestone is not None:
             results.append(milestone)
     return results
@@ -310,7 +317,7 @@ def _first(period: Period, specs: Iterable[EventSpec], since: date | None) -> De
     )
 
 
-def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays: BankHolidays) -> Milestone | None:
+def _frame(rule: Rule, period: Period, stop: date | None, holidays: BankHolidays) -> Milestone | None:
     starts = [d for d in period.decisions if any(s.matches(d) for s in rule.starts)]
     if not starts:
         return None
@@ -333,16 +340,37 @@ def _apply(rule: Rule, period: Period, stop: date | None, as_at: date, holidays:
         return _with(base, status=MET)
     if rule.overtaken_by and _first(period, rule.overtaken_by, None) is not None:
         return _with(base, status=OVERTAKEN)
-    if rule.kind == POSSIBLE_FROM:
-        if late_from is not None and as_at > late_from:
-            return _with(base, status=OVERDUE, days_overdue=(as_at - late_from).days)
-        if as_at >= due:
-            return _with(base, status=OPEN)
-    elif as_at > due:
-        return _with(base, status=OVERDUE, days_overdue=(as_at - due).days)
-    if amber_from is not None and as_at >= amber_from:
-        return _with(base, status=DUE_SOON)
     return base
+
+
+def pending(milestone: Milestone) -> bool:
+    """Whether the milestone's status depends on the date: not met, not overtaken."""
+    return milestone.met is None and milestone.status != OVERTAKEN
+
+
+def on_date(milestone: Milestone, as_at: date) -> Milestone:
+    """A milestone of :func:`frames` with its status on ``as_at`` (a settled one as it is)."""
+    if not pending(milestone):
+        return milestone
+    status, days = _status_on(milestone, as_at)
+    if status == milestone.status and days == milestone.days_overdue:
+        return milestone
+    return _with(milestone, status=status, days_overdue=days)
+
+
+def _status_on(milestone: Milestone, as_at: date) -> tuple[str, int | None]:
+    """A pending milestone's status on ``as_at``, and its days overdue."""
+    due, late_from, amber_from = milestone.due, milestone.late_from, milestone.amber_from
+    if milestone.rule.kind == POSSIBLE_FROM:
+        if late_from is not None and as_at > late_from:
+            return OVERDUE, (as_at - late_from).days
+        if as_at >= due:
+            return OPEN, None
+    elif as_at > due:
+        return OVERDUE, (as_at - due).days
+    if amber_from is not None and as_at >= amber_from:
+        return DUE_SOON, None
+    return ON_TRACK, None
 
 
 def _with(milestone: Milestone, **changes: Any) -> Milestone:

@@ -102,8 +102,7 @@ def caseload_row(
         return None
     state = replay(decisions)
     nxt, status = _next(state, decisions, as_at, rules)
-    late = [a.days_overdue for a in actions if a.days_overdue]
-    return CaseloadRow(
+    return line(
         la,
         child,
         state.stage,
@@ -112,6 +111,36 @@ def caseload_row(
         state.sibling_group,
         state.harder_to_place,
         days_in_stage(state, decisions, as_at) if status != CLOSED else None,
+        nxt,
+        status,
+        actions,
+    )
+
+
+def line(
+    la: str,
+    child: str,
+    stage: str,
+    plan: str | None,
+    date_of_birth: date | None,
+    sibling_group: str | None,
+    harder_to_place: tuple[str, ...],
+    days: int | None,
+    nxt: Milestone | None,
+    status: str,
+    actions: list[Action],
+) -> CaseloadRow:
+    """A caseload line of its parts (the actions' status worked out from ``actions``)."""
+    late = [a.days_overdue for a in actions if a.days_overdue]
+    return CaseloadRow(
+        la,
+        child,
+        stage,
+        plan,
+        date_of_birth,
+        sibling_group,
+        harder_to_place,
+        days,
         nxt,
         status,
         nxt.days_overdue if nxt else None,

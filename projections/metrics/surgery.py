@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from journeys.domain.actions import ActionState
 from journeys.domain.actions import open_actions as domain_open_actions
 from journeys.domain.milestones import (
     DUE_SOON,
@@ -188,23 +189,24 @@ class Agenda:
 def open_actions(entries: Iterable[Entry], *, as_at: date, known_at: datetime | None = None) -> list[Action]:
     """The child's surgery actions recorded by ``known_at`` and not done or cancelled by then,
     with the edits recorded by then, by due date."""
-    actions = []
-    for state in domain_open_actions(entries, known_at):
-        late = state.days_overdue(as_at)
-        actions.append(
-            Action(
-                state.action_id,
-                state.text,
-                state.owner,
-                state.due,
-                state.recorded_at,
-                state.recorded_by,
-                OVERDUE if late else "open",
-                late,
-                state.seq,
-            )
-        )
+    actions = [action_on(state, as_at) for state in domain_open_actions(entries, known_at)]
     return sorted(actions, key=lambda a: (a.due, a.action_id))
+
+
+def action_on(state: ActionState, as_at: date) -> Action:
+    """An open action as it stands on ``as_at`` (overdue when its due date is before it)."""
+    late = state.days_overdue(as_at)
+    return Action(
+        state.action_id,
+        state.text,
+        state.owner,
+        state.due,
+        state.recorded_at,
+        state.recorded_by,
+        OVERDUE if late else "open",
+        late,
+        state.seq,
+    )
 
 
 def action_status(actions: Sequence[Action]) -> str | None:
@@ -260,6 +262,12 @@ def on_the_agenda(state: ChildState) -> bool:
 def days_in_stage(state: ChildState, decisions: Sequence[Decision], as_at: date) -> int | None:
     """Days since the child reached its current stage (after a disruption, since the
     disruption; after a return to an adoption plan, since that plan change)."""
+    since = stage_since(state, decisions)
+    return (as_at - since).days if since is not None else None
+
+
+def stage_since(state: ChildState, decisions: Sequence[Decision]) -> date | None:
+    """The date :func:`days_in_stage` counts from (None when there is none)."""
     key = _STAGE_SINCE.get(state.stage)
     since = state.milestones().get(key) if key else state.plan_since
     if since is None:
@@ -268,7 +276,7 @@ def days_in_stage(state: ChildState, decisions: Sequence[Decision], as_at: date)
         later = [d.on for d in decisions if d.kind == "disruption"]
         later += [state.plan_since] if state.plan_since else []
         since = max([since, *later])
-    return (as_at - since).days
+    return since
 
 
 def agenda_row(

@@ -1,7 +1,8 @@
 """What the view store holds of a child, derived from its stream: its summary rows (one per
 period of care, :mod:`projections.metrics.summary`), its plan changes (:mod:`projections.metrics.plan_changes`)
 and its family-finding decisions (:mod:`projections.views.family_finding_table`), from one reading of
-the decisions in force; and those rows as the tables' column values."""
+the decisions in force, and its caseload facts (:mod:`projections.views.caseload_table`); and
+those rows as the tables' column values."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from uuid import UUID
 from journeys.domain.rules import replay
 from journeys.domain.timeline import Entry, decisions_at
 from journeys.storage.unreadable import UnreadableStream
+from projections.metrics.caseload_facts import CaseloadFacts
 from projections.metrics.plan_changes import PlanChange, child_plan_changes
 from projections.metrics.summary import PeriodSummary, child_ids, summarise_state
 from projections.views import (
     adoption_months,
     bounded_starts_table,
+    caseload_table,
     family_finding_table,
     plan_change_table,
     summary_table,
@@ -37,6 +40,7 @@ class TableRecords:
     family_finding: list[tuple[Any, ...]]
     unreadable: list[tuple[Any, ...]] = field(default_factory=list)
     bounded_starts: list[tuple[Any, ...]] = field(default_factory=list)
+    caseload: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ViewRows:
     changes: list[PlanChange] = field(default_factory=list)
     family_finding: list[FamilyFinding] = field(default_factory=list)
     unreadable: list[UnreadableStream] = field(default_factory=list)  # streams left out
+    caseload: list[CaseloadFacts] = field(default_factory=list)
 
     def add(self, stream_id: str, entries: Sequence[Entry]) -> None:
         """Derive one more child from its entries (nothing for an empty stream)."""
@@ -54,9 +59,11 @@ class ViewRows:
             return
         la, child = child_ids(entries)
         decisions = decisions_at(entries)
-        self.rows.extend(summarise_state(la, child, replay(decisions), stream_id))
+        state = replay(decisions)
+        self.rows.extend(summarise_state(la, child, state, stream_id))
         self.changes.extend(child_plan_changes(la, child, decisions, stream_id))
         self.family_finding.extend(family_finding_table.of_decisions(stream_id, la, child, decisions))
+        self.caseload.append(caseload_table.of_entries(stream_id, la, child, entries, decisions, state))
 
     def sort(self) -> None:
         """Each table's rows in its key order (inserted in key order, a table's pages are
@@ -64,6 +71,7 @@ class ViewRows:
         self.rows.sort(key=_summary_key)
         self.changes.sort(key=_change_key)
         self.family_finding.sort(key=_finding_key)
+        self.caseload.sort(key=lambda facts: facts.stream_id)
 
     def records(self, dialect: Dialect, *, with_months: bool = True) -> TableRecords:
         """The rows as ``dialect``'s column values (and, ``with_months``, what they add to the sums)."""
@@ -74,6 +82,7 @@ class ViewRows:
             [family_finding_table.to_record(found, dialect) for found in self.family_finding],
             [unreadable_table.to_record(found) for found in self.unreadable],
             [bounded_starts_table.to_record(found, dialect) for found in bounded_starts_table.of_rows(self.rows)],
+            [caseload_table.to_record(facts, dialect) for facts in self.caseload],
         )
 
 

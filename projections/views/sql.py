@@ -19,11 +19,13 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from journeys.storage.unreadable import UnreadableStream
+from projections.metrics.caseload_facts import CaseloadFacts
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
 from projections.views import adoption_months as months
 from projections.views import bounded_starts_table as bounded
+from projections.views import caseload_table
 from projections.views import family_finding_table as finding_table
 from projections.views import plan_change_table as changes_table
 from projections.views import summary_table as summary
@@ -34,7 +36,14 @@ from projections.views.store import REBUILD_NAME, JourneysViews, RebuildTablesGo
 from projections.views.summary_table import COLUMN_NAMES, from_columns, from_record
 
 # The tables a row of a stream lives in (each has a stream_id column).
-_STREAM_TABLES = (summary.LAYOUT, changes_table.LAYOUT, finding_table.LAYOUT, unreadable.LAYOUT, bounded.LAYOUT)
+_STREAM_TABLES = (
+    summary.LAYOUT,
+    changes_table.LAYOUT,
+    finding_table.LAYOUT,
+    unreadable.LAYOUT,
+    bounded.LAYOUT,
+    caseload_table.LAYOUT,
+)
 # Every table of the read model (what a rebuild fills and swaps in).
 LAYOUTS: tuple[Table, ...] = (
     summary.LAYOUT,
@@ -43,9 +52,10 @@ LAYOUTS: tuple[Table, ...] = (
     finding_table.LAYOUT,
     unreadable.LAYOUT,
     bounded.LAYOUT,
+    caseload_table.LAYOUT,
 )
 # The tables with secondary indexes (created after a rebuild's inserts).
-_INDEXED = (summary.LAYOUT, finding_table.LAYOUT)
+_INDEXED = (summary.LAYOUT, finding_table.LAYOUT, caseload_table.LAYOUT)
 
 
 class SQLJourneysViews(JourneysViews):
@@ -119,13 +129,14 @@ class SQLJourneysViews(JourneysViews):
             c.execute(months.LAYOUT.create_sql(d))
             old = self._summaries(c, months.SOURCE_COLUMNS, "adoption_order IS NOT NULL")
             self._apply_months(c, [], old)
-        derived = (changes_table.TABLE, finding_table.TABLE, unreadable.TABLE, bounded.TABLE)
+        derived = (changes_table.TABLE, finding_table.TABLE, unreadable.TABLE, bounded.TABLE, caseload_table.TABLE)
         added = [name for name in derived if not self._exists(c, name)]
         c.execute(changes_table.LAYOUT.create_sql(d))
         c.execute(unreadable.LAYOUT.create_sql(d))
         c.execute(bounded.LAYOUT.create_sql(d))
-        for statement in [finding_table.LAYOUT.create_sql(d), *finding_table.LAYOUT.create_indexes_sql(d)]:
-            c.execute(statement)
+        for layout in (finding_table.LAYOUT, caseload_table.LAYOUT):
+            for statement in [layout.create_sql(d), *layout.create_indexes_sql(d)]:
+                c.execute(statement)
         if added:
             # A view store made before these tables existed: their rows cannot be made
             # from the other tables, so everything is derived again by the next catch-up.
@@ -278,6 +289,16 @@ class SQLJourneysViews(JourneysViews):
             c.execute(sql, [d.date(start), d.date(end), *wanted])
             return [bounded.from_record(d.values(r)) for r in c.fetchall()]
 
+    def caseload_facts(self, las: Iterable[str] = ()) -> list[CaseloadFacts]:
+        wanted = list(las)
+        d = self.dialect
+        sql = caseload_table.LAYOUT.select_sql(d)
+        if wanted:
+            sql += f" WHERE la IN ({d.marks(len(wanted))})"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, wanted)
+            return [caseload_table.from_record(d.values(r)) for r in c.fetchall()]
+
     def unreadable_streams(self) -> list[UnreadableStream]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(unreadable.LAYOUT.select_sql(self.dialect))
@@ -338,6 +359,7 @@ class SQLJourneysViews(JourneysViews):
             (finding_table.LAYOUT, records.family_finding),
             (unreadable.LAYOUT, records.unreadable),
             (bounded.LAYOUT, records.bounded_starts),
+            (caseload_table.LAYOUT, records.caseload),
         ):
             if rows:
                 c.executemany(table.insert_sql(self.dialect), rows)

@@ -1,7 +1,7 @@
 """The view store: the ``child_summary`` table (:mod:`projections.views.summary_table`), the
 ``adoption_months`` table that adds up its adopted rows (:mod:`projections.views.adoption_months`),
-the ``plan_change`` and ``family_finding`` tables (:mod:`projections.views.plan_change_table`,
-:mod:`projections.views.family_finding_table`) and their tracking position.
+the ``plan_change``, ``family_finding`` and ``caseload`` tables (:mod:`projections.views.plan_change_table`,
+:mod:`projections.views.family_finding_table`, :mod:`projections.views.caseload_table`) and their tracking position.
 
 For a plain SQLite event store ``journeys.db`` the view store is the file ``journeys.views.db``
 beside it (the library's SQLite tracking table is not prefixed, so each view store gets its
@@ -39,6 +39,7 @@ from journeys.domain.errors import StoreError
 from journeys.storage.location import create_private, is_postgres, plain_views_file, shown_store, store_env
 from journeys.storage.store_key import store_key
 from journeys.storage.unreadable import UnreadableStream
+from projections.metrics.caseload_facts import CaseloadFacts
 from projections.metrics.plan_changes import PlanChange
 from projections.metrics.scorecard import Totals
 from projections.metrics.summary import PeriodSummary
@@ -145,6 +146,11 @@ class JourneysViews(TrackingRecorder):
     def bounded_starts(self, start: date, end: date, las: Iterable[str] = ()) -> list[BoundedStart]:
         """The periods of care adopted from ``start`` to ``end`` whose start of care is only
         bounded (of the given local authorities)."""
+
+    @abstractmethod
+    def caseload_facts(self, las: Iterable[str] = ()) -> list[CaseloadFacts]:
+        """Every child's caseload facts (of the given local authorities): one row per child
+        stream the tables hold."""
 
     @abstractmethod
     def unreadable_streams(self) -> list[UnreadableStream]:

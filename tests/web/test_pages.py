@@ -117,3 +117,53 @@ def test_every_page_that_shows_a_child_is_in_the_access_log(
     reported = [r for r in access_records(app) if r.command == "report --out"]
     assert len(reported) == written.children and {r.user for r in reported} == {"auditor"}
     assert len(access_records(app)) == before + len(after) + written.children
+
+
+def test_the_caseload_is_shown_a_page_at_a_time_its_links_keeping_filters_and_dates(
+    client: tuple[TestClient, JourneysApp],
+) -> None:
+    http, _ = client
+    everyone = http.get(f"/?la=928&as_at={AS_AT}&size=1000").text
+    every_child = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', everyone)
+    assert len(every_child) > 100
+    first = http.get(f"/?la=928&as_at={AS_AT}&known_at=2030-01-01").text
+    assert re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', first) == every_child[:100]
+    pages = -(-len(every_child) // 100)
+    assert f"Showing 1 to 100, page 1 of {pages}." in first
+    following = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"', first)
+    assert following, "a link to the next page"
+    href = following.group(1).replace("&amp;", "&")
+    assert href == f"/?as_at={AS_AT}&known_at=2030-01-01&la=928&page=2"
+    second = http.get(href).text
+    shown = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', second)
+    assert shown == every_child[100:200]
+    assert 'rel="prev"' in second and 'aria-current="page"' in second
+
+    overdue = http.get(f"/?la=928&as_at={AS_AT}&status=overdue&sort=child&size=5&page=2").text
+    rows = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', overdue)
+    assert len(rows) == 5 and rows == sorted(rows)
+    links = {h.replace("&amp;", "&") for h in re.findall(r'govuk-pagination__link" href="([^"]+)"', overdue)}
+    assert f"/?as_at={AS_AT}&la=928&status=overdue&sort=child&size=5" in links  # page 1: no page in the address
+    assert all("status=overdue" in h and "sort=child" in h and f"as_at={AS_AT}" in h for h in links)
+    last = http.get(f"/?la=928&as_at={AS_AT}&page=999").text  # past the end: the last page
+    assert f"page {pages} of {pages}." in last
+    assert http.get("/?page=0").status_code == 400 and http.get("/?size=lots").status_code == 400
+
+
+def test_children_with_no_period_of_care_have_a_caseload_line_and_a_page(
+    client: tuple[TestClient, JourneysApp],
+) -> None:
+    http, app = client
+    app.record("825", "U1", "family-finding", parse_date("2016-01-05", "on"), {}, recorded_by="t")
+    app.record("825", "D1", "child-details", parse_date("2014-01-19", "on"), {}, recorded_by="t")
+    app.add_action("825", "D1", text="Ask about care", owner="J Smith", due=parse_date("2016-03-01", "d"),
+                   recorded_by="t")  # fmt: skip
+    page = http.get(f"/?la=825&as_at={AS_AT}&stage=not-in-care&sort=child")
+    assert page.status_code == 200
+    listed = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', page.text)
+    assert {"D1", "U1"} <= set(listed) and listed == sorted(listed)
+    line = page.text[page.text.index(">D1</a>") :].split("</tr>")[0]
+    assert "J Smith" in line and "30 days late" in line  # its overdue action, due 1 March
+    for child in ("D1", "U1"):
+        assert http.get(f"/child/825/{child}?as_at={AS_AT}").status_code == 200, child
+    assert http.get(f"/agenda?la=825&as_at={AS_AT}").status_code == 200
