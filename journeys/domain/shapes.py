@@ -61,7 +61,8 @@ DECISIONS: Final[dict[str, Shape]] = {
     "journeys.placed.v1": Shape("placed", ("with_foster_carers", "carers_since"), dates=frozenset({"carers_since"})),
     "journeys.disruption.v1": Shape("disruption", ("reason",)),
     "journeys.adoption_order.v1": Shape("adoption-order"),
-    "journeys.left_care.v1": Shape("left-care", ("reason_code",)),
+    "journeys.left_care.v2": Shape("left-care", ("reason_code", "on_or_before")),
+    "journeys.left_care.v1": Shape("left-care", ("reason_code",), upcast=(("on_or_before", None),)),
 }
 # The current version of each kind.
 BY_KIND: Final[dict[str, Shape]] = {shape.kind: shape for shape in DECISIONS.values() if not shape.upcast}

@@ -51,6 +51,7 @@ class SealedJourney(Journey):
     Disrupted = Journey.Disrupted
     AdoptionOrderMade = Journey.AdoptionOrderMade
     LeftCare = Journey.LeftCare
+    LeftCareV1 = Journey.LeftCareV1
     Corrected = Journey.Corrected
     Retracted = Journey.Retracted
     ActionAdded = Journey.ActionAdded

@@ -22,7 +22,7 @@ from pathlib import Path
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.identity import journey_id
-from journeys.domain.timeline import CORRECT
+from journeys.domain.timeline import CORRECT, RETRACT
 from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
 from journeys.progress import Progress
@@ -84,6 +84,7 @@ class ImportReport:
     appended: int = 0
     corrected: int = 0
     inferred_starts: int = 0
+    bounded_ends: int = 0  # periods recorded as ended on or before a later start (docs/ssda903.md)
     children: int = 0
     files: list[tuple[str, str, int]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -127,6 +128,11 @@ def _lines(
             by_line[number] = step
             if step.status == Reconciled.APPEND:
                 lines.append(LoadLine(number, la, child, w.kind, step.event_id, w.on, w.fields, source=w.source))
+            elif step.status == Reconciled.RETRACT:
+                target, why = step.target_id, step.reason
+                lines.append(
+                    LoadLine(number, la, child, RETRACT, step.event_id, target_id=target, reason=why, source=w.source)
+                )
             else:
                 lines.append(
                     LoadLine(
@@ -262,16 +268,27 @@ def _record_together(
     refused: dict[str, list[LoadLine]] = defaultdict(list)
     for line in lines:
         step = by_line[line.line_no]
-        if step.status == Reconciled.APPEND and outcomes[id(step.wanted)].status == REJECTED:
+        if step.status in _TOGETHER and outcomes[id(step.wanted)].status == REJECTED:
             refused[line.child].append(line)
     for child, group in refused.items():
-        decisions = [(ln.kind, ln.on, ln.fields, ln.event_id, ln.source or "903") for ln in group if ln.on is not None]
+        decisions = [
+            (ln.kind, ln.on, ln.fields, ln.event_id, ln.source or "903")
+            for ln in group
+            if ln.on is not None and ln.kind != RETRACT
+        ]
+        retracting = [
+            (ln.target_id or "", ln.reason or "", ln.event_id, ln.source or "903") for ln in group if ln.kind == RETRACT
+        ]
         try:
-            app.record_together(la, child, decisions, recorded_by=recorded_by)
+            app.record_together(la, child, decisions, recorded_by=recorded_by, retracting=retracting)
         except JourneyError:
             continue
         for ln in group:
-            outcomes[id(by_line[ln.line_no].wanted)] = _Outcome(Reconciled.APPEND)
+            outcomes[id(by_line[ln.line_no].wanted)] = _Outcome(by_line[ln.line_no].status)
+
+
+# What a child's refused new lines tried again all together may hold.
+_TOGETHER = frozenset({Reconciled.APPEND, Reconciled.RETRACT})
 
 
 @dataclass
@@ -346,6 +363,8 @@ def _import_chunk(
         status = outcomes[id(step.wanted)].status
         report.appended += status == Reconciled.APPEND
         report.corrected += status == Reconciled.CORRECT
-        report.inferred_starts += status == Reconciled.APPEND and step.wanted.inferred
+        bounded = status == Reconciled.APPEND and step.wanted.inferred
+        report.inferred_starts += bounded and step.wanted.kind == "entered-care"
+        report.bounded_ends += bounded and step.wanted.kind == "left-care"
     _account(report, rows, checked, outcomes, wanted, existed)
     return done

@@ -10,7 +10,7 @@ adoption decisions and their reversals (RD1-RD4), AD1 the match, Header the birt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 from journeys.domain import vocabulary
@@ -67,7 +67,39 @@ class _EpisodeWalk:
         for e in ordered:
             if self._open(e):
                 self._within(e)
+        self._bound_open_end()
         self._close_spans(None)
+
+    def _bound_open_end(self) -> None:
+        """A period the rows show open at their end, while the store holds a later start of care
+        known exactly: it ended on or before the day before that start (the return with its end
+        has not been imported). Recorded as a bounded ``left-care`` that the real end corrects."""
+        p = self.period
+        if p is None or not p.episodes:
+            return
+        later = self.store.later_exact_start(p.start)
+        last = p.episodes[-1]
+        if later is None or last.decom >= later:
+            return
+        held = self.store.period_containing(last.decom)
+        if held is not None and held.ended is not None and self.store.bounded_end(last.decom) is None:
+            return  # the store holds the real end
+        self._bounded_left_care(p.start, later, last.row, "DEC")
+
+    def _bounded_left_care(self, start: date, later: date, row: Row, column: str) -> None:
+        fields = {"reason_code": None, "on_or_before": True}
+        self.want("left-care", f"bounded:{start}", later - timedelta(days=1), row, column, fields=fields, inferred=True)
+
+    def _end_stored_open_period(self, e: Episode) -> None:
+        """A start of care (RNE = S) inside a stored period that is open and holds nothing from
+        that day on: an older return showed that period open at its year end, and its end is in a
+        return not imported yet. It ended on or before the day before this start (bounded)."""
+        stored = self.store.period_containing(e.decom)
+        if stored is None or stored.ended is not None or stored.entered_care is None:
+            return
+        if stored.entered_care >= e.decom or any(d.on >= e.decom for d in stored.decisions):
+            return
+        self._bounded_left_care(stored.entered_care, e.decom, e.row, "RNE")
 
     def _end_missing(self, e: Episode, after: Episode) -> bool:
         """An episode left open (DEC and REC blank) though the next episode of the same period
@@ -113,6 +145,8 @@ class _EpisodeWalk:
                     f"ended on {end.dec} ({end.row.where})",
                 )
                 return False
+            if end is None:
+                self._end_stored_open_period(e)
             fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": None}  # the start itself
             wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields=fields)
             self.period = _Period(wanted, e.decom)
@@ -173,7 +207,8 @@ class _EpisodeWalk:
             if e.rec in vocabulary.ADOPTED_REASONS:
                 self.want("adoption-order", e.decom, e.dec, e.row, "REC")
             else:
-                self.want("left-care", e.decom, e.dec, e.row, "REC", fields={"reason_code": e.rec})
+                end: dict[str, object] = {"reason_code": e.rec, "on_or_before": None}  # the end itself
+                self.want("left-care", e.decom, e.dec, e.row, "REC", fields=end)
             self._close_spans(e.dec)
             self.period, self.ended = None, e
 
@@ -279,7 +314,7 @@ def _start_on_or_before(out: list[Wanted]) -> None:
     """A start of care the rows do not hold (the first episode given is not RNE = S) is on or before
     the earliest date the rows show the child looked after: an adoption decision or a match made
     before that first episode is part of the same period, not a decision before care."""
-    entered = next((w for w in out if w.kind == "entered-care"), None)
+    entered = next((w for w in out if w.kind == "entered-care"), None)  # (the first period's)
     if entered is None or not entered.inferred:
         return
     earlier = [w.on for w in out if w.kind in _IN_CARE and w.on < entered.on]

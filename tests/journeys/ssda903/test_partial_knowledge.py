@@ -18,27 +18,13 @@ from hypothesis import strategies as st
 from journeys import JourneysApp
 from journeys.synthetic import write_903
 from journeys.synthetic.generator import generate
-from tests.helpers import Cli, run_import, timelines
-
-HEADS = {
-    "header": "CHILD,SEX,DOB,ETHNIC",
-    "episodes": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC",
-    "ad1": "CHILD,DOB,DATE_INT,DATE_MATCH",
-    "placed_for_adoption": "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
-}
-
-
-def _return(folder: Path, **tables: list[str]) -> Path:
-    folder.mkdir(parents=True)
-    for name, head in HEADS.items():
-        (folder / f"{name}.csv").write_text("\n".join([head, *tables.get(name, [])]) + "\n", encoding="utf-8")
-    return folder
+from tests.helpers import Cli, run_import, timelines, write_return
 
 
 def test_a_child_moving_from_one_adoptive_placement_straight_into_another_keeps_its_adoption_order(
     memory_app: JourneysApp, tmp_path: Path
 ) -> None:
-    folder = _return(
+    folder = write_return(
         tmp_path / "2016",
         header=["C1,1,01/01/2013,WBRI"],
         episodes=[
@@ -59,7 +45,7 @@ def test_a_child_moving_from_one_adoptive_placement_straight_into_another_keeps_
 def test_a_return_without_the_start_of_care_keeps_the_earlier_decision_and_match(
     memory_app: JourneysApp, tmp_path: Path
 ) -> None:
-    later = _return(
+    later = write_return(
         tmp_path / "903" / "2016",
         header=["C2,1,01/01/2012,WBRI"],
         episodes=["C2,01/04/2015,L,E1,N1,A5,PR1,20/01/2016,E12"],  # the start of care is in the 2015 return
@@ -73,7 +59,7 @@ def test_a_return_without_the_start_of_care_keeps_the_earlier_decision_and_match
     assert entered[1] == "2014-09-01"  # on or before the earliest decision the return shows in care
     assert ("adoption-decision", "2014-09-01", {}) in got and ("match", "2015-02-01", {}) in got
     # the earlier return fills in the real start, as a correction
-    _return(
+    write_return(
         tmp_path / "903" / "2015",
         header=["C2,1,01/01/2012,WBRI"],
         episodes=["C2,01/03/2013,S,C2,N1,U1,PR1,,"],  # open at the year end: the next is in 2016's
@@ -205,7 +191,7 @@ def test_years_added_one_by_one_in_any_order_give_the_journeys_and_reports_of_al
 def test_a_match_before_the_decision_is_the_row_rejected_and_the_decision_stands(
     memory_app: JourneysApp, tmp_path: Path
 ) -> None:
-    folder = _return(
+    folder = write_return(
         tmp_path / "2016",
         header=["C3,1,01/01/2012,WBRI"],
         episodes=["C3,01/02/2014,S,C2,N1,U1,PR1,,"],
@@ -223,7 +209,7 @@ def test_a_match_before_the_decision_is_the_row_rejected_and_the_decision_stands
 def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
     memory_app: JourneysApp, tmp_path: Path
 ) -> None:
-    folder = _return(
+    folder = write_return(
         tmp_path / "2016",
         header=["C4,1,01/01/2013,WBRI"],
         episodes=[
@@ -244,7 +230,7 @@ def test_a_zero_length_episode_is_the_row_rejected_and_the_next_episode_stands(
 def test_an_episode_left_open_before_the_next_is_the_row_rejected_and_the_next_episode_stands(
     memory_app: JourneysApp, tmp_path: Path
 ) -> None:
-    folder = _return(
+    folder = write_return(
         tmp_path / "2016",
         header=["C5,1,01/01/2013,WBRI"],
         episodes=[
@@ -275,14 +261,17 @@ def test_an_older_period_open_at_its_year_end_does_not_move_a_later_real_start_o
         2012: dict(header=["C6,1,01/01/2010,WBRI"], episodes=["C6,14/03/2012,S,C1,N1,U1,PR1,,"]),
         2013: dict(header=["C6,1,01/01/2010,WBRI"], episodes=["C6,14/03/2012,S,C1,N1,U1,PR1,17/06/2012,E4A"]),
     }
-    folders = {year: _return(root / str(year), **tables) for year, tables in returns.items()}
+    folders = {year: write_return(root / str(year), **tables) for year, tables in returns.items()}
     run_import(memory_app, root)
     for year in (2016, 2012, 2013):
         run_import(sqlite_app, folders[year])
         starts = [d for d in timelines(sqlite_app)["C6"] if d[0] == "entered-care"]
         assert ("entered-care", "2015-07-30", {"legal_status": "V2"}) in starts, year
     assert timelines(sqlite_app) == timelines(memory_app)
-    assert not any(e.kind == "correct" for e in sqlite_app.entries("825", "C6"))
+    entries = sqlite_app.entries("825", "C6")
+    kinds = {e.seq: e.kind for e in entries}
+    # the only correction is of the first period's end, bounded until the 2013 return gave it
+    assert [kinds[e.target] for e in entries if e.kind == "correct" and e.target is not None] == ["left-care"]
 
 
 def test_years_imported_with_a_gap_give_the_journeys_of_all_years_at_once(
