@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.application import JourneysApp
+from journeys.clock import recording_time
 from journeys.domain.errors import JourneyError
 from journeys.domain.identity import journey_id
+from journeys.domain.localday import london_date
 from journeys.domain.timeline import CORRECT, RETRACT
 from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
@@ -35,6 +37,7 @@ from journeys.ssda903.reasons import STORE_REFUSAL_REMEDY, ReasonGroup, group_re
 from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
+from journeys.ssda903.whole_rows import Refused, whole_rows
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 
@@ -331,6 +334,8 @@ def _import_chunk(
     done_after: list[int] = []  # rows done once each child of ``plans`` is with the loader
     wanted: list[Wanted] = []
     existed: set[str] = set()
+    taken_out: list[Refused] = []  # steps that would half-apply their row
+    today = london_date(recording_time())
     done = ticks.done
     for child_rows in chunk:
         child = child_rows[0].child
@@ -342,7 +347,9 @@ def _import_chunk(
             existed.add(child)
         child_wanted = wanted_decisions(facts[child], decisions[child], checked, store)
         wanted.extend(child_wanted)
-        plans.append((child, reconcile(la, child, child_wanted, store)))
+        steps, refused = whole_rows(reconcile(la, child, child_wanted, store), store, today)
+        taken_out.extend(refused)
+        plans.append((child, steps))
         done_after.append(done)
     lines, by_line, last_lines = _lines(la, plans)
     ticks.at_line = {line: done_after[i] for i, line in last_lines.items()}
@@ -353,6 +360,8 @@ def _import_chunk(
     for _, steps in plans:
         for step in steps:
             outcomes[id(step.wanted)] = _Outcome(step.status)
+    for out in taken_out:
+        outcomes[id(out.step.wanted)] = _Outcome(REJECTED, store_refusal(out.reason) if out.by_store else out.reason)
     for number in loaded.skipped_lines:
         outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:

@@ -161,24 +161,16 @@ def small_yearly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     return root / "903" / "825", journeys, _reports(str(root / "all.db"), scorecard=False)
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(choices=st.randoms(use_true_random=False))
-def test_years_added_one_by_one_in_any_order_give_the_journeys_and_reports_of_all_years_at_once(
+def test_years_imported_one_by_one_in_any_order_give_the_journeys_and_reports_of_all_years_at_once(
     small_yearly: tuple[Path, dict[str, Any], dict[str, Any]], choices: Any
 ) -> None:
-    """Any year first, then each next import the year before or after those imported, at random
-    (an order with a gap in the years is not covered: see docs/ssda903.md)."""
+    """The years in a random order, gaps included: no row rejected, the same journeys and reports
+    (but carers_since and A10 where an older return was imported before a newer: docs/ssda903.md)."""
     yearly, journeys, reports = small_yearly
-    years = sorted(yearly.iterdir())
-    low = high = choices.randrange(len(years))
-    order = [years[low]]
-    while len(order) < len(years):
-        if low > 0 and (high == len(years) - 1 or choices.random() < 0.5):
-            low -= 1
-            order.append(years[low])
-        else:
-            high += 1
-            order.append(years[high])
+    order = sorted(yearly.iterdir())
+    choices.shuffle(order)
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "any.db"
         got = _imported(store, order)
@@ -277,10 +269,10 @@ def test_an_older_period_open_at_its_year_end_does_not_move_a_later_real_start_o
 def test_years_imported_with_a_gap_give_the_journeys_of_all_years_at_once(
     small_yearly: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path
 ) -> None:
-    """One year, a year four later, the three between, then the rest: the same journeys (but the
-    carers_since an older return alone could tell, as for oldest first). Rows are rejected only
-    where an older return's period of care is open at its year end and the store holds a later
-    start of care: that period's end is in a return not imported yet (docs/ssda903.md)."""
+    """One year, a year four later, the three between, then the rest: no row rejected (a period
+    an older return shows open at its year end, while the store holds a later start of care, is
+    ended on or before that start until the return with its end comes) and the same journeys
+    (but the carers_since an older return alone could tell, as for oldest first)."""
     yearly, journeys, _ = small_yearly
     years = sorted(yearly.iterdir())
     first = len(years) // 3
@@ -288,12 +280,12 @@ def test_years_imported_with_a_gap_give_the_journeys_of_all_years_at_once(
     order += [y for y in years if y not in order]
     app = JourneysApp(str(tmp_path / "gap.db"))
     try:
-        rejects = [r for step in order for r in run_import(app, step).rejects]
+        reports = [run_import(app, step) for step in order]
         got = timelines(app)
     finally:
         app.close()
-    assert all("but the child has been in care since" in r.reason for r in rejects), rejects
-    assert len(rejects) <= 5
+    assert [r for report in reports for r in report.rejects] == []
+    assert sum(report.bounded_ends for report in reports) > 0  # the case arises in this history
     assert {c: _without_carers_since(t) for c, t in got.items()} == {
         c: _without_carers_since(t) for c, t in journeys.items()
     }
