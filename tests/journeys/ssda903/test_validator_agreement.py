@@ -109,6 +109,7 @@ CASES: dict[str, Case] = {
 # Adoption-relevant rules with a number in the coverage table (docs/ssda903.md) not in CASES, and why:
 NOT_AGREEING = {
     "583": "the validator flags the earlier of two open decisions; journeys rejects the later one (rule 579)",
+    "114": "FOSTER_CARE (the former carers' status) is not read by journeys",
     "117": "not covered: DATE_PLACED_CEASED after the end of care or the year is not checked by journeys",
     "118": "not covered: needs the collection year's start and the start of care of the return's own rows",
 }
