@@ -30,6 +30,7 @@ from journeys.domain.timeline import (
     ACTION_CANCELLED,
     ACTION_DONE,
     ACTION_EDITED,
+    CARERS_SEEN,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -219,6 +220,16 @@ class Journey(PydanticAggregate):
         owner: str | None = None
         due: date | None = None
         text: str | None = None
+
+    class CarersSeen(Event):
+        """Not a decision: a 903 return's episodes show the child living with the same carers since
+        ``since`` through the episode that began ``on``, open at the return's year end. A later
+        return's placement with those carers (A3/A5) reads its ``carers_since`` from it."""
+
+        TOPIC: ClassVar[str] = "journeys.carers_seen.v1"
+        KIND: ClassVar[str] = CARERS_SEEN
+        on: date
+        since: date
 
     class ActionCancelled(Event):
         TOPIC: ClassVar[str] = "journeys.action_cancelled.v1"
@@ -444,6 +455,17 @@ class Journey(PydanticAggregate):
             )
         event = self._values(recorded_at, recorded_by, source, event_id, reason=reason, lifted=lifted)
         self._append(Journey.LegalHold, event)
+        return self.entries[-1]
+
+    def note_carers(
+        self, *, on: date, since: date, recorded_at: datetime, recorded_by: str, source: str, event_id: str
+    ) -> Entry:
+        """Record what a 903 return shows of the child's carers (:class:`Journey.CarersSeen`)."""
+        if since > on:
+            raise InvalidEvent(f"carers since {since} is after the episode of {on} they are seen in")
+        if event_id in self.event_ids:
+            raise DuplicateEvent(f"event {event_id} is already recorded for child {self.child}")
+        self._append(Journey.CarersSeen, self._values(recorded_at, recorded_by, source, event_id, on=on, since=since))
         return self.entries[-1]
 
     def edit_action(

@@ -59,6 +59,7 @@ class SealedJourney(Journey):
     LegalHold = Journey.LegalHold
     ActionEdited = Journey.ActionEdited
     ActionCancelled = Journey.ActionCancelled
+    CarersSeen = Journey.CarersSeen
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)

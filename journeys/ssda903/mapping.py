@@ -14,10 +14,14 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from journeys.domain import vocabulary
+from journeys.domain.timeline import CARERS_SEEN
 from journeys.ssda903 import codes
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
+
+# Foster placements (U1-U6): the carers a child may later be placed with for adoption (A3/A5).
+_FOSTER = "U"
 
 # Decisions that show the child looked after when they were made.
 _IN_CARE = frozenset({"adoption-decision", "placement-order", "match", "placed"})
@@ -33,8 +37,10 @@ class _Period:
     episodes: list[Episode] = field(default_factory=list)
 
 
-def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
-    """When the child started living with the carers it is placed with (None when not in the rows)."""
+def _carers_since(e: Episode, earlier: list[Episode], seen: dict[date, date]) -> date | None:
+    """When the child started living with the carers it is placed with: the start of the run of
+    same-carer episodes the rows show, or, where the run goes back beyond them, what an older
+    return showed of it (``seen``: the episode's start -> the carers'). None when neither tells."""
     current = e
     for before in reversed(earlier):
         if current.rne not in codes.SAME_CARER:
@@ -42,7 +48,7 @@ def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
         if before.dec != current.decom:
             return None
         current = before
-    return current.decom if current.rne not in codes.SAME_CARER else None
+    return current.decom if current.rne not in codes.SAME_CARER else seen.get(current.decom)
 
 
 class _EpisodeWalk:
@@ -69,6 +75,23 @@ class _EpisodeWalk:
                 self._within(e)
         self._bound_open_end()
         self._close_spans(None)
+
+    def note_carers(self) -> None:
+        """A period on an adoption track the rows show open, the child with foster carers: what they
+        show of those carers is kept (``carers-seen``, not a decision), for a later return's placement
+        with them (A3/A5), whose own rows may not reach back to when the child came to them."""
+        p = self.period
+        if p is None or not p.episodes:
+            return
+        last = p.episodes[-1]
+        if last.dec is not None or not last.place.startswith(_FOSTER):
+            return
+        deciding = any(w.kind == "adoption-decision" for w in self.out) or any(
+            k.decision.kind == "adoption-decision" for k in self.store.known.values()
+        )
+        since = _carers_since(last, p.episodes[:-1], self.store.carers) if deciding else None
+        if since is not None:
+            self.want(CARERS_SEEN, f"{last.decom}:{since}", last.decom, last.row, "PLACE", fields={"since": since})
 
     def _bound_open_end(self) -> None:
         """A period the rows show open at their end, while the store holds a later start of care
@@ -195,7 +218,7 @@ class _EpisodeWalk:
             p.placed, p.placing = None, False
         if adoptive and not continues:
             with_carers = e.place in codes.WITH_FOSTER_CARERS
-            since = _carers_since(e, earlier) if with_carers else None
+            since = _carers_since(e, earlier, self.store.carers) if with_carers else None
             unknown = frozenset({"carers_since"}) if with_carers and since is None else frozenset()
             fields = {"with_foster_carers": with_carers, "carers_since": since}
             p.placed = self.want("placed", e.decom, e.decom, e.row, "PLACE", fields=fields, unknown=unknown)
@@ -228,12 +251,14 @@ class _EpisodeWalk:
 
     def _complete_carers(self, p: _Period, end: date | None) -> None:
         """A stored placement with the current foster carers whose carers' start a later return could not
-        see: these rows may show when the child began living with those carers."""
+        see: these rows may show when the child began living with those carers. A start an older
+        return gave gives way to these rows' when they are newer (closer to the placement: a return
+        between may show a change of carer the older one could not), as the newest return wins."""
         for known in self.store.known.values():
             d = known.decision
             if not (known.from_903 and d.kind == "placed" and d.fields.get("with_foster_carers")):
                 continue
-            if d.fields.get("carers_since") is not None or d.on < p.start or (end is not None and d.on > end):
+            if d.on < p.start or (end is not None and d.on > end):
                 continue
             if any(e.decom >= d.on for e in p.episodes):
                 continue  # the rows hold the placement itself
@@ -241,10 +266,12 @@ class _EpisodeWalk:
             if not before:
                 continue
             last = before[-1]
+            if d.fields.get("carers_since") is not None and (known.year is None or known.year >= last.row.year):
+                continue  # told by the placement's own return, or by one newer than these rows
             if last.rne not in codes.SAME_CARER:
                 since: date | None = last.decom
             else:
-                since = _carers_since(last, p.episodes[: p.episodes.index(last)])
+                since = _carers_since(last, p.episodes[: p.episodes.index(last)], self.store.carers)
             if since is not None:
                 fields = {"with_foster_carers": True, "carers_since": since}
                 self.want("placed", d.on, d.on, last.row, "PLACE", fields=fields)
@@ -306,6 +333,7 @@ def wanted_decisions(
                 k.decision.kind == "adoption-decision" for k in store.known.values()
             ):
                 walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
+    walk.note_carers()
     _start_on_or_before(walk.out)
     return walk.out
 

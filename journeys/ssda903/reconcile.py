@@ -19,6 +19,7 @@ from uuid import uuid5
 import orjson
 
 from journeys.domain.identity import JOURNEYS_NAMESPACE
+from journeys.domain.timeline import CARERS_SEEN
 from journeys.domain.vocabulary import KIND_RANK
 from journeys.ssda903.wanted import Known, StoredJourney, Wanted
 
@@ -45,7 +46,8 @@ class ImportStep:
     sort_on: date | None = None
 
     def sort_key(self) -> tuple[date, int]:
-        rank = -1 if self.status == Reconciled.RETRACT else KIND_RANK[self.wanted.kind]  # the old end goes first
+        # the old end goes first; a fact that is not a decision (carers-seen) last
+        rank = -1 if self.status == Reconciled.RETRACT else KIND_RANK.get(self.wanted.kind, len(KIND_RANK))
         return (self.sort_on or self.wanted.on, rank)
 
 
@@ -96,8 +98,11 @@ def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoredJourne
     """What to do about each wanted decision of one child, in the order to do it."""
     steps: list[ImportStep] = []
     claimed: set[str] = set()
-    for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK[w.kind])):
+    for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK.get(w.kind, len(KIND_RANK)))):
         wid = w.event_id(la, child)
+        if w.kind == CARERS_SEEN:  # not a decision: recorded once, never corrected
+            steps.append(ImportStep(w, Reconciled.PRESENT if wid in store.seen_ids else Reconciled.APPEND, wid))
+            continue
         known = store.known.get(wid)
         spanning = False
         if known is None and w.span is not None:

@@ -17,7 +17,7 @@ from uuid import uuid5
 
 from journeys.domain.identity import JOURNEYS_NAMESPACE
 from journeys.domain.rules import Period, replay
-from journeys.domain.timeline import Decision, Entry, effective_decisions
+from journeys.domain.timeline import CARERS_SEEN, Decision, Entry, effective_decisions
 from journeys.ssda903.tables import Row
 
 INFERRED = "start of care inferred: the earliest episode given is not RNE = S"
@@ -82,6 +82,10 @@ class StoredJourney:
         entries = list(entries)
         by_seq = {e.seq: e for e in entries}
         self.exists = bool(entries)
+        # what older returns showed of the carers: the episode's start -> the carers' start
+        seen = [e for e in entries if e.kind == CARERS_SEEN]
+        self.carers: dict[date, date] = {e.on: e.fields["since"] for e in seen if e.on is not None}
+        self.seen_ids = {e.event_id for e in seen}
         self.known: dict[str, Known] = {}
         decisions = effective_decisions(entries)
         for d in decisions:

@@ -19,6 +19,7 @@ from datetime import date
 from journeys.domain.errors import JourneyError
 from journeys.domain.rules import check_timeline
 from journeys.domain.timeline import Decision
+from journeys.domain.vocabulary import KIND_RANK
 from journeys.ssda903.reconcile import ImportStep, Reconciled
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
@@ -48,6 +49,8 @@ class _Trial:
         for step in steps:
             w = step.wanted
             if step.status == Reconciled.APPEND:
+                if w.kind not in KIND_RANK:
+                    continue  # not a decision (carers-seen): no rule of the timeline applies
                 seq = self.seqs[id(step)]
                 decisions[seq] = Decision(seq, w.kind, w.on, w.fields)
                 continue
