@@ -17,7 +17,7 @@ def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: C
     result = run("import-903", str(RETURNS), "--quiet")
     assert result.exit_code == 0
     assert "rows read" in result.output and "already present" in result.output
-    assert "5 children: 23 events appended" in result.output
+    assert "5 children: 24 events appended" in result.output  # 23 decisions and a carers-seen fact (S003)
 
 
 def test_json_summary_keys(run: Cli) -> None:
