@@ -22,7 +22,15 @@ def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: C
 
 def test_json_summary_keys(run: Cli) -> None:
     data = json.loads(run("import-903", str(RETURNS), "--json").output)
-    assert set(data) >= {"tables", "children", "events_appended", "corrections", "rows_rejected", "rejects"}
+    assert set(data) >= {
+        "tables",
+        "children",
+        "events_appended",
+        "corrections",
+        "rows_rejected",
+        "rejects",
+        "bounded_ends",
+    }
     for table in data["tables"].values():
         assert table["read"] == table["accepted"] + table["present"] + table["rejected"]
 
