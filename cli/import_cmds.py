@@ -32,6 +32,7 @@ def _summary(report: ImportReport) -> dict[str, Any]:
         "events_appended": report.appended,
         "corrections": report.corrected,
         "inferred_starts": report.inferred_starts,
+        "bounded_ends": report.bounded_ends,
         "rows_rejected": report.rows_rejected,
         "files": [{"file": f, "table": t, "year": y} for f, t, y in report.files],
         "ignored": [{"path": p, "why": why} for p, why in report.ignored],
@@ -152,6 +153,7 @@ def import_903_command(
         click.echo(
             f"{report.children} children: {report.appended} events appended, {report.corrected} corrections"
             + (f", {report.inferred_starts} start(s) of care inferred" if report.inferred_starts else "")
+            + (f", {report.bounded_ends} end(s) of care bounded" if report.bounded_ends else "")
         )
         _echo_reasons(report)
         for w in report.warnings:

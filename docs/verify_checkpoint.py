@@ -30,12 +30,15 @@ TOPICS = {name.replace("_", "-"): f"journeys.{name}.v1" for name in DECISIONS.sp
 TOPICS |= {"opened": "journeys.opened.v1", "correct": "journeys.correction.v1", "retract": "journeys.retraction.v1"}
 TOPICS |= {"action": "journeys.action_added.v1", "action-done": "journeys.action_done.v1"}
 TOPICS |= {"action-edited": "journeys.action_edited.v1", "action-cancelled": "journeys.action_cancelled.v1"}
-TOPICS |= {"legal-hold": "journeys.legal_hold.v1"}
-NOT_DECISIONS = {"action", "action-done", "action-edited", "action-cancelled", "legal-hold"}
+TOPICS |= {"legal-hold": "journeys.legal_hold.v1", "carers-seen": "journeys.carers_seen.v1"}
+NOT_DECISIONS = {"action", "action-done", "action-edited", "action-cancelled", "legal-hold", "carers-seen"}
 LINE_KEYS = {"id", "la", "child", "event", "recorded"}
 # Payload fields a later version added, stored only when set (else the event is stored in the
-# older version: entered-care without on_or_before is journeys.entered_care.v1).
-ADDED = {"entered-care": ("on_or_before", "journeys.entered_care.v2")}
+# older version: entered-care without on_or_before is journeys.entered_care.v1, left-care likewise).
+ADDED = {
+    "entered-care": ("on_or_before", "journeys.entered_care.v2"),
+    "left-care": ("on_or_before", "journeys.left_care.v2"),
+}
 
 
 def stored_payload(kind: str, fields: dict) -> tuple[dict, str | None]:

@@ -180,15 +180,20 @@ class JourneysApp(Application[UUID]):
         decisions: Sequence[tuple[str, date, Mapping[str, Any], str, str]],
         *,
         recorded_by: str,
+        retracting: Sequence[tuple[str, str, str, str]] = (),
     ) -> list[Entry]:
         """Record several decisions of one child (kind, date, fields, event id, source) at once,
-        the rules checked on the timeline with all of them (:meth:`Journey.record_together`)."""
+        the rules checked on the timeline with all of them, the decisions of ``retracting``
+        withdrawn in the same step (:meth:`Journey.record_together`)."""
         child = child_reference(child)
 
         def attempt() -> list[Entry]:
             now = recording_time()
-            journey = self._get_or_open(la, child, now, recorded_by, decisions[0][4])
-            entries = journey.record_together(decisions, recorded_at=now, recorded_by=recorded_by)
+            source = decisions[0][4] if decisions else retracting[0][3]
+            journey = self._get_or_open(la, child, now, recorded_by, source)
+            entries = journey.record_together(
+                decisions, recorded_at=now, recorded_by=recorded_by, retracting=retracting
+            )
             self.save(journey)
             return entries
 

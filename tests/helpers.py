@@ -229,6 +229,23 @@ def fake_return(into: Path) -> Path:
 Timeline = list[tuple[str, str, dict[str, Any]]]
 
 
+# The columns of the small returns tests write by hand.
+RETURN_HEADS = {
+    "header": "CHILD,SEX,DOB,ETHNIC",
+    "episodes": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC",
+    "ad1": "CHILD,DOB,DATE_INT,DATE_MATCH",
+    "placed_for_adoption": "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
+}
+
+
+def write_return(folder: Path, **tables: list[str]) -> Path:
+    """A small hand-written 903 return: one CSV file of each table, rows as given."""
+    folder.mkdir(parents=True)
+    for name, head in RETURN_HEADS.items():
+        (folder / f"{name}.csv").write_text("\n".join([head, *tables.get(name, [])]) + "\n", encoding="utf-8")
+    return folder
+
+
 def run_import(app: JourneysApp, *paths: Path, year: int | None = None) -> ImportReport:
     return import_903(app, list(paths), la="825", recorded_by="tester", year=year, batch_size=7)
 

@@ -17,6 +17,7 @@ from journeys.domain.timeline import (
     ACTION_CANCELLED,
     ACTION_DONE,
     ACTION_EDITED,
+    CARERS_SEEN,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -98,6 +99,8 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
     if kind == ACTION_CANCELLED:
         fields = {name: values[name] for name in ("action_id", "reason")}
         return Entry(kind=ACTION_CANCELLED, on=None, fields=fields, **common)
+    if kind == CARERS_SEEN:
+        return Entry(kind=CARERS_SEEN, on=values["on"], fields={"since": values["since"]}, **common)
     assert kind == "opened", kind
     return Entry(kind="opened", on=None, fields={"la": values["la"], "child": values["child"]}, **common)
 

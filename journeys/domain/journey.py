@@ -30,6 +30,7 @@ from journeys.domain.timeline import (
     ACTION_CANCELLED,
     ACTION_DONE,
     ACTION_EDITED,
+    CARERS_SEEN,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -153,8 +154,23 @@ class Journey(PydanticAggregate):
         KIND: ClassVar[str] = "adoption-order"
 
     class LeftCare(Decided, payloads.LeftCareFields):
+        """Payload version 2: ``on_or_before`` added (an end of care only bounded); an end known
+        exactly is still written as version 1."""
+
+        TOPIC: ClassVar[str] = "journeys.left_care.v2"
+        KIND: ClassVar[str] = "left-care"
+
+    class LeftCareV1(Decided, payloads.LeftCareV1Fields):
+        """Payload version 1, read as version 2 by :meth:`upcast`."""
+
         TOPIC: ClassVar[str] = "journeys.left_care.v1"
         KIND: ClassVar[str] = "left-care"
+        UPCAST: ClassVar[dict[str, Any]] = {"on_or_before": None}
+
+        @classmethod
+        def upcast(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+            """The version 2 payload of a version 1 event's ``values``."""
+            return {"reason_code": values["reason_code"], **cls.UPCAST}
 
     # The permanence routes beyond adoption (docs/permanence.md; their rules: domain/route_rules.py)
     class PlanDecided(Decided, payloads.PlanDecisionFields):
@@ -225,6 +241,16 @@ class Journey(PydanticAggregate):
         owner: str | None = None
         due: date | None = None
         text: str | None = None
+
+    class CarersSeen(Event):
+        """Not a decision: a 903 return's episodes show the child living with the same carers since
+        ``since`` through the episode that began ``on``, open at the return's year end. A later
+        return's placement with those carers (A3/A5) reads its ``carers_since`` from it."""
+
+        TOPIC: ClassVar[str] = "journeys.carers_seen.v1"
+        KIND: ClassVar[str] = CARERS_SEEN
+        on: date
+        since: date
 
     class ActionCancelled(Event):
         TOPIC: ClassVar[str] = "journeys.action_cancelled.v1"
@@ -309,26 +335,44 @@ class Journey(PydanticAggregate):
         *,
         recorded_at: datetime,
         recorded_by: str,
+        retracting: Sequence[tuple[str, str, str, str]] = (),
     ) -> list[Entry]:
         """Record several decisions (kind, date, fields, event id, source) as one: the timeline is
         checked once with all of them, so that, say, a whole earlier period of care (its start and
-        its end) goes in before a later one, where each alone would break a rule. All or none."""
+        its end) goes in before a later one, where each alone would break a rule. All or none.
+
+        ``retracting`` (target's event id, reason, event id, source): decisions withdrawn in the
+        same step, checked without them and retracted first (a bounded end of care that an adoption
+        order replaces: neither goes alone)."""
+        withdrawn: list[tuple[int, str, str, str]] = []
+        for target_id, reason, event_id, source in retracting:
+            inputs.free_text(reason, "the reason")
+            seq = next((e.seq for e in self.entries if e.event_id == target_id), None)
+            if seq is None:
+                raise EventNotFound(f"no event with id {target_id!r} for child {self.child}")
+            self._current_decision(seq)
+            withdrawn.append((seq, reason, event_id, source))
+        gone = {seq for seq, _, _, _ in withdrawn}
         candidates: list[tuple[Decision, dict[str, Any], str, str]] = []
-        for offset, (kind, on, fields, event_id, source) in enumerate(decisions, start=1):
+        for offset, (kind, on, fields, event_id, source) in enumerate(decisions, start=1 + len(withdrawn)):
             values = payloads.fields_of(kind, fields)
             if event_id in self.event_ids or any(event_id == other for _, _, other, _ in candidates):
                 raise DuplicateEvent(f"event {event_id} of {kind} on {on} is already recorded for child {self.child}")
             day = payloads.parse_date(on, "on")
             candidates.append((Decision(self.version + offset, kind, day, values), values, event_id, source))
-        timeline = sorted([*self.decisions(), *(c[0] for c in candidates)], key=Decision.sort_key)
+        kept = [d for d in self.decisions() if d.seq not in gone]
+        timeline = sorted([*kept, *(c[0] for c in candidates)], key=Decision.sort_key)
         check_timeline(timeline, today=london_date(recorded_at))
         self._check = None
+        for seq, reason, event_id, source in withdrawn:
+            values = self._values(recorded_at, recorded_by, source, event_id, target=seq, reason=reason)
+            self._append(Journey.Retracted, values)
         for decision, values, event_id, source in candidates:
             event_class, stored = stored_form(decision.kind, values)
             event = self._values(recorded_at, recorded_by, source, event_id, on=decision.on, **stored)
             self._append(event_class, event, values)
         self._decisions, self._check = None, None
-        return self.entries[-len(candidates) :]
+        return self.entries[-len(candidates) :] if candidates else []
 
     def correct(
         self,
@@ -432,6 +476,17 @@ class Journey(PydanticAggregate):
             )
         event = self._values(recorded_at, recorded_by, source, event_id, reason=reason, lifted=lifted)
         self._append(Journey.LegalHold, event)
+        return self.entries[-1]
+
+    def note_carers(
+        self, *, on: date, since: date, recorded_at: datetime, recorded_by: str, source: str, event_id: str
+    ) -> Entry:
+        """Record what a 903 return shows of the child's carers (:class:`Journey.CarersSeen`)."""
+        if since > on:
+            raise InvalidEvent(f"carers since {since} is after the episode of {on} they are seen in")
+        if event_id in self.event_ids:
+            raise DuplicateEvent(f"event {event_id} is already recorded for child {self.child}")
+        self._append(Journey.CarersSeen, self._values(recorded_at, recorded_by, source, event_id, on=on, since=since))
         return self.entries[-1]
 
     def edit_action(
@@ -570,7 +625,10 @@ class Journey(PydanticAggregate):
 
 
 # Older payload versions still read (each upcast to its kind's current class), by kind.
-OLDER_VERSIONS: dict[str, tuple[type[Journey.Decided], ...]] = {"entered-care": (Journey.EnteredCareV1,)}
+OLDER_VERSIONS: dict[str, tuple[type[Journey.Decided], ...]] = {
+    "entered-care": (Journey.EnteredCareV1,),
+    "left-care": (Journey.LeftCareV1,),
+}
 
 # The current class of each decision kind.
 EVENT_CLASSES: dict[str, type[Journey.Decided]] = {

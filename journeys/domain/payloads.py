@@ -61,6 +61,11 @@ class ChildDetailsFields(Fields):
         return tuple(sorted(set(flags)))
 
 
+def _true_or_unset(value: bool | None) -> bool | None:
+    """An ``on_or_before`` marker: true, or unset (never false)."""
+    return True if value else None
+
+
 class EnteredCareV1Fields(Fields):
     """entered-care as first stored (topic ``journeys.entered_care.v1``): read as
     :class:`EnteredCareFields` with ``on_or_before`` unset (the upcast)."""
@@ -80,10 +85,7 @@ class EnteredCareFields(EnteredCareV1Fields):
 
     on_or_before: bool | None = None
 
-    @field_validator("on_or_before")
-    @classmethod
-    def _bounded(cls, value: bool | None) -> bool | None:
-        return True if value else None
+    _bounded = field_validator("on_or_before")(lambda value: _true_or_unset(value))
 
 
 class NoFields(Fields):
@@ -183,7 +185,10 @@ class DisruptionFields(Fields):
     reason: str | None = None
 
 
-class LeftCareFields(Fields):
+class LeftCareV1Fields(Fields):
+    """left-care as first stored (topic ``journeys.left_care.v1``): read as
+    :class:`LeftCareFields` with ``on_or_before`` unset (the upcast)."""
+
     reason_code: str | None = None
 
     @field_validator("reason_code")
@@ -192,6 +197,17 @@ class LeftCareFields(Fields):
         if value in vocabulary.ADOPTED_REASONS:
             raise ValueError(f"reason code {value} means adopted: record an adoption-order instead")
         return _one_of(value, vocabulary.REASONS_CEASED, "reason code")
+
+
+class LeftCareFields(LeftCareV1Fields):
+    """left-care now (``journeys.left_care.v2``). ``on_or_before`` true: the end of care is only
+    bounded, on or before the decision's date (a 903 return shows the period open at its year end
+    and the store holds a later start of care; the return with the real end has not been imported);
+    unset (never false) when the date is the end."""
+
+    on_or_before: bool | None = None
+
+    _bounded = field_validator("on_or_before")(lambda value: _true_or_unset(value))
 
 
 FIELDS_BY_KIND: dict[str, type[Fields]] = {

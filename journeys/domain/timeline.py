@@ -21,6 +21,9 @@ ACTION_DONE = "action-done"
 LEGAL_HOLD = "legal-hold"
 ACTION_EDITED = "action-edited"
 ACTION_CANCELLED = "action-cancelled"
+# Not a decision: what a 903 return's episodes show of the carers a child lives with (see
+# Journey.CarersSeen); the import reads it back to date a later placement with those carers.
+CARERS_SEEN = "carers-seen"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

@@ -35,6 +35,7 @@ from journeys.domain.timeline import (
     ACTION_CANCELLED,
     ACTION_DONE,
     ACTION_EDITED,
+    CARERS_SEEN,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -338,6 +339,9 @@ def _apply_line(journey: Journey, line: LoadLine, now: datetime, recorded_by: st
         journey.edit_action(
             f["action_id"], owner=f.get("owner"), due=f.get("due"), text=f.get("text"), event_id=line.event_id, **meta
         )
+    elif line.kind == CARERS_SEEN:
+        assert line.on is not None
+        journey.note_carers(on=line.on, since=line.fields["since"], event_id=line.event_id, **meta)
     elif line.kind == ACTION_CANCELLED:
         journey.cancel_action(line.fields["action_id"], reason=line.fields["reason"], event_id=line.event_id, **meta)
     else:
@@ -370,7 +374,9 @@ def _refused_whatever_the_child_holds(line: LoadLine, error: JourneyError) -> bo
     return isinstance(error, RuleBroken) and error.rule == "future" and line.kind not in NOT_DECISIONS
 
 
-NOT_DECISIONS = frozenset({CORRECT, RETRACT, ACTION_ADDED, ACTION_EDITED, ACTION_DONE, ACTION_CANCELLED, LEGAL_HOLD})
+NOT_DECISIONS = frozenset(
+    {CORRECT, RETRACT, ACTION_ADDED, ACTION_EDITED, ACTION_DONE, ACTION_CANCELLED, LEGAL_HOLD, CARERS_SEEN}
+)
 
 
 def _journey_ids(batch: list[LoadLine]) -> list[UUID]:

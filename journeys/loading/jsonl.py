@@ -32,6 +32,7 @@ from journeys.domain.timeline import (
     ACTION_CANCELLED,
     ACTION_DONE,
     ACTION_EDITED,
+    CARERS_SEEN,
     CORRECT,
     LEGAL_HOLD,
     RETRACT,
@@ -127,6 +128,12 @@ def _parse_kind(
         values = _action_fields(kind, rest)
         event_id = explicit_id or content_id(la, child, kind, None, rest)
         return LoadLine(line_no, la, child, ACTION_ADDED if kind == "action" else kind, event_id, None, values)
+    if kind == CARERS_SEEN:
+        if set(rest) != {"since"} or "on" not in data:
+            raise InvalidEvent("a carers-seen line carries 'on' (the episode's start) and 'since' (the carers')")
+        on, since = parse_date(data["on"], "on"), parse_date(rest["since"], "since")
+        event_id = explicit_id or content_id(la, child, kind, on, {"since": since})
+        return LoadLine(line_no, la, child, kind, event_id, on, {"since": since})
     if kind == LEGAL_HOLD:
         lifted = rest.get("lifted", False)
         if set(rest) - {"reason", "lifted"} or "on" in data or type(lifted) is not bool:
@@ -315,6 +322,9 @@ def _plain_line(la: str, child: str, entry: Entry, ids_by_seq: Mapping[int, str]
         return {**head, "event": entry.kind, **fields}
     if entry.kind == LEGAL_HOLD:
         return {**head, "event": LEGAL_HOLD, "reason": entry.reason, "lifted": entry.fields["lifted"]}
+    if entry.kind == CARERS_SEEN:
+        assert entry.on is not None
+        return {**head, "event": CARERS_SEEN, "on": entry.on.isoformat(), "since": entry.fields["since"].isoformat()}
     return None
 
 

@@ -9,7 +9,7 @@ from journeys.domain.actions import ACTION_KINDS
 from journeys.domain.errors import JourneyError, RestoreMismatch
 from journeys.domain.journey import Journey
 from journeys.domain.payloads import parse_fields
-from journeys.domain.timeline import CORRECT, LEGAL_HOLD, RETRACT, Entry
+from journeys.domain.timeline import CARERS_SEEN, CORRECT, LEGAL_HOLD, RETRACT, Entry
 from journeys.loading.jsonl import LoadLine
 
 
@@ -40,6 +40,8 @@ def clash_with_stored(journey: Journey, line: LoadLine) -> str | None:
         }
     elif line.kind == LEGAL_HOLD:
         same = entry.kind == line.kind and dict(entry.fields) == dict(line.fields) and entry.reason == line.reason
+    elif line.kind == CARERS_SEEN:
+        same = entry.kind == line.kind and entry.on == line.on and dict(entry.fields) == dict(line.fields)
     else:
         same = entry.kind == line.kind and entry.on == line.on and _same_fields(entry, line)
     if same:

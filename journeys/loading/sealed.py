@@ -56,6 +56,7 @@ class SealedJourney(Journey):
     ChildArrangementsOrderMade = Journey.ChildArrangementsOrderMade
     LongTermFosteringMatched = Journey.LongTermFosteringMatched
     LongTermFosteringBrokeDown = Journey.LongTermFosteringBrokeDown
+    LeftCareV1 = Journey.LeftCareV1
     Corrected = Journey.Corrected
     Retracted = Journey.Retracted
     ActionAdded = Journey.ActionAdded
@@ -63,6 +64,7 @@ class SealedJourney(Journey):
     LegalHold = Journey.LegalHold
     ActionEdited = Journey.ActionEdited
     ActionCancelled = Journey.ActionCancelled
+    CarersSeen = Journey.CarersSeen
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)

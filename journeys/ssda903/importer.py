@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.application import JourneysApp
+from journeys.clock import recording_time
 from journeys.domain.errors import JourneyError
 from journeys.domain.identity import journey_id
-from journeys.domain.timeline import CORRECT
+from journeys.domain.localday import london_date
+from journeys.domain.timeline import CORRECT, RETRACT
 from journeys.loading.batch import load_lines
 from journeys.loading.jsonl import LoadLine
 from journeys.progress import Progress
@@ -35,6 +37,7 @@ from journeys.ssda903.reasons import STORE_REFUSAL_REMEDY, ReasonGroup, group_re
 from journeys.ssda903.reconcile import ImportStep, Reconciled, reconcile
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
+from journeys.ssda903.whole_rows import Refused, whole_rows
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 
@@ -84,6 +87,7 @@ class ImportReport:
     appended: int = 0
     corrected: int = 0
     inferred_starts: int = 0
+    bounded_ends: int = 0  # periods recorded as ended on or before a later start (docs/ssda903.md)
     children: int = 0
     files: list[tuple[str, str, int]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -127,6 +131,11 @@ def _lines(
             by_line[number] = step
             if step.status == Reconciled.APPEND:
                 lines.append(LoadLine(number, la, child, w.kind, step.event_id, w.on, w.fields, source=w.source))
+            elif step.status == Reconciled.RETRACT:
+                target, why = step.target_id, step.reason
+                lines.append(
+                    LoadLine(number, la, child, RETRACT, step.event_id, target_id=target, reason=why, source=w.source)
+                )
             else:
                 lines.append(
                     LoadLine(
@@ -262,16 +271,27 @@ def _record_together(
     refused: dict[str, list[LoadLine]] = defaultdict(list)
     for line in lines:
         step = by_line[line.line_no]
-        if step.status == Reconciled.APPEND and outcomes[id(step.wanted)].status == REJECTED:
+        if step.status in _TOGETHER and outcomes[id(step.wanted)].status == REJECTED:
             refused[line.child].append(line)
     for child, group in refused.items():
-        decisions = [(ln.kind, ln.on, ln.fields, ln.event_id, ln.source or "903") for ln in group if ln.on is not None]
+        decisions = [
+            (ln.kind, ln.on, ln.fields, ln.event_id, ln.source or "903")
+            for ln in group
+            if ln.on is not None and ln.kind != RETRACT
+        ]
+        retracting = [
+            (ln.target_id or "", ln.reason or "", ln.event_id, ln.source or "903") for ln in group if ln.kind == RETRACT
+        ]
         try:
-            app.record_together(la, child, decisions, recorded_by=recorded_by)
+            app.record_together(la, child, decisions, recorded_by=recorded_by, retracting=retracting)
         except JourneyError:
             continue
         for ln in group:
-            outcomes[id(by_line[ln.line_no].wanted)] = _Outcome(Reconciled.APPEND)
+            outcomes[id(by_line[ln.line_no].wanted)] = _Outcome(by_line[ln.line_no].status)
+
+
+# What a child's refused new lines tried again all together may hold.
+_TOGETHER = frozenset({Reconciled.APPEND, Reconciled.RETRACT})
 
 
 @dataclass
@@ -314,6 +334,8 @@ def _import_chunk(
     done_after: list[int] = []  # rows done once each child of ``plans`` is with the loader
     wanted: list[Wanted] = []
     existed: set[str] = set()
+    taken_out: list[Refused] = []  # steps that would half-apply their row
+    today = london_date(recording_time())
     done = ticks.done
     for child_rows in chunk:
         child = child_rows[0].child
@@ -325,7 +347,9 @@ def _import_chunk(
             existed.add(child)
         child_wanted = wanted_decisions(facts[child], decisions[child], checked, store)
         wanted.extend(child_wanted)
-        plans.append((child, reconcile(la, child, child_wanted, store)))
+        steps, refused = whole_rows(reconcile(la, child, child_wanted, store), store, today)
+        taken_out.extend(refused)
+        plans.append((child, steps))
         done_after.append(done)
     lines, by_line, last_lines = _lines(la, plans)
     ticks.at_line = {line: done_after[i] for i, line in last_lines.items()}
@@ -336,6 +360,8 @@ def _import_chunk(
     for _, steps in plans:
         for step in steps:
             outcomes[id(step.wanted)] = _Outcome(step.status)
+    for out in taken_out:
+        outcomes[id(out.step.wanted)] = _Outcome(REJECTED, store_refusal(out.reason) if out.by_store else out.reason)
     for number in loaded.skipped_lines:
         outcomes[id(by_line[number].wanted)] = _Outcome(Reconciled.PRESENT)
     for bad in loaded.rejected:
@@ -346,6 +372,8 @@ def _import_chunk(
         status = outcomes[id(step.wanted)].status
         report.appended += status == Reconciled.APPEND
         report.corrected += status == Reconciled.CORRECT
-        report.inferred_starts += status == Reconciled.APPEND and step.wanted.inferred
+        bounded = status == Reconciled.APPEND and step.wanted.inferred
+        report.inferred_starts += bounded and step.wanted.kind == "entered-care"
+        report.bounded_ends += bounded and step.wanted.kind == "left-care"
     _account(report, rows, checked, outcomes, wanted, existed)
     return done

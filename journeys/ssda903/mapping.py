@@ -10,15 +10,19 @@ adoption decisions and their reversals (RD1-RD4), AD1 the match, Header the birt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 from journeys.domain import vocabulary
+from journeys.domain.timeline import CARERS_SEEN
 from journeys.ssda903 import codes
 from journeys.ssda903.facts import Ad1, AdoptionDecision, Birth, Checked, Episode, Fact
 from journeys.ssda903.route_exits import add_route_orders
 from journeys.ssda903.tables import Row
 from journeys.ssda903.wanted import StoredJourney, Wanted
+
+# Foster placements (U1-U6): the carers a child may later be placed with for adoption (A3/A5).
+_FOSTER = "U"
 
 # Decisions that show the child looked after when they were made.
 _IN_CARE = frozenset({"adoption-decision", "placement-order", "match", "placed"})
@@ -34,8 +38,10 @@ class _Period:
     episodes: list[Episode] = field(default_factory=list)
 
 
-def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
-    """When the child started living with the carers it is placed with (None when not in the rows)."""
+def _carers_since(e: Episode, earlier: list[Episode], seen: dict[date, date]) -> date | None:
+    """When the child started living with the carers it is placed with: the start of the run of
+    same-carer episodes the rows show, or, where the run goes back beyond them, what an older
+    return showed of it (``seen``: the episode's start -> the carers'). None when neither tells."""
     current = e
     for before in reversed(earlier):
         if current.rne not in codes.SAME_CARER:
@@ -43,7 +49,7 @@ def _carers_since(e: Episode, earlier: list[Episode]) -> date | None:
         if before.dec != current.decom:
             return None
         current = before
-    return current.decom if current.rne not in codes.SAME_CARER else None
+    return current.decom if current.rne not in codes.SAME_CARER else seen.get(current.decom)
 
 
 class _EpisodeWalk:
@@ -68,7 +74,56 @@ class _EpisodeWalk:
         for e in ordered:
             if self._open(e):
                 self._within(e)
+        self._bound_open_end()
         self._close_spans(None)
+
+    def note_carers(self) -> None:
+        """A period on an adoption track the rows show open, the child with foster carers: what they
+        show of those carers is kept (``carers-seen``, not a decision), for a later return's placement
+        with them (A3/A5), whose own rows may not reach back to when the child came to them."""
+        p = self.period
+        if p is None or not p.episodes:
+            return
+        last = p.episodes[-1]
+        if last.dec is not None or not last.place.startswith(_FOSTER):
+            return
+        deciding = any(w.kind == "adoption-decision" for w in self.out) or any(
+            k.decision.kind == "adoption-decision" for k in self.store.known.values()
+        )
+        since = _carers_since(last, p.episodes[:-1], self.store.carers) if deciding else None
+        if since is not None:
+            self.want(CARERS_SEEN, f"{last.decom}:{since}", last.decom, last.row, "PLACE", fields={"since": since})
+
+    def _bound_open_end(self) -> None:
+        """A period the rows show open at their end, while the store holds a later start of care
+        known exactly: it ended on or before the day before that start (the return with its end
+        has not been imported). Recorded as a bounded ``left-care`` that the real end corrects."""
+        p = self.period
+        if p is None or not p.episodes:
+            return
+        later = self.store.later_exact_start(p.start)
+        last = p.episodes[-1]
+        if later is None or last.decom >= later:
+            return
+        held = self.store.period_containing(last.decom)
+        if held is not None and held.ended is not None and self.store.bounded_end(last.decom) is None:
+            return  # the store holds the real end
+        self._bounded_left_care(p.start, later, last.row, "DEC")
+
+    def _bounded_left_care(self, start: date, later: date, row: Row, column: str) -> None:
+        fields = {"reason_code": None, "on_or_before": True}
+        self.want("left-care", f"bounded:{start}", later - timedelta(days=1), row, column, fields=fields, inferred=True)
+
+    def _end_stored_open_period(self, e: Episode) -> None:
+        """A start of care (RNE = S) inside a stored period that is open and holds nothing from
+        that day on: an older return showed that period open at its year end, and its end is in a
+        return not imported yet. It ended on or before the day before this start (bounded)."""
+        stored = self.store.period_containing(e.decom)
+        if stored is None or stored.ended is not None or stored.entered_care is None:
+            return
+        if stored.entered_care >= e.decom or any(d.on >= e.decom for d in stored.decisions):
+            return
+        self._bounded_left_care(stored.entered_care, e.decom, e.row, "RNE")
 
     def _end_missing(self, e: Episode, after: Episode) -> bool:
         """An episode left open (DEC and REC blank) though the next episode of the same period
@@ -114,6 +169,8 @@ class _EpisodeWalk:
                     f"ended on {end.dec} ({end.row.where})",
                 )
                 return False
+            if end is None:
+                self._end_stored_open_period(e)
             fields: dict[str, object] = {"legal_status": e.ls, "on_or_before": None}  # the start itself
             wanted = self.want("entered-care", e.decom, e.decom, e.row, "DECOM", fields=fields)
             self.period = _Period(wanted, e.decom)
@@ -162,7 +219,7 @@ class _EpisodeWalk:
             p.placed, p.placing = None, False
         if adoptive and not continues:
             with_carers = e.place in codes.WITH_FOSTER_CARERS
-            since = _carers_since(e, earlier) if with_carers else None
+            since = _carers_since(e, earlier, self.store.carers) if with_carers else None
             unknown = frozenset({"carers_since"}) if with_carers and since is None else frozenset()
             fields = {"with_foster_carers": with_carers, "carers_since": since}
             p.placed = self.want("placed", e.decom, e.decom, e.row, "PLACE", fields=fields, unknown=unknown)
@@ -174,7 +231,8 @@ class _EpisodeWalk:
             if e.rec in vocabulary.ADOPTED_REASONS:
                 self.want("adoption-order", e.decom, e.dec, e.row, "REC")
             else:
-                self.want("left-care", e.decom, e.dec, e.row, "REC", fields={"reason_code": e.rec})
+                end: dict[str, object] = {"reason_code": e.rec, "on_or_before": None}  # the end itself
+                self.want("left-care", e.decom, e.dec, e.row, "REC", fields=end)
             self._close_spans(e.dec)
             self.period, self.ended = None, e
 
@@ -194,12 +252,14 @@ class _EpisodeWalk:
 
     def _complete_carers(self, p: _Period, end: date | None) -> None:
         """A stored placement with the current foster carers whose carers' start a later return could not
-        see: these rows may show when the child began living with those carers."""
+        see: these rows may show when the child began living with those carers. A start an older
+        return gave gives way to these rows' when they are newer (closer to the placement: a return
+        between may show a change of carer the older one could not), as the newest return wins."""
         for known in self.store.known.values():
             d = known.decision
             if not (known.from_903 and d.kind == "placed" and d.fields.get("with_foster_carers")):
                 continue
-            if d.fields.get("carers_since") is not None or d.on < p.start or (end is not None and d.on > end):
+            if d.on < p.start or (end is not None and d.on > end):
                 continue
             if any(e.decom >= d.on for e in p.episodes):
                 continue  # the rows hold the placement itself
@@ -207,10 +267,12 @@ class _EpisodeWalk:
             if not before:
                 continue
             last = before[-1]
+            if d.fields.get("carers_since") is not None and (known.year is None or known.year >= last.row.year):
+                continue  # told by the placement's own return, or by one newer than these rows
             if last.rne not in codes.SAME_CARER:
                 since: date | None = last.decom
             else:
-                since = _carers_since(last, p.episodes[: p.episodes.index(last)])
+                since = _carers_since(last, p.episodes[: p.episodes.index(last)], self.store.carers)
             if since is not None:
                 fields = {"with_foster_carers": True, "carers_since": since}
                 self.want("placed", d.on, d.on, last.row, "PLACE", fields=fields)
@@ -273,6 +335,7 @@ def wanted_decisions(
             ):
                 walk.want("adoption-decision", fact.date_int, fact.date_int, fact.row, "DATE_INT")
     add_route_orders(walk.out, store)  # an SGO or CAO exit records the order too
+    walk.note_carers()
     _start_on_or_before(walk.out)
     return walk.out
 
@@ -281,7 +344,7 @@ def _start_on_or_before(out: list[Wanted]) -> None:
     """A start of care the rows do not hold (the first episode given is not RNE = S) is on or before
     the earliest date the rows show the child looked after: an adoption decision or a match made
     before that first episode is part of the same period, not a decision before care."""
-    entered = next((w for w in out if w.kind == "entered-care"), None)
+    entered = next((w for w in out if w.kind == "entered-care"), None)  # (the first period's)
     if entered is None or not entered.inferred:
         return
     earlier = [w.on for w in out if w.kind in _IN_CARE and w.on < entered.on]

@@ -19,6 +19,7 @@ from uuid import uuid5
 import orjson
 
 from journeys.domain.identity import JOURNEYS_NAMESPACE
+from journeys.domain.timeline import CARERS_SEEN
 from journeys.domain.vocabulary import KIND_RANK
 from journeys.ssda903.wanted import Known, StoredJourney, Wanted
 
@@ -29,6 +30,7 @@ class Reconciled(StrEnum):
     APPEND = "append"  # new: appended as a decision
     CORRECT = "correct"  # a changed fact: the stored decision is corrected
     PRESENT = "present"  # already held: nothing is written
+    RETRACT = "retract"  # a bounded end of care that the real end (an adoption order) replaces
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ class ImportStep:
     sort_on: date | None = None
 
     def sort_key(self) -> tuple[date, int]:
-        return (self.sort_on or self.wanted.on, KIND_RANK[self.wanted.kind])
+        # the old end goes first; a fact that is not a decision (carers-seen) last
+        rank = -1 if self.status == Reconciled.RETRACT else KIND_RANK.get(self.wanted.kind, len(KIND_RANK))
+        return (self.sort_on or self.wanted.on, rank)
 
 
 def _merged_fields(w: Wanted, known: Known) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def _verdict(w: Wanted, known: Known, spanning: bool) -> str | None:
     if w.on == stored.on and all(stored.fields.get(k) in (None, val) for k, val in fields.items()):
         return f"the 903 return {w.row.where} fills in what was not known"
     if known.inferred and not w.inferred:
-        return f"the start of care is in the 903 return {w.row.where}"
+        return f"the {'start' if w.kind == 'entered-care' else 'end'} of care is in the 903 return {w.row.where}"
     if spanning or w.span is not None:
         if w.on < stored.on:
             return f"the 903 return {w.row.where} shows this {w.kind} earlier, on {w.on}"
@@ -79,18 +83,40 @@ def _may_move(w: Wanted, found: Known) -> bool:
     return w.kind != "entered-care" or found.inferred or found.decision.on == w.on
 
 
+_ENDS = frozenset({"left-care", "adoption-order"})
+
+
+def _retraction(la: str, child: str, w: Wanted, bound: Known) -> ImportStep:
+    """The step that retracts a bounded end of care, ``bound``, which ``w`` (the real end) replaces."""
+    gone = Wanted("left-care", "retracted", bound.decision.on, {}, w.row, w.column)
+    event_id = str(uuid5(JOURNEYS_NAMESPACE, f"903-retract:{la}:{child}:{bound.event_id}"))
+    reason = f"the end of care is in the 903 return {w.row.where}: {w.kind} on {w.on}"
+    return ImportStep(gone, Reconciled.RETRACT, event_id, bound.event_id, reason=reason, sort_on=w.on)
+
+
 def reconcile(la: str, child: str, wanted: Iterable[Wanted], store: StoredJourney) -> list[ImportStep]:
     """What to do about each wanted decision of one child, in the order to do it."""
     steps: list[ImportStep] = []
     claimed: set[str] = set()
-    for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK[w.kind])):
+    for w in sorted(wanted, key=lambda w: (w.on, KIND_RANK.get(w.kind, len(KIND_RANK)))):
         wid = w.event_id(la, child)
+        if w.kind == CARERS_SEEN:  # not a decision: recorded once, never corrected
+            steps.append(ImportStep(w, Reconciled.PRESENT if wid in store.seen_ids else Reconciled.APPEND, wid))
+            continue
         known = store.known.get(wid)
         spanning = False
         if known is None and w.span is not None:
             found = store.first_of_kind_in(w.kind, w.span, exclude=wid)
             if found is not None and found.event_id not in claimed and _may_move(w, found):
                 known, spanning = found, True
+        if known is None and w.kind in _ENDS:
+            bound = store.bounded_end(w.on)
+            if bound is not None and bound.event_id not in claimed:
+                claimed.add(bound.event_id)
+                if w.kind == "left-care":
+                    known, spanning = bound, True
+                else:  # the end is an adoption order: the bounded left-care gives way to it
+                    steps.append(_retraction(la, child, w, bound))
         if known is None:
             steps.append(ImportStep(w, Reconciled.APPEND, wid, fields=w.fields))
             continue

@@ -17,10 +17,11 @@ from uuid import uuid5
 
 from journeys.domain.identity import JOURNEYS_NAMESPACE
 from journeys.domain.rules import Period, replay
-from journeys.domain.timeline import Decision, Entry, effective_decisions
+from journeys.domain.timeline import CARERS_SEEN, Decision, Entry, effective_decisions
 from journeys.ssda903.tables import Row
 
 INFERRED = "start of care inferred: the earliest episode given is not RNE = S"
+BOUNDED_END = "end of care bounded: the period is open at the return's year end, a later start of care is held"
 _SOURCE = re.compile(r"^903:(\d{4})/")
 
 
@@ -45,7 +46,9 @@ class Wanted:
     @property
     def source(self) -> str:
         text = f"903:{self.row.where}"
-        return f"{text} ({INFERRED})" if self.inferred else text
+        if not self.inferred:
+            return text
+        return f"{text} ({INFERRED if self.kind == 'entered-care' else BOUNDED_END})"
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,8 @@ class Known:
 
     @property
     def inferred(self) -> bool:
-        """A start of care only bounded: marked ``on_or_before`` (or, as recorded before that
-        field, by its source)."""
+        """A start (or end) of care only bounded: marked ``on_or_before`` (or, a start recorded
+        before that field, by its source)."""
         return self.decision.fields.get("on_or_before") is True or INFERRED in self.source
 
 
@@ -79,6 +82,10 @@ class StoredJourney:
         entries = list(entries)
         by_seq = {e.seq: e for e in entries}
         self.exists = bool(entries)
+        # what older returns showed of the carers: the episode's start -> the carers' start
+        seen = [e for e in entries if e.kind == CARERS_SEEN]
+        self.carers: dict[date, date] = {e.on: e.fields["since"] for e in seen if e.on is not None}
+        self.seen_ids = {e.event_id for e in seen}
         self.known: dict[str, Known] = {}
         decisions = effective_decisions(entries)
         for d in decisions:
@@ -92,6 +99,28 @@ class StoredJourney:
             assert period.entered_care is not None
             if period.entered_care <= day and (period.ended is None or day < period.ended):
                 return period
+        return None
+
+    def later_exact_start(self, day: date) -> date | None:
+        """The earliest stored start of care after ``day`` known exactly (not ``on_or_before``)."""
+        starts = [
+            k.decision.on
+            for k in self.known.values()
+            if k.decision.kind == "entered-care" and k.decision.on > day and not k.inferred
+        ]
+        return min(starts, default=None)
+
+    def bounded_end(self, day: date) -> Known | None:
+        """The stored end of care only bounded (a ``left-care`` marked ``on_or_before``) of the
+        stored period that holds ``day`` (its bound included)."""
+        for period in self.periods:
+            assert period.entered_care is not None
+            if period.ended is None or not period.entered_care <= day <= period.ended:
+                continue
+            for known in self.known.values():
+                d = known.decision
+                if d.kind == "left-care" and d.on == period.ended and d.fields.get("on_or_before"):
+                    return known
         return None
 
     def placed_on(self, day: date, period: Period) -> bool:

@@ -17,12 +17,21 @@ def test_summary_says_rows_read_equal_accepted_plus_present_plus_rejected(run: C
     result = run("import-903", str(RETURNS), "--quiet")
     assert result.exit_code == 0
     assert "rows read" in result.output and "already present" in result.output
-    assert "5 children: 24 events appended" in result.output  # one a child arrangements order (E41)
+    # 23 decisions, a child arrangements order (E41) and a carers-seen fact (S003)
+    assert "5 children: 25 events appended" in result.output
 
 
 def test_json_summary_keys(run: Cli) -> None:
     data = json.loads(run("import-903", str(RETURNS), "--json").output)
-    assert set(data) >= {"tables", "children", "events_appended", "corrections", "rows_rejected", "rejects"}
+    assert set(data) >= {
+        "tables",
+        "children",
+        "events_appended",
+        "corrections",
+        "rows_rejected",
+        "rejects",
+        "bounded_ends",
+    }
     for table in data["tables"].values():
         assert table["read"] == table["accepted"] + table["present"] + table["rejected"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, Cli, recorded_store
+from tests.helpers import RETURNS, ROOT, Cli, recorded_store, write_return
 
 SCRIPT = ROOT / "docs" / "verify_checkpoint.py"
 Lines = list[dict[str, object]]
@@ -142,3 +142,23 @@ def test_a_changed_checkpoint_byte_fails(signed: tuple[Path, Path, str]) -> None
     other = "ab" * 32
     assert "not by the key given" in _verify(checkpoint, export, "--public-key", other).stdout
     assert _verify(checkpoint, export, "--public-key", key).returncode == 0
+
+
+def test_an_export_of_903_imports_holds_its_checkpoint(tmp_path: Path) -> None:
+    """A 903 import's own events: a carers-seen fact, a bounded end of care (left-care version 2)
+    and its correction."""
+    store = str(tmp_path / "s.db")
+    run = Cli(store)
+    header = ["C7,1,01/01/2010,WBRI"]
+    write_return(tmp_path / "903" / "2016", header=header, episodes=["C7,30/07/2015,S,V2,N1,U1,PR1,,"])
+    write_return(tmp_path / "903" / "2012", header=header, episodes=["C7,14/03/2012,S,C1,N1,U1,PR1,,"])
+    for folder in (RETURNS / "2015", tmp_path / "903" / "2016", tmp_path / "903" / "2012"):
+        assert run("import-903", str(folder), "--la", "825", "--quiet").exit_code == 0
+    key = run("checkpoint", "keygen", "--out", str(tmp_path / "key.pem")).stdout.strip()
+    checkpoint, export = tmp_path / "checkpoint.json", tmp_path / "export.jsonl"
+    assert run("checkpoint", "--out", str(checkpoint), "--key", str(tmp_path / "key.pem")).exit_code == 0
+    assert run("export", "--out", str(export)).exit_code == 0
+    events = {json.loads(line)["event"] for line in export.read_text().splitlines()}
+    assert {"carers-seen", "left-care"} <= events
+    done = _verify(checkpoint, export, "--public-key", key)
+    assert done.returncode == 0, done.stdout + done.stderr

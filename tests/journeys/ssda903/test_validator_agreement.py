@@ -28,6 +28,7 @@ class Case:
     line: int  # its line in the CSV file (the column names are line 1)
     warning: bool = False  # journeys imports the row with a warning rather than rejecting it
     clean: Return = CLEAN  # the same return unbroken (a rule of a later year: a return of that year)
+    numbered: bool = True  # journeys' reason carries the rule's number (else: the row is rejected, for its own reason)
 
 
 def _episodes(rule: str) -> Case:
@@ -85,7 +86,33 @@ CASES: dict[str, Case] = {
                         placed=("C1,01/01/2010,01/07/2013,,",)), "placed_for_adoption", 2),
     "579": Case(replace(CLEAN, placed=("C1,01/01/2010,01/02/2013,,", "C1,01/01/2010,01/03/2013,,")),
                 "placed_for_adoption", 3),
+    # Rows journeys rejects for a reason of its own (an impossible or missing date, the store's
+    # rule on the order of dates) where the validator flags the same row with these numbers.
+    "112": Case(replace(CLEAN, ad1=("C1,01/01/2010,31/02/2013,01/08/2013,0,2,MF,L0",)), "ad1", 2, numbered=False),
+    "113": Case(replace(CLEAN, ad1=("C1,01/01/2010,01/02/2013,2013-08-01,0,2,MF,L0",)), "ad1", 2, numbered=False),
+    "115": Case(replace(CLEAN, placed=("C1,01/01/2010,1/2/13x,,",)), "placed_for_adoption", 2, numbered=False),
+    "116": Case(replace(CLEAN, placed=("C1,01/01/2010,01/02/2013,31/04/2014,RD1",)), "placed_for_adoption", 2,
+                numbered=False),
+    "119": Case(replace(CLEAN, placed=("C1,01/01/2010,01/02/2013,01/03/2014,",)), "placed_for_adoption", 2,
+                numbered=False),
+    "184": Case(replace(CLEAN, ad1=("C1,01/01/2010,01/12/2009,01/08/2013,0,2,MF,L0",),
+                        placed=("C1,01/01/2010,01/12/2009,,",)), "placed_for_adoption", 2, numbered=False),
+    # a first episode before the birth: the validator flags the episode and the Header row, journeys
+    # rejects the Header row (the birth date after the start of care) and keeps the episode
+    "302": Case(replace(CLEAN, header=("C1,1,01/05/2012,WBRI,,,",),
+                        ad1=("C1,01/05/2012,01/02/2013,01/08/2013,0,2,MF,L0",),
+                        placed=("C1,01/05/2012,01/02/2013,,",)), "header", 2, numbered=False),
+    "552": Case(replace(CLEAN, ad1=(), placed=("C1,01/01/2010,01/10/2013,,",)), "placed_for_adoption", 2,
+                numbered=False),
 }  # fmt: skip
+
+# Adoption-relevant rules with a number in the coverage table (docs/ssda903.md) not in CASES, and why:
+NOT_AGREEING = {
+    "583": "the validator flags the earlier of two open decisions; journeys rejects the later one (rule 579)",
+    "114": "FOSTER_CARE (the former carers' status) is not read by journeys",
+    "117": "not covered: DATE_PLACED_CEASED after the end of care or the year is not checked by journeys",
+    "118": "not covered: needs the collection year's start and the start of care of the return's own rows",
+}
 
 
 def _flagged(report: dict[str, Any], rule: str) -> set[tuple[str, int]]:
@@ -96,7 +123,8 @@ def _journeys(app: JourneysApp, folder: Path, rule: str) -> tuple[set[tuple[str,
     """The (table, line) journeys rejects with ``rule`` in the reason, and those it warns on with it."""
     report = run_import(app, folder)
     number = re.compile(rf"\(rule {rule}[):]")  # "(rule 385)", or a store rule's "(rule 331: ...)"
-    rejected = {(r.table, r.row) for r in report.rejects if number.search(r.reason)}
+    numbered = CASES[rule].numbered
+    rejected = {(r.table, r.row) for r in report.rejects if not numbered or number.search(r.reason)}
     warned = {(w.table, w.row) for w in report.warnings if w.rule == rule}
     return rejected, warned
 
@@ -120,3 +148,7 @@ def test_journeys_and_the_validator_flag_the_same_row_for_the_rule(
     rejected, warned = _journeys(memory_app, folder, rule)
     assert (warned if case.warning else rejected) >= {(case.table, case.line)}
     assert not (rejected if case.warning else warned)
+
+
+def test_the_rules_left_out_of_the_agreement_are_not_in_it() -> None:
+    assert not set(NOT_AGREEING) & set(CASES)

@@ -25,22 +25,25 @@ def test_newest_return_first_then_the_older_gives_the_same_journeys(app: Journey
     assert timelines(app) == timelines(memory_app)
 
 
-def test_older_return_then_newer_gives_the_same_journeys_but_a_carers_start_seen_only_in_the_older_one(
+def test_older_return_then_newer_gives_the_same_journeys_carers_start_included(
     memory_app: JourneysApp, sqlite_app: JourneysApp
 ) -> None:
     run_import(memory_app, RETURNS)
-    run_import(sqlite_app, RETURNS / "2015")
+    older = run_import(sqlite_app, RETURNS / "2015")
+    # S001's foster placement began in the 2015 return, the A5 placement is in the 2016 one: the
+    # 2015 import keeps what its episodes show of the carers (not a decision) ...
+    seen = [e for e in sqlite_app.entries("825", "S001") if e.kind == "carers-seen"]
+    assert [(e.on, dict(e.fields)) for e in seen] == [(date(2015, 1, 15), {"since": date(2014, 5, 10)})]
+    assert older.rows_rejected == 0
     later = run_import(sqlite_app, RETURNS / "2016")
-    combined, one_by_one = timelines(memory_app), timelines(sqlite_app)
-    assert {c: t for c, t in one_by_one.items() if c != "S001"} == {c: t for c, t in combined.items() if c != "S001"}
-    # Documented limit (docs/ssda903.md): S001's foster placement began in the 2015 return and the
-    # A5 placement is in the 2016 one; the store keeps no episodes, so carers_since stays unknown ...
-    placed = next(d for d in one_by_one["S001"] if d[0] == "placed")
-    assert "carers_since" not in placed[2]
+    # ... and the 2016 placement reads its carers_since from it
+    placed = next(d for d in timelines(sqlite_app)["S001"] if d[0] == "placed")
+    assert placed[2] == {"with_foster_carers": True, "carers_since": date(2014, 5, 10)}
+    assert timelines(sqlite_app) == timelines(memory_app)
     assert later.corrected == 2  # S004's birth date and legal status, as corrections
-    # ... until the returns are imported together, which fills it in as a correction.
-    run_import(sqlite_app, RETURNS)
-    assert timelines(sqlite_app) == combined
+    before = event_count(sqlite_app)
+    run_import(sqlite_app, RETURNS)  # all together again: nothing new
+    assert event_count(sqlite_app) == before
 
 
 def test_a_later_return_that_changes_a_fact_records_a_correction_not_a_second_decision(
