@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.ssda903 import ImportReport, import_903
     from journeys.ssda903 import read_returns as read_903
+    from journeys.ssda903.export import export_903
     from journeys.storage.conversion import Conversion, decrypt_store, encrypt_store
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.store_key import MAKE_KEY, STORE_KEY_ENV, STORE_KEY_FILE_ENV, store_key
@@ -115,6 +116,7 @@ else:
             "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
             "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
+            "journeys.ssda903.export": ("export_903",),
             "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.storage.store_key": ("MAKE_KEY", "STORE_KEY_ENV", "STORE_KEY_FILE_ENV", "store_key"),
@@ -186,6 +188,7 @@ __all__ = [
     "child_reference",
     "decrypt_store",
     "encrypt_store",
+    "export_903",
     "export_lines",
     "generate_journeys",
     "generate_key",
