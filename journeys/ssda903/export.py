@@ -46,6 +46,8 @@ def la_children(app: JourneysApp, la: str, known_at: datetime | None = None) -> 
         if code != la:
             continue
         decisions = effective_decisions(known_by(entries, known_at))
+        if not decisions:
+            continue  # nothing of the child known yet
         children.append(child_rows(la, child, [(d.on, d.kind, dict(d.fields)) for d in decisions]))
     return children
 

@@ -140,6 +140,8 @@ def test_refusals_are_one_error_line_and_write_nothing(first_import: str, tmp_pa
         "no child": (("--year", "2016", "--la", "826", "--out", str(work / "a")), "holds no child of local authority"),
         "no year": (("--year", "1995", "--la", LA, "--out", str(work / "b")), "was looked after in the 1994/95"),
         "not empty": (("--year", "2016", "--la", LA, "--out", str(busy)), "is a folder that is not empty"),
+        "not known yet": (("--year", "2016", "--la", LA, "--out", str(work / "c"), "--known-at", "2001-01-01"),
+                          "holds no child of local authority 825 as known at 2001-01-01"),
     }
     for args, says in cases.values():
         before = set(work.iterdir())
