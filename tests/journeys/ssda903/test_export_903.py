@@ -163,3 +163,36 @@ def test_an_empty_out_folder_is_written_into(first_import: str, tmp_path: Path) 
 def test_every_year_helper_leaves_out_only_years_with_no_child(first_import: str, tmp_path: Path) -> None:
     written = export_years(Cli(first_import), LA, tmp_path / "all")
     assert sorted(written) == list(range(min(written), 2025))
+
+
+def test_each_column_is_filled_from_its_event_or_left_blank(store: str, tmp_path: Path) -> None:
+    """One adoption by the foster carers, as docs/ssda903.md maps each column (year 2015/16)."""
+    app = JourneysApp(store)
+    try:
+        record(app, "F1", "child-details", "2014-01-19", date_of_birth="2014-01-19")
+        record(app, "F1", "entered-care", "2014-06-02", legal_status="C1")
+        record(app, "F1", "adoption-decision", "2014-11-20")
+        record(app, "F1", "family-finding", "2014-12-01")  # not in the 903
+        record(app, "F1", "placement-order", "2015-02-10")
+        record(app, "F1", "match", "2015-07-16", adopters="ADP-825-001")
+        record(app, "F1", "placed", "2015-08-01", with_foster_carers=True, carers_since="2014-09-01")
+        record(app, "F1", "adoption-order", "2016-02-01")
+        export_903(app, year=2016, la=LA, out=tmp_path / "2016")
+    finally:
+        app.close()
+    out = tmp_path / "2016"
+    blank = {"SEX": "", "ETHNIC": "", "UPN": "", "MOTHER": "", "MC_DOB": ""}
+    assert _table(out, "header") == [{"CHILD": "F1", "DOB": "19/01/2014", **blank}]
+    not_recorded = {"CIN": "", "PLACE_PROVIDER": "", "REASON_PLACE_CHANGE": "", "HOME_POST": "", "PL_POST": "",
+                    "URN": ""}  # fmt: skip
+    assert _table(out, "episodes") == [  # the two episodes before the placement order ended before 1 April 2015
+        {"CHILD": "F1", "DECOM": "10/02/2015", "RNE": "L", "LS": "E1", "PLACE": "U1", "DEC": "01/08/2015",
+         "REC": "X1", **not_recorded},
+        {"CHILD": "F1", "DECOM": "01/08/2015", "RNE": "T", "LS": "E1", "PLACE": "A5", "DEC": "01/02/2016",
+         "REC": "E11", **not_recorded},
+    ]  # fmt: skip
+    assert _table(out, "ad1") == [{"CHILD": "F1", "DOB": "19/01/2014", "DATE_INT": "20/11/2014",
+                                   "DATE_MATCH": "16/07/2015", "FOSTER_CARE": "1", "NB_ADOPTR": "",
+                                   "SEX_ADOPTR": "", "LS_ADOPTR": ""}]  # fmt: skip
+    assert _table(out, "placed_for_adoption") == [{"CHILD": "F1", "DOB": "19/01/2014", "DATE_PLACED": "20/11/2014",
+                                                   "DATE_PLACED_CEASED": "", "REASON_PLACED_CEASED": ""}]  # fmt: skip
