@@ -196,3 +196,18 @@ def test_each_column_is_filled_from_its_event_or_left_blank(store: str, tmp_path
                                    "SEX_ADOPTR": "", "LS_ADOPTR": ""}]  # fmt: skip
     assert _table(out, "placed_for_adoption") == [{"CHILD": "F1", "DOB": "19/01/2014", "DATE_PLACED": "20/11/2014",
                                                    "DATE_PLACED_CEASED": "", "REASON_PLACED_CEASED": ""}]  # fmt: skip
+
+
+def test_one_return_alone_round_trips_with_its_starts_of_care_only_bounded(store: str, tmp_path: Path) -> None:
+    """A year imported alone has starts of care only bounded (on_or_before): exported with RNE P, not S,
+    the import bounds them again."""
+    write_903(generate(80, 5, las=1), tmp_path / "generated", 2024)
+    run = Cli(store)
+    first = run("import-903", str(tmp_path / "generated" / LA / "2018"), "--la", LA, "--json", "--quiet", la=None)
+    assert json.loads(first.output)["inferred_starts"] > 0
+    exported = run("export-903", "--year", "2018", "--la", LA, "--out", str(tmp_path / "out" / "2018"), la=None)
+    assert exported.exit_code == 0, exported.output
+    again = str(tmp_path / "again.db")
+    second = Cli(again)("import-903", str(tmp_path / "out" / "2018"), "--la", LA, "--json", "--quiet", la=None)
+    assert json.loads(second.output)["inferred_starts"] == json.loads(first.output)["inferred_starts"]
+    assert _journeys(again) == _journeys(store)
