@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "history": "cli.child_cmds",
     "generate": "cli.generate_cmds",
     "import-903": "cli.import_cmds",
+    "export-903": "cli.export_903_cmds",
     "plan-changes": "cli.plan_cmds",
     "tracking-cohort": "cli.plan_cmds",
     "projections": "cli.projection_cmds",

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     )
     from journeys.ssda903 import ImportReport, import_903, record_import
     from journeys.ssda903 import read_returns as read_903
+    from journeys.ssda903.export import export_903
     from journeys.storage.conversion import Conversion, decrypt_store, encrypt_store
     from journeys.storage.location import DEFAULT_STORE, is_missing_file
     from journeys.storage.store_key import MAKE_KEY, STORE_KEY_ENV, STORE_KEY_FILE_ENV, store_key
@@ -139,13 +140,12 @@ else:
                 "ReturnsLogCheck",
                 "check_returns_log",
                 "find_return",
-                "record_import",
                 "record_return",
-                "record_returns",
                 "record_returns",
                 "return_records",
             ),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903", "record_import"),
+            "journeys.ssda903.export": ("export_903",),
             "journeys.storage.conversion": ("Conversion", "decrypt_store", "encrypt_store"),
             "journeys.storage.location": ("DEFAULT_STORE", "is_missing_file"),
             "journeys.storage.store_key": ("MAKE_KEY", "STORE_KEY_ENV", "STORE_KEY_FILE_ENV", "store_key"),
@@ -223,6 +223,7 @@ __all__ = [
     "child_reference",
     "decrypt_store",
     "encrypt_store",
+    "export_903",
     "export_lines",
     "extract_lines",
     "find_return",

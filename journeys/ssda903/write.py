@@ -22,16 +22,22 @@ def date_903(day: date | None) -> str:
     return day.strftime(DATE_FORMAT) if day else ""
 
 
-def write_return(out: Path, la: str, year: int, rows: Mapping[str, Sequence[Table903Row]]) -> dict[str, int]:
-    """Write one return, ``out/<la>/<year>/<table>.csv`` for every table; rows written per table."""
-    folder = out / la / str(year)
+def write_tables(folder: Path, rows: Mapping[str, Sequence[Table903Row]]) -> list[Path]:
+    """Write one return's tables, ``folder/<table>.csv`` for every table (the folder made if
+    missing); the files written, in table order."""
     folder.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
+    written: list[Path] = []
     for table in TABLES:
-        table_rows = rows.get(table, ())
-        with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+        path = folder / f"{table}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=TABLE_COLUMNS[table], restval="")
             writer.writeheader()
-            writer.writerows(table_rows)
-        counts[table] = len(table_rows)
-    return counts
+            writer.writerows(rows.get(table, ()))
+        written.append(path)
+    return written
+
+
+def write_return(out: Path, la: str, year: int, rows: Mapping[str, Sequence[Table903Row]]) -> dict[str, int]:
+    """Write one return, ``out/<la>/<year>/<table>.csv`` for every table; rows written per table."""
+    write_tables(out / la / str(year), rows)
+    return {table: len(rows.get(table, ())) for table in TABLES}
