@@ -52,7 +52,8 @@ def export_903_command(
       journeys export-903 --year 2016 --la 825 --out as-known/2016 --known-at 2016-05-31
     """
     code = resolve_la(la)
-    written = journeys.export_903(settings().app(), year=year, la=code, out=out, known_at=known_at, xml=xml)
+    s = settings()
+    written = journeys.export_903(s.app(), year=year, la=code, out=out, known_at=known_at, xml=xml, user=s.recorded_by)
     if as_json:
         echo_json({"year": year, "la": code, "out": str(out), "files": [str(p) for p in written]})
     else:

@@ -127,14 +127,15 @@ def diff(return_id: str, as_json: bool) -> None:
         click.echo("no cell differs: the return is what the journeys say now")
         return
     for cell in found["cells"]:
-        click.echo(f"{cell['cell']}: returned {cell['returned']}, now {cell['now']}")
+        rows = " (rows with a value)" if found["kind"] == "export-903" else ""
+        click.echo(f"{cell['cell']}{rows}: returned {cell['returned']}, now {cell['now']}")
         for child in cell["children"]:
-            click.echo(f"  child {child['child']}: counted {child['returned']} then, {child['now']} now")
+            click.echo(f"  child {child['child']}: {child['returned']} then, {child['now']} now")
             for e in child["events"]:
                 what = f"event {e['seq']} {e['kind']}" + (f" of event {e['target']}" if e["target"] else "")
                 on = f" on {e['on']}" if e["on"] else ""
                 click.echo(f"    {e['change']}: {what}{on}, recorded {e['recorded_at']} by {e['recorded_by']}")
-    click.echo(f"{len(found['cells'])} cell{'' if len(found['cells']) == 1 else 's'} differ")
+    click.echo(f"{len(found['cells'])} {'cell differs' if len(found['cells']) == 1 else 'cells differ'}")
 
 
 @returns.command()

@@ -22,6 +22,8 @@ from journeys.domain.access_log import stamp
 from journeys.domain.errors import ChildNotFound, ReturnsError
 from journeys.domain.returns_log import ReturnRecord
 from journeys.domain.timeline import CORRECT, RETRACT, Entry
+from journeys.ssda903.export import EXPORT_KIND, export_cells, return_903
+from journeys.ssda903.year_rows import Tables
 from projections.metrics.asglb import asglb_children, parse_quarter, return_cells
 from projections.reports import summaries
 
@@ -31,12 +33,14 @@ CORRECTION, RETRACTION, LATE_ENTRY = "correction", "retraction", "late entry"
 def return_diff(app: JourneysApp, record: ReturnRecord) -> dict[str, Any]:
     """``record`` re-derived as known now: its cells that differ, each with its children and
     the events recorded since that explain them."""
+    if record.kind == EXPORT_KIND:
+        return _diff_903(app, record)
     derive = DERIVED.get(record.kind)
     if derive is None:
         raise ReturnsError(
             f"the return {record.id} ({record.kind}) cannot be re-derived: it is what came in, "
             "not what the engine made",
-            "diff a return the engine made (asglb), see `journeys returns list`",
+            "diff a return the engine made (asglb, export-903), see `journeys returns list`",
         )
     then = as_made(record)
     first, last, returned_by_child, now_by_child = derive(app, record, then)
@@ -137,3 +141,61 @@ def _asglb(app: JourneysApp, record: ReturnRecord, then: datetime) -> tuple[date
 DERIVED: dict[str, Callable[[JourneysApp, ReturnRecord, datetime], tuple[date, date, ByChild, ByChild]]] = {
     "asglb": _asglb,
 }
+
+
+def _diff_903(app: JourneysApp, record: ReturnRecord) -> dict[str, Any]:
+    """An SSDA903 return made (``export-903``) re-derived as known now: each column of each table
+    whose values differ for some child (``ad1.DATE_MATCH``), its filled rows then and now, and
+    each child's values then and now with the events recorded since."""
+    year = int(record.period)
+    first, last = date(year - 1, 4, 1), date(year, 3, 31)
+    then = as_made(record)
+    returned = return_903(app, year=year, la=record.la, known_at=then)
+    now = return_903(app, year=year, la=record.la)
+    before, after = _by_child(returned), _by_child(now)
+    cells_now = export_cells(now)
+    cells = []
+    for cell in sorted(set(before) | set(after)):
+        was, now_values = before.get(cell, {}), after.get(cell, {})
+        changed = sorted(child for child in set(was) | set(now_values) if was.get(child) != now_values.get(child))
+        if not changed:
+            continue
+        cells.append(
+            {
+                "cell": cell,
+                "returned": record.cells.get(cell),
+                "now": cells_now.get(cell),
+                "children": [
+                    {
+                        "child": child,
+                        "returned": ", ".join(was.get(child, ())) or "-",
+                        "now": ", ".join(now_values.get(child, ())) or "-",
+                        "events": events_since(app, record.la, child, then, last),
+                    }
+                    for child in changed
+                ],
+            }
+        )
+    return {
+        "return": record.id,
+        "kind": record.kind,
+        "la": record.la,
+        "period": record.period,
+        "from": first,
+        "to": last,
+        "made_at": record.at,
+        "as_known_at": stamp(then),
+        "reproduced": export_cells(returned) == dict(record.cells),
+        "cells": cells,
+    }
+
+
+def _by_child(tables: Tables) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``table.COLUMN`` -> child -> the child's values of the column, row by row."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for table, rows in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                if column != "CHILD":
+                    found.setdefault(f"{table}.{column}", {}).setdefault(row["CHILD"], []).append(value)
+    return {cell: {child: tuple(v) for child, v in by.items()} for cell, by in found.items()}

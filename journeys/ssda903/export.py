@@ -24,13 +24,15 @@ from pathlib import Path
 from journeys.application import JourneysApp
 from journeys.domain.errors import JourneyError
 from journeys.domain.timeline import effective_decisions, known_by
-from journeys.ssda903.codes import HEADER
+from journeys.returns.log import record_return
+from journeys.ssda903.codes import HEADER, TABLE_COLUMNS
 from journeys.ssda903.journey_rows import ChildRows, child_rows
 from journeys.ssda903.write import write_tables
 from journeys.ssda903.xml_write import write_xml
 from journeys.ssda903.year_rows import Tables, return_tables
 
 XML_FILE = "return.xml"
+EXPORT_KIND = "export-903"  # its kind in the returns log
 
 
 class ExportRefused(JourneyError):
@@ -84,12 +86,47 @@ def _refuse_out(out: Path) -> None:
 
 
 def export_903(
-    app: JourneysApp, *, year: int, la: str, out: Path, known_at: datetime | None = None, xml: bool = False
+    app: JourneysApp,
+    *,
+    year: int,
+    la: str,
+    out: Path,
+    known_at: datetime | None = None,
+    xml: bool = False,
+    user: str | None = None,
 ) -> list[Path]:
     """Write ``la``'s return of ``year`` to the new (or empty) folder ``out``: the four CSV tables,
-    or with ``xml`` the one XML file; the paths written (for a log of the returns made)."""
+    or with ``xml`` the one XML file; the paths written. With ``user``, the return is recorded in
+    the returns log as made by that user (its cells: :func:`export_cells`); a record refused
+    removes what was written."""
     _refuse_out(out)
     tables = return_903(app, year=year, la=la, known_at=known_at)
+    existed = out.is_dir()
+    written = _write(tables, out, xml)
+    if user is not None:
+        try:
+            record_return(app, EXPORT_KIND, str(year), la, written, export_cells(tables), user=user, known_at=known_at)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            if not existed:
+                out.rmdir()
+            raise
+    return written
+
+
+def export_cells(tables: Tables) -> dict[str, int]:
+    """What the returns log keeps of a 903 return made: for each table, its rows
+    (``episodes.rows``) and, for each column, the rows with the column filled (``ad1.DATE_MATCH``)."""
+    cells: dict[str, int] = {}
+    for table, rows in tables.items():
+        cells[f"{table}.rows"] = len(rows)
+        for column in TABLE_COLUMNS[table][1:]:  # the first is CHILD
+            cells[f"{table}.{column}"] = sum(1 for row in rows if row.get(column, ""))
+    return cells
+
+
+def _write(tables: Tables, out: Path, xml: bool) -> list[Path]:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
