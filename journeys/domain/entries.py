@@ -18,6 +18,7 @@ from journeys.domain.timeline import (
     ACTION_DONE,
     ACTION_EDITED,
     CORRECT,
+    ERASED,
     LEGAL_HOLD,
     RETRACT,
     Entry,
@@ -98,6 +99,9 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
     if kind == ACTION_CANCELLED:
         fields = {name: values[name] for name in ("action_id", "reason")}
         return Entry(kind=ACTION_CANCELLED, on=None, fields=fields, **common)
+    if kind == ERASED:
+        fields = {name: values[name] for name in ("retention_override", "year_of_birth")}
+        return Entry(kind=ERASED, on=None, fields=fields, reason=values["reason"], **common)
     assert kind == "opened", kind
     return Entry(kind="opened", on=None, fields={"la": values["la"], "child": values["child"]}, **common)
 

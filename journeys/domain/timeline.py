@@ -21,6 +21,7 @@ ACTION_DONE = "action-done"
 LEGAL_HOLD = "legal-hold"
 ACTION_EDITED = "action-edited"
 ACTION_CANCELLED = "action-cancelled"
+ERASED = "erased"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

@@ -1,0 +1,229 @@
+"""Each child's own key, and the tokens its identifying values are stored as (an erasable store).
+
+A store of sealing format 2 holds a table ``journeys_child_keys (stream, la, key, created_at,
+erased_at, reason)`` beside its events: one random AES-256-GCM key per journey, made when the
+journey is opened and inserted in the transaction that stores its first event. Each protected
+value of an event (:mod:`journeys.domain.protected`) is stored as a token
+
+    enc:v1:<clear>:<base64url of nonce and ciphertext>
+
+where ``<clear>`` is empty, or the year of a date of birth (or expected date): the residue kept
+in clear. The nonce is an HMAC, under a key derived from the child's, of the field's name and
+the value, so the same value gives the same token (a restored line seals to the same hash and a
+child's access-log records share one token); two different values never share a nonce. The
+field's name is the cipher's associated data: a token cannot be moved to another field.
+
+Erasing a child overwrites its key with zeros and then sets it to NULL, in the transaction that
+stores the ``erased`` event; its tokens then read as :func:`journeys.domain.protected.erased_value`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from journeys.domain.protected import FIELDS, PROTECTED, PROTECTED_IN_FIELDS, YEAR_KEPT, erased_value
+
+CHILD_KEYS_TABLE = "journeys_child_keys"
+TOKEN = "enc:v1:"
+_TOKEN_BYTES = TOKEN.encode()
+# The names whose stored values may be tokens, anywhere in an event's content.
+_MAYBE_TOKENS = frozenset({name for names in PROTECTED.values() for name in names} | set(PROTECTED_IN_FIELDS))
+
+
+def is_token(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(TOKEN)
+
+
+def has_tokens(state: bytes) -> bool:
+    """Whether a stored JSON state may hold a token (a quick look at its bytes)."""
+    return _TOKEN_BYTES in state
+
+
+class ChildProtection:
+    """One child's key at work: protected values to tokens and back."""
+
+    __slots__ = ("_aead", "_nonce_key")
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+        self._nonce_key = hashlib.sha256(b"journeys nonce key\0" + key).digest()
+
+    def token(self, name: str, value: Any) -> str:
+        plain = orjson.dumps(value)
+        label = name.encode()
+        nonce = hmac.new(self._nonce_key, label + b"\0" + plain, hashlib.sha256).digest()[:12]
+        sealed = base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, plain, label)).rstrip(b"=").decode()
+        clear = value[:4] if name in YEAR_KEPT and isinstance(value, str) else ""
+        return f"{TOKEN}{clear}:{sealed}"
+
+    def value(self, name: str, token: str) -> Any:
+        """The value a token holds (the cipher's ``InvalidTag`` for a token not made by this
+        key for ``name``: tampered with, or of another child or field)."""
+        sealed = token.rsplit(":", 1)[1]
+        raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+        return orjson.loads(self._aead.decrypt(raw[:12], raw[12:], name.encode()))
+
+    def stored(self, topic: str, content: Mapping[str, Any]) -> dict[str, Any]:
+        """``content`` as it is stored and hashed: its protected values tokens (a copy; the
+        content itself when the topic protects nothing)."""
+        names = PROTECTED.get(topic)
+        if not names:
+            return content if isinstance(content, dict) else dict(content)
+        stored = dict(content)
+        for name in names:
+            value = stored.get(name)
+            if value is not None:
+                stored[name] = self.token(name, value)
+        inner = stored.get(FIELDS)
+        if isinstance(inner, dict):
+            stored[FIELDS] = {
+                k: (self.token(f"{FIELDS}.{k}", v) if k in PROTECTED_IN_FIELDS and v is not None else v)
+                for k, v in inner.items()
+            }
+        return stored
+
+
+def year_of(token: str) -> int | None:
+    """The year kept in clear in a date's token, if any."""
+    clear = token[len(TOKEN) :].split(":", 1)[0]
+    return int(clear) if clear.isdigit() else None
+
+
+def plain_content(content: dict[str, Any], protection: ChildProtection | None, stream: UUID) -> dict[str, Any]:
+    """``content`` (an event's stored JSON) with its tokens read back, in place: by the
+    child's ``protection``, or as erased when it has none (its key destroyed)."""
+    for name, value in content.items():
+        if name in _MAYBE_TOKENS and is_token(value):
+            content[name] = erased_value(stream, name) if protection is None else protection.value(name, value)
+        elif name == FIELDS and isinstance(value, dict):
+            for inner, held in value.items():
+                if inner in PROTECTED_IN_FIELDS and is_token(held):
+                    label = f"{FIELDS}.{inner}"
+                    value[inner] = erased_value(stream, inner) if protection is None else protection.value(label, held)
+    return content
+
+
+def utc_now_text() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class ChildKeys:
+    """The key table of one store: each child's key read once and kept (every key is read in
+    one query the first time one is wanted), new keys held until the transaction that stores
+    their journey's first event inserts them (:meth:`write`), and keys destroyed in the
+    transaction that stores the erasure."""
+
+    def __init__(
+        self,
+        table: str,
+        mark: str,
+        reading: Callable[[], AbstractContextManager[Any]],
+        stream_value: Callable[[UUID], Any],
+        before_erasing: str = "",
+    ) -> None:
+        self.table, self.mark, self._reading, self._stream_value = table, mark, reading, stream_value
+        self._before_erasing = before_erasing  # a statement run before a key is destroyed
+        self._keys: dict[UUID, bytes | None] = {}  # None: erased
+        self._protections: dict[UUID, ChildProtection | None] = {}
+        self._all_read = False
+        self.pending: dict[UUID, tuple[str, bytes]] = {}  # new keys: stream -> (la, key)
+        self.erasing: dict[UUID, str] = {}  # stream -> reason, destroyed with the next write
+
+    # -- reading -------------------------------------------------------------------------
+
+    def protection(self, stream: UUID) -> ChildProtection | None:
+        """The child's protection, None when its key was destroyed (or was never made)."""
+        found = self._protections.get(stream, False)
+        if found is not False:
+            return found  # type: ignore[return-value]
+        pending = self.pending.get(stream)
+        key = pending[1] if pending else self._key(stream)
+        made = None if key is None else ChildProtection(key)
+        self._protections[stream] = made
+        return made
+
+    def _key(self, stream: UUID) -> bytes | None:
+        if stream in self._keys:
+            return self._keys[stream]
+        m = self.mark
+        with self._reading() as cursor:
+            if not self._all_read:
+                cursor.execute(f"SELECT stream, key FROM {self.table}")
+                for raw, key in map(_pair, cursor.fetchall()):
+                    self._keys[_uuid(raw)] = None if key is None else bytes(key)
+                self._all_read = True
+            if stream not in self._keys:  # made by another process since
+                cursor.execute(f"SELECT stream, key FROM {self.table} WHERE stream = {m}", [self._stream_value(stream)])
+                for raw, key in map(_pair, cursor.fetchall()):
+                    self._keys[_uuid(raw)] = None if key is None else bytes(key)
+        return self._keys.get(stream)
+
+    def erasure(self, stream: UUID) -> tuple[str | None, str | None] | None:
+        """When and why the child's key was destroyed (None if it was not)."""
+        with self._reading() as cursor:
+            cursor.execute(
+                f"SELECT erased_at, reason FROM {self.table} WHERE stream = {self.mark}", [self._stream_value(stream)]
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        at, reason = _pair(row)
+        return None if at is None else (str(at), reason)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def new(self, stream: UUID, la: str) -> ChildProtection:
+        """A new journey's protection, its key inserted with the journey's first event."""
+        if stream not in self.pending:
+            self.pending[stream] = (la, os.urandom(32))
+            self._protections.pop(stream, None)
+        protection = self.protection(stream)
+        assert protection is not None
+        return protection
+
+    def write(self, cursor: Any, streams: Iterable[UUID]) -> None:
+        """In the transaction storing events of ``streams``: insert the new keys among them,
+        and destroy the keys of those being erased."""
+        m = self.mark
+        for stream in set(streams):
+            pending = self.pending.pop(stream, None)
+            if pending is not None:
+                la, key = pending
+                cursor.execute(
+                    f"INSERT INTO {self.table} (stream, la, key, created_at) VALUES ({m}, {m}, {m}, {m})",
+                    [self._stream_value(stream), la, key, utc_now_text()],
+                )
+                self._keys[stream] = key
+            reason = self.erasing.pop(stream, None)
+            if reason is not None:
+                where = self._stream_value(stream)
+                if self._before_erasing:
+                    cursor.execute(self._before_erasing)
+                # zeros over the key's bytes first, then no key at all
+                cursor.execute(f"UPDATE {self.table} SET key = {m} WHERE stream = {m}", [bytes(32), where])
+                cursor.execute(
+                    f"UPDATE {self.table} SET key = NULL, erased_at = {m}, reason = {m} WHERE stream = {m}",
+                    [utc_now_text(), reason, where],
+                )
+                self._keys[stream] = None
+                self._protections[stream] = None
+
+
+def _pair(row: Any) -> tuple[Any, Any]:
+    values = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+    return values[0], values[1]
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
