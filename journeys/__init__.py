@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     )
     from journeys.domain.milestones import OPEN, OVERDUE, OVERTAKEN, Milestone, RuleSet, load_rules
     from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
-    from journeys.domain.timeline import CORRECT, RETRACT, Entry
+    from journeys.domain.timeline import CORRECT, ERASED, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
     from journeys.evidence.document import Checkpoint, read_checkpoint, write_checkpoint
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
     from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
+    from journeys.protection.erasure import Erasure, compact_after_erasure, erase
     from journeys.protection.retention import RetentionReport, RetentionRow, legal_hold, retention_report
     from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.ssda903 import ImportReport, import_903
@@ -99,7 +100,7 @@ else:
             "journeys.domain.care_periods": ("CarePeriod",),
             "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
-            "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
+            "journeys.domain.timeline": ("CORRECT", "ERASED", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": ("CHILD_STAGES", "EVENT_KINDS", "HARDER_TO_PLACE", "OUTCOMES", "RD_REASONS"),
             "journeys.evidence.checking": ("AgainstReport", "Finding", "verify_against"),
             "journeys.evidence.document": ("Checkpoint", "read_checkpoint", "write_checkpoint"),
@@ -112,6 +113,7 @@ else:
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
             "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
+            "journeys.protection.erasure": ("Erasure", "compact_after_erasure", "erase"),
             "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
             "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.ssda903": ("ImportReport", "import_903", "read_returns as read_903"),
@@ -130,6 +132,7 @@ __all__ = [
     "DATE_FORMS",
     "DEFAULT_END",
     "DEFAULT_STORE",
+    "ERASED",
     "EVENT_KINDS",
     "HARDER_TO_PLACE",
     "LOAD_BATCH",
@@ -157,6 +160,7 @@ __all__ = [
     "Conversion",
     "DuplicateEvent",
     "Entry",
+    "Erasure",
     "EventNotFound",
     "Finding",
     "HistoryRow",
@@ -184,8 +188,10 @@ __all__ = [
     "check_user",
     "checked_purpose",
     "child_reference",
+    "compact_after_erasure",
     "decrypt_store",
     "encrypt_store",
+    "erase",
     "export_lines",
     "generate_journeys",
     "generate_key",

@@ -31,7 +31,16 @@ from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, known_by, superseded_seqs
+from journeys.domain.timeline import (
+    ACTION_ADDED,
+    CORRECT,
+    ERASED,
+    RETRACT,
+    Entry,
+    decisions_at,
+    known_by,
+    superseded_seqs,
+)
 from journeys.progress import Progress
 from journeys.storage.conflicts import refused_write, saved
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
@@ -64,6 +73,8 @@ class ChildView:
     events: int
     periods: tuple[CarePeriod, ...] = ()  # every period of care, the first first
     actions: tuple[ActionState, ...] = ()  # the open actions (edits applied), by due date
+    erased: Entry | None = None  # the child's erasure (its ``erased`` event), if it was erased
+    shown_as: str = ""  # the reference its events hold: the pseudonym once erased
 
 
 @dataclass(frozen=True)
@@ -425,6 +436,8 @@ class JourneysApp(Application[UUID]):
             len(decisions),
             tuple(care_periods(state)),
             open_actions(entries, known_at),
+            next((e for e in entries if e.kind == ERASED), None),
+            str(entries[0].fields["child"]),
         )
 
     def history(self, la: str, child: str, *, known_at: datetime | None = None) -> list[HistoryRow]:

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from projections.metrics.unit_costs import CostsError
     from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
-    from projections.read_model import projection_catch_up, projection_rebuild, projection_status
+    from projections.read_model import (
+        projection_after_erasure,
+        projection_catch_up,
+        projection_rebuild,
+        projection_status,
+    )
     from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
     from projections.returns import asglb_return
     from projections.views.catchup import CatchUp, Status, ViewsAhead
@@ -50,7 +55,13 @@ else:
             "projections.metrics.tracking_cohort": ("TrackedChild", "TrackingReport"),
             "projections.one_figure": ("OneFigure", "UnknownFigure", "explain_figure"),
             "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
-            "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
+            "projections.read_model": (
+                "projection_after_erasure",
+                "projection_after_erasure",
+                "projection_catch_up",
+                "projection_rebuild",
+                "projection_status",
+            ),
             "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
             "projections.returns": ("asglb_return",),
             "projections.views.catchup": ("CatchUp", "Status", "ViewsAhead"),
@@ -94,6 +105,7 @@ __all__ = [
     "deadlines_for",
     "explain_figure",
     "plan_change_report",
+    "projection_after_erasure",
     "projection_catch_up",
     "projection_rebuild",
     "projection_status",

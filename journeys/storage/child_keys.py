@@ -59,12 +59,15 @@ class ChildProtection:
         self._aead = AESGCM(key)
         self._nonce_key = hashlib.sha256(b"journeys nonce key\0" + key).digest()
 
-    def token(self, name: str, value: Any) -> str:
+    def token(self, name: str, value: Any, clear: str | None = None) -> str:
+        """``value`` of field ``name`` as a token; ``clear``, or for a date of birth its year,
+        kept in clear in it."""
         plain = orjson.dumps(value)
         label = name.encode()
         nonce = hmac.new(self._nonce_key, label + b"\0" + plain, hashlib.sha256).digest()[:12]
         sealed = base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, plain, label)).rstrip(b"=").decode()
-        clear = value[:4] if name in YEAR_KEPT and isinstance(value, str) else ""
+        if clear is None:
+            clear = value[:4] if name in YEAR_KEPT and isinstance(value, str) else ""
         return f"{TOKEN}{clear}:{sealed}"
 
     def value(self, name: str, token: str) -> Any:
@@ -94,10 +97,9 @@ class ChildProtection:
         return stored
 
 
-def year_of(token: str) -> int | None:
-    """The year kept in clear in a date's token, if any."""
-    clear = token[len(TOKEN) :].split(":", 1)[0]
-    return int(clear) if clear.isdigit() else None
+def clear_part(token: str) -> str:
+    """What a token keeps in clear (a year of birth, an access record's stream), or ""."""
+    return token[len(TOKEN) :].split(":", 1)[0]
 
 
 def plain_content(content: dict[str, Any], protection: ChildProtection | None, stream: UUID) -> dict[str, Any]:

@@ -38,6 +38,14 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
             if self._missing(["tracking"]):
                 raise  # not another process's creation: a real failure
 
+    def compact(self) -> None:
+        """Freed pages zeroed, the write-ahead log copied in and emptied, the file rebuilt."""
+        with self.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def _exists(self, c: Any, name: str) -> bool:
         found = self.dialect.named(name)
         c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index') AND name = ?", [found])
