@@ -21,7 +21,7 @@ def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[s
     s = view.state
     return {
         "la": view.la,
-        "child": view.child,
+        "child": view.child if view.erased is None else view.shown_as,
         "as_at": as_at,
         "known_at": known_at,
         "plan": s.plan,

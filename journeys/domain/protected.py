@@ -20,8 +20,8 @@ FIELDS = "fields"
 
 # Stored topic -> the protected top-level fields of its content.
 PROTECTED: dict[str, tuple[str, ...]] = {
-    "journeys.opened.v1": ("child", "event_id"),  # its event id is "opened:LA:CHILD"
-    "journeys.child_details.v1": ("date_of_birth", "expected_date"),
+    "journeys.opened.v1": ("child",),
+    "journeys.child_details.v1": ("date_of_birth", "expected_date", "sibling_group"),
     "journeys.match.v1": ("adopters",),
     "journeys.disruption.v1": ("reason",),
     "journeys.correction.v1": ("reason",),
@@ -32,8 +32,21 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "journeys.action_cancelled.v1": ("reason",),
     "journeys.legal_hold.v1": ("reason",),
 }
+# An event's id is protected on every event unless it is one the engine made from the content (a
+# name-based UUID): the opening's is "opened:LA:CHILD", and a load's lines may carry the LA's own
+# ids, which often hold the reference ("825-C001-07").
+EVENT_ID = "event_id"
+
+
+def protects_event_id(event_id: object) -> bool:
+    """Whether an event id is kept as a token: any but a UUID's 36-character form."""
+    return not (
+        isinstance(event_id, str) and len(event_id) == 36 and event_id[8] == event_id[13] == event_id[18] == "-"
+    )
+
+
 # The protected names inside a correction's ``fields`` (a corrected decision's payload).
-PROTECTED_IN_FIELDS = ("date_of_birth", "expected_date", "adopters")
+PROTECTED_IN_FIELDS = ("date_of_birth", "expected_date", "sibling_group", "adopters")
 # Dates whose year stays in clear beside the encrypted date (year of birth, or expected).
 YEAR_KEPT = frozenset({"date_of_birth", "expected_date"})
 
@@ -52,9 +65,9 @@ def erased_value(stream: UUID, name: str) -> Any:
     """What protected field ``name`` of ``stream`` reads as once its key is destroyed."""
     if name == "child":
         return pseudonym(stream)
-    if name == "event_id":
-        return f"opened:{pseudonym(stream)}"
-    if name in YEAR_KEPT or name == "adopters" or name == "note":
+    if name == EVENT_ID:
+        return f"erased:{pseudonym(stream)}"
+    if name in YEAR_KEPT or name in ("adopters", "sibling_group", "note"):
         return None
     return ERASED_TEXT
 

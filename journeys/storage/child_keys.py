@@ -32,13 +32,23 @@ from uuid import UUID
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from journeys.domain.protected import FIELDS, PROTECTED, PROTECTED_IN_FIELDS, YEAR_KEPT, erased_value
+from journeys.domain.protected import (
+    EVENT_ID,
+    FIELDS,
+    PROTECTED,
+    PROTECTED_IN_FIELDS,
+    YEAR_KEPT,
+    erased_value,
+    protects_event_id,
+)
 
 CHILD_KEYS_TABLE = "journeys_child_keys"
 TOKEN = "enc:v1:"
 _TOKEN_BYTES = TOKEN.encode()
 # The names whose stored values may be tokens, anywhere in an event's content.
-_MAYBE_TOKENS = frozenset({name for names in PROTECTED.values() for name in names} | set(PROTECTED_IN_FIELDS))
+_MAYBE_TOKENS = frozenset(
+    {name for names in PROTECTED.values() for name in names} | set(PROTECTED_IN_FIELDS) | {EVENT_ID}
+)
 
 
 def is_token(value: Any) -> bool:
@@ -81,9 +91,14 @@ class ChildProtection:
         """``content`` as it is stored and hashed: its protected values tokens (a copy; the
         content itself when the topic protects nothing)."""
         names = PROTECTED.get(topic)
-        if not names:
+        event_id = content.get(EVENT_ID)
+        tokened_id = event_id is not None and protects_event_id(event_id)
+        if not names and not tokened_id:
             return content if isinstance(content, dict) else dict(content)
         stored = dict(content)
+        if tokened_id:
+            stored[EVENT_ID] = self.token(EVENT_ID, event_id)
+        names = names or ()
         for name in names:
             value = stored.get(name)
             if value is not None:
@@ -194,20 +209,22 @@ class ChildKeys:
         assert protection is not None
         return protection
 
-    def write(self, cursor: Any, streams: Iterable[UUID]) -> None:
+    def write(self, cursor: Any, streams: Iterable[UUID]) -> list[UUID]:
         """In the transaction storing events of ``streams``: insert the new keys among them,
-        and destroy the keys of those being erased."""
+        and destroy the keys of those being erased. The streams it wrote, for :meth:`written`
+        once the events' insert has succeeded too."""
         m = self.mark
+        wrote: list[UUID] = []
         for stream in set(streams):
-            pending = self.pending.pop(stream, None)
+            pending = self.pending.get(stream)
             if pending is not None:
                 la, key = pending
                 cursor.execute(
                     f"INSERT INTO {self.table} (stream, la, key, created_at) VALUES ({m}, {m}, {m}, {m})",
                     [self._stream_value(stream), la, key, utc_now_text()],
                 )
-                self._keys[stream] = key
-            reason = self.erasing.pop(stream, None)
+                wrote.append(stream)
+            reason = self.erasing.get(stream)
             if reason is not None:
                 where = self._stream_value(stream)
                 if self._before_erasing:
@@ -218,6 +235,16 @@ class ChildKeys:
                     f"UPDATE {self.table} SET key = NULL, erased_at = {m}, reason = {m} WHERE stream = {m}",
                     [utc_now_text(), reason, where],
                 )
+                wrote.append(stream)
+        return wrote
+
+    def written(self, streams: Iterable[UUID]) -> None:
+        """What :meth:`write` wrote, kept: the new keys known, the destroyed ones forgotten."""
+        for stream in streams:
+            pending = self.pending.pop(stream, None)
+            if pending is not None:
+                self._keys[stream] = pending[1]
+            if self.erasing.pop(stream, None) is not None:
                 self._keys[stream] = None
                 self._protections[stream] = None
 

@@ -165,6 +165,9 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
         and a load's :meth:`insert_bulk` pass."""
         self._lock_table(curs)
         self._notify_channel(curs)
+        keys = self.child_keys
+        # before the events (the library reads their notification ids from this cursor after)
+        wrote = [] if keys is None else keys.write(curs, (_uuid(e.originator_id) for e in stored_events))
         events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
@@ -172,8 +175,8 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
         found = las or {}
         located = [found.get(_uuid(e.originator_id)) for e in stored_events]
         curs.execute(self.insert_located_statement, (events, located))
-        if self.child_keys is not None:
-            self.child_keys.write(curs, (_uuid(e.originator_id) for e in stored_events))
+        if keys is not None:
+            keys.written(wrote)
 
     def open_child_keys(self, make: bool) -> None:
         """The key table, under the same row-level security as the events (made, with its

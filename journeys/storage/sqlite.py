@@ -68,7 +68,8 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
         erasure's destruction of one) in the same transaction."""
         ids = super()._insert_events(c, stored_events, **kwargs)
         if self.child_keys is not None:
-            self.child_keys.write(c, (_as_uuid(e.originator_id) for e in stored_events))
+            keys = self.child_keys
+            keys.written(keys.write(c, (_as_uuid(e.originator_id) for e in stored_events)))
         return ids
 
     def erasure_compact(self) -> None:
@@ -90,7 +91,8 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
                 cursor.execute(pragma)
             cursor.executemany(self.insert_events_statement, _hex_rows(rows))
             if self.child_keys is not None:
-                self.child_keys.write(cursor, (row[0] for row in rows if row[1] == 1))
+                keys = self.child_keys
+                keys.written(keys.write(cursor, (row[0] for row in rows if row[1] == 1)))
 
     def end_bulk(self) -> None:
         """The connections' settings back to the defaults, and the write-ahead log copied into
