@@ -169,7 +169,7 @@ def test_a_store_of_sealing_format_1_refuses_erasure_and_keeps_its_format(tmp_pa
 
 
 def test_a_tampered_token_fails_verify(loaded: tuple[str, list[dict[str, Any]]]) -> None:
-    store, lines = loaded
+    store, _ = loaded
     if store.startswith("postgresql"):
         pytest.skip("the token's bytes are edited in the SQLite file")
     import sqlite3
