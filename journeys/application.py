@@ -141,11 +141,20 @@ class JourneysApp(Application[UUID]):
         """The store's sealing format: 1, or 2 for an erasable store (a key per child)."""
         return self.recorder.sealing_format
 
-    def new_protection(self, la: str, child: str) -> Protection | None:
-        """A new journey's protection on an erasable store (its key made, inserted with the
-        journey's first event); None on a store of format 1."""
+    def new_protection(self, la: str, child: str, key: str | None = None) -> Protection | None:
+        """A new journey's protection on an erasable store (its key made, or ``key`` when a
+        lossless line restores the journey, inserted with the journey's first event); None on
+        a store of format 1, which refuses a key."""
         keys = self.recorder.child_keys
-        return None if keys is None else keys.new(journey_id(la, child), la)
+        if keys is None:
+            if key is not None:
+                raise StoreError(
+                    f"the export's child {child} ({la}) comes from an erasable store (its 'opened' line carries "
+                    "its key), and this store is of sealing format 1: its events would not seal to their hashes",
+                    "load it into a new erasable store (JOURNEYS_ERASABLE=1 when it is made)",
+                )
+            return None
+        return keys.new(journey_id(la, child), la, key)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's save, with each journey's local authority beside its events (a

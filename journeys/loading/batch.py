@@ -40,7 +40,7 @@ from journeys.domain.timeline import (
     RETRACT,
 )
 from journeys.loading.jsonl import LoadLine, Rejected
-from journeys.loading.lossless import OPENED
+from journeys.loading.lossless import KEY, OPENED
 from journeys.loading.present import clash_with_stored
 from journeys.loading.refusals import Outcome, Refusals
 from journeys.loading.rejects import Rejects
@@ -263,7 +263,7 @@ class BatchLoad:
             raise case_clash(la, line.child, other)
         opening = SealedJourney if self.bulk else Journey
         recorded = line.recorded
-        protection = self.app.new_protection(la, line.child)
+        protection = self.app.new_protection(la, line.child, line.fields.get(KEY) if line.kind == OPENED else None)
         if recorded is None:
             journey = opening.open(
                 la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source, protection=protection

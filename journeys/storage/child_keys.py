@@ -32,6 +32,7 @@ from uuid import UUID
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from journeys.domain.errors import InvalidEvent
 from journeys.domain.protected import (
     EVENT_ID,
     FIELDS,
@@ -200,10 +201,18 @@ class ChildKeys:
 
     # -- writing -------------------------------------------------------------------------
 
-    def new(self, stream: UUID, la: str) -> ChildProtection:
-        """A new journey's protection, its key inserted with the journey's first event."""
-        if stream not in self.pending:
-            self.pending[stream] = (la, os.urandom(32))
+    def key_text(self, stream: UUID) -> str | None:
+        """The child's key as a lossless export carries it (base64url), None once destroyed."""
+        key = self._key(stream)
+        return None if key is None else base64.urlsafe_b64encode(key).decode()
+
+    def new(self, stream: UUID, la: str, key: str | None = None) -> ChildProtection:
+        """A new journey's protection, its key (``key``, as :meth:`key_text` writes it, when a
+        lossless line restores the journey; else a new random one) inserted with the journey's
+        first event."""
+        given = None if key is None else _key_of(key)
+        if stream not in self.pending or (given is not None and self.pending[stream][1] != given):
+            self.pending[stream] = (la, given or os.urandom(32))
             self._protections.pop(stream, None)
         protection = self.protection(stream)
         assert protection is not None
@@ -247,6 +256,16 @@ class ChildKeys:
             if self.erasing.pop(stream, None) is not None:
                 self._keys[stream] = None
                 self._protections[stream] = None
+
+
+def _key_of(text: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise InvalidEvent("an 'opened' line's key is not 32 bytes in base64url, as export writes it")
+    return key
 
 
 def _pair(row: Any) -> tuple[Any, Any]:
