@@ -8,8 +8,10 @@ values and rebuilds the model types on the way back, so no transcodings are regi
 Every path that writes or reads a stored event's state goes through this mapper: the save of
 an event object (:meth:`PydanticMapper.to_stored_event`), a load's bulk insert
 (:meth:`PydanticMapper.state_of`) and the read side's fast decoding
-(:meth:`PydanticMapper.plain_state`). A hash is over the event's plain canonical content
-(:mod:`journeys.domain.sealing`), so ``verify`` gives the same answer with or without a cipher.
+(:meth:`PydanticMapper.plain_state`). A hash is over the event's canonical content before the
+cipher (:mod:`journeys.domain.sealing`), so ``verify`` gives the same answer with or without a
+cipher. On an erasable store (``keys``, sealing format 2) the mapper also keeps each protected
+value as a token under its child's key, and that content, tokens included, is what is hashed.
 """
 
 from __future__ import annotations
