@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -52,23 +53,28 @@ _MAYBE_TOKENS = frozenset(
 )
 
 
-def is_token(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(TOKEN)
-
-
 def has_tokens(state: bytes) -> bool:
     """Whether a stored JSON state may hold a token (a quick look at its bytes)."""
     return _TOKEN_BYTES in state
 
 
+# An event sealed, by (stream id as its content writes it, version): its stored content, which
+# the mapper writes without making the tokens a second time.
+Sealed = dict[tuple[str, int], dict[str, Any]]
+# How many sealed contents are kept for the mapper at most (those of events sealed and then
+# refused, never written, would otherwise stay).
+SEALED_KEPT = 50_000
+
+
 class ChildProtection:
     """One child's key at work: protected values to tokens and back."""
 
-    __slots__ = ("_aead", "_nonce_key")
+    __slots__ = ("_aead", "_nonce_key", "_sealed")
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, sealed: Sealed | None = None) -> None:
         self._aead = AESGCM(key)
         self._nonce_key = hashlib.sha256(b"journeys nonce key\0" + key).digest()
+        self._sealed = sealed
 
     def token(self, name: str, value: Any, clear: str | None = None) -> str:
         """``value`` of field ``name`` as a token; ``clear``, or for a date of birth its year,
@@ -84,11 +90,25 @@ class ChildProtection:
     def value(self, name: str, token: str) -> Any:
         """The value a token holds (the cipher's ``InvalidTag`` for a token not made by this
         key for ``name``: tampered with, or of another child or field)."""
-        sealed = token.rsplit(":", 1)[1]
-        raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
-        return orjson.loads(self._aead.decrypt(raw[:12], raw[12:], name.encode()))
+        return orjson.loads(self.plain_bytes(name, token.rsplit(":", 1)[1].encode()))
+
+    def plain_bytes(self, name: str, sealed: bytes) -> bytes:
+        """The JSON of the value whose token ends in ``sealed`` (its base64url part)."""
+        raw = base64.urlsafe_b64decode(sealed + b"=" * (-len(sealed) % 4))
+        return self._aead.decrypt(raw[:12], raw[12:], name.encode())
 
     def stored(self, topic: str, content: Mapping[str, Any]) -> dict[str, Any]:
+        """``content`` as it is stored and hashed (see :meth:`stored_copy`), kept for the
+        mapper, which writes it once the event is sealed."""
+        stored = self.stored_copy(topic, content)
+        sealed = self._sealed
+        if sealed is not None:
+            if len(sealed) >= SEALED_KEPT:
+                sealed.clear()
+            sealed[(str(content["originator_id"]), content["originator_version"])] = stored
+        return stored
+
+    def stored_copy(self, topic: str, content: Mapping[str, Any]) -> dict[str, Any]:
         """``content`` as it is stored and hashed: its protected values tokens (a copy; the
         content itself when the topic protects nothing)."""
         names = PROTECTED.get(topic)
@@ -107,8 +127,7 @@ class ChildProtection:
         inner = stored.get(FIELDS)
         if isinstance(inner, dict):
             stored[FIELDS] = {
-                k: (self.token(f"{FIELDS}.{k}", v) if k in PROTECTED_IN_FIELDS and v is not None else v)
-                for k, v in inner.items()
+                k: (self.token(k, v) if k in PROTECTED_IN_FIELDS and v is not None else v) for k, v in inner.items()
             }
         return stored
 
@@ -118,18 +137,30 @@ def clear_part(token: str) -> str:
     return token[len(TOKEN) :].split(":", 1)[0]
 
 
-def plain_content(content: dict[str, Any], protection: ChildProtection | None, stream: UUID) -> dict[str, Any]:
-    """``content`` (an event's stored JSON) with its tokens read back, in place: by the
-    child's ``protection``, or as erased when it has none (its key destroyed)."""
-    for name, value in content.items():
-        if name in _MAYBE_TOKENS and is_token(value):
-            content[name] = erased_value(stream, name) if protection is None else protection.value(name, value)
-        elif name == FIELDS and isinstance(value, dict):
-            for inner, held in value.items():
-                if inner in PROTECTED_IN_FIELDS and is_token(held):
-                    label = f"{FIELDS}.{inner}"
-                    value[inner] = erased_value(stream, inner) if protection is None else protection.value(label, held)
-    return content
+# A token in a stored state's JSON, after its field's name (a JSON string cannot hold an
+# unescaped quote, so this finds no token inside another value).
+_TOKEN_AT = re.compile(rb'"([a-z_]+)":"enc:v1:[^":]*:([A-Za-z0-9_-]+)"')
+_STREAM_AT = b'"originator_id":"'
+
+
+def plain_json(state: bytes, keys: ChildKeys) -> bytes:
+    """A stored state's JSON with its tokens replaced, in the bytes, by the JSON of the values
+    they hold (as erased, once the child's key is destroyed): no parse and no dump of the event."""
+    at = state.find(_STREAM_AT) + len(_STREAM_AT)
+    stream_text = state[at : at + 36].decode()
+    protection = keys.protection_by_text(stream_text)
+
+    def value(found: re.Match[bytes]) -> bytes:
+        name = found.group(1).decode()
+        if name not in _MAYBE_TOKENS:
+            return found.group(0)
+        if protection is None:
+            plain = orjson.dumps(erased_value(UUID(stream_text), name))
+        else:
+            plain = protection.plain_bytes(name, found.group(2))
+        return b'"' + found.group(1) + b'":' + plain
+
+    return _TOKEN_AT.sub(value, state)
 
 
 def utc_now_text() -> str:
@@ -154,6 +185,8 @@ class ChildKeys:
         self._before_erasing = before_erasing  # a statement run before a key is destroyed
         self._keys: dict[UUID, bytes | None] = {}  # None: erased
         self._protections: dict[UUID, ChildProtection | None] = {}
+        self._by_text: dict[str, ChildProtection | None] = {}  # by the stream id as content writes it
+        self.sealed: Sealed = {}
         self._all_read = False
         self.pending: dict[UUID, tuple[str, bytes]] = {}  # new keys: stream -> (la, key)
         self.erasing: dict[UUID, str] = {}  # stream -> reason, destroyed with the next write
@@ -167,9 +200,16 @@ class ChildKeys:
             return found  # type: ignore[return-value]
         pending = self.pending.get(stream)
         key = pending[1] if pending else self._key(stream)
-        made = None if key is None else ChildProtection(key)
+        made = None if key is None else ChildProtection(key, self.sealed)
         self._protections[stream] = made
         return made
+
+    def protection_by_text(self, stream: str) -> ChildProtection | None:
+        """As :meth:`protection`, by the stream id's text as an event's content writes it."""
+        found = self._by_text.get(stream, False)
+        if found is False:
+            found = self._by_text[stream] = self.protection(UUID(stream))
+        return found  # type: ignore[return-value]
 
     def _key(self, stream: UUID) -> bytes | None:
         if stream in self._keys:
@@ -214,6 +254,7 @@ class ChildKeys:
         if stream not in self.pending or (given is not None and self.pending[stream][1] != given):
             self.pending[stream] = (la, given or os.urandom(32))
             self._protections.pop(stream, None)
+            self._by_text.pop(str(stream), None)
         protection = self.protection(stream)
         assert protection is not None
         return protection
@@ -256,6 +297,7 @@ class ChildKeys:
             if self.erasing.pop(stream, None) is not None:
                 self._keys[stream] = None
                 self._protections[stream] = None
+                self._by_text[str(stream)] = None
 
 
 def _key_of(text: str) -> bytes:

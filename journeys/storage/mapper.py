@@ -33,7 +33,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from journeys.domain.errors import StoreError
-from journeys.storage.child_keys import ChildKeys, has_tokens, plain_content
+from journeys.storage.child_keys import ChildKeys, has_tokens, plain_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -67,17 +67,27 @@ class PydanticMapper(Mapper[UUID]):
         """The stored state of an event whose JSON content is ``content`` (stored under
         ``topic``, which says which of its values an erasable store keeps as tokens)."""
         if self.keys is not None and topic:
-            stream = UUID(str(content["originator_id"]))
-            protection = self.keys.protection(stream)
-            if protection is None:
-                raise StoreError(f"the key of stream {stream} is destroyed: nothing can be written to it")
-            content = protection.stored(topic, content)
+            content = self._stored_content(topic, content)
         state = self.transcoder.encode(content)
         if self.compressor is not None:
             state = self.compressor.compress(state)
         if self.cipher is not None:
             state = self.cipher.encrypt(state)
         return state
+
+    def _stored_content(self, topic: str, content: dict[str, Any]) -> dict[str, Any]:
+        """An erasable store's content of an event as stored: the tokens its sealing made
+        (kept by the child's protection), or made now."""
+        assert self.keys is not None
+        stream_text = str(content["originator_id"])
+        stored = self.keys.sealed.pop((stream_text, content["originator_version"]), None)
+        if stored is not None:
+            stored["hash"] = content["hash"]
+            return stored
+        protection = self.keys.protection_by_text(stream_text)
+        if protection is None:
+            raise StoreError(f"the key of stream {stream_text} is destroyed: nothing can be written to it")
+        return protection.stored_copy(topic, content)
 
     def stored_json(self, state: bytes) -> bytes:
         """A stored state as the JSON the store holds (decrypted and decompressed; its
@@ -92,9 +102,7 @@ class PydanticMapper(Mapper[UUID]):
         """A stored state as its plain JSON (decrypted, decompressed, its tokens read back)."""
         state = self.stored_json(state)
         if self.keys is not None and has_tokens(state):
-            data = orjson.loads(state)
-            stream = UUID(str(data["originator_id"]))
-            state = orjson.dumps(plain_content(data, self.keys.protection(stream), stream))
+            state = plain_json(state, self.keys)
         return state
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:

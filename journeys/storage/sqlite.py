@@ -73,14 +73,7 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
         return ids
 
     def erasure_compact(self) -> None:
-        """Freed pages zeroed (``secure_delete``), the write-ahead log copied into the file and
-        emptied, and the file rebuilt (``VACUUM``), so no page of the file or its log still
-        holds the destroyed key or the values it protected in clear."""
-        with self.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        compact_sqlite(self.datastore)
 
     def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         """The library's own insert statement, executed once for the whole batch (its
@@ -205,6 +198,17 @@ def _hex_rows(rows: Sequence[NewRow]) -> list[tuple[str, int, str, bytes]]:
             last, text = key, key.hex
         converted.append((text, version, topic, state))
     return converted
+
+
+def compact_sqlite(datastore: sqlite.SQLiteDatastore) -> None:
+    """After an erasure: freed pages zeroed (``secure_delete``), the write-ahead log copied
+    into the file and emptied, and the file rebuilt (``VACUUM``), so that no page of the file
+    or of its log still holds a destroyed key, or rows as they were before."""
+    with datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _hex(stream: UUID) -> str:

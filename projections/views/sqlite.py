@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from journeys.storage.sqlite import compact_sqlite
 from projections.views.dialect import SQLITE
 from projections.views.sql import LAYOUTS, SQLJourneysViews
 
@@ -39,12 +40,7 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
                 raise  # not another process's creation: a real failure
 
     def compact(self) -> None:
-        """Freed pages zeroed, the write-ahead log copied in and emptied, the file rebuilt."""
-        with self.datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        compact_sqlite(self.datastore)
 
     def _exists(self, c: Any, name: str) -> bool:
         found = self.dialect.named(name)
