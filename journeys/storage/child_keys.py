@@ -31,7 +31,6 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from journeys.domain.errors import InvalidEvent
 from journeys.domain.protected import (
@@ -53,6 +52,9 @@ _MAYBE_TOKENS = frozenset(
 )
 
 
+_MAYBE_TOKEN_LABELS = frozenset(name.encode() for name in _MAYBE_TOKENS)
+
+
 def has_tokens(state: bytes) -> bool:
     """Whether a stored JSON state may hold a token (a quick look at its bytes)."""
     return _TOKEN_BYTES in state
@@ -72,6 +74,9 @@ class ChildProtection:
     __slots__ = ("_aead", "_nonce_key", "_sealed")
 
     def __init__(self, key: bytes, sealed: Sealed | None = None) -> None:
+        # imported here: a command on a store of format 1 (and `show`'s start) does without it
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead = AESGCM(key)
         self._nonce_key = hashlib.sha256(b"journeys nonce key\0" + key).digest()
         self._sealed = sealed
@@ -90,12 +95,13 @@ class ChildProtection:
     def value(self, name: str, token: str) -> Any:
         """The value a token holds (the cipher's ``InvalidTag`` for a token not made by this
         key for ``name``: tampered with, or of another child or field)."""
-        return orjson.loads(self.plain_bytes(name, token.rsplit(":", 1)[1].encode()))
+        return orjson.loads(self.plain_bytes(name.encode(), token.rsplit(":", 1)[1].encode()))
 
-    def plain_bytes(self, name: str, sealed: bytes) -> bytes:
-        """The JSON of the value whose token ends in ``sealed`` (its base64url part)."""
+    def plain_bytes(self, label: bytes, sealed: bytes) -> bytes:
+        """The JSON of the value whose token, of the field named ``label``, ends in ``sealed``
+        (its base64url part)."""
         raw = base64.urlsafe_b64decode(sealed + b"=" * (-len(sealed) % 4))
-        return self._aead.decrypt(raw[:12], raw[12:], name.encode())
+        return self._aead.decrypt(raw[:12], raw[12:], label)
 
     def stored(self, topic: str, content: Mapping[str, Any]) -> dict[str, Any]:
         """``content`` as it is stored and hashed (see :meth:`stored_copy`), kept for the
@@ -151,14 +157,14 @@ def plain_json(state: bytes, keys: ChildKeys) -> bytes:
     protection = keys.protection_by_text(stream_text)
 
     def value(found: re.Match[bytes]) -> bytes:
-        name = found.group(1).decode()
-        if name not in _MAYBE_TOKENS:
+        label, sealed = found.groups()
+        if label not in _MAYBE_TOKEN_LABELS:
             return found.group(0)
         if protection is None:
-            plain = orjson.dumps(erased_value(UUID(stream_text), name))
+            plain = orjson.dumps(erased_value(UUID(stream_text), label.decode()))
         else:
-            plain = protection.plain_bytes(name, found.group(2))
-        return b'"' + found.group(1) + b'":' + plain
+            plain = protection.plain_bytes(label, sealed)
+        return b'"' + label + b'":' + plain
 
     return _TOKEN_AT.sub(value, state)
 
