@@ -2,8 +2,8 @@
 as tokens under its own key) costs a load and a rebuild, as its rate over a plain store's of the
 same file, the two loaded and rebuilt in turn, each in one process.
 
-``python -m bench.erasure [--scale smoke|default] [--rounds N]`` runs it alone on the scale's
-10k file (made afresh) and prints its rows.
+``python -m bench.erasure [--scale smoke|default] [--rounds N] [--children N]`` runs it alone on
+the scale's 10k file (or a file of N children), made afresh, and prints its rows.
 """
 
 from __future__ import annotations
@@ -49,14 +49,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.erasure", description="Figure 16 alone.")
     parser.add_argument("--scale", choices=["smoke", "default"], default=os.environ.get("BENCH_SCALE", "default"))
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--children", type=int, default=None, help="Children of the file (default: the scale's 10k file)."
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
+    children = args.children or scale.small_children
     res = Results(scale)
     with tempfile.TemporaryDirectory(prefix="journeys-bench-") as folder:
         work = Path(folder)
-        jsonl = work / "10k.jsonl"
-        events = write_jsonl(jsonl, scale.small_children)
-        res.row("scale", f"{scale.name}: {events} events ({scale.small_children} children), seed {SEED}")
+        jsonl = work / "children.jsonl"
+        events = write_jsonl(jsonl, children)
+        res.row("scale", f"{scale.name}: {events} events ({children} children), seed {SEED}")
         erasure_report(res, work, jsonl, args.rounds)
 
 
