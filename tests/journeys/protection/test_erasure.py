@@ -93,6 +93,7 @@ def test_erasing_50_children_keeps_the_chain_and_the_statistics_and_leaves_none_
 
     verified = json.loads(ok(store, "verify", "--json"))
     assert verified["ok"] and verified["access_log"]["ok"] and verified["events"] > 0
+    assert verified["sealing_format"] == 2
     ok(store, "verify", "--against", str(tmp_path / "before.json"))
     assert {args[0]: ok(store, *args) for args in REPORTS} == before
 
@@ -160,6 +161,7 @@ def test_a_store_of_sealing_format_1_refuses_erasure_and_keeps_its_format(tmp_pa
     ok(store, "load", "--quiet", str(tmp_path / "children.jsonl"), erasable=False)
     refused = run(store, "erase", lines[0]["child"], "--reason", "x", "--override-retention", "y")
     assert refused.exit_code == 1 and "sealing format 1" in refused.output
+    assert json.loads(ok(store, "verify", "--json"))["sealing_format"] == 1
     app = JourneysApp(store, {"JOURNEYS_ERASABLE": "1"})  # a store that holds events keeps its format
     try:
         assert app.sealing_format == 1
