@@ -86,7 +86,7 @@ class ChildProtection:
         kept in clear in it."""
         plain = orjson.dumps(value)
         label = name.encode()
-        nonce = hmac.new(self._nonce_key, label + b"\0" + plain, hashlib.sha256).digest()[:12]
+        nonce = hmac.digest(self._nonce_key, label + b"\0" + plain, "sha256")[:12]
         sealed = base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, plain, label)).rstrip(b"=").decode()
         if clear is None:
             clear = value[:4] if name in YEAR_KEPT and isinstance(value, str) else ""
@@ -271,14 +271,12 @@ class ChildKeys:
         once the events' insert has succeeded too."""
         m = self.mark
         wrote: list[UUID] = []
+        new_keys: list[list[Any]] = []
+        now = utc_now_text()
         for stream in set(streams):
             pending = self.pending.get(stream)
             if pending is not None:
-                la, key = pending
-                cursor.execute(
-                    f"INSERT INTO {self.table} (stream, la, key, created_at) VALUES ({m}, {m}, {m}, {m})",
-                    [self._stream_value(stream), la, key, utc_now_text()],
-                )
+                new_keys.append([self._stream_value(stream), pending[0], pending[1], now])
                 wrote.append(stream)
             reason = self.erasing.get(stream)
             if reason is not None:
@@ -289,9 +287,13 @@ class ChildKeys:
                 cursor.execute(f"UPDATE {self.table} SET key = {m} WHERE stream = {m}", [bytes(32), where])
                 cursor.execute(
                     f"UPDATE {self.table} SET key = NULL, erased_at = {m}, reason = {m} WHERE stream = {m}",
-                    [utc_now_text(), reason, where],
+                    [now, reason, where],
                 )
                 wrote.append(stream)
+        if new_keys:
+            cursor.executemany(
+                f"INSERT INTO {self.table} (stream, la, key, created_at) VALUES ({m}, {m}, {m}, {m})", new_keys
+            )
         return wrote
 
     def written(self, streams: Iterable[UUID]) -> None:
