@@ -7,6 +7,7 @@ record not yet due is refused unless overridden, changing nothing; a store of fo
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,21 @@ def test_a_tampered_token_fails_verify(loaded: tuple[str, list[dict[str, Any]]])
     result = run(store, "verify", "--json")
     assert result.exit_code == 1
     assert not json.loads(result.output)["ok"]
+
+
+def test_a_lossless_export_of_an_erasable_store_restores_the_same_chain_in_a_new_erasable_store(
+    loaded: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    store, lines = loaded
+    child = lines[0]["child"]
+    export = tmp_path / "all.jsonl"
+    ok(store, "export", "--out", str(export))
+    opened = [json.loads(line) for line in export.read_text().splitlines() if '"event": "opened"' in line]
+    assert opened and all(len(base64.urlsafe_b64decode(line["key"])) == 32 for line in opened)  # the child's key
+    copy = str(tmp_path / "copy.db")
+    ok(copy, "load", "--quiet", str(export))
+    assert json.loads(ok(copy, "history", child, "--json")) == json.loads(ok(store, "history", child, "--json"))
+    assert json.loads(ok(copy, "verify", "--json"))["ok"]
+    plain = str(tmp_path / "plain.db")
+    refused = run(plain, "load", "--quiet", str(export), erasable=False)
+    assert refused.exit_code == 2 and "erasable store" in refused.output
