@@ -123,6 +123,8 @@ def test_erasing_50_children_keeps_the_chain_and_the_statistics_and_leaves_none_
     # the same scan finds a child not erased: it can fail
     other = next(child for child in children if child not in erased)
     assert other.encode() in export.read_bytes()
+    listed = json.loads(ok(store, "retention", "--all", "--json"))["children"]
+    assert listed and not any(row["child"].startswith("erased-") for row in listed)
     log = ok(store, "access-log", "--json")
     assert chosen[0] not in log and shown["child"] in log
 
