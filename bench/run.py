@@ -28,6 +28,7 @@ import orjson
 
 from bench.baseline import pandas_reports, plain_insert, plain_select
 from bench.encryption import encryption_report, store_encryption_report
+from bench.erasure import erasure_report
 from bench.evidence import MUTATIONS, mutation_figures, verify_figures
 from bench.explain import report as explain_report
 from bench.faults import report as faults_report
@@ -435,6 +436,9 @@ def measure(scale: Scale, work: Path) -> Results:
 
     # 15. the web pages at one local authority's scale: caseload, child page, agenda (p95, server side)
     web_report(res, scale.name)
+
+    # 16. an erasable store (a key per child): load and rebuild as shares of the plain store's
+    erasure_report(res, work, files["10k"])
     return res
 
 

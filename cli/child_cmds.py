@@ -11,17 +11,17 @@ import click
 from cli.context import friendly, note_looked, resolve_la, settings, with_la
 from cli.output import cell, csv_option, echo_csv, echo_json, echo_table, jsonable, known_phrase
 from cli.params import as_at_option, child_argument, json_option, known_at_option, purpose_option
-from journeys import CORRECT, RETRACT, today
+from journeys import CORRECT, ERASED, RETRACT, today
 
 if TYPE_CHECKING:
-    from journeys import ActionState, ChildView, HistoryRow
+    from journeys import ActionState, ChildView, Entry, HistoryRow
 
 
 def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[str, Any]:
     s = view.state
     return {
         "la": view.la,
-        "child": view.child,
+        "child": view.child if view.erased is None else view.shown_as,
         "as_at": as_at,
         "known_at": known_at,
         "plan": s.plan,
@@ -37,7 +37,31 @@ def view_json(view: ChildView, as_at: date, known_at: datetime | None) -> dict[s
         "adopters": _adopters(view),
         "periods": [p.as_json() for p in view.periods],
         "actions": [_action_json(a, as_at) for a in view.actions],
+        "erased": None if view.erased is None else erased_json(view.erased, view.shown_as),
     }
+
+
+def erased_json(entry: Entry, shown_as: str) -> dict[str, Any]:
+    return {
+        "at": entry.recorded_at,
+        "by": entry.recorded_by,
+        "reason": entry.reason,
+        "retention_override": entry.fields.get("retention_override"),
+        "shown_as": shown_as,
+        "year_of_birth": entry.fields.get("year_of_birth"),
+    }
+
+
+def erased_line(entry: Entry, shown_as: str) -> str:
+    """What an erased child's show and history say first: when, by whom and why."""
+    override = entry.fields.get("retention_override")
+    born = entry.fields.get("year_of_birth")
+    return (
+        f"  ERASED on {entry.recorded_at:%Y-%m-%d %H:%M} UTC by {entry.recorded_by}: {entry.reason}"
+        + (f" (retention overridden: {override})" if override else "")
+        + f"; its reference, date of birth, adopters and free text are destroyed. Shown as {shown_as}: the residue"
+        + f" is its LA, year of birth ({born or '-'}) and decision dates"
+    )
 
 
 def _adopters(view: ChildView) -> list[str]:
@@ -123,7 +147,10 @@ def show(
         echo_json(data)
         return
     state = view.state
-    click.echo(f"Child {child} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
+    shown = child if view.erased is None else view.shown_as
+    click.echo(f"Child {shown} ({code}) as at {data['as_at']}, {known_phrase(known_at)}")
+    if view.erased is not None:
+        click.echo(erased_line(view.erased, view.shown_as))
     click.echo(f"  stage: {state.stage}    plan: {state.plan or '-'}    events counted: {view.events}")
     if view.events == 0:
         click.echo("  (nothing about this child counts yet: no decision recorded by then, or none in effect by then)")
@@ -206,8 +233,11 @@ def history(
     found = settings().app().history(code, child, known_at=known_at)
     note_looked([(code, child)], "history", purpose)
     rows = [history_json(r) for r in found]
+    erasure = next((r.entry for r in found if r.entry.kind == ERASED), None)
+    shown_as = str(found[0].entry.fields["child"]) if found else child
     if as_json:
-        echo_json({"la": code, "child": child, "events": rows})
+        erased = None if erasure is None else erased_json(erasure, shown_as)
+        echo_json({"la": code, "child": child if erasure is None else shown_as, "events": rows, "erased": erased})
         return
     if as_csv:
         echo_csv(
@@ -218,6 +248,9 @@ def history(
             ],
         )
         return
+    if erasure is not None:
+        click.echo(f"Child {shown_as} ({code})")
+        click.echo(erased_line(erasure, shown_as))
     echo_table(
         ["seq", "event", "on", "recorded at", "by", "superseded", "details", "hash"],
         [

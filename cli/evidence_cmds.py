@@ -110,12 +110,15 @@ def _verify_chains(as_json: bool) -> None:
                 "problems": problems,
                 "access_log": {"records": looks.records, "ok": looks.ok, "problems": broken},
                 "returns_log": {"records": returned.records, "ok": returned.ok, "problems": misreturned},
+                "sealing_format": app.sealing_format,
             }
         )
     else:
         for p in problems:
             click.echo(f"child {p['child']} ({p['la']}) event {p['seq']}: {p['problem']}")
         click.echo(f"verified {report.events} events in {report.streams} journeys: {_verdict(report)}")
+        if app.sealing_format == 2:
+            click.echo("sealing format 2 (erasable: each child's values under its own key, hashes over the tokens)")
         for p in broken:
             click.echo(f"access log of {p['la']} record {p['seq']}: {p['problem']}")
         if looks.records:

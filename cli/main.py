@@ -71,6 +71,7 @@ COMMAND_MODULES: dict[str, str] = {
     "subject-access": "cli.access_log_cmds",
     "retention": "cli.retention_cmds",
     "legal-hold": "cli.retention_cmds",
+    "erase": "cli.erase_cmds",
     "serve": "cli.web_cmds",
     "report": "cli.web_cmds",
     "children": "cli.caseload_cmds",

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from journeys.domain.milestones import OPEN, OVERDUE, OVERTAKEN, Milestone, RuleSet, load_rules
     from journeys.domain.retention import Retention, RetentionRule, load_retention_rules
     from journeys.domain.returns_log import RETURN_KINDS, ReturnRecord
-    from journeys.domain.timeline import CORRECT, RETRACT, Entry
+    from journeys.domain.timeline import CORRECT, ERASED, RETRACT, Entry
     from journeys.domain.vocabulary import CHILD_STAGES, EVENT_KINDS, HARDER_TO_PLACE, OUTCOMES, RD_REASONS, ROUTES
     from journeys.evidence.checking import AgainstReport, Finding, verify_against
     from journeys.evidence.document import Checkpoint, read_checkpoint, write_checkpoint
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from journeys.loading.sizes import LOAD_BATCH
     from journeys.progress import Progress
     from journeys.protection.access import AccessLogCheck, access_records, check_access_log, note_access
+    from journeys.protection.erasure import Erasure, compact_after_erasure, erase
     from journeys.protection.retention import RetentionReport, RetentionRow, legal_hold, retention_report
     from journeys.protection.subject_access import SubjectAccess, write_subject_access
     from journeys.returns.log import (
@@ -113,7 +114,7 @@ else:
             "journeys.domain.care_periods": ("CarePeriod",),
             "journeys.domain.milestones": ("OPEN", "OVERDUE", "OVERTAKEN", "Milestone", "RuleSet", "load_rules"),
             "journeys.domain.retention": ("Retention", "RetentionRule", "load_retention_rules"),
-            "journeys.domain.timeline": ("CORRECT", "RETRACT", "Entry"),
+            "journeys.domain.timeline": ("CORRECT", "ERASED", "RETRACT", "Entry"),
             "journeys.domain.vocabulary": (
                 "CHILD_STAGES",
                 "EVENT_KINDS",
@@ -134,6 +135,7 @@ else:
             "journeys.loading.parallel": ("load_file",),
             "journeys.progress": ("Progress",),
             "journeys.protection.access": ("AccessLogCheck", "access_records", "check_access_log", "note_access"),
+            "journeys.protection.erasure": ("Erasure", "compact_after_erasure", "erase"),
             "journeys.protection.retention": ("RetentionReport", "RetentionRow", "legal_hold", "retention_report"),
             "journeys.protection.subject_access": ("SubjectAccess", "write_subject_access"),
             "journeys.returns.log": (
@@ -161,6 +163,7 @@ __all__ = [
     "DATE_FORMS",
     "DEFAULT_END",
     "DEFAULT_STORE",
+    "ERASED",
     "EVENT_KINDS",
     "HARDER_TO_PLACE",
     "LOAD_BATCH",
@@ -190,6 +193,7 @@ __all__ = [
     "Conversion",
     "DuplicateEvent",
     "Entry",
+    "Erasure",
     "EventNotFound",
     "Finding",
     "HistoryRow",
@@ -221,8 +225,10 @@ __all__ = [
     "check_user",
     "checked_purpose",
     "child_reference",
+    "compact_after_erasure",
     "decrypt_store",
     "encrypt_store",
+    "erase",
     "export_903",
     "export_lines",
     "extract_lines",

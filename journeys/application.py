@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
     Notification,
@@ -30,7 +31,16 @@ from journeys.domain.errors import ChildNotFound, JourneyError, StoreError
 from journeys.domain.identity import content_id, fresh_event_id, journey_id
 from journeys.domain.inputs import ALLOW_UNKNOWN_LA_ENV, case_clash, case_variants, check_la, child_reference, is_truthy
 from journeys.domain.rules import ChildState, replay
-from journeys.domain.timeline import ACTION_ADDED, CORRECT, RETRACT, Entry, decisions_at, known_by, superseded_seqs
+from journeys.domain.timeline import (
+    ACTION_ADDED,
+    CORRECT,
+    ERASED,
+    RETRACT,
+    Entry,
+    decisions_at,
+    known_by,
+    superseded_seqs,
+)
 from journeys.progress import Progress
 from journeys.storage.conflicts import refused_write, saved
 from journeys.storage.decoding import entries_from_stored, entries_of_interleaved_rows, entries_of_rows
@@ -42,6 +52,7 @@ from journeys.storage.unreadable import UnreadableStream, locate_unreadable
 
 if TYPE_CHECKING:
     from journeys.domain.journey import Journey
+    from journeys.domain.protected import Protection
     from journeys.storage.verification import VerifyReport
 
 # The event models (pydantic, and the library's aggregate) are imported by the methods that
@@ -62,6 +73,8 @@ class ChildView:
     events: int
     periods: tuple[CarePeriod, ...] = ()  # every period of care, the first first
     actions: tuple[ActionState, ...] = ()  # the open actions (edits applied), by due date
+    erased: Entry | None = None  # the child's erasure (its ``erased`` event), if it was erased
+    shown_as: str = ""  # the reference its events hold: the pseudonym once erased
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,7 @@ class JourneysApp(Application[UUID]):
         self.created = create_private(store) if settings.get("SQLITE_DBNAME") == store else False
         try:
             super().__init__(env=settings)
+            self.mapper.keys = self.recorder.child_keys  # an erasable store's (format 2), else None
             check_payloads(store, self.recorder, self.mapper)
         except (PersistenceError, StoreError) as error:
             if self.created:
@@ -118,7 +132,29 @@ class JourneysApp(Application[UUID]):
         return journeys_mapper(self.factory)
 
     def construct_recorder(self) -> JourneysRecorder:
-        return journeys_recorder(self.factory.application_recorder())
+        recorder = journeys_recorder(self.factory.application_recorder())
+        recorder.open_child_keys(make=is_truthy(self.factory.env.get(ERASABLE_ENV) or os.environ.get(ERASABLE_ENV)))
+        return recorder
+
+    @property
+    def sealing_format(self) -> int:
+        """The store's sealing format: 1, or 2 for an erasable store (a key per child)."""
+        return self.recorder.sealing_format
+
+    def new_protection(self, la: str, child: str, key: str | None = None) -> Protection | None:
+        """A new journey's protection on an erasable store (its key made, or ``key`` when a
+        lossless line restores the journey, inserted with the journey's first event); None on
+        a store of format 1, which refuses a key."""
+        keys = self.recorder.child_keys
+        if keys is None:
+            if key is not None:
+                raise StoreError(
+                    f"the export's child {child} ({la}) comes from an erasable store (its 'opened' line carries "
+                    "its key), and this store is of sealing format 1: its events would not seal to their hashes",
+                    "load it into a new erasable store (JOURNEYS_ERASABLE=1 when it is made)",
+                )
+            return None
+        return keys.new(journey_id(la, child), la, key)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's save, with each journey's local authority beside its events (a
@@ -340,6 +376,9 @@ class JourneysApp(Application[UUID]):
         except AggregateNotFoundError:
             return None
         assert isinstance(journey, Journey)
+        keys = self.recorder.child_keys
+        if keys is not None:
+            journey.protection = keys.protection(journey.id)
         return journey
 
     def streams_entries(
@@ -411,6 +450,8 @@ class JourneysApp(Application[UUID]):
             len(decisions),
             tuple(care_periods(state)),
             open_actions(entries, known_at),
+            next((e for e in entries if e.kind == ERASED), None),
+            str(entries[0].fields["child"]),
         )
 
     def history(self, la: str, child: str, *, known_at: datetime | None = None) -> list[HistoryRow]:
@@ -467,7 +508,15 @@ class JourneysApp(Application[UUID]):
 
         head = self.head()
         notes = self.notifications(stop=head)
-        return verify_chains(notes, self.mapper.to_domain_event, head, progress, wanted=wanted, known_at=known_at)
+        stored = self._stored_content if self.sealing_format == 2 else None
+        return verify_chains(
+            notes, self.mapper.to_domain_event, head, progress, wanted=wanted, known_at=known_at, stored=stored
+        )
+
+    def _stored_content(self, note: Notification) -> dict[str, Any]:
+        """An event's JSON content as the store holds it (format 2: what its hash is over)."""
+        loaded: dict[str, Any] = orjson.loads(self.mapper.stored_json(note.state))
+        return loaded
 
     def head(self) -> int:
         """The notification id of the latest stored event (0 for an empty store): how many
@@ -496,7 +545,8 @@ class JourneysApp(Application[UUID]):
         from journeys.domain.journey import Journey
 
         la = self.check_new_child(la, child)
-        return Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source)
+        protection = self.new_protection(la, child)
+        return Journey.open(la, child, recorded_at=now, recorded_by=recorded_by, source=source, protection=protection)
 
     def check_new_child(self, la: str, child: str) -> str:
         """The LA code of a journey about to be opened for ``child`` (normalised), refused
@@ -509,6 +559,9 @@ class JourneysApp(Application[UUID]):
             raise case_clash(la, child, min(spellings[stream] for stream in found))
         return la
 
+
+# Set when a store is made (its first command): the new store is erasable, sealing format 2.
+ERASABLE_ENV = "JOURNEYS_ERASABLE"
 
 # How many children `streams()` reads in one go (one query per 500 of them).
 STREAMS_READ_TOGETHER = 1000

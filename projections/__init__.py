@@ -36,7 +36,12 @@ if TYPE_CHECKING:
     from projections.one_child import ChildDetails, child_details
     from projections.one_figure import OneFigure, UnknownFigure, explain_figure
     from projections.permanence_report import permanence_report
-    from projections.read_model import projection_catch_up, projection_rebuild, projection_status
+    from projections.read_model import (
+        projection_after_erasure,
+        projection_catch_up,
+        projection_rebuild,
+        projection_status,
+    )
     from projections.reports import cohort, counts, scorecard, stages, summaries, waiting
     from projections.returns import asglb_return, quarter_period, record_asglb
     from projections.returns_diff import return_diff
@@ -69,7 +74,13 @@ else:
             "projections.metrics.permanence": ("PERMANENCE_ROUTES", "PermanenceReport"),
             "projections.permanence_report": ("permanence_report",),
             "projections.la_reports": ("deadlines_for", "plan_change_report", "surgery", "tracking_cohort_report"),
-            "projections.read_model": ("projection_catch_up", "projection_rebuild", "projection_status"),
+            "projections.read_model": (
+                "projection_after_erasure",
+                "projection_after_erasure",
+                "projection_catch_up",
+                "projection_rebuild",
+                "projection_status",
+            ),
             "projections.reports": ("cohort", "counts", "scorecard", "stages", "summaries", "waiting"),
             "projections.returns": ("asglb_return", "quarter_period", "record_asglb"),
             "projections.returns_diff": ("return_diff",),
@@ -118,6 +129,7 @@ __all__ = [
     "explain_figure",
     "permanence_report",
     "plan_change_report",
+    "projection_after_erasure",
     "projection_catch_up",
     "projection_rebuild",
     "projection_status",

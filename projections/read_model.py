@@ -45,3 +45,17 @@ def projection_rebuild(app: JourneysApp, *, progress: Progress | None = None, wo
         return done
     finally:
         views.close()
+
+
+def projection_after_erasure(app: JourneysApp) -> None:
+    """After an erasure: the read model caught up, which derives the erased child's rows again
+    from its events (the pseudonym in place of the reference), then its files compacted so
+    that no freed page keeps the rows as they were."""
+    refuse_if_limited(app, "erase a child")
+    views = open_views(app.store)
+    try:
+        _catch_up(app, views)
+        note_unreadable(app, views)
+        views.compact()
+    finally:
+        views.close()

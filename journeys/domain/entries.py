@@ -19,6 +19,7 @@ from journeys.domain.timeline import (
     ACTION_EDITED,
     CARERS_SEEN,
     CORRECT,
+    ERASED,
     LEGAL_HOLD,
     RETRACT,
     Entry,
@@ -101,6 +102,9 @@ def entry_of(event: StoredFields, earlier: Iterable[Entry]) -> Entry:
         return Entry(kind=ACTION_CANCELLED, on=None, fields=fields, **common)
     if kind == CARERS_SEEN:
         return Entry(kind=CARERS_SEEN, on=values["on"], fields={"since": values["since"]}, **common)
+    if kind == ERASED:
+        fields = {name: values[name] for name in ("retention_override", "year_of_birth")}
+        return Entry(kind=ERASED, on=None, fields=fields, reason=values["reason"], **common)
     assert kind == "opened", kind
     return Entry(kind="opened", on=None, fields={"la": values["la"], "child": values["child"]}, **common)
 

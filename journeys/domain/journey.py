@@ -23,6 +23,7 @@ from journeys.domain.errors import DuplicateEvent, EventNotFound, InvalidEvent, 
 from journeys.domain.hashing import GENESIS
 from journeys.domain.identity import journey_id
 from journeys.domain.localday import london_date
+from journeys.domain.protected import Protection
 from journeys.domain.rules import TimelineCheck, check_timeline
 from journeys.domain.sealing import SealableEvent, jsonable, sealed, stored_topic
 from journeys.domain.timeline import (
@@ -32,6 +33,7 @@ from journeys.domain.timeline import (
     ACTION_EDITED,
     CARERS_SEEN,
     CORRECT,
+    ERASED,
     LEGAL_HOLD,
     RETRACT,
     Decision,
@@ -258,9 +260,23 @@ class Journey(PydanticAggregate):
         action_id: str
         reason: str
 
+    class Erased(Event):
+        """The child's identifying values made unreadable for good (their key destroyed, see
+        docs/data-protection.md): why, and the retention override if the record was not yet
+        due. It holds no protected value; the year of birth is the residue kept in clear."""
+
+        TOPIC: ClassVar[str] = "journeys.erased.v1"
+        KIND: ClassVar[str] = ERASED
+        reason: str
+        retention_override: str | None = None
+        year_of_birth: int | None = None
+
     # The hash the next event must seal to, when it restores an event stored elsewhere (a line
     # of a lossless export): see restoring(). A class default, so journeys read back have it.
     _restored_hash: str | None = None
+    # The child's protection on an erasable store (its key), set by the app on every journey
+    # it opens or reads; None on a store of sealing format 1.
+    protection: Protection | None = None
 
     def __init__(self, la: str, child: str) -> None:
         self.la = la
@@ -273,12 +289,23 @@ class Journey(PydanticAggregate):
         self._contents: dict[int, dict[str, Any]] = {}  # pending events' sealed JSON, by version
 
     @classmethod
-    def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> Journey:
-        """A new journey, its ``opened`` event pending."""
+    def open(
+        cls,
+        la: str,
+        child: str,
+        *,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        protection: Protection | None = None,
+    ) -> Journey:
+        """A new journey, its ``opened`` event pending (sealed under ``protection`` if given)."""
         # What the library's _create does, with the event sealed before it is applied.
-        event, content = sealed(cls.Opened, GENESIS, cls._opening(la, child, recorded_at, recorded_by, source))
+        values = cls._opening(la, child, recorded_at, recorded_by, source)
+        event, content = sealed(cls.Opened, GENESIS, values, protection)
         journey = event.mutate(None)
         assert isinstance(journey, Journey)
+        journey.protection = protection
         journey.pending_events.append(event)
         journey._contents[1] = content
         journey._decisions, journey._check = [], TimelineCheck((), london_date(recorded_at))  # none yet
@@ -532,6 +559,51 @@ class Journey(PydanticAggregate):
         self._append(Journey.ActionCancelled, event)
         return self.entries[-1]
 
+    def erase(
+        self,
+        *,
+        reason: str,
+        retention_override: str | None,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        event_id: str,
+    ) -> Entry:
+        """Record that the child's identifying values are erased (the store destroys the key
+        as it saves this event): why, and why retention was overridden, if it was."""
+        inputs.free_text(reason, "the reason")
+        if not reason.strip():
+            raise InvalidEvent("the reason is empty", "say why the record is erased (--reason)")
+        if retention_override is not None and not inputs.free_text(retention_override, "the override").strip():
+            raise InvalidEvent("the retention override's reason is empty", "say why (--override-retention REASON)")
+        births = [d.fields.get("date_of_birth") for d in self.decisions() if d.kind == "child-details"]
+        born = next((b for b in reversed(births) if isinstance(b, date)), None)
+        event = self._values(
+            recorded_at,
+            recorded_by,
+            source,
+            event_id,
+            reason=reason,
+            retention_override=retention_override,
+            year_of_birth=born.year if born else None,
+        )
+        self._append(Journey.Erased, event)
+        return self.entries[-1]
+
+    @property
+    def erased(self) -> Entry | None:
+        """The child's erasure, if it was erased."""
+        return next((e for e in self.entries if e.kind == ERASED), None)
+
+    def refuse_if_erased(self) -> None:
+        """Nothing can be recorded for an erased child: its key is destroyed."""
+        erasure = self.erased
+        if erasure is not None:
+            raise InvalidEvent(
+                f"child {self.child} was erased on {erasure.recorded_at:%Y-%m-%d} ({erasure.reason})",
+                "nothing more can be recorded for an erased child",
+            )
+
     def restoring(self, recorded_hash: str | None) -> None:
         """The next command restores an event recorded elsewhere with ``recorded_hash``
         (None: it records a new one): an event that seals to another hash is refused, and
@@ -600,7 +672,8 @@ class Journey(PydanticAggregate):
         ``entry_fields``, its validated fields as its entry holds them, so that a subclass
         can append it without an event object; here the entry is made from the event.
         """
-        event, content = sealed(event_class, self.head_hash, values)
+        self.refuse_if_erased()
+        event, content = sealed(event_class, self.head_hash, values, self.protection)
         self._check_restored(content["hash"])
         event.mutate(self)
         self.pending_events.append(event)

@@ -1,7 +1,9 @@
 """Sealing an event: its stored JSON content, and its hash chained on its predecessor's.
 
 An event's JSON content is what pydantic's ``model_dump(mode="json")`` writes for it; it is
-both what the store holds and what its hash is taken over (with the hash itself left out).
+both what the store holds and what its hash is taken over (with the hash itself left out). On
+an erasable store (sealing format 2) the store holds, and the hash is over, that content with
+its protected values encrypted under the child's key (:mod:`journeys.domain.protected`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic_core import to_jsonable_python
 
 from journeys.domain.hashing import chain
 from journeys.domain.payloads import FIELDS_BY_KIND
+from journeys.domain.protected import Protection
 
 # The last value of each type turned into JSON by ``json_value``, held (so that ``is`` can
 # recognise it) with its JSON form: a batch's events share one recording time and a
@@ -80,10 +83,13 @@ def jsonable(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return json_values(field_names(FIELDS_BY_KIND[kind]), fields)
 
 
-def seal_content(previous: str, topic: str, content: dict[str, Any]) -> str:
+def seal_content(previous: str, topic: str, content: dict[str, Any], protection: Protection | None = None) -> str:
     """Seal ``content`` (an event's JSON content stored under ``topic``) into the chain
-    after a predecessor with hash ``previous``: its ``hash`` set, and returned."""
-    content["hash"] = event_hash = chain(previous, topic, content)
+    after a predecessor with hash ``previous``: its ``hash`` set, and returned. With a
+    child's ``protection`` (an erasable store) the hash is over the content as stored, its
+    protected values tokens."""
+    hashed = content if protection is None else protection.stored(topic, content)
+    content["hash"] = event_hash = chain(previous, topic, hashed)
     return event_hash
 
 
@@ -110,14 +116,16 @@ def seal(previous: str, event: SealableEvent) -> str:
 E = TypeVar("E", bound=SealableEvent)
 
 
-def sealed(event_class: type[E], previous: str, values: Mapping[str, Any]) -> tuple[E, dict[str, Any]]:
+def sealed(
+    event_class: type[E], previous: str, values: Mapping[str, Any], protection: Protection | None = None
+) -> tuple[E, dict[str, Any]]:
     """A new event of ``event_class`` made from ``values`` (its hash empty; validated once),
     its hash chained on ``previous``, and its JSON content (hash included): the content it is
     stored as and hashed from, as :func:`seal` (and so ``verify``) derives it from a stored event.
     """
     event = event_class(**values)
     content = event_class.content_of(event.__dict__)
-    seal_content(previous, event_class.TOPIC, content)
+    seal_content(previous, event_class.TOPIC, content, protection)
     # The event is new and seen by nobody yet: set its hash in place rather than copy it.
     event.__dict__["hash"] = content["hash"]
     return event, content

@@ -24,6 +24,7 @@ ACTION_CANCELLED = "action-cancelled"
 # Not a decision: what a 903 return's episodes show of the carers a child lives with (see
 # Journey.CarersSeen); the import reads it back to date a later placement with those carers.
 CARERS_SEEN = "carers-seen"
+ERASED = "erased"
 _CHANGES = frozenset({CORRECT, RETRACT})
 
 

@@ -41,7 +41,7 @@ from journeys.domain.timeline import (
     RETRACT,
 )
 from journeys.loading.jsonl import LoadLine, Rejected
-from journeys.loading.lossless import OPENED
+from journeys.loading.lossless import KEY, OPENED
 from journeys.loading.present import clash_with_stored
 from journeys.loading.refusals import Outcome, Refusals
 from journeys.loading.rejects import Rejects
@@ -223,7 +223,7 @@ class BatchLoad:
         encode = app.mapper.state_of  # its JSON, compressed and encrypted as the store's settings ask
         self._insert(
             [
-                (key, version, topic, encode(content))
+                (key, version, topic, encode(content, topic))
                 for journey in journeys.values()
                 for key, version, topic, content in journey.collect_sealed()
             ],
@@ -264,15 +264,20 @@ class BatchLoad:
             raise case_clash(la, line.child, other)
         opening = SealedJourney if self.bulk else Journey
         recorded = line.recorded
+        protection = self.app.new_protection(la, line.child, line.fields.get(KEY) if line.kind == OPENED else None)
         if recorded is None:
-            journey = opening.open(la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source)
+            journey = opening.open(
+                la, line.child, recorded_at=now, recorded_by=self.recorded_by, source=source, protection=protection
+            )
         elif line.kind != OPENED:
             raise RestoreMismatch(
                 f"event {recorded.seq} of child {line.child} does not fit: the store holds no journey for "
                 "the child, and a restored journey begins with its 'opened' line (event 1)"
             )
         else:
-            journey = opening.open(la, line.child, recorded_at=recorded.at, recorded_by=recorded.by, source=source)
+            journey = opening.open(
+                la, line.child, recorded_at=recorded.at, recorded_by=recorded.by, source=source, protection=protection
+            )
             if journey.head_hash != recorded.hash:
                 raise TamperedEvent(
                     f"event 1 of child {line.child} does not seal to the hash it was recorded with: "

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from journeys.domain.errors import InvalidEvent, JourneyError
-from journeys.domain.identity import content_id
+from journeys.domain.identity import content_id, journey_id
 from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import (
@@ -38,7 +38,7 @@ from journeys.domain.timeline import (
     RETRACT,
     Entry,
 )
-from journeys.loading.lossless import OPENED, RECORDED, Recorded, parse_recorded, recorded_member
+from journeys.loading.lossless import KEY, OPENED, RECORDED, Recorded, parse_recorded, recorded_member
 from journeys.progress import Progress
 
 if TYPE_CHECKING:
@@ -112,9 +112,10 @@ def _parse_kind(
     """A line of ``kind`` as a LoadLine, its local authority, child and the rest of its keys read."""
     if kind == OPENED:
         opening_id = f"opened:{la}:{child}"
-        if rest or "on" in data or explicit_id not in (None, opening_id):
-            raise InvalidEvent(f"an 'opened' line carries only la, child, recorded and the id {opening_id!r}")
-        return LoadLine(line_no, la, child, OPENED, opening_id)
+        key = rest.pop(KEY, None)
+        if rest or "on" in data or explicit_id not in (None, opening_id) or not isinstance(key, str | None):
+            raise InvalidEvent(f"an 'opened' line carries only la, child, recorded, key and the id {opening_id!r}")
+        return LoadLine(line_no, la, child, OPENED, opening_id, fields={} if key is None else {KEY: key})
     if kind in (CORRECT, RETRACT):
         target = _text(rest, "corrects" if kind == CORRECT else "retracts")
         reason = free_text(_text(rest, "reason"), "the reason")
@@ -338,11 +339,16 @@ def export_lines(
     :meth:`JourneysApp.head` in all."""
     total = app.head() if progress is not None else 0
     done = 0
+    keys = app.recorder.child_keys
     for la, child, entries in app.streams():
         ids = {e.seq: e.event_id for e in entries}
         for entry in entries:
             line = export_line(la, child, entry, ids, plain=plain)
             if line is not None:
+                if keys is not None and entry.kind == OPENED:  # an erasable store's: the child's own key
+                    key = keys.key_text(journey_id(la, child))
+                    if key is not None:
+                        line = {**line, KEY: key}
                 yield line
         if progress is not None:
             done += len(entries)

@@ -25,6 +25,7 @@ from journeys.domain.timeline import Entry
 
 RECORDED = "recorded"
 OPENED = "opened"  # the kind of a stream's first event, which only a lossless line restores
+KEY = "key"  # an erasable store's 'opened' line: the child's own key (base64url), so its tokens seal alike
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 

@@ -19,6 +19,7 @@ from eventsourcing.domain import CanMutateAggregate
 
 from journeys.domain.hashing import GENESIS
 from journeys.domain.journey import Journey, SealedEvent
+from journeys.domain.protected import Protection
 from journeys.domain.rules import TimelineCheck
 from journeys.domain.sealing import seal_content, stored_topic
 from journeys.domain.timeline import Entry, new_entry
@@ -65,21 +66,32 @@ class SealedJourney(Journey):
     ActionEdited = Journey.ActionEdited
     ActionCancelled = Journey.ActionCancelled
     CarersSeen = Journey.CarersSeen
+    Erased = Journey.Erased
 
     def __init__(self, la: str, child: str) -> None:
         super().__init__(la, child)
         self._sealed: dict[int, tuple[str, dict[str, Any]]] = {}  # (stored topic, content) by version
 
     @classmethod
-    def open(cls, la: str, child: str, *, recorded_at: datetime, recorded_by: str, source: str) -> SealedJourney:
+    def open(
+        cls,
+        la: str,
+        child: str,
+        *,
+        recorded_at: datetime,
+        recorded_by: str,
+        source: str,
+        protection: Protection | None = None,
+    ) -> SealedJourney:
         """A new journey, its ``opened`` event sealed and pending: the journey built as the
         event's ``mutate`` builds it (the library's base init, then ours)."""
         values = cls._opening(la, child, recorded_at, recorded_by, source)
         content = Journey.Opened.content_of(values)
-        event_hash = seal_content(GENESIS, Journey.Opened.TOPIC, content)
+        event_hash = seal_content(GENESIS, Journey.Opened.TOPIC, content, protection)
         journey = cls.__new__(cls)
         journey.__base_init__(values["originator_id"], 1, recorded_at)
         journey.__init__(la, child)  # type: ignore[misc]
+        journey.protection = protection
         event_id: str = values["event_id"]
         fields = {"la": la, "child": child}
         entry = Entry(1, "opened", None, fields, recorded_at, recorded_by, source, event_id, event_hash)
@@ -107,8 +119,9 @@ class SealedJourney(Journey):
         if entry_fields is None:
             super()._append(event_class, values)
             return
+        self.refuse_if_erased()
         content = event_class.content_of(values)
-        event_hash = seal_content(self.head_hash, event_class.TOPIC, content)
+        event_hash = seal_content(self.head_hash, event_class.TOPIC, content, self.protection)
         self._check_restored(event_hash)
         correction = event_class is Journey.Corrected
         entry = new_entry(

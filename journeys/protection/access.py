@@ -7,12 +7,16 @@ the one the caller records as (the command line's ``--user``, ``JOURNEYS_USER`` 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from journeys.clock import LONDON, recording_time
 from journeys.domain.access_log import Access, AccessProblem, AccessRecord, check_chains, checked_purpose, stamp
+from journeys.domain.identity import journey_id
+from journeys.domain.protected import ERASED_PREFIX, pseudonym
+from journeys.storage.child_keys import TOKEN, clear_part
 
 if TYPE_CHECKING:
     from journeys.application import JourneysApp
@@ -46,10 +50,10 @@ def note_access(
     purpose = checked_purpose(purpose)  # refused before anything is written
     now = recording_time()
     looked = dict.fromkeys(children)
-    accesses = [Access(la, child, command, user, now, purpose) for la, child in looked]
+    accesses = [Access(la, _stored_child(app, la, child), command, user, now, purpose) for la, child in looked]
     if not accesses:
         return []
-    return app.recorder.access_log().append(accesses)
+    return [_shown(app, record) for record in app.recorder.access_log().append(accesses)]
 
 
 def access_records(
@@ -62,12 +66,15 @@ def access_records(
 ) -> list[AccessRecord]:
     """The log's records, of ``la`` and ``child`` when given, made on the Europe/London days
     from ``first`` to ``last`` (both included), ordered by LA and number."""
-    return app.recorder.access_log().select(
+    if child is not None and la is not None:
+        child = _stored_child(app, la, child)
+    records = app.recorder.access_log().select(
         la,
         child,
         None if first is None else _day_start(first),
         None if last is None else _day_start(last + timedelta(days=1)),
     )
+    return [_shown(app, record) for record in records]
 
 
 def check_access_log(app: JourneysApp) -> AccessLogCheck:
@@ -75,6 +82,32 @@ def check_access_log(app: JourneysApp) -> AccessLogCheck:
     its hash."""
     count, problems = check_chains(app.recorder.access_log().select())
     return AccessLogCheck(count, problems)
+
+
+ACCESS_LOG_FIELD = "access_log.child"
+
+
+def _stored_child(app: JourneysApp, la: str, child: str) -> str:
+    """The child column of a record about ``child``: on an erasable store a token under the
+    child's key (the same token for every record of the child, its stream in clear so it can be
+    read back), or the pseudonym once the child is erased; else the reference."""
+    keys = app.recorder.child_keys
+    if keys is None or child.startswith(ERASED_PREFIX):
+        return child
+    stream = journey_id(la, child)
+    protection = keys.protection(stream)
+    return pseudonym(stream) if protection is None else protection.token(ACCESS_LOG_FIELD, child, stream.hex)
+
+
+def _shown(app: JourneysApp, record: AccessRecord) -> AccessRecord:
+    """A record as it is read: its child's token read back (the pseudonym once the key is destroyed)."""
+    keys = app.recorder.child_keys
+    if keys is None or not record.child.startswith(TOKEN):
+        return record
+    stream = UUID(clear_part(record.child))
+    protection = keys.protection(stream)
+    child = pseudonym(stream) if protection is None else str(protection.value(ACCESS_LOG_FIELD, record.child))
+    return replace(record, child=child)
 
 
 def _day_start(day: date) -> str:

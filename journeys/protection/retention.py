@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from journeys.domain.identity import content_id, fresh_event_id
 from journeys.domain.inputs import child_reference
 from journeys.domain.retention import DUE, HELD, KEPT, UNKNOWN, Retention, RetentionRule, retention_of
-from journeys.domain.timeline import LEGAL_HOLD, Entry
+from journeys.domain.timeline import ERASED, LEGAL_HOLD, Entry
 from journeys.progress import Progress
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def retention_report(
 ) -> RetentionReport:
     """The children (of ``las``, else every LA) whose records are due for review on ``as_at``,
     under a legal hold, or under no rule (no adoption order and no date of birth recorded); with
-    ``every``, the children not yet due too. Ordered by status, then review date, LA, child."""
+    ``every``, the children not yet due too; an erased child is left out. Ordered by status,
+    then review date, LA, child."""
     wanted = None if las is None else set(las)
     report = RetentionReport(as_at, rules)
     total = app.head() if progress is not None else 0
@@ -80,8 +81,8 @@ def retention_report(
         if progress is not None:
             done += len(entries)
             progress(min(done, total), total)
-        if wanted is not None and la not in wanted:
-            continue
+        if (wanted is not None and la not in wanted) or any(e.kind == ERASED for e in entries):
+            continue  # (an erased child's record has nothing left to review: see `journeys erase`)
         retention = retention_of(entries, as_at, rules)
         report.counts[retention.status] += 1
         if every or retention.status != KEPT:

@@ -29,6 +29,7 @@ from typing import Any
 from psycopg import sql
 
 from journeys.storage.access_log import ACCESS_LOG_TABLE
+from journeys.storage.child_keys import CHILD_KEYS_TABLE
 from journeys.storage.recorders import Grant
 from journeys.storage.returns_log import RETURNS_LOG_TABLE
 
@@ -173,6 +174,9 @@ def sync_privileges(cursor: Any, schema: str, events_table: str, sequence: str |
     if writes:
         events = sql.Identifier(schema, events_table)
         cursor.execute(sql.SQL("GRANT INSERT, UPDATE ON {t} TO {r}").format(t=events, r=who))
+        if CHILD_KEYS_TABLE in tables:  # an erasable store: a new journey's key goes in with it
+            keys = sql.Identifier(schema, CHILD_KEYS_TABLE)
+            cursor.execute(sql.SQL("GRANT INSERT ON {t} TO {r}").format(t=keys, r=who))
         if sequence:
             cursor.execute(sql.SQL("GRANT USAGE ON SEQUENCE {s} TO {r}").format(s=sql.SQL(sequence), r=who))
 

@@ -8,8 +8,10 @@ values and rebuilds the model types on the way back, so no transcodings are regi
 Every path that writes or reads a stored event's state goes through this mapper: the save of
 an event object (:meth:`PydanticMapper.to_stored_event`), a load's bulk insert
 (:meth:`PydanticMapper.state_of`) and the read side's fast decoding
-(:meth:`PydanticMapper.plain_state`). A hash is over the event's plain canonical content
-(:mod:`journeys.domain.sealing`), so ``verify`` gives the same answer with or without a cipher.
+(:meth:`PydanticMapper.plain_state`). A hash is over the event's canonical content before the
+cipher (:mod:`journeys.domain.sealing`), so ``verify`` gives the same answer with or without a
+cipher. On an erasable store (``keys``, sealing format 2) the mapper also keeps each protected
+value as a token under its child's key, and that content, tokens included, is what is hashed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from journeys.domain.errors import StoreError
+from journeys.storage.child_keys import ChildKeys, has_tokens, plain_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -48,15 +51,23 @@ class OrjsonTranscoder(Transcoder):
 
 
 class PydanticMapper(Mapper[UUID]):
-    """Maps pydantic domain events to stored events and back."""
+    """Maps pydantic domain events to stored events and back.
+
+    On an erasable store (``keys`` set: sealing format 2) each protected value is written as
+    a token under its child's key and read back through it (:mod:`journeys.storage.child_keys`)."""
+
+    keys: ChildKeys | None = None
 
     @property
     def transforms(self) -> bool:
-        """Whether a stored state is other than its JSON (compressed or encrypted)."""
-        return self.cipher is not None or self.compressor is not None
+        """Whether a stored state is other than its JSON (compressed, encrypted, or holding tokens)."""
+        return self.cipher is not None or self.compressor is not None or self.keys is not None
 
-    def state_of(self, content: dict[str, Any]) -> bytes:
-        """The stored state of an event whose JSON content is ``content``."""
+    def state_of(self, content: dict[str, Any], topic: str = "") -> bytes:
+        """The stored state of an event whose JSON content is ``content`` (stored under
+        ``topic``, which says which of its values an erasable store keeps as tokens)."""
+        if self.keys is not None and topic:
+            content = self._stored_content(topic, content)
         state = self.transcoder.encode(content)
         if self.compressor is not None:
             state = self.compressor.compress(state)
@@ -64,12 +75,34 @@ class PydanticMapper(Mapper[UUID]):
             state = self.cipher.encrypt(state)
         return state
 
-    def plain_state(self, state: bytes) -> bytes:
-        """A stored state as its JSON (decrypted and decompressed)."""
+    def _stored_content(self, topic: str, content: dict[str, Any]) -> dict[str, Any]:
+        """An erasable store's content of an event as stored: the tokens its sealing made
+        (kept by the child's protection), or made now."""
+        assert self.keys is not None
+        stream_text = str(content["originator_id"])
+        stored = self.keys.sealed.pop((stream_text, content["originator_version"]), None)
+        if stored is not None:
+            stored["hash"] = content["hash"]
+            return stored
+        protection = self.keys.protection_by_text(stream_text)
+        if protection is None:
+            raise StoreError(f"the key of stream {stream_text} is destroyed: nothing can be written to it")
+        return protection.stored_copy(topic, content)
+
+    def stored_json(self, state: bytes) -> bytes:
+        """A stored state as the JSON the store holds (decrypted and decompressed; its
+        tokens, on an erasable store, as they are): what its hash is over in format 2."""
         if self.cipher is not None:
             state = self.cipher.decrypt(bytes(state))
         if self.compressor is not None:
             state = self.compressor.decompress(state)
+        return state
+
+    def plain_state(self, state: bytes) -> bytes:
+        """A stored state as its plain JSON (decrypted, decompressed, its tokens read back)."""
+        state = self.stored_json(state)
+        if self.keys is not None and has_tokens(state):
+            state = plain_json(state, self.keys)
         return state
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
@@ -80,8 +113,8 @@ class PydanticMapper(Mapper[UUID]):
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
-            state=self.state_of(state),
+            topic=(topic := get_topic(type(domain_event))),
+            state=self.state_of(state, topic),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:

@@ -21,6 +21,7 @@ from psycopg.rows import tuple_row
 from journeys.domain.errors import StoreError
 from journeys.storage import access
 from journeys.storage.access_log import ACCESS_LOG_TABLE, AccessLogStore, PostgresAccessLog
+from journeys.storage.child_keys import CHILD_KEYS_TABLE, ChildKeys
 from journeys.storage.recorders import Grant, NewRow, SQLJourneysRecorder
 from journeys.storage.returns_log import RETURNS_LOG_TABLE, PostgresReturnsLog, ReturnsLogStore
 
@@ -171,6 +172,9 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
         and a load's :meth:`insert_bulk` pass."""
         self._lock_table(curs)
         self._notify_channel(curs)
+        keys = self.child_keys
+        # before the events (the library reads their notification ids from this cursor after)
+        wrote = [] if keys is None else keys.write(curs, (_uuid(e.originator_id) for e in stored_events))
         events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
@@ -178,6 +182,45 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
         found = las or {}
         located = [found.get(_uuid(e.originator_id)) for e in stored_events]
         curs.execute(self.insert_located_statement, (events, located))
+        if keys is not None:
+            keys.written(wrote)
+
+    def open_child_keys(self, make: bool) -> None:
+        """The key table, under the same row-level security as the events (made, with its
+        policies, when ``make`` and the store holds no event yet)."""
+        schema = self.datastore.schema
+        table = sql.Identifier(schema, CHILD_KEYS_TABLE)
+        found = self._child_keys_made()
+        if not found and make:
+            with self._one_at_a_time(), self.datastore.transaction(commit=True) as cursor:
+                cursor.execute(
+                    sql.SQL("SELECT 1 AS one FROM {t} LIMIT 1").format(t=sql.Identifier(schema, self.events_table_name))
+                )
+                if cursor.fetchone() is None:  # a new store: made erasable
+                    cursor.execute(
+                        sql.SQL(
+                            "CREATE TABLE IF NOT EXISTS {t} (stream uuid PRIMARY KEY, la text NOT NULL, key bytea, "
+                            "created_at text NOT NULL, erased_at text, reason text)"
+                        ).format(t=table)
+                    )
+                    for statement in access.protect_sql(schema, CHILD_KEYS_TABLE, writable=True):
+                        cursor.execute(statement)
+            found = self._child_keys_made()
+        if found:
+            self.child_keys = ChildKeys(f'"{schema}"."{CHILD_KEYS_TABLE}"', "%s", self._reading, _same)
+
+    def _child_keys_made(self) -> bool:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT to_regclass(%s) AS found", [f'"{self.datastore.schema}"."{CHILD_KEYS_TABLE}"'])
+            row = cursor.fetchone()
+        return row is not None and row["found"] is not None
+
+    def erasure_compact(self) -> None:
+        """The key table vacuumed at once, so the row versions that held the destroyed key
+        are gone from its pages (backups taken before still hold it: see docs)."""
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            conn.execute(sql.SQL("VACUUM {t}").format(t=sql.Identifier(self.datastore.schema, CHILD_KEYS_TABLE)))
 
     def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         """The library's insert (lock the table, notify, insert the rows), in one transaction
@@ -286,6 +329,10 @@ class PostgresJourneysRecorder(SQLJourneysRecorder, postgres.PostgresApplication
                 f"cannot {doing}: {' '.join(str(error).split())}",
                 "connect as the role that owns the store's tables (--store postgresql://OWNER@…)",
             ) from None
+
+
+def _same(stream: UUID) -> UUID:
+    return stream
 
 
 def _uuid(value: UUID | str) -> UUID:

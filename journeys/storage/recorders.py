@@ -28,6 +28,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from journeys.domain.errors import StoreError
 from journeys.storage.access_log import AccessLogStore
+from journeys.storage.child_keys import ChildKeys
 from journeys.storage.returns_log import ReturnsLogStore
 
 StoredRow = tuple[Any, int, str, bytes]  # stream (as stored), version, topic, state
@@ -53,6 +54,23 @@ class JourneysRecorder(ApplicationRecorder):
 
     # whether other processes can open the same store (not so an in-memory one)
     shared_between_processes: ClassVar[bool] = True
+    # the key table of an erasable store (sealing format 2), None for format 1
+    child_keys: ChildKeys | None = None
+
+    @property
+    def sealing_format(self) -> int:
+        """1: hashes over the plain content, values in clear (or under the store-wide cipher);
+        2 (erasable): protected values stored as tokens under each child's key, hashes over
+        the stored content (see docs/data-protection.md)."""
+        return 1 if self.child_keys is None else 2
+
+    def open_child_keys(self, make: bool) -> None:
+        """Find the store's key table (a store of format 2); with ``make``, make it when the
+        store holds no event yet. A store that cannot hold one (in memory) stays format 1."""
+
+    def erasure_compact(self) -> None:
+        """After an erasure: whatever the backend needs so no copy of the destroyed key stays
+        in its files."""
 
     @abstractmethod
     def select_streams(self, streams: Sequence[UUID]) -> list[StoredRow]:

@@ -14,8 +14,14 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from journeys.domain.errors import StoreError
 from journeys.storage.access_log import AccessLogStore, SQLiteAccessLog
+from journeys.storage.child_keys import CHILD_KEYS_TABLE, ChildKeys
 from journeys.storage.recorders import NewRow, SQLJourneysRecorder
 from journeys.storage.returns_log import ReturnsLogStore, SQLiteReturnsLog
+
+_CHILD_KEYS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {CHILD_KEYS_TABLE} (stream TEXT PRIMARY KEY, la TEXT NOT NULL, key BLOB, "
+    "created_at TEXT NOT NULL, erased_at TEXT, reason TEXT)"
+)
 
 # Set on the connection that saves a load's batches. A batch's new streams land on index
 # pages all over the (stream, version) primary key: a larger page cache keeps them between
@@ -46,6 +52,30 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
             cursor.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row per event
             yield cursor
 
+    def open_child_keys(self, make: bool) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [CHILD_KEYS_TABLE])
+            found = cursor.fetchone() is not None
+            if not found and make:
+                cursor.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
+                if cursor.fetchone() is None:  # a new store: made erasable
+                    cursor.execute(_CHILD_KEYS_DDL)
+                    found = True
+        if found:
+            self.child_keys = ChildKeys(CHILD_KEYS_TABLE, "?", self._reading, _hex, "PRAGMA secure_delete = ON")
+
+    def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert; on an erasable store, the new journeys' keys (and an
+        erasure's destruction of one) in the same transaction."""
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if self.child_keys is not None:
+            keys = self.child_keys
+            keys.written(keys.write(c, (_as_uuid(e.originator_id) for e in stored_events)))
+        return ids
+
+    def erasure_compact(self) -> None:
+        compact_sqlite(self.datastore)
+
     def insert_bulk(self, rows: Sequence[NewRow], las: Mapping[UUID, str] | None = None) -> None:
         """The library's own insert statement, executed once for the whole batch (its
         application recorder inserts row by row to return notification ids, which a load does
@@ -54,6 +84,9 @@ class SQLiteJourneysRecorder(SQLJourneysRecorder, sqlite.SQLiteApplicationRecord
             for pragma in SQLITE_LOAD_PRAGMAS:
                 cursor.execute(pragma)
             cursor.executemany(self.insert_events_statement, _hex_rows(rows))
+            if self.child_keys is not None:
+                keys = self.child_keys
+                keys.written(keys.write(cursor, (row[0] for row in rows if row[1] == 1)))
 
     def end_bulk(self) -> None:
         """The connections' settings back to the defaults, and the write-ahead log copied into
@@ -169,3 +202,22 @@ def _hex_rows(rows: Sequence[NewRow]) -> list[tuple[str, int, str, bytes]]:
             last, text = key, key.hex
         converted.append((text, version, topic, state))
     return converted
+
+
+def compact_sqlite(datastore: sqlite.SQLiteDatastore) -> None:
+    """After an erasure: freed pages zeroed (``secure_delete``), the write-ahead log copied
+    into the file and emptied, and the file rebuilt (``VACUUM``), so that no page of the file
+    or of its log still holds a destroyed key, or rows as they were before."""
+    with datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _hex(stream: UUID) -> str:
+    return stream.hex
+
+
+def _as_uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

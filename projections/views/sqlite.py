@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from journeys.storage.sqlite import compact_sqlite
 from projections.views.dialect import SQLITE
 from projections.views.sql import LAYOUTS, SQLJourneysViews
 
@@ -37,6 +38,9 @@ class SQLiteJourneysViews(SQLJourneysViews, SQLiteTrackingRecorder):
         except PersistenceError:
             if self._missing(["tracking"]):
                 raise  # not another process's creation: a real failure
+
+    def compact(self) -> None:
+        compact_sqlite(self.datastore)
 
     def _exists(self, c: Any, name: str) -> bool:
         found = self.dialect.named(name)

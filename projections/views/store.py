@@ -210,6 +210,10 @@ class JourneysViews(TrackingRecorder):
     def close(self) -> None:
         """Close the view store's connections."""
 
+    def compact(self) -> None:
+        """After an erasure (once caught up): no page of the view store's files left holding
+        the rows as they were before (a SQLite view store's; PostgreSQL vacuums its own)."""
+
     def __iter__(self) -> Iterator[PeriodSummary]:
         return iter(self.rows())
 
