@@ -31,6 +31,10 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "journeys.action_edited.v1": ("text",),
     "journeys.action_cancelled.v1": ("reason",),
     "journeys.legal_hold.v1": ("reason",),
+    "journeys.sgo_made.v1": ("carers",),
+    "journeys.cao_made.v1": ("carers",),
+    "journeys.ltf_match.v1": ("carer",),
+    "journeys.ltf_breakdown.v1": ("reason",),
 }
 # An event's id is protected on every event unless it is one the engine made from the content (a
 # name-based UUID): the opening's is "opened:LA:CHILD", and a load's lines may carry the LA's own
@@ -46,7 +50,7 @@ def protects_event_id(event_id: object) -> bool:
 
 
 # The protected names inside a correction's ``fields`` (a corrected decision's payload).
-PROTECTED_IN_FIELDS = ("date_of_birth", "expected_date", "sibling_group", "adopters")
+PROTECTED_IN_FIELDS = ("date_of_birth", "expected_date", "sibling_group", "adopters", "carers", "carer")
 # Dates whose year stays in clear beside the encrypted date (year of birth, or expected).
 YEAR_KEPT = frozenset({"date_of_birth", "expected_date"})
 

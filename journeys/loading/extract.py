@@ -77,14 +77,19 @@ KEPT: Mapping[str, frozenset[str]] = {
     "placement-order": frozenset({"authority"}),
     "review": frozenset({"review_type"}),
     "placed": frozenset({"with_foster_carers", "carers_since"}),
-    "left-care": frozenset({"reason_code"}),
+    "left-care": frozenset({"reason_code", "on_or_before"}),
+    "carers-seen": frozenset({"since"}),
+    "plan-decision": frozenset({"route"}),
 }
 _MONTH_ONLY = frozenset({"date_of_birth", "expected_date"})
-_HASHED = {"sibling_group": "sibling", "adopters": "adopters"}
+_HASHED = {"sibling_group": "sibling", "adopters": "adopters", "carers": "carers", "carer": "carer"}
 _REDUCED: Mapping[str, frozenset[str]] = {
     CHILD_DETAILS: frozenset({"date_of_birth", "expected_date", "sibling_group"}),
     "match": frozenset({"adopters"}),
     "plan-change": frozenset({"outcome"}),
+    "sgo-made": frozenset({"carers"}),
+    "cao-made": frozenset({"carers"}),
+    "ltf-match": frozenset({"carer"}),
 }
 
 
