@@ -23,13 +23,13 @@ def test_the_smoke_benchmark_prints_every_figure_and_writes_the_report(tmp_path:
     results = bench.main(["--scale", "smoke", "--report", str(report), "--workdir", str(tmp_path / "work")])
 
     figures = " ".join(figure for figure, _ in results.rows)
-    for number in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.", "13.", "14.", "15."):
+    for number in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.", "13.", "14.", "15.", "16."):
         assert number in figures
     assert results.facts["agreement"] == []
     text = report.read_text()
     assert "## Goals" in text and "commit `" in text and "CPUs" in text
     assert "## Where the goals stand, and why" in text  # the hand-written notes follow the figures
-    assert len(results.goals) == 22
+    assert len(results.goals) == 24
     assert ("every one of 90 mutations found, naming its child", 1.0) in [goal[:2] for goal in results.goals]
     assert any(figure.startswith("6. import-903 peak RSS") for figure, _ in results.rows)
     faults = results.facts["faults"]
