@@ -172,6 +172,8 @@ def test_the_static_report_opens_from_disk(evaluation_store: str, page: Any, tmp
     loaded = page.evaluate("document.fonts.check('19px \"GDS Transport\"')")
     assert loaded
     page.get_by_role("link", name="Cohorts").click()
+    page.wait_for_url(re.compile(r"cohorts\.html$"))  # count() does not wait for the page to load
+    page.locator(".journeys-chart svg").first.wait_for()
     assert page.locator(".journeys-chart svg").count() >= 1
     page.screenshot(path=str(tmp_path / "static-cohorts.png"), full_page=True)
     page.go_back()
