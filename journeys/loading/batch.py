@@ -175,7 +175,7 @@ class BatchLoad:
             refusals.tick += 1
             tick = refusals.tick
             if line.kind == STORED:
-                outcomes.append(self._take_stored(key, line, key in stored, tick))
+                outcomes.append(self.stored_form.outcome(key, line, key in stored, tick, report, refusals))
                 continue
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{self.source_name}:{line.line_no}"
@@ -242,21 +242,6 @@ class BatchLoad:
             kept.clear()
             kept.update(recent)
         return outcomes
-
-    def _take_stored(self, key: UUID, line: LoadLine, in_store: bool, tick: int) -> Outcome:
-        """A line of an erased child's event in its stored form kept for the batch's insert,
-        skipped (stored already) or refused for good (its place in the stream is fixed)."""
-        try:
-            taken = self.stored_form.take(line, in_store)
-        except JourneyError as error:
-            return (error.full_message(), tick, False)
-        if taken:
-            self.report.loaded += 1
-            self.refusals.loaded(key)
-        else:
-            self.report.skipped += 1
-            self.report.skipped_lines.append(line.line_no)
-        return None
 
     def _case_clashes(self, batch: list[LoadLine], keys: list[UUID], stored: set[UUID]) -> dict[UUID, str]:
         """For each child the batch would open, a stored reference of its LA that differs from

@@ -26,13 +26,15 @@ from uuid import UUID
 
 import orjson
 
-from journeys.domain.errors import InvalidEvent, RestoreMismatch, StoreError, TamperedEvent
+from journeys.domain.errors import InvalidEvent, JourneyError, RestoreMismatch, StoreError, TamperedEvent
 from journeys.domain.hashing import GENESIS, chain
 from journeys.domain.protected import pseudonym
 
 if TYPE_CHECKING:
     from journeys.application import JourneysApp
+    from journeys.loading.batch import LoadReport
     from journeys.loading.jsonl import LoadLine
+    from journeys.loading.refusals import Outcome, Refusals
 
 STORED = "stored"  # the kind of a line that holds an event in its stored form
 ERASED_MEMBER = "erased"  # on an erased child's opening line: when and why its key was destroyed
@@ -113,6 +115,23 @@ class StoredRestore:
         self.held: dict[UUID, list[str]] = {}  # streams already in the store: their hashes, by version
         self.rows: list[Row] = []  # the batch's rows to insert
         self.las: dict[UUID, str] = {}
+
+    def outcome(
+        self, key: UUID, line: LoadLine, in_store: bool, tick: int, report: LoadReport, refusals: Refusals
+    ) -> Outcome:
+        """A ``"stored"`` line kept for the batch's insert (loaded), skipped (stored already)
+        or refused for good (its place in the stream is fixed), as the load counts it."""
+        try:
+            taken = self.take(line, in_store)
+        except JourneyError as error:
+            return (error.full_message(), tick, False)
+        if taken:
+            report.loaded += 1
+            refusals.loaded(key)
+        else:
+            report.skipped += 1
+            report.skipped_lines.append(line.line_no)
+        return None
 
     def take(self, line: LoadLine, in_store: bool) -> bool:
         """Keep a ``"stored"`` line's event for the batch's insert: True; False when the store
