@@ -23,7 +23,7 @@ def test_the_smoke_benchmark_prints_every_figure_and_writes_the_report(tmp_path:
     results = bench.main(["--scale", "smoke", "--report", str(report), "--workdir", str(tmp_path / "work")])
 
     figures = " ".join(figure for figure, _ in results.rows)
-    for number in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.", "13.", "14.", "15.", "16."):
+    for number in [f"{n}." for n in range(1, 17)]:
         assert number in figures
     assert results.facts["agreement"] == []
     text = report.read_text()
