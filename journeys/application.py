@@ -474,12 +474,6 @@ class JourneysApp(Application[UUID]):
 
     def streams(self) -> Iterator[tuple[str, str, list[Entry]]]:
         """Every child's (la, child, entries), in the order the journeys were opened."""
-        for _stream, la, child, entries in self.streams_by_id():
-            yield la, child, entries
-
-    def streams_by_id(self) -> Iterator[tuple[UUID, str, str, list[Entry]]]:
-        """As :meth:`streams`, each with its stream's id (an erased child's is not its
-        pseudonym's journey id)."""
         opened: list[UUID] = []
         for note in self.notifications():
             if note.originator_version == 1:
@@ -489,14 +483,14 @@ class JourneysApp(Application[UUID]):
                     opened = []
         yield from self._opened_streams(opened)
 
-    def _opened_streams(self, streams: list[UUID]) -> Iterator[tuple[UUID, str, str, list[Entry]]]:
-        """(stream, la, child, entries) of the given streams, in their order, read in a few queries."""
+    def _opened_streams(self, streams: list[UUID]) -> Iterator[tuple[str, str, list[Entry]]]:
+        """(la, child, entries) of the given streams, in their order, read in a few queries."""
         found = self.streams_entries(streams)
         for stream in streams:
             entries = found.get(stream)
             if entries is None:
                 continue  # unreadable: left out (see `unreadable`)
-            yield stream, str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
+            yield str(entries[0].fields["la"]), str(entries[0].fields["child"]), entries
 
     def verify(
         self,

@@ -15,27 +15,6 @@ import orjson
 JOURNEYS_NAMESPACE = UUID("6f1d3c52-3b0e-5a55-9c7e-2c1f0a6b8d41")
 
 
-# A checkpoint's leaf of an erased child names its stream id after this (its reference is
-# destroyed, and its pseudonym is only the id's first 8 hex digits).
-ERASED_LEAF = "erased:"
-
-
-def erased_leaf(stream: UUID) -> str:
-    """What a checkpoint's leaf of an erased child's journey names in place of the reference."""
-    return f"{ERASED_LEAF}{stream}"
-
-
-def leaf_key(la: str, child: str) -> int:
-    """The stream (its id's integer) a checkpoint's leaf pins: the LA's and child's journey,
-    or the stream an erased child's leaf names (see :func:`erased_leaf`)."""
-    if child.startswith(ERASED_LEAF):
-        try:
-            return UUID(child[len(ERASED_LEAF) :]).int
-        except ValueError:
-            pass
-    return journey_key(la, child)
-
-
 @lru_cache(maxsize=1 << 16)  # a load asks for the same child's id once per line
 def journey_id(la: str, child: str) -> UUID:
     """The stream id of one child's journey in one local authority."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from journeys.application import JourneysApp
 from journeys.domain.errors import CheckpointError
-from journeys.domain.identity import ERASED_LEAF, leaf_key
+from journeys.domain.identity import journey_key
 from journeys.domain.merkle import leaf_order
 from journeys.evidence.document import Checkpoint, read_checkpoint
 from journeys.progress import Progress
@@ -90,7 +90,7 @@ def verify_against(
         for leaf in checkpoint.leaves:
             stream = ids.get((leaf.la, leaf.child))
             if stream is None:
-                stream = ids[leaf.la, leaf.child] = leaf_key(leaf.la, leaf.child)
+                stream = ids[leaf.la, leaf.child] = journey_key(leaf.la, leaf.child)
             wanted[stream] = (*wanted.get(stream, ()), leaf.version)
     verified = app.verify(progress, wanted=wanted)
     report = AgainstReport(verified)
@@ -164,13 +164,9 @@ def extension_findings(old_name: str, old: Checkpoint, new_name: str, new: Check
     """Where the later checkpoint ``new`` does not extend ``old``: a journey of ``old`` missing
     from ``new``, shorter in ``new``, or with another head at the same version."""
     later = {leaf_order(leaf): leaf for leaf in new.leaves}
-    # a journey erased between the two: ``new`` names it by its stream (see erased_leaf)
-    erased = {leaf_key(leaf.la, leaf.child): leaf for leaf in new.leaves if leaf.child.startswith(ERASED_LEAF)}
     findings = []
     for leaf in old.leaves:
         found = later.get(leaf_order(leaf))
-        if found is None and erased:
-            found = erased.get(leaf_key(leaf.la, leaf.child))
         if found is None:
             problem = f"{old_name} holds {leaf.version} event(s) of the journey, {new_name} none"
             findings.append(Finding(leaf.la, leaf.child, 1, problem, new_name, old_name))

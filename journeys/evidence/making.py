@@ -14,9 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from journeys.application import JourneysApp
 from journeys.clock import recording_time
 from journeys.domain.errors import CheckpointError
-from journeys.domain.identity import erased_leaf, journey_key
+from journeys.domain.identity import journey_key
 from journeys.domain.merkle import Leaf, merkle_root, ordered
-from journeys.domain.protected import pseudonym
 from journeys.evidence.document import Checkpoint, signed_bytes, write_checkpoint
 from journeys.evidence.files import CHECKPOINT, refuse_existing
 from journeys.evidence.keys import public_hex, sign
@@ -78,11 +77,8 @@ def pinned_leaves(report: VerifyReport) -> list[Leaf]:
     a stream whose id is not its opening event's LA and child is refused (a CheckpointError)."""
     leaves = []
     for stream, (head_version, head_hash, la, child) in report.heads.items():
-        # A journey is found by its LA and child (docs/evidence.md): its stream must be theirs;
-        # an erased child's opening names its pseudonym, and its leaf names its stream.
-        if la != "?" and stream != journey_key(la, child) and child == pseudonym(UUID(int=stream)):
-            child = erased_leaf(UUID(int=stream))
-        elif la == "?" or stream != journey_key(la, child):
+        # A journey is found by its LA and child (docs/evidence.md): its stream must be theirs.
+        if la == "?" or stream != journey_key(la, child):
             named = "has no opening event" if la == "?" else f"names child {child} ({la}), whose journey is another"
             raise CheckpointError(
                 f"the store does not hold its journeys as the engine does: the stream {UUID(int=stream)} {named}",

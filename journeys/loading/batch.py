@@ -47,7 +47,6 @@ from journeys.loading.refusals import Outcome, Refusals
 from journeys.loading.rejects import Rejects
 from journeys.loading.sealed import SealedJourney
 from journeys.loading.sizes import LOAD_BATCH
-from journeys.loading.stored_form import STORED, StoredRestore
 from journeys.storage.conflicts import refused_write
 from journeys.workers import collection_paused
 
@@ -124,7 +123,6 @@ class BatchLoad:
         self.report = LoadReport(rejected=Rejects(spool))
         self.kept: dict[UUID, Journey] = {}  # the journeys of recent batches, as saved
         self.refusals = Refusals(self.report.rejected, self._name)
-        self.stored_form = StoredRestore(app)  # erased children restored as their events are stored
 
     def run(self, items: Iterable[LoadLine | Rejected], batch_size: int) -> LoadReport:
         report, refusals = self.report, self.refusals
@@ -174,9 +172,6 @@ class BatchLoad:
         for key, line in zip(keys, batch, strict=True):
             refusals.tick += 1
             tick = refusals.tick
-            if line.kind == STORED:
-                outcomes.append(self.stored_form.outcome(key, line, key in stored, tick, report, refusals))
-                continue
             journey: Journey | None = journeys.get(key)
             source = line.source or f"load:{self.source_name}:{line.line_no}"
             if journey is None:
@@ -226,15 +221,13 @@ class BatchLoad:
         # What save() does for an application without snapshots, cache or followers: insert the
         # batch's new events in one transaction, stored as the JSON content they were sealed with.
         encode = app.mapper.state_of  # its JSON, compressed and encrypted as the store's settings ask
-        restored, restored_las = self.stored_form.batch_rows()
         self._insert(
             [
                 (key, version, topic, encode(content, topic))
                 for journey in journeys.values()
                 for key, version, topic, content in journey.collect_sealed()
-            ]
-            + restored,
-            {journey.id: journey.la for journey in journeys.values()} | restored_las,
+            ],
+            {journey.id: journey.la for journey in journeys.values()},
         )
         kept.update(journeys)
         if len(kept) > KEPT_JOURNEYS:  # keep the most recent; rebuilt, as deleting from the front slows a dict
@@ -249,7 +242,7 @@ class BatchLoad:
         spellings: dict[UUID, tuple[UUID, str]] = {}  # a spelling's stream: the new child's, and the spelling
         seen: set[UUID] = set()
         for key, line in zip(keys, batch, strict=True):
-            if key in stored or key in self.kept or key in seen or line.kind == STORED:
+            if key in stored or key in self.kept or key in seen:
                 continue
             seen.add(key)
             for other in case_variants(line.child):
@@ -397,9 +390,6 @@ def _journey_ids(batch: list[LoadLine]) -> list[UUID]:
     keys: list[UUID] = []
     last: tuple[str, str, UUID] | None = None
     for line in batch:
-        if line.kind == STORED:  # an erased child's: its stream as stored, not its pseudonym's journey id
-            keys.append(line.fields["stream"])
-            continue
         if last is None or line.child != last[1] or line.la != last[0]:
             last = (line.la, line.child, journey_id(line.la, line.child))
         keys.append(last[2])

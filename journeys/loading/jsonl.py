@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from journeys.domain.errors import InvalidEvent, JourneyError
-from journeys.domain.identity import content_id
+from journeys.domain.identity import content_id, journey_id
 from journeys.domain.inputs import case_key, child_reference, free_text
 from journeys.domain.payloads import parse_date, parse_fields
 from journeys.domain.timeline import (
@@ -39,7 +39,6 @@ from journeys.domain.timeline import (
     Entry,
 )
 from journeys.loading.lossless import KEY, OPENED, RECORDED, Recorded, parse_recorded, recorded_member
-from journeys.loading.stored_form import STORED, parse_stored, stored_lines
 from journeys.progress import Progress
 
 if TYPE_CHECKING:
@@ -93,8 +92,6 @@ def parse_object(data: Any, line_no: int, default_la: str | None) -> LoadLine:
     child = child_reference(_text(data, "child"))
     kind = _text(data, "event")
     assert kind is not None
-    if kind == STORED:  # an erased child's event in its stored form
-        return parse_stored(data, line_no, la, child)
     rest = {k: val for k, val in data.items() if k not in META_KEYS}
     explicit_id = _text(data, "id", required=False)
     if RECORDED in data:
@@ -343,18 +340,16 @@ def export_lines(
     total = app.head() if progress is not None else 0
     done = 0
     keys = app.recorder.child_keys
-    for stream, la, child, entries in app.streams_by_id():
-        key = None if keys is None else keys.key_text(stream)
-        if keys is not None and key is None and not plain:  # an erased child: its events as stored
-            yield from stored_lines(app, la, stream)
-        else:
-            ids = {e.seq: e.event_id for e in entries}
-            for entry in entries:
-                line = export_line(la, child, entry, ids, plain=plain)
-                if line is not None:
-                    if key is not None and entry.kind == OPENED:  # an erasable store's: the child's own key
+    for la, child, entries in app.streams():
+        ids = {e.seq: e.event_id for e in entries}
+        for entry in entries:
+            line = export_line(la, child, entry, ids, plain=plain)
+            if line is not None:
+                if keys is not None and entry.kind == OPENED:  # an erasable store's: the child's own key
+                    key = keys.key_text(journey_id(la, child))
+                    if key is not None:
                         line = {**line, KEY: key}
-                    yield line
+                yield line
         if progress is not None:
             done += len(entries)
             progress(min(done, total), total)

@@ -196,8 +196,6 @@ class ChildKeys:
         self._all_read = False
         self.pending: dict[UUID, tuple[str, bytes]] = {}  # new keys: stream -> (la, key)
         self.erasing: dict[UUID, str] = {}  # stream -> reason, destroyed with the next write
-        # erased journeys a load restores in their stored form: stream -> (la, erased at, reason)
-        self.restoring: dict[UUID, tuple[str, str | None, str | None]] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -267,13 +265,6 @@ class ChildKeys:
         assert protection is not None
         return protection
 
-    def restore_erased(self, stream: UUID, la: str, erased_at: str | None, reason: str | None) -> None:
-        """An erased journey a load restores (its events in their stored form): its row of the
-        key table, with no key, inserted with its first event."""
-        self.restoring[stream] = (la, erased_at, reason)
-        self._protections[stream] = None
-        self._by_text[str(stream)] = None
-
     def write(self, cursor: Any, streams: Iterable[UUID]) -> list[UUID]:
         """In the transaction storing events of ``streams``: insert the new keys among them,
         and destroy the keys of those being erased. The streams it wrote, for :meth:`written`
@@ -281,16 +272,11 @@ class ChildKeys:
         m = self.mark
         wrote: list[UUID] = []
         new_keys: list[list[Any]] = []
-        restored: list[list[Any]] = []
         now = utc_now_text()
         for stream in set(streams):
             pending = self.pending.get(stream)
             if pending is not None:
                 new_keys.append([self._stream_value(stream), pending[0], pending[1], now])
-                wrote.append(stream)
-            erased = self.restoring.get(stream)
-            if erased is not None:
-                restored.append([self._stream_value(stream), erased[0], now, erased[1] or now, erased[2]])
                 wrote.append(stream)
             reason = self.erasing.get(stream)
             if reason is not None:
@@ -308,12 +294,6 @@ class ChildKeys:
             cursor.executemany(
                 f"INSERT INTO {self.table} (stream, la, key, created_at) VALUES ({m}, {m}, {m}, {m})", new_keys
             )
-        if restored:
-            cursor.executemany(
-                f"INSERT INTO {self.table} (stream, la, key, created_at, erased_at, reason) "
-                f"VALUES ({m}, {m}, NULL, {m}, {m}, {m})",
-                restored,
-            )
         return wrote
 
     def written(self, streams: Iterable[UUID]) -> None:
@@ -322,7 +302,7 @@ class ChildKeys:
             pending = self.pending.pop(stream, None)
             if pending is not None:
                 self._keys[stream] = pending[1]
-            if self.erasing.pop(stream, None) is not None or self.restoring.pop(stream, None) is not None:
+            if self.erasing.pop(stream, None) is not None:
                 self._keys[stream] = None
                 self._protections[stream] = None
                 self._by_text[str(stream)] = None
