@@ -69,6 +69,16 @@ def return_diff(app: JourneysApp, record: ReturnRecord) -> dict[str, Any]:
                 ],
             }
         )
+    # whether replaying the store as known then gives what the log says was returned
+    reproduced = all(as_replayed.get(cell) == value for cell, value in returned.items())
+    return _found(record, first, last, then, reproduced, cells)
+
+
+def _found(
+    record: ReturnRecord, first: date, last: date, then: datetime, reproduced: bool, cells: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What a diff gives: the return, its period, the moment it was replayed as known at, whether
+    that replay gives what was returned, and the cells that differ now."""
     return {
         "return": record.id,
         "kind": record.kind,
@@ -78,8 +88,7 @@ def return_diff(app: JourneysApp, record: ReturnRecord) -> dict[str, Any]:
         "to": last,
         "made_at": record.at,
         "as_known_at": stamp(then),
-        # whether replaying the store as known then gives what the log says was returned
-        "reproduced": all(as_replayed.get(cell) == value for cell, value in returned.items()),
+        "reproduced": reproduced,
         "cells": cells,
     }
 
@@ -176,18 +185,7 @@ def _diff_903(app: JourneysApp, record: ReturnRecord) -> dict[str, Any]:
                 ],
             }
         )
-    return {
-        "return": record.id,
-        "kind": record.kind,
-        "la": record.la,
-        "period": record.period,
-        "from": first,
-        "to": last,
-        "made_at": record.at,
-        "as_known_at": stamp(then),
-        "reproduced": export_cells(returned) == dict(record.cells),
-        "cells": cells,
-    }
+    return _found(record, first, last, then, export_cells(returned) == dict(record.cells), cells)
 
 
 def _by_child(tables: Tables) -> dict[str, dict[str, tuple[str, ...]]]:

@@ -5,10 +5,10 @@ that changed them: a correction of a match date and a late-keyed match, on SQLit
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from journeys import JourneysApp
+from tests.cli.test_returns_log import _json
 from tests.helpers import Cli, record
 
 
@@ -27,12 +27,6 @@ def _store(store: str) -> Cli:
         app.close()
     return Cli(store)
 
-
-def _json(run: Cli, *args: str) -> dict[str, object]:
-    result = run(*args, "--json")
-    assert result.exit_code == 0, result.output
-    found: dict[str, object] = json.loads(result.output)
-    return found
 
 
 def test_an_export_is_recorded_and_its_diff_names_the_changed_cells(store: str, tmp_path: Path) -> None:
